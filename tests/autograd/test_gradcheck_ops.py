@@ -1,0 +1,212 @@
+"""gradcheck and gradgradcheck on every engine operation, one line per case.
+
+Inputs are seeded random float64 values drawn inside each operation's domain
+and away from kinks (abs, relu, clamp) so that central differences are valid.
+Then: gradcheck itself must catch a wrong backward.
+"""
+
+import warnings
+import zlib
+
+import numpy as np
+import pytest
+
+import gradcli
+from gradcli.autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+
+
+def U(*shape, lo=-1.5, hi=1.5):
+    """Uniform in [lo, hi)."""
+    return lambda rng: rng.uniform(lo, hi, size=shape)
+
+
+def P(*shape, lo=0.5, hi=2.0):
+    """Positive, away from 0."""
+    return U(*shape, lo=lo, hi=hi)
+
+
+def AWAY(*shape, lo=0.3, hi=1.5):
+    """Either sign, magnitude in [lo, hi): away from a kink or pole at 0."""
+    return lambda rng: rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def FIXED(values):
+    return lambda rng: np.array(values, dtype=np.float64)
+
+
+g = gradcli
+CLAMP_POINTS = FIXED([[-1.2, -0.3, 0.1], [0.35, 0.9, 1.3]])  # away from the bounds -0.5 and 0.5
+
+OPS = [
+    # ***** arithmetic, with broadcasting and Python numbers on either side *****
+    pytest.param(lambda a, b: a + b, [U(3, 1), U(1, 4)], id="add-(3,1)+(1,4)"),
+    pytest.param(lambda a, b: a + b, [U(2, 3), U(3)], id="add-(2,3)+(3,)"),
+    pytest.param(lambda a, b: a + b, [U(), U(2, 2)], id="add-scalar+(2,2)"),
+    pytest.param(lambda a: a + 2.5, [U(2, 3)], id="add-tensor+number"),
+    pytest.param(lambda a: 2.5 + a, [U(2, 3)], id="add-number+tensor"),
+    pytest.param(lambda a, b: a - b, [U(3, 1), U(1, 4)], id="sub-(3,1)-(1,4)"),
+    pytest.param(lambda a, b: a - b, [U(2, 3), U(3)], id="sub-(2,3)-(3,)"),
+    pytest.param(lambda a, b: a - b, [U(2, 2), U()], id="sub-(2,2)-scalar"),
+    pytest.param(lambda a: a - 1.5, [U(2, 3)], id="sub-tensor-number"),
+    pytest.param(lambda a: 1.5 - a, [U(2, 3)], id="sub-number-tensor"),
+    pytest.param(lambda a, b: a * b, [U(3, 1), U(1, 4)], id="mul-(3,1)*(1,4)"),
+    pytest.param(lambda a, b: a * b, [U(2, 3), U(3)], id="mul-(2,3)*(3,)"),
+    pytest.param(lambda a, b: a * b, [U(), U(2, 2)], id="mul-scalar*(2,2)"),
+    pytest.param(lambda a: a * 3.0, [U(2, 3)], id="mul-tensor*number"),
+    pytest.param(lambda a: 3.0 * a, [U(2, 3)], id="mul-number*tensor"),
+    pytest.param(lambda a, b: a / b, [U(3, 1), AWAY(1, 4)], id="div-(3,1)/(1,4)"),
+    pytest.param(lambda a, b: a / b, [U(2, 3), AWAY(3)], id="div-(2,3)/(3,)"),
+    pytest.param(lambda a, b: a / b, [U(2, 2), AWAY()], id="div-(2,2)/scalar"),
+    pytest.param(lambda a: a / 2.0, [U(2, 3)], id="div-tensor/number"),
+    pytest.param(lambda a: 2.0 / a, [AWAY(2, 3)], id="div-number/tensor"),
+    pytest.param(lambda a: a ** 3, [U(2, 3)], id="pow-tensor**int"),
+    pytest.param(lambda a: a ** 2.5, [P(2, 3)], id="pow-tensor**float"),
+    pytest.param(lambda a: a ** -1.5, [P(2, 3)], id="pow-tensor**negative"),
+    pytest.param(lambda a: 2.0 ** a, [U(2, 3)], id="pow-number**tensor"),
+    pytest.param(lambda a, b: a ** b, [P(3, 1), U(1, 4)], id="pow-(3,1)**(1,4)"),
+    pytest.param(lambda a, b: a ** b, [P(2, 3), U()], id="pow-(2,3)**scalar"),
+    pytest.param(lambda a: -a, [U(2, 3)], id="neg"),
+    # ***** elementwise functions *****
+    pytest.param(g.exp, [U(2, 3)], id="exp"),
+    pytest.param(g.log, [P(2, 3)], id="log"),
+    pytest.param(g.sqrt, [P(2, 3)], id="sqrt"),
+    pytest.param(g.sin, [U(2, 3)], id="sin"),
+    pytest.param(g.cos, [U(2, 3)], id="cos"),
+    pytest.param(g.tan, [U(2, 3, lo=-1.0, hi=1.0)], id="tan"),
+    pytest.param(g.tanh, [U(2, 3)], id="tanh"),
+    pytest.param(g.sinh, [U(2, 3)], id="sinh"),
+    pytest.param(g.cosh, [U(2, 3)], id="cosh"),
+    pytest.param(g.asin, [U(2, 3, lo=-0.8, hi=0.8)], id="asin"),
+    pytest.param(g.acos, [U(2, 3, lo=-0.8, hi=0.8)], id="acos"),
+    pytest.param(g.atan, [U(2, 3)], id="atan"),
+    pytest.param(g.atan2, [U(3, 1), AWAY(1, 4)], id="atan2-(3,1),(1,4)"),
+    pytest.param(g.atan2, [AWAY(2, 3), U(2, 3)], id="atan2-(2,3),(2,3)"),
+    pytest.param(g.abs, [AWAY(2, 3)], id="abs"),
+    pytest.param(g.sigmoid, [U(2, 3, lo=-3.0, hi=3.0)], id="sigmoid"),
+    pytest.param(g.relu, [AWAY(2, 3)], id="relu"),
+    pytest.param(lambda a: g.clamp(a, min=-0.5, max=0.5), [CLAMP_POINTS], id="clamp-min-max"),
+    pytest.param(lambda a: g.clamp(a, min=0.2), [CLAMP_POINTS], id="clamp-min"),
+    pytest.param(lambda a: a.clamp(max=0.5), [CLAMP_POINTS], id="clamp-max-method"),
+    pytest.param(lambda a: a.exp().sin().sqrt(), [U(2, 3, lo=-0.5, hi=0.3)], id="methods-chain"),
+    pytest.param(lambda a: a.tanh() * a.sigmoid() + a.abs(), [AWAY(2, 3)], id="methods-mixed"),
+    # ***** reductions *****
+    pytest.param(lambda a: a.sum(), [U(2, 3)], id="sum"),
+    pytest.param(lambda a: a.sum(dim=0), [U(2, 3)], id="sum-dim0"),
+    pytest.param(lambda a: a.sum(dim=1, keepdim=True), [U(2, 3)], id="sum-dim1-keepdim"),
+    pytest.param(lambda a: g.sum(a, dim=-1), [U(2, 3, 2)], id="sum-dim-1-3d"),
+    pytest.param(lambda a: a.mean(), [U(2, 3)], id="mean"),
+    pytest.param(lambda a: a.mean(dim=0), [U(2, 3)], id="mean-dim0"),
+    pytest.param(lambda a: g.mean(a, dim=1, keepdim=True), [U(2, 3)], id="mean-dim1-keepdim"),
+    # ***** linear algebra *****
+    pytest.param(lambda a, b: a @ b, [U(2, 3), U(3, 4)], id="matmul-2d@2d"),
+    pytest.param(lambda a, b: a @ b, [U(3), U(3, 4)], id="matmul-1d@2d"),
+    pytest.param(lambda a, b: g.matmul(a, b), [U(2, 3), U(3)], id="matmul-2d@1d"),
+    pytest.param(lambda a, b: a @ b, [U(3), U(3)], id="matmul-1d@1d"),
+    pytest.param(g.dot, [U(4), U(4)], id="dot"),
+    pytest.param(lambda a, b: a.dot(b), [U(3), U(3)], id="dot-method"),
+    # ***** shape and indexing *****
+    pytest.param(lambda a: a.reshape(3, 2), [U(2, 3)], id="reshape"),
+    pytest.param(lambda a: a.reshape(-1), [U(2, 3)], id="reshape-flatten"),
+    pytest.param(lambda a: a.view(3, 2), [U(2, 3)], id="view"),
+    pytest.param(lambda a: a.transpose(0, 1), [U(2, 3)], id="transpose"),
+    pytest.param(lambda a: a.T, [U(2, 3)], id="T"),
+    pytest.param(lambda a: a[0], [U(2, 3)], id="index-int"),
+    pytest.param(lambda a: a[1, 2], [U(2, 3)], id="index-element"),
+    pytest.param(lambda a: a[:, 1], [U(2, 3)], id="index-column"),
+    pytest.param(lambda a: a[1:, ::2], [U(3, 4)], id="index-slices"),
+    pytest.param(lambda a: a[[0, 2, 0]], [U(3, 2)], id="index-repeated-list"),
+    pytest.param(lambda a, b: g.stack([a, b]), [U(2, 3), U(2, 3)], id="stack-dim0"),
+    pytest.param(lambda a, b: g.stack([a, b], dim=1), [U(2, 3), U(2, 3)], id="stack-dim1"),
+    pytest.param(lambda a, b: g.cat([a, b]), [U(2, 3), U(1, 3)], id="cat-dim0"),
+    pytest.param(lambda a, b: g.cat([a, b], dim=1), [U(2, 3), U(2, 2)], id="cat-dim1"),
+]
+
+
+@pytest.mark.parametrize("fn, domains", OPS)
+def test_gradcheck_and_gradgradcheck(fn, domains, request):
+    rng = np.random.default_rng(zlib.crc32(request.node.callspec.id.encode()))
+    inputs = tuple(gradcli.tensor(np.asarray(domain(rng)), requires_grad=True) for domain in domains)
+    assert gradcheck(fn, inputs)
+    assert gradgradcheck(fn, inputs)
+
+
+# ----- gradcheck must catch what it is for -----
+
+
+class WrongSquare(gradcli.autograd.Function):
+    """x**2 with a backward that is off by a factor 3/2 (3x instead of 2x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 3 * x
+
+
+class RightSquare(WrongSquare):
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 2 * x
+
+
+def test_gradcheck_rejects_a_wrong_backward():
+    x = gradcli.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    assert gradcheck(RightSquare.apply, (x,))
+    assert gradcheck(WrongSquare.apply, (x,), raise_exception=False) is False
+    with pytest.raises(GradcheckError, match="Jacobian mismatch for output 0 with respect to input 0,\nnumerical:"):
+        gradcheck(WrongSquare.apply, (x,))
+
+
+def test_gradcheck_error_shows_both_jacobians():
+    x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(WrongSquare.apply, x)
+    message = str(info.value)
+    assert isinstance(info.value, RuntimeError)
+    numerical, analytical = message.split("\nnumerical:")[1].split("\nanalytical:")
+    assert numerical.startswith("tensor([[2.0000, 0.0000],")  # diag(2x)
+    assert analytical.startswith("tensor([[3., 0.],")  # diag(3x)
+
+
+def test_gradgradcheck_rejects_a_backward_that_is_not_differentiable_correctly():
+    class DetachedBackward(gradcli.autograd.Function):
+        # x**3 with a correct first derivative whose own derivative is lost (computed on numbers)
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return grad_output * gradcli.tensor(3 * x.detach().numpy() ** 2)
+
+    x = gradcli.tensor([0.5, 1.5], requires_grad=True)
+    assert gradcheck(DetachedBackward.apply, (x,))
+    assert gradgradcheck(DetachedBackward.apply, (x,), raise_exception=False) is False
+
+
+def test_gradcheck_needs_an_input_that_requires_grad():
+    with pytest.raises(ValueError, match="gradcheck expects at least one input tensor to require gradient"):
+        gradcheck(gradcli.sin, (gradcli.tensor([1.0]),))
+
+
+def test_gradcheck_warns_for_single_precision_inputs():
+    x = gradcli.tensor([0.5, 1.0], dtype=gradcli.float32, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gradcheck(lambda x: x * 2, (x,), raise_exception=False)
+    assert any("Input #0 requires gradient and is not a double precision floating point" in str(w.message)
+               for w in caught)
+
+
+def test_gradcheck_passes_non_tensor_arguments_through_and_checks_tuple_outputs():
+    x = gradcli.tensor([0.3, 0.7], requires_grad=True)
+    y = gradcli.tensor([1.1, -0.4], requires_grad=True)
+    assert gradcheck(lambda x, k, y: (x * k, (x * y).sin()), (x, 2.0, y))
+    assert gradgradcheck(lambda x, k, y: (x * k, (x * y).sin()), (x, 2.0, y))
