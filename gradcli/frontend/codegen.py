@@ -1,0 +1,144 @@
+"""Compile a ``Program`` to a Python function by building an ``ast`` tree.
+
+Why this is safe: the tree is assembled here node by node from a Program,
+never from text. The only identifiers in it are ours (``x0``, ``v12``,
+``out``, the primitive names of a fixed namespace such as ``exp``) and the
+only literals are Python floats and ints; the user's expression was parsed
+and checked long before (``parse.py``) and contributes no characters to the
+code. The tree goes to ``compile(tree, "<gradcli:...>", "exec")`` and the
+function's code object is taken from the module's constants and wrapped with
+``types.FunctionType(code, namespace)`` -- there is no ``eval`` or ``exec``.
+
+Two namespaces give two functions from the same instructions:
+
+* scalar mode (``math`` over Python floats; the fastest for one point and the
+  descent loop): ``f(x0, ..., x{n-1}) -> tuple`` of the outputs. Domain
+  problems raise in ``math`` (``ValueError``, ``ZeroDivisionError``,
+  ``OverflowError``) and silent infinities or NaNs are caught by a check on
+  the outputs; both call ``fail(x0, ...)``, which raises ``DomainError``.
+* array mode (numpy ufuncs over arrays of shape (m,), one per coordinate):
+  ``f(out, x0, ..., x{n-1})`` fills ``out`` of shape (k, m) and returns it.
+  Run it under ``np.errstate(divide/over/invalid="raise")``.
+
+Example::
+
+    >>> f = compile_scalar(grad_program(p), fail)   # p from x**2
+    >>> f(3.0)
+    (9.0, 6.0)
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import math
+import types
+from typing import Callable
+
+from .ops import ARRAY, INFIX, SCALAR
+from .program import Program
+
+_BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+SCALAR_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+_counter = itertools.count()
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Load())
+
+
+def _store(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Store())
+
+
+def _operands(program: Program) -> list[ast.expr]:
+    """The expression naming each value: a parameter, a literal, or v{i}."""
+    names: list[ast.expr] = []
+    for i, ins in enumerate(program.instrs):
+        if ins.op == "input":
+            names.append(_load(f"x{ins.attr}"))
+        elif ins.op == "const":
+            names.append(ast.Constant(ins.attr))
+        else:
+            names.append(_load(f"v{i}"))
+    return names
+
+
+def _body(program: Program) -> list[ast.stmt]:
+    operand = _operands(program)
+    body: list[ast.stmt] = []
+    for i, ins in enumerate(program.instrs):
+        if ins.op in ("input", "const"):
+            continue
+        args = [operand[a] for a in ins.args]
+        if ins.op in INFIX:
+            value = ast.BinOp(args[0], _BINOPS[INFIX[ins.op]](), args[1])
+        elif ins.op == "neg":
+            value = ast.UnaryOp(ast.USub(), args[0])
+        else:
+            value = ast.Call(func=_load(ins.op), args=args, keywords=[])
+        body.append(ast.Assign(targets=[_store(f"v{i}")], value=value))
+    return body
+
+
+def _function(name: str, params: list[str], body: list[ast.stmt], namespace: dict) -> Callable:
+    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=p) for p in params],
+                              kwonlyargs=[], kw_defaults=[], defaults=[])
+    fdef = ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
+                           type_params=[])
+    module = ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[]))
+    code = compile(module, f"<gradcli:{name}>", "exec")
+    (fcode,) = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    return types.FunctionType(fcode, namespace, name)
+
+
+def _all_finite(*values: float) -> bool:
+    return all(map(math.isfinite, values))
+
+
+def _finite_test(results: list[ast.expr]) -> ast.expr:
+    """An expression that is True when some output is inf or NaN. For a few
+    outputs: (r0*0.0 + r1*0.0 ...) != 0.0 (inf*0.0 is NaN); else a call."""
+    if len(results) > 8:
+        call = ast.Call(func=_load("_all_finite"), args=results, keywords=[])
+        return ast.UnaryOp(ast.Not(), call)
+    total = None
+    for r in results:
+        term = ast.BinOp(r, ast.Mult(), ast.Constant(0.0))
+        total = term if total is None else ast.BinOp(total, ast.Add(), term)
+    return ast.Compare(total, [ast.NotEq()], [ast.Constant(0.0)])
+
+
+def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callable:
+    """``f(x0, ..., x{n-1}) -> tuple`` of outputs over Python floats; on a
+    domain problem returns ``fail(x0, ..., x{n-1})`` (which should raise)."""
+    params = [f"x{k}" for k in range(program.n_inputs)]
+    operand = _operands(program)
+    results = [operand[o] for o in program.outputs]
+    call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params],
+                                    keywords=[]))
+    variable_outputs = [r for r in results if not isinstance(r, ast.Constant)]
+    check = []
+    if variable_outputs:
+        check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[])]
+    ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load()))
+    handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail])
+    body = [ast.Try(body=_body(program) + check + [ret], handlers=[handler], orelse=[],
+                    finalbody=[])]
+    namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite,
+                 "__builtins__": {}}
+    return _function(f"{name}_scalar_{next(_counter)}", params, body, namespace)
+
+
+def compile_array(program: Program, name: str = "f") -> Callable:
+    """``f(out, x0, ..., x{n-1})``: x_k arrays of shape (m,), out of shape
+    (len(outputs), m); fills out[i] with output i (constants broadcast)."""
+    params = ["out"] + [f"x{k}" for k in range(program.n_inputs)]
+    operand = _operands(program)
+    body = _body(program)
+    for i, o in enumerate(program.outputs):
+        target = ast.Subscript(value=_load("out"), slice=ast.Constant(i), ctx=ast.Store())
+        body.append(ast.Assign(targets=[target], value=operand[o]))
+    body.append(ast.Return(_load("out")))
+    namespace = {**ARRAY, "__builtins__": {}}
+    return _function(f"{name}_array_{next(_counter)}", params, body, namespace)

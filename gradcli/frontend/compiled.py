@@ -1,0 +1,57 @@
+"""A Program with its two compiled functions and their domain checking.
+
+``Compiled(program, variables)`` compiles lazily:
+
+* ``.scalar(*inputs) -> tuple`` of the outputs, over Python floats; the
+  generated code itself calls the diagnosis on a failure, so there is no
+  wrapper between the caller and the code (this is the descent loop's path).
+* ``.array(points) -> (k, m)`` for points of shape (m, n_inputs), run under
+  ``np.errstate(... "raise")`` so no RuntimeWarning or silent NaN escapes.
+
+Either raises ``DomainError`` from ``domain.diagnose``.
+
+Example::
+
+    >>> c = Compiled(grad_program(from_sympy([x**2], ["x"])), ("x",))
+    >>> c.scalar(3.0), c.array(np.array([[1.0], [2.0]]))
+    ((9.0, 6.0), array([[1., 4.], [2., 4.]]))
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Sequence
+
+import numpy as np
+
+from . import codegen
+from .domain import diagnose
+from .program import Program
+
+
+class Compiled:
+    def __init__(self, program: Program, variables: Sequence[str]):
+        self.program = program
+        self.variables = tuple(variables)
+
+    def _fail(self, *inputs):
+        raise diagnose(self.program, self.variables, np.array([inputs], dtype=np.float64))
+
+    @cached_property
+    def scalar(self):
+        return codegen.compile_scalar(self.program, self._fail)
+
+    @cached_property
+    def _array_code(self):
+        return codegen.compile_array(self.program)
+
+    def array(self, points: np.ndarray) -> np.ndarray:
+        """Outputs for points of shape (m, n_inputs) -> array (k, m)."""
+        columns = np.ascontiguousarray(points.T, dtype=np.float64)
+        out = np.empty((len(self.program.outputs), points.shape[0]))
+        with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            try:
+                self._array_code(out, *columns)
+            except FloatingPointError as error:
+                raise diagnose(self.program, self.variables, points, cause=error) from None
+        return out

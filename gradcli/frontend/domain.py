@@ -1,0 +1,119 @@
+"""Diagnosing a failed evaluation: which operation left its domain, and where.
+
+The compiled functions only notice *that* something went wrong (an exception
+from ``math``, a numpy floating-point flag, an infinite output). Then this
+slow checking interpreter re-runs the Program over the offending points with
+numpy, instruction by instruction, finds the first instruction whose
+arguments are finite but whose result is not, and words a ``DomainError``
+from the operation and its arguments::
+
+    log of a negative number (-2) at x=-2
+    division by zero at x=0, y=1
+    overflow in exp at x=1000
+
+Example::
+
+    >>> raise diagnose(program, ("x",), np.array([[-2.0]]))
+    gradcli.errors.DomainError: log of a negative number (-2) at x=-2
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import DomainError
+from .ops import ARRAY
+from .program import Program
+
+_WORDS = {"add": "addition", "sub": "subtraction", "mul": "multiplication", "div": "division",
+          "neg": "negation", "pow": "power"}
+
+
+def fmt(x: float) -> str:
+    """A number as a person writes it: 3, -2, 0.5, 1e+300."""
+    return f"{float(x):.12g}"
+
+
+def format_point(variables: Sequence[str], point: Sequence[float]) -> str:
+    """'x=0, y=1'"""
+    return ", ".join(f"{name}={fmt(value)}" for name, value in zip(variables, point))
+
+
+def describe(op: str, args: Sequence[float]) -> str:
+    """What went wrong when ``op`` on finite ``args`` gave inf or NaN."""
+    a = args[0] if args else None
+    b = args[1] if len(args) > 1 else None
+    if op == "log":
+        return "log of zero" if a == 0 else f"log of a negative number ({fmt(a)})"
+    if op == "sqrt":
+        return f"square root of a negative number ({fmt(a)})"
+    if op == "div" and b == 0:
+        return "division by zero"
+    if op == "pow":
+        if a == 0 and b < 0:
+            return f"zero raised to a negative power ({fmt(b)})"
+        if a < 0 and not float(b).is_integer():
+            return f"non-integer power ({fmt(b)}) of a negative number ({fmt(a)})"
+    if op in ("asin", "acos"):
+        return f"{op} of a value outside [-1, 1] ({fmt(a)})"
+    if op == "acosh":
+        return f"acosh of a value below 1 ({fmt(a)})"
+    if op == "atanh":
+        return f"atanh of a value outside (-1, 1) ({fmt(a)})"
+    if op == "tan":
+        return f"tan at a pole ({fmt(a)})"
+    return f"overflow in {_WORDS.get(op, op)}"
+
+
+def find_failure(program: Program, inputs: np.ndarray):
+    """Evaluate ``program`` over ``inputs`` (shape (m, n_inputs)) and return
+    (instruction index, point index, argument values) of the first failure,
+    or None when every value is finite."""
+    inputs = np.asarray(inputs, dtype=np.float64)
+    values: list = []
+    with np.errstate(all="ignore"):
+        for i, ins in enumerate(program.instrs):
+            if ins.op == "input":
+                value = inputs[:, ins.attr]
+                args = ()
+            elif ins.op == "const":
+                values.append(np.full(len(inputs), ins.attr))
+                continue
+            else:
+                args = [values[a] for a in ins.args]
+                value = np.asarray(ARRAY[ins.op](*args), dtype=np.float64)
+            bad = ~np.isfinite(value)
+            for arg in args:
+                bad &= np.isfinite(arg)
+            if ins.op == "input":
+                bad = ~np.isfinite(value)
+            if bad.any():
+                k = int(np.argmax(bad))
+                return i, k, [float(arg[k]) for arg in args]
+            values.append(value)
+    return None
+
+
+def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseException | None = None
+             ) -> DomainError:
+    """The DomainError for a failed evaluation of ``program`` at ``inputs``
+    (shape (m, n_inputs), or one point (n_inputs,)); the first
+    ``len(variables)`` inputs are the coordinates shown in the message."""
+    inputs = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+    found = find_failure(program, inputs)
+    if found is None:
+        where = format_point(variables, inputs[0])
+        reason = f" ({cause})" if cause is not None else ""
+        return DomainError(f"the computation failed at {where}{reason}")
+    i, k, args = found
+    where = format_point(variables, inputs[k])
+    ins = program.instrs[i]
+    if ins.op == "input":
+        name = program.names[ins.attr]
+        return DomainError(f"non-finite input {name}={fmt(inputs[k, ins.attr])}")
+    what = describe(ins.op, args)
+    if i >= program.primal_size:
+        what += " in the derivative"
+    return DomainError(f"{what} at {where}")

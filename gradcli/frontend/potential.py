@@ -1,0 +1,245 @@
+"""``Potential`` (a scalar function of n variables) and ``VectorFunction``
+(m functions of n variables), compiled once and re-evaluated cheaply.
+
+An expression (text, parsed safely by ``parse.py``, or a SymPy expression)
+becomes a ``Program`` at construction (so an unsupported construct fails
+there); derivative programs and their compiled functions are made on first
+use and cached. One point runs the scalar (``math``) code, a batch the array
+(numpy) code -- vectorised over the points, no Python loop over them.
+
+Example (the tutorial's spring, k = 2, at x = 3)::
+
+    >>> V = Potential("0.5*k*x**2", params={"k": 2})
+    >>> V.variables, V(3.0), V.force(3.0), V.hessian(3.0)
+    (('x',), 9.0, array([-6.]), array([[2.]]))
+    >>> F = VectorFunction("[x*y, x + y**2]")
+    >>> F.jacobian([2, 3])
+    array([[3., 2.],
+           [1., 6.]])
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..errors import DomainError, InputError
+from . import engine_graph, transforms
+from .binding import bind
+from .compiled import Compiled
+from .domain import format_point
+from .points import as_points, as_vectors
+
+
+class _Function:
+    """What Potential and VectorFunction share: binding, the program, and
+    compiled variants keyed by transform name."""
+
+    def __init__(self, exprs, text, variables, params):
+        self.text = text
+        self.sympy_exprs, self.variables, self.params = bind(exprs, text, variables, params)
+        self.n = len(self.variables)
+        from .program import from_sympy
+
+        self.program = from_sympy(self.sympy_exprs, self.variables, text)
+        self._compiled: dict[str, Compiled] = {}
+
+    def _get(self, kind: str) -> Compiled:
+        found = self._compiled.get(kind)
+        if found is None:
+            found = self._compiled[kind] = Compiled(self._make(kind), self.variables)
+        return found
+
+    def _make(self, kind: str):
+        p = self.program
+        if kind == "value":
+            return p
+        if kind == "grad":
+            return transforms.grad_program(p)
+        if kind == "hessian":
+            return transforms.hessian_program(p, self._get("grad").program)
+        if kind == "jacobian":
+            return transforms.jacobian_program(p)
+        if kind == "vjp":
+            return transforms.vjp_program(p)
+        if kind == "jvp":
+            return transforms.jvp_program(p)
+        raise KeyError(kind)
+
+    def _points(self, x):
+        return as_points(x, self.variables)
+
+    def graph(self, x):
+        """The outputs evaluated with engine Tensor operations on ``x`` (a
+        Tensor of shape (n,) or (m, n)): a differentiable engine graph.
+        Potential: one Tensor of shape () or (m,)."""
+        coords = [x[..., k] for k in range(self.n)]
+        outputs = engine_graph.evaluate(self.program, coords)
+        # A constant output is still tied to x so that autograd sees a graph.
+        return [o if engine_graph._is_tensor(o) else x[..., 0] * 0.0 + o for o in outputs]
+
+
+class Potential(_Function):
+    """A scalar potential V(x_1, ..., x_n).
+
+    ``x`` is one point (shape (n,); a float when n is 1) or a batch (m, n):
+    ``V(x)`` -> float or (m,); ``grad`` -> (n,) or (m, n); ``hessian`` ->
+    (n, n) or (m, n, n). ``V.scalar_value_and_grad(*coords)`` is the fast
+    path for optimisers: generated straight-line code over floats returning
+    ``(value, g_0, ..., g_{n-1})``, raising ``DomainError`` on a domain problem.
+
+    >>> V = Potential("x**4 - 10*x**2 + 5")
+    >>> V.scalar_value_and_grad(3.0)
+    (5.0, 48.0)
+    """
+
+    def __init__(self, expression, variables: Sequence[str] | None = None,
+                 params: Mapping[str, float] | None = None):
+        from .binding import read_expression
+
+        text, expr = read_expression(expression)
+        super().__init__((expr,), text, variables, params)
+        self.sympy = self.sympy_exprs[0]
+
+    def __repr__(self) -> str:
+        return f"Potential({self.text!r}, variables={self.variables!r})"
+
+    def derivative_expressions(self) -> tuple:
+        """(dV/dx_1, ..., dV/dx_n) as SymPy expressions (for display)."""
+        from .binding import symbol_for
+
+        return tuple(self.sympy.diff(symbol_for(self.sympy, v)) for v in self.variables)
+
+    @cached_property
+    def scalar_value_and_grad(self):
+        return self._get("grad").scalar
+
+    def __call__(self, x):
+        pts, single = self._points(x)
+        c = self._get("value")
+        return c.scalar(*pts[0].tolist())[0] if single else c.array(pts)[0]
+
+    def value_and_grad(self, x):
+        """(V(x), grad V(x)): (float, (n,)) or ((m,), (m, n))."""
+        pts, single = self._points(x)
+        c = self._get("grad")
+        if single:
+            out = c.scalar(*pts[0].tolist())
+            return out[0], np.array(out[1:])
+        out = c.array(pts)
+        return out[0], out[1:].T.copy()
+
+    def grad(self, x):
+        """grad V(x): (n,) or (m, n)."""
+        return self.value_and_grad(x)[1]
+
+    def force(self, x):
+        """F = -grad V(x): (n,) or (m, n)."""
+        return -self.value_and_grad(x)[1]
+
+    def hessian(self, x):
+        """The matrix of second derivatives: (n, n) or (m, n, n)."""
+        pts, single = self._points(x)
+        c = self._get("hessian")
+        rows, cols = np.tril_indices(self.n)
+        if single:
+            tri = np.array(c.scalar(*pts[0].tolist()))
+            h = np.empty((self.n, self.n))
+            h[rows, cols] = tri
+            h[cols, rows] = tri
+            return h
+        tri = c.array(pts).T
+        h = np.empty((len(pts), self.n, self.n))
+        h[:, rows, cols] = tri
+        h[:, cols, rows] = tri
+        return h
+
+    def graph(self, x):
+        """V evaluated with engine operations on the Tensor ``x`` (shape (n,)
+        or (m, n)) -> Tensor of shape () or (m,), differentiable by the engine.
+
+        >>> V.graph(gradcli.tensor([3.0], requires_grad=True)).backward()
+        """
+        return super().graph(x)[0]
+
+    def derivatives(self, x, order: int, variable: str | None = None) -> list[float]:
+        """[d^k V / d var^k for k = 0..order] at the point x (other variables
+        held fixed), computed by the engine: repeated
+        ``autograd.grad(create_graph=True)`` on the engine graph.
+
+        >>> Potential("x**3").derivatives(2.0, 3)
+        [8.0, 12.0, 12.0, 6.0]
+        """
+        from .binding import check_order, variable_index
+
+        pts, single = self._points(x)
+        if not single:
+            raise InputError("derivatives takes one point, not a batch")
+        order = check_order(order)
+        k = variable_index(self.variables, variable)
+        self(pts[0])  # a domain problem in V itself is reported by the checked path
+        values = engine_graph.derivatives_at(self.program, pts[0], k, order)
+        if not all(map(math.isfinite, values)):
+            where = format_point(self.variables, pts[0])
+            raise DomainError(f"a derivative of order up to {order} is not finite at {where}")
+        return values
+
+
+class VectorFunction(_Function):
+    """m functions F_i(x_1, ..., x_n), for Jacobians and their products.
+
+    ``F(x)`` -> (m,) or (b, m); ``jacobian`` -> (m, n) or (b, m, n);
+    ``vjp(x, v)`` = v^T J -> (n,) or (b, n); ``jvp(x, u)`` = J u -> (m,) or (b, m).
+
+    >>> F = VectorFunction("[x*y, x + y**2]")
+    >>> F.vjp([2, 3], [1, 1]), F.jvp([2, 3], [1, 0])
+    (array([4., 8.]), array([3., 1.]))
+    """
+
+    def __init__(self, expressions, variables: Sequence[str] | None = None,
+                 params: Mapping[str, float] | None = None):
+        from .binding import read_vector
+
+        text, exprs = read_vector(expressions)
+        super().__init__(exprs, text, variables, params)
+        self.sympy = tuple(self.sympy_exprs)
+        self.m = len(self.sympy)
+
+    def __repr__(self) -> str:
+        return f"VectorFunction({self.text!r}, variables={self.variables!r})"
+
+    def _run(self, kind: str, pts, single, extra=None):
+        c = self._get(kind)
+        if extra is not None:
+            pts = np.concatenate([pts, extra], axis=1)
+        if single:
+            return np.array(c.scalar(*pts[0].tolist()))
+        return c.array(pts).T.copy()
+
+    def __call__(self, x):
+        pts, single = self._points(x)
+        return self._run("value", pts, single)
+
+    def jacobian(self, x):
+        """J[i, j] = dF_i/dx_j: (m, n) or (b, m, n)."""
+        pts, single = self._points(x)
+        out = self._run("jacobian", pts, single)
+        return out.reshape(self.m, self.n) if single else out.reshape(len(pts), self.m, self.n)
+
+    def vjp(self, x, v):
+        """v^T J with v of shape (m,) (or (b, m) for a batch): (n,) or (b, n)."""
+        pts, single = self._points(x)
+        return self._run("vjp", pts, single, as_vectors(v, self.m, len(pts), single, "v"))
+
+    def jvp(self, x, u):
+        """J u with u of shape (n,) (or (b, n) for a batch): (m,) or (b, m)."""
+        pts, single = self._points(x)
+        return self._run("jvp", pts, single, as_vectors(u, self.n, len(pts), single, "u"))
+
+    def graph(self, x):
+        """F evaluated with engine operations on ``x`` (shape (n,) or (b, n)):
+        a list of m Tensors of shape () or (b,)."""
+        return super().graph(x)
