@@ -31,9 +31,9 @@ class TrajectoryPoint:
 class TrajectoryRecorder:
     """Streaming decimation with a fixed memory bound.
 
-    Steps 0, stride, 2*stride, ... are kept. When the buffer holds
-    ``max_record - 1`` points, every other point is dropped and the stride
-    doubles, so the kept points stay evenly spaced whatever the run's length
+    Steps 0, stride, 2*stride, ... are kept. When a point would make the
+    buffer exceed ``max_record - 1`` points, every other point is dropped and
+    the stride doubles, so the kept points stay evenly spaced whatever the run's length
     (which need not be known in advance). The first point (step 0) is never
     dropped, and ``finish`` always appends the last one, so a trajectory holds
     at most ``max_record`` points.
@@ -65,13 +65,12 @@ class TrajectoryRecorder:
         """Record a point; call only when ``wants(step)`` is true."""
         points = self._points
         points.append((step, x, value, grad_norm))
-        if len(points) >= self.max_record - 1:
-            # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced.
+        self.next_step = step + self.stride
+        if len(points) >= self.max_record:
+            # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced, one slot left for the last point.
             del points[1::2]
             self.stride *= 2
             self.next_step = points[-1][0] + self.stride
-        else:
-            self.next_step = step + self.stride
 
     def finish(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> list[TrajectoryPoint]:
         """Append the final point (unless already recorded) and return the trajectory."""

@@ -1,0 +1,34 @@
+"""Shared helpers: drive the real ``gradcli`` app with Typer's CliRunner."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gradcli.cli.app import app
+
+# A test must not depend on the developer's terminal settings.
+CLEAN_ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": "100", "GRADCLI_POTENTIALS": None}
+
+
+def invoke(*args, input=None, env=None):
+    """Run ``gradcli ARGS`` in-process; returns click's Result (stdout, stderr, exit_code)."""
+    runner = CliRunner()
+    return runner.invoke(app, [str(a) for a in args], input=input, env={**CLEAN_ENV, **(env or {})})
+
+
+def invoke_json(*args, exit_code=0, input=None):
+    """Run ``gradcli ARGS --json``, check the exit code, return the parsed object."""
+    result = invoke(*args, "--json", input=input)
+    assert result.exit_code == exit_code, (result.stdout, result.stderr)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def run():
+    return invoke
+
+
+@pytest.fixture
+def run_json():
+    return invoke_json

@@ -1,0 +1,147 @@
+"""gradcli.optimize: the descent loop, trajectory thinning, stationary points."""
+
+import math
+
+import pytest
+
+from gradcli.errors import InputError
+from gradcli.optimize import TrajectoryRecorder, classify_stationary_point, gradient_descent
+
+
+class DoubleWell:
+    """x**4 - 10*x**2 + 5 by hand, so these tests need only the optimiser."""
+
+    n = 1
+    variables = ("x",)
+
+    @staticmethod
+    def scalar_value_and_grad(x):
+        return x**4 - 10 * x**2 + 5, 4 * x**3 - 20 * x
+
+
+class Bowl:
+    """x**2 + 2*y**2 by hand."""
+
+    n = 2
+    variables = ("x", "y")
+
+    @staticmethod
+    def scalar_value_and_grad(x, y):
+        return x * x + 2 * y * y, 2 * x, 4 * y
+
+
+def test_tutorial_loop_with_tol_0_runs_exactly_the_steps():
+    result = gradient_descent(DoubleWell, 3.0, lr=0.01, steps=200, tol=0)
+    assert result.status == "completed" and result.converged
+    assert result.steps == 200
+    assert round(result.x[0], 4) == 2.2361
+    assert round(result.value, 4) == -20.0
+    assert result.x0 == (3.0,)
+    assert [p.step for p in result.trajectory] == list(range(201))
+
+
+def test_default_tol_stops_when_the_gradient_is_small():
+    result = gradient_descent(DoubleWell, 3.0)
+    assert result.status == "converged"
+    assert result.steps < 200
+    assert result.grad_norm <= 1e-8
+    assert result.x[0] == pytest.approx(math.sqrt(5), abs=1e-9)
+
+
+def test_max_steps_when_not_converged():
+    result = gradient_descent(DoubleWell, 3.0, steps=5)
+    assert result.status == "max_steps" and not result.converged
+    assert result.steps == 5 and result.grad_norm > 1e-8
+
+
+def test_diverged_reports_the_step():
+    result = gradient_descent(DoubleWell, 3.0, lr=1.0)
+    assert result.status == "diverged"
+    assert result.diverged_at == result.steps == 3
+    assert result.trajectory[-1].step == 3
+
+
+def test_two_variables():
+    result = gradient_descent(Bowl, (1.0, -1.0), lr=0.1, steps=1000)
+    assert result.status == "converged"
+    assert result.x == pytest.approx((0.0, 0.0), abs=1e-8)
+    assert len(result.gradient) == 2
+
+
+def test_two_variables_diverge_beyond_the_bound():
+    result = gradient_descent(Bowl, (1.0, 1.0), lr=1.0, steps=1000, bound=1e6)
+    assert result.status == "diverged"
+    assert max(abs(c) for c in result.x) > 1e6
+
+
+@pytest.mark.parametrize("x0", [(1.0, 2.0), "3"])
+def test_wrong_start_is_an_input_error(x0):
+    with pytest.raises(InputError):
+        gradient_descent(DoubleWell, x0) if x0 != "3" else gradient_descent(Bowl, 3.0)
+
+
+@pytest.mark.parametrize("settings", [{"lr": 0}, {"lr": -1}, {"steps": -1}, {"tol": -1}, {"max_record": 1}])
+def test_bad_settings(settings):
+    with pytest.raises(InputError):
+        gradient_descent(DoubleWell, 3.0, **settings)
+
+
+def test_zero_steps_evaluates_the_start():
+    result = gradient_descent(DoubleWell, 3.0, steps=0, tol=0)
+    assert result.steps == 0 and result.x == (3.0,) and result.value == -4.0
+    assert len(result.trajectory) == 1
+
+
+# --- trajectory thinning ----------------------------------------------------------
+
+
+def record(n_steps, max_record):
+    recorder = TrajectoryRecorder(max_record)
+    for step in range(n_steps):
+        if recorder.wants(step):
+            recorder.add(step, (float(step),), 0.0, 0.0)
+    return [p.step for p in recorder.finish(n_steps, (float(n_steps),), 0.0, 0.0)]
+
+
+def test_every_step_is_kept_below_the_bound():
+    assert record(10, 1000) == list(range(11))
+
+
+@pytest.mark.parametrize("n_steps, max_record", [(200_000, 1000), (1000, 1000), (12345, 50), (7, 2), (100, 3)])
+def test_thinned_trajectory_is_bounded_even_and_keeps_the_ends(n_steps, max_record):
+    steps = record(n_steps, max_record)
+    assert steps[0] == 0 and steps[-1] == n_steps
+    assert len(steps) <= max_record
+    gaps = {b - a for a, b in zip(steps[:-2], steps[1:-1])}
+    assert len(gaps) <= 1  # evenly spaced (the last gap may be shorter)
+    if gaps:
+        assert steps[-1] - steps[-2] <= max(gaps)
+    assert len(steps) >= min(n_steps + 1, max_record // 2)  # thinning keeps at least half the budget
+
+
+def test_descent_trajectory_is_thinned():
+    result = gradient_descent(DoubleWell, 3.0, steps=5000, tol=0, max_record=100)
+    steps = [p.step for p in result.trajectory]
+    assert steps[0] == 0 and steps[-1] == 5000 and len(steps) <= 100
+    assert result.trajectory[-1].x == result.x
+
+
+# --- stationary points ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "x, gradient, hessian, kind, index",
+    [
+        ([0.0], [0.0], [[2.0]], "minimum", 0),
+        ([0.0], [0.0], [[-2.0]], "maximum", 1),
+        ([0, 0], [0, 0], [[2.0, 0], [0, -1.0]], "saddle", 1),
+        ([0, 0], [0, 0], [[2.0, 0], [0, 0.0]], "degenerate", 0),
+        ([0.0], [0.0], [[0.0]], "degenerate", 0),
+        ([3.0], [6.0], [[2.0]], "not-stationary", 0),  # the tutorial's spring at x=3
+        ([2.0], [1e-9], [[40.0]], "minimum", 0),  # |g| within 1e-6 * 40 * 2
+    ],
+)
+def test_classification(x, gradient, hessian, kind, index):
+    point = classify_stationary_point(x, gradient, hessian)
+    assert point.classification == kind
+    assert point.saddle_index == index
