@@ -1,0 +1,65 @@
+"""The ``gradcli`` Typer application and its entry point ``main()``.
+
+Importing this module imports Typer and gradcli's command modules, not SymPy,
+Rich or matplotlib: those load when a command needs them, so ``--help`` and
+``--json`` runs stay quick.
+"""
+
+from typing import Annotated, Optional
+
+import typer
+
+import gradcli
+from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
+from gradcli.cli.options import COMMANDS
+
+app = typer.Typer(
+    name="gradcli",
+    help=(
+        "Descent, forces, force constants, derivatives and Jacobians of potentials typed as strings.\n\n"
+        'Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png'
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for _name, _function in COMMANDS:
+    app.command(_name)(_function)
+
+try:
+    from gradcli.cli.potentials_cmd import potentials_app
+except ImportError:  # the named-potential commands have not landed yet
+    potentials_app = None
+if potentials_app is not None:
+    app.add_typer(potentials_app, name="potentials")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gradcli {gradcli.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Descent, forces, force constants, derivatives and Jacobians of potentials typed as strings.
+
+    Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Commands that evaluate derivatives at one point: grad, force,
+force-constant, derivative, jacobian, vjp, jvp.
+
+Each parses its options, calls the library (``Potential`` / ``VectorFunction``
+and ``gradcli.optimize.classify_stationary_point``) and renders; nothing else.
+"""
+
+from typing import Annotated, Optional
+
+import typer
+
+from gradcli.cli.options import At, Expr, Exprs, Run, command
+from gradcli.cli.points import parse_point, parse_vector
+from gradcli.errors import InputError
+
+
+def _title(run: Run, function) -> str:
+    name = f"@{run.name}: " if run.name else ""
+    return f"{name}{function.text}"
+
+
+@command("grad")
+def grad(run: Run, expr: Expr, at: At):
+    """Value and gradient of V at a point.
+
+    Example:  gradcli grad "x**2*y" --at x=1,y=2
+    """
+    V = run.potential(expr)
+    x = parse_point(at, V.variables)
+    value, gradient = V.value_and_grad(x)
+    payload = {**run.header(V), "point": x, "value": value, "gradient": gradient}
+
+    def human():
+        from gradcli.cli import render
+
+        rows = [[name, c, float(g)] for name, c, g in zip(V.variables, x, gradient)]
+        render.show(
+            render.summary(_title(run, V), [("point", render.point(V.variables, x)), ("V", render.number(value))]),
+            render.columns("gradient", ["variable", "at", "dV/d(variable)"], rows),
+        )
+
+    run.emit(payload, human)
+
+
+@command("force")
+def force(run: Run, expr: Expr, at: At):
+    """Force F = -grad V at a point.
+
+    Example:  gradcli force "0.5*k*x**2" --param k=2 --at 3
+
+    gives F = -6.
+    """
+    V = run.potential(expr)
+    x = parse_point(at, V.variables)
+    value, gradient = V.value_and_grad(x)
+    forces = [-float(g) for g in gradient]
+    payload = {**run.header(V), "point": x, "value": value, "force": forces}
+
+    def human():
+        from gradcli.cli import render
+
+        rows = [[name, c, f] for name, c, f in zip(V.variables, x, forces)]
+        render.show(
+            render.summary(_title(run, V), [("point", render.point(V.variables, x)), ("V", render.number(value))]),
+            render.columns("force F = -grad V", ["variable", "at", "F"], rows),
+        )
+
+    run.emit(payload, human)
+
+
+@command("force-constant")
+def force_constant(run: Run, expr: Expr, at: At):
+    """Hessian (force-constant matrix), its eigenvalues, and what kind of point it is.
+
+    The point is a minimum, maximum, saddle (saddle_index = number of negative
+    eigenvalues) or degenerate (an eigenvalue ~0), or not-stationary when
+    |grad V| > 1e-6 * max(1, max|x_i|) * largest |eigenvalue|.
+
+    Example:  gradcli force-constant "0.5*k*x**2" --param k=2 --at 3
+
+    gives the force constant 2 (and not-stationary: the force there is -6).
+    """
+    from gradcli.optimize.stationary import classify_stationary_point
+
+    V = run.potential(expr)
+    x = parse_point(at, V.variables)
+    value, gradient = V.value_and_grad(x)
+    hessian = V.hessian(x)
+    kind = classify_stationary_point(x, gradient, hessian)
+    payload = {
+        **run.header(V),
+        "point": x,
+        "value": value,
+        "gradient": gradient,
+        "hessian": hessian,
+        "eigenvalues": kind.eigenvalues,
+        "classification": kind.classification,
+        "saddle_index": kind.saddle_index,
+        "stationary_tolerance": kind.grad_tolerance,
+    }
+
+    def human():
+        from gradcli.cli import render
+
+        grad_norm = sum(float(g) ** 2 for g in gradient) ** 0.5
+        render.show(
+            render.summary(
+                _title(run, V),
+                [
+                    ("point", render.point(V.variables, x)),
+                    ("V", render.number(value)),
+                    ("|grad V|", render.number(grad_norm)),
+                    ("classification", kind.classification),
+                    ("saddle index", kind.saddle_index),
+                ],
+            ),
+            render.matrix("Hessian (force constants)", V.variables, V.variables, hessian),
+            render.columns("eigenvalues", ["", *(str(i + 1) for i in range(V.n))], [["λ", *kind.eigenvalues]]),
+        )
+
+    run.emit(payload, human)
+
+
+@command("derivative")
+def derivative(
+    run: Run,
+    expr: Expr,
+    at: At,
+    order: Annotated[int, typer.Option("--order", "-n", min=0, max=100, help="Highest order N.")] = 3,
+    wrt: Annotated[
+        Optional[str], typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several).")
+    ] = None,
+):
+    """Derivatives d^k V/dx^k for k = 0..N with respect to one variable.
+
+    Example:  gradcli derivative "x**3" --at 2 --order 3
+
+    gives 8, 12, 12, 6.
+    """
+    V = run.potential(expr)
+    x = parse_point(at, V.variables)
+    if wrt is None:
+        if V.n != 1:
+            raise InputError(f"derivative takes one variable; choose one of {', '.join(V.variables)} with --wrt")
+        wrt = V.variables[0]
+    elif wrt not in V.variables:
+        raise InputError(f"--wrt {wrt}: not a variable of the expression (variables: {', '.join(V.variables)})")
+    values = [float(d) for d in V.derivatives(x, order, variable=wrt)]
+    payload = {**run.header(V), "point": x, "variable": wrt, "order": order, "derivatives": values}
+
+    def human():
+        from gradcli.cli import render
+
+        rows = [[str(k), d] for k, d in enumerate(values)]
+        render.show(
+            render.summary(_title(run, V), [("point", render.point(V.variables, x)), ("variable", wrt)]),
+            render.columns("derivatives", ["k", f"d^k V/d{wrt}^k"], rows),
+        )
+
+    run.emit(payload, human)
+
+
+@command("jacobian")
+def jacobian(run: Run, exprs: Exprs, at: At):
+    """Jacobian J[i][j] = d f_i / d x_j of a vector function.
+
+    Example:  gradcli jacobian "[x*y, x+y**2]" --at 2,3
+
+    gives [[3, 2], [1, 6]].
+    """
+    F = run.vector_function(exprs)
+    x = parse_point(at, F.variables)
+    outputs = F(x)
+    J = F.jacobian(x)
+    payload = {**run.header(F), "point": x, "outputs": outputs, "jacobian": J}
+
+    def human():
+        from gradcli.cli import render
+
+        labels = [f"f{i + 1} = {e}" for i, e in enumerate(F.sympy)]
+        render.show(
+            render.summary(
+                _title(run, F),
+                [("point", render.point(F.variables, x)), ("f(x)", ", ".join(render.number(float(v)) for v in outputs))],
+            ),
+            render.matrix("Jacobian", labels, [f"d/d{name}" for name in F.variables], J),
+        )
+
+    run.emit(payload, human)
+
+
+@command("vjp")
+def vjp(
+    run: Run,
+    exprs: Exprs,
+    at: At,
+    v: Annotated[str, typer.Option("--v", metavar="VECTOR", help="One number per output, e.g. 1,1.")],
+):
+    """Vector-Jacobian product v^T J (one reverse pass).
+
+    Example:  gradcli vjp "[x*y, x+y**2]" --at 2,3 --v 1,1
+
+    gives [4, 8].
+    """
+    F = run.vector_function(exprs)
+    x = parse_point(at, F.variables)
+    vector = parse_vector(v, F.m, "--v")
+    result = F.vjp(x, vector)
+    payload = {**run.header(F), "point": x, "v": vector, "vjp": result}
+
+    def human():
+        from gradcli.cli import render
+
+        rows = [[name, float(r)] for name, r in zip(F.variables, result)]
+        render.show(
+            render.summary(
+                _title(run, F), [("point", render.point(F.variables, x)), ("v", ", ".join(map(render.number, vector)))]
+            ),
+            render.columns("v^T J", ["variable", "(v^T J)_j"], rows),
+        )
+
+    run.emit(payload, human)
+
+
+@command("jvp")
+def jvp(
+    run: Run,
+    exprs: Exprs,
+    at: At,
+    u: Annotated[str, typer.Option("--u", metavar="VECTOR", help="One number per variable, e.g. 1,0.")],
+):
+    """Jacobian-vector product J u (a directional derivative of every output).
+
+    Example:  gradcli jvp "[x*y, x+y**2]" --at 2,3 --u 1,0
+
+    gives [3, 1].
+    """
+    F = run.vector_function(exprs)
+    x = parse_point(at, F.variables)
+    vector = parse_vector(u, F.n, "--u")
+    result = F.jvp(x, vector)
+    payload = {**run.header(F), "point": x, "u": vector, "jvp": result}
+
+    def human():
+        from gradcli.cli import render
+
+        rows = [[f"f{i + 1} = {e}", float(r)] for i, (e, r) in enumerate(zip(F.sympy, result))]
+        render.show(
+            render.summary(
+                _title(run, F), [("point", render.point(F.variables, x)), ("u", ", ".join(map(render.number, vector)))]
+            ),
+            render.columns("J u", ["output", "(J u)_i"], rows),
+        )
+
+    run.emit(payload, human)

@@ -1,0 +1,86 @@
+"""Rich tables for a person at a terminal.
+
+Imported only when tables are drawn (never for --json), so a scripted run does
+not pay for Rich. The console is created per call on the current
+``sys.stdout``: Rich then leaves out escape codes when stdout is not a
+terminal, and honours ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def console() -> Console:
+    """A console on the current stdout (colour only on a terminal, never with NO_COLOR)."""
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def number(x: float) -> str:
+    """A float for a table: 10 significant digits, ``inf``/``nan`` spelled out.
+
+    >>> number(2.23606797749979), number(-20.000000000000004), number(float("nan"))
+    ('2.236067977', '-20', 'nan')
+    """
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    text = f"{x:.10g}"
+    return "0" if text == "-0" else text
+
+
+def point(variables: Sequence[str], coords: Sequence[float]) -> str:
+    """``x=2, y=3``."""
+    return ", ".join(f"{name}={number(c)}" for name, c in zip(variables, coords))
+
+
+def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
+    """A two-column table: what, value."""
+    table = Table(title=Text(title), show_header=False, title_justify="left")
+    table.add_column("", style="bold")
+    table.add_column("")
+    for key, value in rows:
+        table.add_row(Text(key), value if isinstance(value, Text) else Text(str(value)))
+    return table
+
+
+def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Table:
+    """A table with ``headers`` and rows of numbers (formatted) or strings."""
+    table = Table(title=Text(title), title_justify="left", caption=Text(caption) if caption else None)
+    for i, header in enumerate(headers):
+        table.add_column(Text(header), justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(Text(number(c) if isinstance(c, float) else str(c)) for c in row))
+    return table
+
+
+def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], values) -> Table:
+    """A labelled matrix (lists of lists of floats)."""
+    rows = [[label, *(float(v) for v in row)] for label, row in zip(row_labels, values)]
+    return columns(title, ["", *column_labels], rows)
+
+
+def show(*renderables) -> None:
+    """Print tables (with a blank line between them) on stdout."""
+    out = console()
+    for i, renderable in enumerate(renderables):
+        if i:
+            out.print()
+        out.print(renderable)
+
+
+def thin(items: Sequence, limit: int) -> list:
+    """At most ``limit`` items, evenly spaced, first and last kept.
+
+    >>> thin(list(range(10)), 4)
+    [0, 3, 6, 9]
+    """
+    if len(items) <= limit:
+        return list(items)
+    last = len(items) - 1
+    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
+    return [items[i] for i in picks]
