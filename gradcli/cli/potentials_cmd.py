@@ -1,0 +1,183 @@
+"""``gradcli potentials``: list the named potentials, show one, check them.
+
+    gradcli potentials                       a table: name, variables, description
+    gradcli potentials --check               ... and validate each (compile, stationary points)
+    gradcli potentials show morse            expression, parameters, start, stationary points, references
+    gradcli potentials show lj-cluster --param n=5
+
+Both take ``--json`` and ``--potentials-dir DIR`` (repeatable; searched before
+``$GRADCLI_POTENTIALS`` and the built-in folder). A malformed file in a listing
+is reported on stderr and the others are still listed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from gradcli.cli.options import Run, emit_json
+from gradcli.cli.points import parse_params
+
+potentials_app = typer.Typer(
+    help="List the named potentials (@NAME) and show one.\n\nExample:  gradcli potentials show morse",
+    rich_markup_mode=None,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+DirsOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--potentials-dir", metavar="DIR",
+                 help="Also look for potentials in DIR (repeatable; searched before the built-in ones)."),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
+# The variables column shows at most this many names (lj-cluster has 3n).
+MAX_VARIABLES_SHOWN = 6
+
+
+def _variables_text(variables) -> str:
+    if len(variables) <= MAX_VARIABLES_SHOWN:
+        return ", ".join(variables)
+    return f"{', '.join(variables[:3])}, …, {variables[-1]} ({len(variables)})"
+
+
+def _units(parameter: dict) -> str:
+    return parameter.get("units") or ""
+
+
+@potentials_app.callback(invoke_without_command=True)
+def potentials(
+    ctx: typer.Context,
+    json_output: JsonOption = False,
+    potentials_dir: DirsOption = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Also compile each potential and verify its stationary points (slower).")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """List the named potentials: name, variables, description.
+
+    Example:  gradcli potentials --json
+    """
+    ctx.obj = tuple(potentials_dir or ())
+    if ctx.invoked_subcommand is not None:
+        return
+    from gradcli import library
+
+    run = Run("potentials", json_output=json_output, potentials_dir=potentials_dir, debug=debug)
+    with run.boundary():
+        errors: list = []
+        specs = library.list_potentials(run.potentials_dirs, errors=errors)
+        problems = {}
+        if check:
+            for spec in specs:
+                try:
+                    library.validate_potential(spec)
+                except library.PotentialFileError as error:
+                    problems[spec.name] = error.message
+        for error in errors:
+            sys.stderr.write(f"warning: {error.message}\n")
+        if json_output:
+            rows = []
+            for spec in specs:
+                row = spec.to_dict()
+                if check:
+                    row["valid"] = spec.name not in problems
+                    row["problem"] = problems.get(spec.name)
+                rows.append(row)
+            emit_json(rows)
+        else:
+            _show_list(specs, problems if check else None)
+        for message in problems.values():
+            sys.stderr.write(f"error: {message}\n")
+        if problems or (check and errors):
+            raise typer.Exit(2)
+
+
+def _show_list(specs, problems) -> None:
+    from gradcli.cli import render
+
+    headers = ["name", "variables", "description"] + (["check"] if problems is not None else [])
+    rows = []
+    for spec in specs:
+        row = [f"@{spec.name}", _variables_text(spec.variables), spec.description]
+        if problems is not None:
+            row.append("ok" if spec.name not in problems else "FAILED")
+        rows.append(row)
+    table = render.columns("Named potentials", headers, rows,
+                           caption="gradcli potentials show NAME for the details; use as @NAME in any command")
+    for column in table.columns:
+        column.justify = "left"
+    render.show(table)
+
+
+@potentials_app.command("show")
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The potential, e.g. morse or @morse.")],
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", metavar="NAME=VALUE",
+        help="Size a family (e.g. --param n=5 for lj-cluster) or override a parameter.")] = None,
+    json_output: JsonOption = False,
+    potentials_dir: DirsOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show one potential: expression, parameters, start, stationary points, references.
+
+    The potential is validated first (compiled; each stationary point checked).
+
+    Example:  gradcli potentials show muller-brown
+    """
+    from gradcli import library
+
+    dirs = tuple(ctx.obj or ()) + tuple(potentials_dir or ())
+    run = Run("potentials show", json_output=json_output, potentials_dir=dirs, debug=debug)
+    with run.boundary():
+        spec = library.find_potential(name, run.potentials_dirs)
+        params = parse_params(param)
+        if params:
+            spec = _with_params(spec, params)
+        library.validate_potential(spec)
+        if json_output:
+            emit_json(spec.to_dict(full=True))
+        else:
+            _show_one(spec)
+
+
+def _with_params(spec, params):
+    """``spec`` with ``params`` as its defaults. A family is rebuilt, stationary
+    points included; a file's stationary points hold for its own defaults only,
+    so they are left out."""
+    from dataclasses import replace
+
+    sized, values = spec.bind(params)
+    if sized.family is not None:
+        return sized
+    parameters = {k: {**p, "value": values[k]} for k, p in spec.parameters.items()}
+    return replace(spec, parameters=parameters, stationary=())
+
+
+def _show_one(spec) -> None:
+    from gradcli.cli import render
+
+    tables = [render.summary(f"@{spec.name}", [
+        ("description", spec.description),
+        ("expression", spec.expression if len(spec.expression) <= 400 else spec.expression[:400] + " …"),
+        ("variables", _variables_text(spec.variables)),
+        ("start", render.point(spec.variables, spec.start)),
+        ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
+    ])]
+    if spec.parameters:
+        tables.append(render.columns("Parameters", ["name", "value", "units"],
+                                     [[k, float(p["value"]), _units(p)] for k, p in spec.parameters.items()]))
+    if spec.stationary:
+        rows = [[s.kind, render.point(spec.variables, s.point) if len(s.point) <= MAX_VARIABLES_SHOWN
+                 else f"({len(s.point)} coordinates; see --json)", s.value, s.note] for s in spec.stationary]
+        tables.append(render.columns("Stationary points (default parameters; checked)",
+                                     ["kind", "point", "V", "note"], rows))
+    if spec.references:
+        tables.append(render.columns("References", ["", "reference"],
+                                     [[str(i + 1), r] for i, r in enumerate(spec.references)]))
+    render.show(*tables)
