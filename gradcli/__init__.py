@@ -9,7 +9,37 @@ Importing gradcli imports numpy only: the SymPy front-end (``Potential``,
 __version__ = "0.1.0"
 
 # --- engine exports (gradcli/autograd) ---------------------------------------
-# (filled in by the engine)
+from . import autograd
+from .autograd.creation import (
+    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+)
+from .autograd.dtypes import (
+    bool_ as bool, double, dtype, float, float16, float32, float64, half, int, int32, int64, long,
+)
+from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.ops_math import (
+    abs, acos, asin, atan, atan2, clamp, cos, cosh, exp, log, reciprocal, relu, sigmoid, sin,
+    sinh, sqrt, tan, tanh, where,
+)
+from .autograd.ops_math import acos as arccos, asin as arcsin, atan as arctan, clamp as clip
+from .autograd.ops_math import add, div, mul, neg, pow, sub
+from .autograd.ops_shape import (
+    cat, dot, flatten, matmul, mean, permute, reshape, squeeze, stack, sum, transpose, unsqueeze,
+)
+from .autograd.tensor import Size, Tensor, tensor
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a gradcli Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def get_default_dtype():
+    return float64
 
 # --- front-end, imported lazily so `import gradcli` stays light ---------------
 _LAZY = {

@@ -1,1 +1,29 @@
+"""gradcli's autograd engine: reverse-mode automatic differentiation on numpy
+with PyTorch's semantics (``import gradcli as torch`` runs PyTorch's autograd
+tutorial).
 
+Modules: tensor (data model), ops_math / ops_shape / ops_inplace (operations
+and derivative rules), graph (nodes and the backward engine), backward (grad,
+backward), grad_mode, function (custom Function), anomaly_mode, tensor_str.
+"""
+
+from . import grad_mode
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .backward import backward, grad
+from .function import Function
+from .graph import Node
+from .tensor import Tensor
+
+try:  # written in parallel by the functional-transforms engineer
+    from . import functional
+except ImportError:  # pragma: no cover - until functional.py lands
+    functional = None
+try:
+    from .gradcheck import gradcheck, gradgradcheck
+except ImportError:  # pragma: no cover - until gradcheck.py lands
+    gradcheck = gradgradcheck = None
+
+__all__ = [
+    "Function", "Node", "Tensor", "backward", "detect_anomaly", "functional", "grad",
+    "grad_mode", "gradcheck", "gradgradcheck", "set_detect_anomaly",
+]

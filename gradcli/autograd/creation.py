@@ -1,0 +1,84 @@
+"""Tensor factories: zeros, ones, *_like, full, arange, linspace, eye.
+
+Floating results are float64 (gradcli's default dtype); ``arange`` with only
+integer arguments gives int64, as in PyTorch.
+"""
+
+import numpy as np
+
+from .dtypes import to_numpy_dtype
+from .tensor import Tensor, _plain
+
+
+def _sizes(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def _leaf(data, requires_grad):
+    if requires_grad and data.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    out = _plain(data)
+    out._requires_grad = bool(requires_grad)
+    return out
+
+
+def _dtype(dtype, default=np.float64):
+    return to_numpy_dtype(dtype) if dtype is not None else np.dtype(default)
+
+
+def zeros(*size, dtype=None, requires_grad=False):
+    """Tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))`` -> shape (2, 3)."""
+    return _leaf(np.zeros(_sizes(size), dtype=_dtype(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False):
+    """Tensor of ones: ``ones(3)`` -> tensor([1., 1., 1.])."""
+    return _leaf(np.ones(_sizes(size), dtype=_dtype(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    """Tensor of shape ``size`` filled with ``fill_value``."""
+    return _leaf(np.full(_sizes((size,)), fill_value, dtype=_dtype(dtype)), requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    """Identity matrix of shape (n, m or n)."""
+    return _leaf(np.eye(n, m, dtype=_dtype(dtype)), requires_grad)
+
+
+def zeros_like(input, dtype=None, requires_grad=False):
+    """Zeros with the shape (and dtype, unless given) of ``input``."""
+    return _leaf(np.zeros(input.shape, dtype=_dtype(dtype, input._data.dtype)), requires_grad)
+
+
+def ones_like(input, dtype=None, requires_grad=False):
+    """Ones with the shape (and dtype, unless given) of ``input``."""
+    return _leaf(np.ones(input.shape, dtype=_dtype(dtype, input._data.dtype)), requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False):
+    return _leaf(np.full(input.shape, fill_value, dtype=_dtype(dtype, input._data.dtype)), requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """Values start, start+step, ... below end: ``arange(5)`` -> tensor([0, 1, 2, 3, 4]) (int64);
+    ``arange(0, 1, 0.25)`` -> tensor([0.0000, 0.2500, 0.5000, 0.7500])."""
+    if end is None:
+        start, end = 0, start
+    values = (start, end, step)
+    if dtype is None:
+        integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+        dtype = np.int64 if integral else np.float64
+    return _leaf(np.arange(start, end, step, dtype=_dtype(dtype)), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    """``steps`` evenly spaced values from start to end inclusive: linspace(0, 1, 5) shape (5,)."""
+    return _leaf(np.linspace(start, end, steps, dtype=_dtype(dtype)), requires_grad)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with the numpy ``array``."""
+    return Tensor(np.asarray(array))

@@ -1,0 +1,161 @@
+"""Custom differentiable operations: subclass ``Function``, write ``forward`` and
+``backward`` as static methods, call ``apply``.
+
+The ``ctx`` both methods receive is the backward node itself (as in PyTorch):
+``ctx.save_for_backward(*tensors)`` once in forward, ``ctx.saved_tensors`` in
+backward, ``ctx.needs_input_grad`` (one bool per forward argument), and any
+other value as a plain attribute (``ctx.k = 2.0``).
+
+Example::
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            x, = ctx.saved_tensors
+            return 2 * x * grad_output
+
+    y = Square.apply(gradcli.tensor([3.0], requires_grad=True))  # grad_fn=<SquareBackward>
+"""
+
+import numpy as np
+
+from . import graph
+from .grad_mode import _state
+from .graph import FREED_MESSAGE, Node
+from .tensor import Tensor, edge
+
+
+class BackwardCFunction(Node):
+    """Backward node of a custom Function; doubles as its ``ctx``.  Has a ``__dict__``
+    so that forward can store plain attributes on ctx."""
+
+    _forward_cls = None
+
+    def __init__(self):
+        self._next = ()
+        self._saved = ()
+        self._versions = None
+        self._hooks = None
+        self._output_meta = ()
+        self.needs_input_grad = ()
+        self.materialize_grads = True
+        self.non_differentiable = ()
+
+    def __repr__(self):
+        return f"<gradcli.autograd.function.{type(self).__name__} object at {id(self):#x}>"
+
+    # -- the ctx contract -------------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep tensors (or None) for backward; version-checked when unpacked."""
+        self._saved = tensors
+        self._versions = tuple(t._version[0] if isinstance(t, Tensor) else None for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        if self._saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        if self._versions is not None:
+            graph._check_versions(self)
+        return tuple(self._saved)
+
+    def mark_non_differentiable(self, *tensors):
+        self.non_differentiable = tensors
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    # -- engine interface -------------------------------------------------
+    def _apply(self, grads, create_graph):
+        grad_outputs = []
+        for grad, (shape, dtype) in zip(grads, self._output_meta):
+            if grad is None:
+                grad = Tensor(np.zeros(shape, dtype=dtype)) if self.materialize_grads else None
+            elif not isinstance(grad, Tensor):
+                grad = Tensor(np.asarray(grad))
+            grad_outputs.append(grad)
+        results = self._forward_cls.backward(self, *grad_outputs)
+        if not isinstance(results, tuple):
+            results = (results,)
+        if len(results) < len(self._next):
+            name = self._forward_cls.__name__
+            raise RuntimeError(
+                f"function {name}Backward returned an incorrect number of gradients "
+                f"(expected {len(self._next)}, got {len(results)})"
+            )
+        converted = []
+        for result, (node, _) in zip(results, self._next):
+            if result is None or node is None:
+                converted.append(None)
+            elif create_graph:
+                converted.append(result if isinstance(result, Tensor) else Tensor(np.asarray(result)))
+            else:
+                converted.append(result._data if isinstance(result, Tensor) else np.asarray(result))
+        return tuple(converted)
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        # Each Function gets its own node class, named like PyTorch's: MySigmoid -> MySigmoidBackward.
+        cls._backward_cls = type(
+            name + "Backward",
+            (BackwardCFunction,),
+            {"_forward_cls": cls, "__module__": "gradcli.autograd.function"},
+        )
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class for custom operations with a hand-written backward (see module docs)."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run ``forward`` without recording and attach one ``<Name>Backward`` node to its outputs."""
+        ctx = cls._backward_cls()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        record = _state.enabled and any(ctx.needs_input_grad)
+        previous = _state.enabled
+        _state.enabled = False
+        try:
+            outputs = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _state.enabled = previous
+        if not record:
+            return outputs
+        ctx._next = tuple(edge(a) for a in args)
+        single = not isinstance(outputs, tuple)
+        # An input returned as is gets a new identity (its own grad_fn must not change).
+        outs = tuple(
+            o.detach() if any(o is a for a in args) else o for o in ((outputs,) if single else outputs)
+        )
+        outputs = outs[0] if single else outs
+        ctx._n_outputs = len(outs)
+        meta = []
+        for nr, out in enumerate(outs):
+            if isinstance(out, Tensor):
+                meta.append((out._data.shape, out._data.dtype))
+                if any(out is t for t in ctx.non_differentiable):
+                    continue
+                if out._data.dtype.kind == "f":
+                    out._grad_fn = ctx
+                    out._output_nr = nr
+                    out._requires_grad = True
+            else:
+                meta.append(((), np.float64))
+        ctx._output_meta = tuple(meta)
+        return outputs

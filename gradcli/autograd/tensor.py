@@ -1,0 +1,385 @@
+"""The Tensor: a numpy array plus the autograd state PyTorch keeps on it.
+
+Operations live in the ``ops_*`` modules; this file holds the data model
+(creation, properties, conversion, autograd state) and binds the operations
+as methods and operators at the bottom.
+"""
+
+import warnings
+import weakref
+
+import numpy as np
+
+from . import graph
+from .dtypes import float64, from_numpy_dtype, to_numpy_dtype
+from .grad_mode import _state
+from .tensor_str import tensor_repr
+
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+
+
+class Size(tuple):
+    """A shape; a tuple that prints like PyTorch's ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"gradcli.Size({list(self)})"
+
+    def numel(self):
+        return int(np.prod(self))
+
+
+class Tensor:
+    """An n-dimensional array of numbers that records operations for backward.
+
+    Create with ``gradcli.tensor(data, requires_grad=False, dtype=None)``.
+    ``_data`` is the numpy array; ``_version`` a one-element list shared with
+    views, bumped by every in-place change.
+    """
+
+    __slots__ = (
+        "_data", "_requires_grad", "_grad_fn", "_grad", "_version", "_output_nr",
+        "_accumulator", "_retains_grad", "__weakref__",
+    )
+    # Operators with numpy arrays on the left come back to the Tensor's r-methods.
+    __array_ufunc__ = None
+    __hash__ = object.__hash__
+
+    def __init__(self, data, requires_grad=False):
+        if data.__class__ is not np.ndarray:
+            data = _as_array(data, None)
+        self._data = data
+        self._requires_grad = requires_grad
+        self._grad_fn = None
+        self._grad = None
+        self._version = [0]
+        self._output_nr = 0
+        self._accumulator = None
+        self._retains_grad = False
+
+    # -- description -------------------------------------------------------
+    def __repr__(self):
+        return tensor_repr(self._data, self._grad_fn, self._requires_grad, repr(self.dtype))
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape (``Size``), or its length along ``dim``."""
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def is_floating_point(self):
+        return lambda: self._data.dtype.kind == "f"
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    # -- conversion --------------------------------------------------------
+    def item(self):
+        """The single value as a Python number (any shape with one element)."""
+        data = self._data
+        if data.size != 1:
+            raise RuntimeError(f"a Tensor with {data.size} elements cannot be converted to Scalar")
+        return data.item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous"
+            )
+        return bool(self._data.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def numpy(self):
+        """The numpy array behind the tensor (shares memory)."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        data = self.numpy()
+        return data if dtype is None else data.astype(dtype)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def to(self, dtype, *args, **kwargs):
+        """A tensor of element type ``dtype`` (``self`` if it already has it); differentiable."""
+        if isinstance(dtype, str):  # a device name such as "cpu"
+            return self
+        return _convert(self, to_numpy_dtype(dtype))
+
+    def float(self):
+        from .dtypes import float32
+        return self.to(float32)
+
+    def double(self):
+        return self.to(float64)
+
+    def type(self, dtype=None):
+        return self.to(dtype) if dtype is not None else "gradcli." + self.dtype.name
+
+    # -- autograd state ----------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        """Start (or stop) recording operations on this leaf; returns ``self``."""
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach()."
+                )
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    @property
+    def _version_value(self):
+        return self._version[0]
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        node = self._grad_fn
+        if node._hooks is None:
+            node._hooks = []
+        node._hooks.append((weakref.ref(self), self._output_nr))
+        self._retains_grad = True
+
+    @property
+    def data(self):
+        """The same values without autograd history (shares memory, not the version)."""
+        return Tensor(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else _as_array(value, None)
+
+    def detach(self):
+        """A tensor sharing memory (and version counter) with this one, outside the graph."""
+        out = Tensor(self._data)
+        out._version = self._version
+        return out
+
+    def detach_(self):
+        """Cut this tensor out of the graph in place: it becomes a leaf without grad."""
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
+
+        ``gradient`` (same shape as self) is required unless self has one element.
+
+        Example::
+
+            >>> x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x ** 2).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
+        from .backward import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        raise NotImplementedError("gradcli does not support tensor hooks yet")
+
+
+_new = object.__new__
+
+
+def _plain(data):
+    """A fresh tensor around ``data`` with no history (the fast constructor)."""
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    out = _new(Tensor)
+    out._data = data
+    out._requires_grad = False
+    out._grad_fn = None
+    out._grad = None
+    out._version = [0]
+    out._output_nr = 0
+    out._accumulator = None
+    out._retains_grad = False
+    return out
+
+
+def edge(value):
+    """The graph edge ``(node, output_nr)`` an operation's input contributes."""
+    if value.__class__ is Tensor or isinstance(value, Tensor):
+        fn = value._grad_fn
+        if fn is not None:
+            return (fn, value._output_nr)
+        if value._requires_grad:
+            return (graph.accumulator(value), 0)
+    return (None, 0)
+
+
+def record(cls, data, inputs, saved=()):
+    """The output tensor of an operation; a ``cls`` node is attached if it must be recorded.
+
+    ``inputs``: the operation's inputs in order (Tensors or numbers; one edge each);
+    ``saved``: what ``cls.backward`` receives after ``grad`` (tensors are
+    version-checked at backward time).
+    """
+    out = _plain(data)
+    if not _state.enabled:
+        return out
+    for value in inputs:
+        if value.__class__ is Tensor and value._requires_grad:
+            break
+    else:
+        return out
+    node = _new(cls)
+    node._next = tuple([edge(value) for value in inputs])
+    node._saved = saved
+    node._versions = tuple([s._version[0] if s.__class__ is Tensor else None for s in saved]) if saved else None
+    node._hooks = None
+    if cls._saves_result:
+        node._result = data
+        node._result_version = out._version
+    out._grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def _as_array(data, dtype):
+    """numpy array from numbers, nested lists/tuples (of numbers or tensors), arrays."""
+    if isinstance(data, Tensor):
+        array = data._data
+    elif isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(data)):
+        array = np.array(_detach_nested(data))
+    else:
+        array = np.asarray(data)
+    if dtype is not None:
+        return array.astype(dtype, copy=False)
+    kind = array.dtype.kind
+    if kind == "f" or kind == "b":
+        return array
+    if kind in "iu":
+        return array.astype(np.int64, copy=False)
+    if kind == "O" or kind == "U":
+        raise TypeError(f"can't convert {type(data).__name__} of this content to a tensor")
+    return array
+
+
+def _flatten(data):
+    for value in data:
+        if isinstance(value, (list, tuple)):
+            yield from _flatten(value)
+        else:
+            yield value
+
+
+def _detach_nested(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_detach_nested(v) for v in data]
+    return data
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """A new leaf tensor holding a copy of ``data`` (number, nested list, array, Tensor).
+
+    Floating data is float64 unless ``dtype`` says otherwise; integers are int64.
+
+    Example::
+
+        >>> gradcli.tensor([2.0], requires_grad=True)
+        tensor([2.], requires_grad=True)
+    """
+    np_dtype = to_numpy_dtype(dtype) if dtype is not None else None
+    array = np.array(_as_array(data, np_dtype), copy=True)
+    if requires_grad and array.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return Tensor(array, requires_grad=bool(requires_grad))
+
+
+graph._tensor_class = Tensor
+
+# Operations are defined in the ops modules and exposed here as methods/operators.
+from .ops_math import _convert  # noqa: E402  (needs Tensor defined above)
+from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
