@@ -109,7 +109,7 @@ class AccumulateGrad(Node):
                 grad = _tensor_class(grad)
             var._grad = grad if var._grad is None else var._grad + grad
             return ()
-        if grad.__class__ is not np.ndarray:
+        if grad.__class__ is _tensor_class:
             grad = grad._data
         data = var._data
         if var._grad is None:
@@ -299,8 +299,8 @@ def _run_retain_hooks(node, grads):
         grad = grads[nr]
         if tensor is None or grad is None:
             continue
-        if grad.__class__ is np.ndarray:
-            grad = _tensor_class(grad.copy())
+        if grad.__class__ is not _tensor_class:
+            grad = _tensor_class(np.array(grad, dtype=tensor._data.dtype))
         if tensor._grad is None:
             tensor._grad = grad
         else:
