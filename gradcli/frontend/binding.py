@@ -24,20 +24,22 @@ import sympy
 from ..errors import InputError
 
 
-def read_expression(expression) -> tuple[str, sympy.Expr]:
-    """(text, SymPy expression) from a string (parsed safely) or SymPy."""
+def read_expression(expression) -> tuple[str | None, sympy.Expr]:
+    """(text, SymPy expression) from a string (parsed safely) or SymPy; the
+    text is None for SymPy input (printing a large expression is slow, so
+    ``Potential.text`` prints it only when asked)."""
     if isinstance(expression, str):
         from .parse import parse_expression
 
         return expression, parse_expression(expression)
     if isinstance(expression, sympy.Basic):
-        return str(expression), expression
+        return None, expression
     if isinstance(expression, (int, float)) and not isinstance(expression, bool):
         return repr(expression), sympy.Float(float(expression))
     raise InputError(f"expected an expression string or a SymPy expression, got {type(expression).__name__}")
 
 
-def read_vector(expressions) -> tuple[str, tuple]:
+def read_vector(expressions) -> tuple[str | None, tuple]:
     """(text, tuple of SymPy expressions) from "[a, b]" / "a, b", or a
     sequence of strings / SymPy expressions."""
     if isinstance(expressions, str):
@@ -52,6 +54,8 @@ def read_vector(expressions) -> tuple[str, tuple]:
         raise InputError("expected a vector expression string or a sequence of expressions") from None
     if not items:
         raise InputError("a vector function needs at least one expression")
+    if any(t is None for t, _ in items):
+        return None, tuple(e for _, e in items)
     return "[" + ", ".join(t for t, _ in items) + "]", tuple(e for _, e in items)
 
 

@@ -30,6 +30,8 @@ Example::
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import itertools
 import math
 import types
@@ -43,12 +45,17 @@ SCALAR_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 _counter = itertools.count()
 
 
+# Every node gets its location here: ast.fix_missing_locations would cost
+# more than compile() itself on a program of thousands of instructions.
+AT = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
+
+
 def _load(name: str) -> ast.Name:
-    return ast.Name(id=name, ctx=ast.Load())
+    return ast.Name(id=name, ctx=ast.Load(), **AT)
 
 
 def _store(name: str) -> ast.Name:
-    return ast.Name(id=name, ctx=ast.Store())
+    return ast.Name(id=name, ctx=ast.Store(), **AT)
 
 
 def _operands(program: Program) -> list[ast.expr]:
@@ -58,7 +65,7 @@ def _operands(program: Program) -> list[ast.expr]:
         if ins.op == "input":
             names.append(_load(f"x{ins.attr}"))
         elif ins.op == "const":
-            names.append(ast.Constant(ins.attr))
+            names.append(ast.Constant(ins.attr, **AT))
         else:
             names.append(_load(f"v{i}"))
     return names
@@ -72,21 +79,35 @@ def _body(program: Program) -> list[ast.stmt]:
             continue
         args = [operand[a] for a in ins.args]
         if ins.op in INFIX:
-            value = ast.BinOp(args[0], _BINOPS[INFIX[ins.op]](), args[1])
+            value = ast.BinOp(args[0], _BINOPS[INFIX[ins.op]](), args[1], **AT)
         elif ins.op == "neg":
-            value = ast.UnaryOp(ast.USub(), args[0])
+            value = ast.UnaryOp(ast.USub(), args[0], **AT)
         else:
-            value = ast.Call(func=_load(ins.op), args=args, keywords=[])
-        body.append(ast.Assign(targets=[_store(f"v{i}")], value=value))
+            value = ast.Call(func=_load(ins.op), args=args, keywords=[], **AT)
+        body.append(ast.Assign(targets=[_store(f"v{i}")], value=value, **AT))
     return body
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: building tens of thousands of AST
+    nodes (none of them garbage) otherwise triggers collections that cost
+    as much as the compilation."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _function(name: str, params: list[str], body: list[ast.stmt], namespace: dict) -> Callable:
-    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=p) for p in params],
+    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=p, **AT) for p in params],
                               kwonlyargs=[], kw_defaults=[], defaults=[])
     fdef = ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
-                           type_params=[])
-    module = ast.fix_missing_locations(ast.Module(body=[fdef], type_ignores=[]))
+                           type_params=[], **AT)
+    module = ast.Module(body=[fdef], type_ignores=[])
     code = compile(module, f"<gradcli:{name}>", "exec")
     (fcode,) = [c for c in code.co_consts if isinstance(c, types.CodeType)]
     return types.FunctionType(fcode, namespace, name)
@@ -100,13 +121,13 @@ def _finite_test(results: list[ast.expr]) -> ast.expr:
     """An expression that is True when some output is inf or NaN. For a few
     outputs: (r0*0.0 + r1*0.0 ...) != 0.0 (inf*0.0 is NaN); else a call."""
     if len(results) > 8:
-        call = ast.Call(func=_load("_all_finite"), args=results, keywords=[])
-        return ast.UnaryOp(ast.Not(), call)
+        call = ast.Call(func=_load("_all_finite"), args=results, keywords=[], **AT)
+        return ast.UnaryOp(ast.Not(), call, **AT)
     total = None
     for r in results:
-        term = ast.BinOp(r, ast.Mult(), ast.Constant(0.0))
-        total = term if total is None else ast.BinOp(total, ast.Add(), term)
-    return ast.Compare(total, [ast.NotEq()], [ast.Constant(0.0)])
+        term = ast.BinOp(r, ast.Mult(), ast.Constant(0.0, **AT), **AT)
+        total = term if total is None else ast.BinOp(total, ast.Add(), term, **AT)
+    return ast.Compare(total, [ast.NotEq()], [ast.Constant(0.0, **AT)], **AT)
 
 
 def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callable:
@@ -116,15 +137,15 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
     operand = _operands(program)
     results = [operand[o] for o in program.outputs]
     call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params],
-                                    keywords=[]))
+                                    keywords=[], **AT), **AT)
     variable_outputs = [r for r in results if not isinstance(r, ast.Constant)]
     check = []
     if variable_outputs:
-        check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[])]
-    ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load()))
-    handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail])
+        check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[], **AT)]
+    ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load(), **AT), **AT)
+    handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail], **AT)
     body = [ast.Try(body=_body(program) + check + [ret], handlers=[handler], orelse=[],
-                    finalbody=[])]
+                    finalbody=[], **AT)]
     namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite,
                  "__builtins__": {}}
     return _function(f"{name}_scalar_{next(_counter)}", params, body, namespace)
@@ -137,8 +158,8 @@ def compile_array(program: Program, name: str = "f") -> Callable:
     operand = _operands(program)
     body = _body(program)
     for i, o in enumerate(program.outputs):
-        target = ast.Subscript(value=_load("out"), slice=ast.Constant(i), ctx=ast.Store())
-        body.append(ast.Assign(targets=[target], value=operand[o]))
-    body.append(ast.Return(_load("out")))
+        target = ast.Subscript(value=_load("out"), slice=ast.Constant(i, **AT), ctx=ast.Store(), **AT)
+        body.append(ast.Assign(targets=[target], value=operand[o], **AT))
+    body.append(ast.Return(_load("out"), **AT))
     namespace = {**ARRAY, "__builtins__": {}}
     return _function(f"{name}_array_{next(_counter)}", params, body, namespace)

@@ -39,11 +39,13 @@ class Compiled:
 
     @cached_property
     def scalar(self):
-        return codegen.compile_scalar(self.program, self._fail)
+        with codegen.gc_paused():
+            return codegen.compile_scalar(self.program, self._fail)
 
     @cached_property
     def _array_code(self):
-        return codegen.compile_array(self.program)
+        with codegen.gc_paused():
+            return codegen.compile_array(self.program)
 
     def array(self, points: np.ndarray) -> np.ndarray:
         """Outputs for points of shape (m, n_inputs) -> array (k, m)."""

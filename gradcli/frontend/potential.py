@@ -29,9 +29,11 @@ import numpy as np
 from ..errors import DomainError, InputError
 from . import engine_graph, transforms
 from .binding import bind
+from .codegen import gc_paused
 from .compiled import Compiled
 from .domain import format_point
 from .points import as_points, as_vectors
+from .program import from_sympy
 
 
 class _Function:
@@ -39,18 +41,27 @@ class _Function:
     compiled variants keyed by transform name."""
 
     def __init__(self, exprs, text, variables, params):
-        self.text = text
+        self._text = text
         self.sympy_exprs, self.variables, self.params = bind(exprs, text, variables, params)
         self.n = len(self.variables)
-        from .program import from_sympy
-
-        self.program = from_sympy(self.sympy_exprs, self.variables, text)
+        with gc_paused():
+            self.program = from_sympy(self.sympy_exprs, self.variables, text)
         self._compiled: dict[str, Compiled] = {}
+
+    @property
+    def text(self) -> str:
+        """The expression as given, or SymPy's printing of it."""
+        if self._text is None:
+            exprs = self.sympy_exprs
+            self._text = str(exprs[0]) if isinstance(self, Potential) else \
+                "[" + ", ".join(map(str, exprs)) + "]"
+        return self._text
 
     def _get(self, kind: str) -> Compiled:
         found = self._compiled.get(kind)
         if found is None:
-            found = self._compiled[kind] = Compiled(self._make(kind), self.variables)
+            with gc_paused():
+                found = self._compiled[kind] = Compiled(self._make(kind), self.variables)
         return found
 
     def _make(self, kind: str):
@@ -145,13 +156,14 @@ class Potential(_Function):
         pts, single = self._points(x)
         c = self._get("hessian")
         rows, cols = np.tril_indices(self.n)
+        skip = 1 + self.n  # the value and gradient come first
         if single:
-            tri = np.array(c.scalar(*pts[0].tolist()))
+            tri = np.array(c.scalar(*pts[0].tolist())[skip:])
             h = np.empty((self.n, self.n))
             h[rows, cols] = tri
             h[cols, rows] = tri
             return h
-        tri = c.array(pts).T
+        tri = c.array(pts)[skip:].T
         h = np.empty((len(pts), self.n, self.n))
         h[:, rows, cols] = tri
         h[:, cols, rows] = tri
@@ -212,12 +224,14 @@ class VectorFunction(_Function):
         return f"VectorFunction({self.text!r}, variables={self.variables!r})"
 
     def _run(self, kind: str, pts, single, extra=None):
+        """The outputs of program ``kind`` after the m values of F: (k,) or (b, k)."""
         c = self._get(kind)
+        skip = 0 if kind == "value" else self.m
         if extra is not None:
             pts = np.concatenate([pts, extra], axis=1)
         if single:
-            return np.array(c.scalar(*pts[0].tolist()))
-        return c.array(pts).T.copy()
+            return np.array(c.scalar(*pts[0].tolist())[skip:])
+        return c.array(pts)[skip:].T.copy()
 
     def __call__(self, x):
         pts, single = self._points(x)

@@ -296,7 +296,9 @@ class _Converter:
         coeff, rest = node.as_coeff_Mul()
         numer, denom = [], []
         for factor in sympy.Mul.make_args(rest):
-            if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative:
+            # x/y divides; x*y**-3 multiplies by y**-3, which y**-6 = (y**-3)**2 shares.
+            if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative and not (
+                    factor.exp.is_Integer and factor.exp < -1):
                 denom.append(self.pow(factor.base, -factor.exp))
             else:
                 numer.append(self(factor))

@@ -144,8 +144,15 @@ def grad_program(p: Program) -> Program:
     return b.build([out, *grads], primal_size=p.primal_size)
 
 
+# Every transform also returns the original outputs first: that keeps the
+# whole original computation in the program, so a point outside the
+# function's domain is an error even where the derivative formula alone
+# would happily give a number (the Hessian of log(x)*y has no log in it).
+
+
 def vjp_program(p: Program) -> Program:
-    """Inputs (x_0..x_{n-1}, v_0..v_{m-1}); outputs v^T J, shape (n,)."""
+    """Inputs (x_0..x_{n-1}, v_0..v_{m-1}); outputs (F_0..F_{m-1}, then
+    v^T J of shape (n,))."""
     names = p.names + tuple(f"v{i}" for i in range(len(p.outputs)))
     b = Builder(names, base=p)
     seeds: dict[int, int] = {}
@@ -153,19 +160,23 @@ def vjp_program(p: Program) -> Program:
         v = b.input(p.n_inputs + i)
         seeds[out] = v if out not in seeds else b.add(seeds[out], v)
     ct = reverse_sweep(b, len(p), seeds)
-    return b.build([_zero_or(b, ct.get(i)) for i in _inputs(p)], primal_size=p.primal_size)
+    vjp = [_zero_or(b, ct.get(i)) for i in _inputs(p)]
+    return b.build([*p.outputs, *vjp], primal_size=p.primal_size)
 
 
 def jvp_program(p: Program) -> Program:
-    """Inputs (x_0..x_{n-1}, u_0..u_{n-1}); outputs J u, shape (m,)."""
+    """Inputs (x_0..x_{n-1}, u_0..u_{n-1}); outputs (F_0..F_{m-1}, then J u
+    of shape (m,))."""
     b = Builder(p.names + tuple(f"u{i}" for i in range(p.n_inputs)), base=p)
     inputs = _inputs(p)
     dot = forward_sweep(b, len(p), {x: b.input(p.n_inputs + k) for k, x in enumerate(inputs)})
-    return b.build([_zero_or(b, dot.get(o)) for o in p.outputs], primal_size=p.primal_size)
+    jvp = [_zero_or(b, dot.get(o)) for o in p.outputs]
+    return b.build([*p.outputs, *jvp], primal_size=p.primal_size)
 
 
 def jacobian_program(p: Program) -> Program:
-    """Outputs J[i][j] = d out_i / d x_j in row-major order, shape (m*n,).
+    """Outputs (F_0..F_{m-1}, then J[i][j] = dF_i/dx_j in row-major order,
+    m*n of them).
     Reverse mode per output when there are fewer outputs than inputs, forward
     mode per input otherwise."""
     b = Builder(p.names, base=p)
@@ -182,12 +193,13 @@ def jacobian_program(p: Program) -> Program:
             for i, out in enumerate(p.outputs):
                 entries[i][j] = dot.get(out)
     flat = [_zero_or(b, e) for row in entries for e in row]
-    return b.build(flat, primal_size=p.primal_size)
+    return b.build([*p.outputs, *flat], primal_size=p.primal_size)
 
 
 def hessian_program(p: Program, gradient: Program | None = None) -> Program:
-    """For a one-output program: the lower triangle of the Hessian, row-major
-    (H[0][0], H[1][0], H[1][1], H[2][0], ...), shape (n(n+1)/2,).
+    """For a one-output program: outputs (value, gradient (n), then the lower
+    triangle of the Hessian, row-major: H[0][0], H[1][0], H[1][1], H[2][0],
+    ..., n(n+1)/2 of them).
 
     Forward mode over reverse mode, one sweep per input with the one-hot
     tangent as the constant 1 (so each sweep touches only what depends on
@@ -203,4 +215,4 @@ def hessian_program(p: Program, gradient: Program | None = None) -> Program:
         # Column j of H is the tangent of the gradient; only rows i >= j are kept.
         columns.append({i: dot.get(grads[i]) for i in range(j, n)})
     flat = [_zero_or(b, columns[j][i]) for i in range(n) for j in range(i + 1)]
-    return b.build(flat, primal_size=g.primal_size)
+    return b.build([*g.outputs, *flat], primal_size=g.primal_size)

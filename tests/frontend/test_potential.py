@@ -1,0 +1,132 @@
+"""Potential: the public API, the tutorial's numbers, shapes and input errors."""
+
+import numpy as np
+import pytest
+import sympy
+
+from gradcli.errors import InputError, UnsupportedExpressionError
+from gradcli.frontend import Potential
+
+x, y, k = (sympy.Symbol(n, real=True) for n in "xyk")
+DOUBLE_WELL = x**4 - 10 * x**2 + 5
+
+
+def test_tutorial_spring_force_and_force_constant():
+    # Tutorial: V = 0.5*k*x**2 with k = 2 at x = 3 -> F = -6, d2V/dx2 = 2.
+    V = Potential(sympy.Rational(1, 2) * k * x**2, params={"k": 2})
+    assert V.variables == ("x",)
+    assert V.params == {"k": 2.0}
+    assert V(3.0) == 9.0
+    assert V.force(3.0).tolist() == [-6.0]
+    assert V.hessian(3.0).tolist() == [[2.0]]
+
+
+def test_double_well_values_and_fast_path():
+    V = Potential(DOUBLE_WELL)
+    assert V.n == 1
+    assert V(3) == -4.0
+    value, grad = V.value_and_grad(3.0)
+    assert (value, grad.tolist()) == (-4.0, [48.0])
+    assert V.scalar_value_and_grad(3.0) == (-4.0, 48.0)
+    assert V.scalar_value_and_grad(5**0.5)[1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_rosenbrock_gradient_and_hessian_at_the_minimum():
+    V = Potential((1 - x) ** 2 + 100 * (y - x**2) ** 2)
+    assert V.grad([1, 1]).tolist() == [0.0, 0.0]
+    assert V.hessian([1, 1]).tolist() == [[802.0, -400.0], [-400.0, 200.0]]
+
+
+def test_batch_shapes_and_agreement_with_single_points():
+    V = Potential(sympy.sin(x) * y**2 + sympy.exp(x - y))
+    pts = np.array([[0.1, 0.2], [1.0, -1.0], [2.5, 0.3]])
+    values, grads = V.value_and_grad(pts)
+    assert values.shape == (3,) and grads.shape == (3, 2)
+    assert V.hessian(pts).shape == (3, 2, 2)
+    for i, p in enumerate(pts):
+        assert V(p) == pytest.approx(values[i], rel=1e-15)
+        assert np.allclose(V.grad(p), grads[i], rtol=1e-15)
+        assert np.allclose(V.hessian(p), V.hessian(pts)[i], rtol=1e-15)
+    assert np.array_equal(V.force(pts), -grads)
+
+
+def test_single_variable_batch_is_m_by_1():
+    V = Potential(DOUBLE_WELL)
+    assert V(np.array([[0.0], [1.0]])).tolist() == [5.0, -4.0]
+    assert V.grad(np.array([[0.0], [1.0]])).tolist() == [[0.0], [-16.0]]
+
+
+def test_derivative_expressions_are_sympy_diffs():
+    V = Potential(x**2 * y)
+    assert V.derivative_expressions() == (2 * x * y, x**2)
+
+
+def test_variables_given_explicitly_set_the_order_and_may_be_unused():
+    V = Potential(x - y, variables=["y", "x", "z"])
+    assert V.variables == ("y", "x", "z")
+    assert V.grad([1, 2, 3]).tolist() == [-1.0, 1.0, 0.0]
+
+
+def test_natural_variable_order():
+    x2, x10 = sympy.Symbol("x2", real=True), sympy.Symbol("x10", real=True)
+    assert Potential(x10 + 2 * x2 + y).variables == ("x2", "x10", "y")
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda V: V([1, 2, 3]), "expected 2 coordinates (x, y), got 3"),
+        (lambda V: V(1.0), "expected 2 coordinates (x, y), got 1"),
+        (lambda V: V(np.zeros((4, 3))), "got shape (4, 3)"),
+        (lambda V: V(np.zeros((2, 2, 2))), "got shape (2, 2, 2)"),
+        (lambda V: V([1, float("nan")]), "finite"),
+        (lambda V: V(["a", "b"]), "must be numbers"),
+        (lambda V: V.grad([1]), "expected 2 coordinates (x, y), got 1"),
+        (lambda V: V.hessian([1, 2, 3]), "expected 2 coordinates"),
+        (lambda V: V.derivatives([1, 2], 2, variable="q"), "unknown variable 'q'"),
+        (lambda V: V.derivatives([1, 2], -1), "order must be 0 or more"),
+        (lambda V: V.derivatives(np.zeros((3, 2)), 1), "not a batch"),
+    ],
+)
+def test_bad_points_are_input_errors(call, message):
+    V = Potential(x * y)
+    with pytest.raises(InputError) as info:
+        call(V)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"variables": ["x"]}, r"uses y, which is neither a variable \(x\) nor a parameter"),
+        ({"variables": ["x", "x", "y"]}, "declared twice"),
+        ({"variables": ["x", "y"], "params": {"y": 1}}, "both as a variable and as a parameter"),
+        ({"params": {"y": float("inf")}}, "finite"),
+        ({"params": {"y": "one"}}, "must be a number"),
+    ],
+)
+def test_bad_variables_and_params(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        Potential(x * y, **kwargs)
+
+
+def test_expression_without_variables_needs_them_declared():
+    with pytest.raises(InputError, match="no variables"):
+        Potential(sympy.Integer(5))
+    assert Potential(sympy.Integer(5), variables=["x"]).grad(1.0).tolist() == [0.0]
+
+
+def test_unsupported_construct_fails_at_construction():
+    with pytest.raises(UnsupportedExpressionError, match="'gamma' has no engine operation"):
+        Potential(sympy.gamma(x))
+
+
+def test_params_are_substituted_as_constants():
+    V = Potential(k * x**2, params={"k": 1.5, "unused": 3})
+    assert V.sympy == 1.5 * x**2
+    assert V.variables == ("x",)
+    assert V.grad(2.0).tolist() == [6.0]
+
+
+def test_text_of_a_sympy_expression_is_its_printing():
+    assert Potential(x**2 + 1).text == "x**2 + 1"
