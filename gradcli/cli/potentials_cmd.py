@@ -12,12 +12,13 @@ is reported on stderr and the others are still listed.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from gradcli.cli.options import Run, emit_json
+from gradcli.cli.options import Run, emit_json, plain
 from gradcli.cli.points import parse_params
 
 potentials_app = typer.Typer(
@@ -87,7 +88,8 @@ def potentials(
                     row["valid"] = spec.name not in problems
                     row["problem"] = problems.get(spec.name)
                 rows.append(row)
-            emit_json(rows)
+            # The listing is a JSON array (emit_json writes one object).
+            sys.stdout.write(json.dumps(plain(rows), indent=2) + "\n")
         else:
             _show_list(specs, problems if check else None)
         for message in problems.values():
