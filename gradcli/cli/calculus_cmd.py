@@ -26,7 +26,7 @@ def grad(run: Run, expr: Expr, at: At):
     Example:  gradcli grad "x**2*y" --at x=1,y=2
     """
     V = run.potential(expr)
-    x = parse_point(at, V.variables)
+    x = parse_point(at, V.variables, "--at")
     value, gradient = V.value_and_grad(x)
     payload = {**run.header(V), "point": x, "value": value, "gradient": gradient}
 
@@ -51,7 +51,7 @@ def force(run: Run, expr: Expr, at: At):
     gives F = -6.
     """
     V = run.potential(expr)
-    x = parse_point(at, V.variables)
+    x = parse_point(at, V.variables, "--at")
     value, gradient = V.value_and_grad(x)
     forces = [-float(g) for g in gradient]
     payload = {**run.header(V), "point": x, "value": value, "force": forces}
@@ -83,7 +83,7 @@ def force_constant(run: Run, expr: Expr, at: At):
     from gradcli.optimize.stationary import classify_stationary_point
 
     V = run.potential(expr)
-    x = parse_point(at, V.variables)
+    x = parse_point(at, V.variables, "--at")
     value, gradient = V.value_and_grad(x)
     hessian = V.hessian(x)
     kind = classify_stationary_point(x, gradient, hessian)
@@ -110,7 +110,7 @@ def force_constant(run: Run, expr: Expr, at: At):
                     ("point", render.point(V.variables, x)),
                     ("V", render.number(value)),
                     ("|grad V|", render.number(grad_norm)),
-                    ("classification", kind.classification),
+                    ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
                     ("saddle index", kind.saddle_index),
                 ],
             ),
@@ -138,7 +138,7 @@ def derivative(
     gives 8, 12, 12, 6.
     """
     V = run.potential(expr)
-    x = parse_point(at, V.variables)
+    x = parse_point(at, V.variables, "--at")
     if wrt is None:
         if V.n != 1:
             raise InputError(f"derivative takes one variable; choose one of {', '.join(V.variables)} with --wrt")
@@ -169,7 +169,7 @@ def jacobian(run: Run, exprs: Exprs, at: At):
     gives [[3, 2], [1, 6]].
     """
     F = run.vector_function(exprs)
-    x = parse_point(at, F.variables)
+    x = parse_point(at, F.variables, "--at")
     outputs = F(x)
     J = F.jacobian(x)
     payload = {**run.header(F), "point": x, "outputs": outputs, "jacobian": J}
@@ -203,7 +203,7 @@ def vjp(
     gives [4, 8].
     """
     F = run.vector_function(exprs)
-    x = parse_point(at, F.variables)
+    x = parse_point(at, F.variables, "--at")
     vector = parse_vector(v, F.m, "--v")
     result = F.vjp(x, vector)
     payload = {**run.header(F), "point": x, "v": vector, "vjp": result}
@@ -236,7 +236,7 @@ def jvp(
     gives [3, 1].
     """
     F = run.vector_function(exprs)
-    x = parse_point(at, F.variables)
+    x = parse_point(at, F.variables, "--at")
     vector = parse_vector(u, F.n, "--u")
     result = F.jvp(x, vector)
     payload = {**run.header(F), "point": x, "u": vector, "jvp": result}

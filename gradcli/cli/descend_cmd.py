@@ -109,7 +109,7 @@ def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
         ("V(x)", render.number(result.value)),
         ("|grad V|", render.number(result.grad_norm)),
         ("steps", f"{result.steps} (lr {lr:g}, tol {tol:g})"),
-        ("status", result.status + (f" at step {result.diverged_at}" if result.diverged_at is not None else "")),
+        ("status", render.status(result.status + (f" at step {result.diverged_at}" if result.diverged_at is not None else ""), result.converged)),
     ]
     if plot is not None:
         rows.append(("plot", plot))

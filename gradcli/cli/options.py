@@ -255,11 +255,35 @@ def plain(value, _counter: list[int] | None = None):
     return str(value)
 
 
+def dumps(data: dict) -> str:
+    """One key per line, each value compact; a list of objects (a trajectory)
+    one object per line. Still one JSON object, easy to read and to diff.
+
+    >>> print(dumps({"x": [1.0, 2.0], "trajectory": [{"step": 0}, {"step": 1}]}))
+    {
+      "x": [1.0, 2.0],
+      "trajectory": [
+        {"step": 0},
+        {"step": 1}
+      ]
+    }
+    """
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            items = ",\n".join("    " + json.dumps(v) for v in value)
+            text = "[\n" + items + "\n  ]"
+        else:
+            text = json.dumps(value)
+        lines.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
+
+
 def emit_json(payload: dict) -> None:
     """Write ``payload`` as one JSON object on stdout; say on stderr if any
     non-finite number had to be written as null."""
     counter = [0]
     data = plain(payload, counter)
-    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    sys.stdout.write(dumps(data) + "\n")
     if counter[0]:
         sys.stderr.write(f"note: {counter[0]} non-finite number(s) (inf or NaN) written as null in the JSON\n")

@@ -38,6 +38,11 @@ def point(variables: Sequence[str], coords: Sequence[float]) -> str:
     return ", ".join(f"{name}={number(c)}" for name, c in zip(variables, coords))
 
 
+def status(text: str, good: bool) -> Text:
+    """A status word, green when all went well and red when not (no colour with NO_COLOR or in a pipe)."""
+    return Text(text, style="bold green" if good else "bold red")
+
+
 def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
     """A two-column table: what, value."""
     table = Table(title=Text(title), show_header=False, title_justify="left")

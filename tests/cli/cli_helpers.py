@@ -1,8 +1,10 @@
-"""Shared helpers: drive the real ``gradcli`` app with Typer's CliRunner."""
+"""Shared helpers for tests/cli: drive the real ``gradcli`` app with Typer's CliRunner.
+
+(A module with its own name, not conftest.py, so it cannot clash with other test folders.)
+"""
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
@@ -22,13 +24,3 @@ def invoke_json(*args, exit_code=0, input=None):
     result = invoke(*args, "--json", input=input)
     assert result.exit_code == exit_code, (result.stdout, result.stderr)
     return json.loads(result.stdout)
-
-
-@pytest.fixture
-def run():
-    return invoke
-
-
-@pytest.fixture
-def run_json():
-    return invoke_json
