@@ -589,8 +589,9 @@ def _lj_cluster(n: int, values: dict):
     terms = []
     for i in range(1, n + 1):
         for j in range(i + 1, n + 1):
-            s = f"sigma**2/((x{i} - x{j})**2 + (y{i} - y{j})**2 + (z{i} - z{j})**2)"
-            terms.append(f"({s})**6 - ({s})**3")
+            # Written without spaces: n = 40 (780 pairs) stays under the parser's 100,000 characters.
+            s = f"sigma**2/((x{i}-x{j})**2+(y{i}-y{j})**2+(z{i}-z{j})**2)"
+            terms.append(f"({s})**6-({s})**3")
     expression = f"4*eps*({_balanced_sum(terms)})"
     start = [sigma * c for atom in _fcc_start(n) for c in atom]
     stationary = []

@@ -37,12 +37,21 @@ DirsOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
 # The variables column shows at most this many names (lj-cluster has 3n).
 MAX_VARIABLES_SHOWN = 6
+MAX_EXPRESSION_SHOWN = 300
 
 
 def _variables_text(variables) -> str:
     if len(variables) <= MAX_VARIABLES_SHOWN:
         return ", ".join(variables)
     return f"{', '.join(variables[:3])}, …, {variables[-1]} ({len(variables)})"
+
+
+def _point_text(variables, point) -> str:
+    from gradcli.cli import render
+
+    if len(point) <= MAX_VARIABLES_SHOWN:
+        return render.point(variables, point)
+    return f"({len(point)} coordinates; --json has them)"
 
 
 def _units(parameter: dict) -> str:
@@ -108,11 +117,15 @@ def _show_list(specs, problems) -> None:
         if problems is not None:
             row.append("ok" if spec.name not in problems else "FAILED")
         rows.append(row)
-    table = render.columns("Named potentials", headers, rows,
-                           caption="gradcli potentials show NAME for the details; use as @NAME in any command")
-    for column in table.columns:
-        column.justify = "left"
-    render.show(table)
+    render.show(_left(render.columns("Named potentials", headers, rows,
+                                     caption="gradcli potentials show NAME for the details; @NAME in any command")))
+
+
+def _left(table, numeric=()):
+    """Left-align the text columns of a ``render.columns`` table (it right-aligns all but the first)."""
+    for i, column in enumerate(table.columns):
+        column.justify = "right" if i in numeric else "left"
+    return table
 
 
 @potentials_app.command("show")
@@ -145,7 +158,7 @@ def show(
         if json_output:
             emit_json(spec.to_dict(full=True))
         else:
-            _show_one(spec)
+            _show_one(spec, overridden=bool(params) and spec.family is None)
 
 
 def _with_params(spec, params):
@@ -161,25 +174,28 @@ def _with_params(spec, params):
     return replace(spec, parameters=parameters, stationary=())
 
 
-def _show_one(spec) -> None:
+def _show_one(spec, overridden: bool = False) -> None:
     from gradcli.cli import render
 
     tables = [render.summary(f"@{spec.name}", [
         ("description", spec.description),
-        ("expression", spec.expression if len(spec.expression) <= 400 else spec.expression[:400] + " …"),
+        ("expression", spec.expression if len(spec.expression) <= MAX_EXPRESSION_SHOWN else
+         f"{spec.expression[:MAX_EXPRESSION_SHOWN]} … ({len(spec.expression)} characters; --json has it all)"),
         ("variables", _variables_text(spec.variables)),
-        ("start", render.point(spec.variables, spec.start)),
+        ("start", _point_text(spec.variables, spec.start)),
         ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
     ])]
     if spec.parameters:
-        tables.append(render.columns("Parameters", ["name", "value", "units"],
-                                     [[k, float(p["value"]), _units(p)] for k, p in spec.parameters.items()]))
+        tables.append(_left(render.columns("Parameters", ["name", "value", "units"],
+                                           [[k, float(p["value"]), _units(p)] for k, p in spec.parameters.items()]),
+                            numeric=(1,)))
     if spec.stationary:
-        rows = [[s.kind, render.point(spec.variables, s.point) if len(s.point) <= MAX_VARIABLES_SHOWN
-                 else f"({len(s.point)} coordinates; see --json)", s.value, s.note] for s in spec.stationary]
-        tables.append(render.columns("Stationary points (default parameters; checked)",
-                                     ["kind", "point", "V", "note"], rows))
+        rows = [[s.kind, _point_text(spec.variables, s.point), s.value, s.note] for s in spec.stationary]
+        tables.append(_left(render.columns("Stationary points (default parameters; checked)",
+                                           ["kind", "point", "V", "note"], rows), numeric=(2,)))
+    elif overridden:
+        tables.append(render.summary("Stationary points", [("", "listed for the default parameters only")]))
     if spec.references:
-        tables.append(render.columns("References", ["", "reference"],
-                                     [[str(i + 1), r] for i, r in enumerate(spec.references)]))
+        tables.append(_left(render.columns("References", ["", "reference"],
+                                           [[str(i + 1), r] for i, r in enumerate(spec.references)])))
     render.show(*tables)

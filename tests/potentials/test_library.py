@@ -255,3 +255,14 @@ def test_published_constants_behind_the_defaults():
     assert eps == pytest.approx(119.8 * 1.380649e-23 / 1.602176634e-19, rel=1e-4)
     assert find_potential("lennard-jones").stationary[0].point[0] == pytest.approx(2 ** (1 / 6) * 3.405)
     assert find_potential("double-well").stationary[0].point[0] == pytest.approx(math.sqrt(5))
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_largest_family_member_still_compiles(name):
+    # The size bound is where the written-out expression still fits the parser's limit.
+    import gradcli
+
+    n_max = FAMILIES[name].n_max
+    r = resolve(f"@{name}", {"n": n_max})
+    V = gradcli.Potential(r.expression, variables=r.variables, params=r.params)
+    assert V.n == len(r.variables) == (3 * n_max if name == "lj-cluster" else n_max)
