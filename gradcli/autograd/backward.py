@@ -4,7 +4,7 @@ points of the backward engine (graph.execute)."""
 import numpy as np
 
 from . import graph
-from .tensor import Tensor, edge
+from .tensor import Tensor, _ones, edge
 
 
 def _as_tuple(values):
@@ -37,9 +37,9 @@ def _root_grads(outputs, grad_outputs, create_graph):
         if grad is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grad = np.ones_like(out._data)
+            grad = _ones(out._data)
             if create_graph:
-                grad = Tensor(grad)
+                grad = Tensor(grad.copy())
         else:
             grad_data = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=out._data.dtype)
             if grad_data.shape != out._data.shape:

@@ -38,7 +38,10 @@ class Node:
     (or None) per input, in the order of ``next_functions``.
     """
 
-    __slots__ = ("_next", "_saved", "_versions", "_hooks", "__weakref__")
+    # _versions and _hooks are rarely set: class defaults, overridden in a lazy __dict__.
+    __slots__ = ("_next", "_saved", "__dict__", "__weakref__")
+    _versions = None  # version of each saved tensor at save time (None: not a tensor)
+    _hooks = None  # retain_grad registrations: [(weakref to tensor, output_nr)]
     _saves_result = False  # True: the rule also receives the forward output
     _n_outputs = 1
 
@@ -58,17 +61,30 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        if self._versions is not None or self._saves_result:
-            _check_versions(self)
+        versions = self._versions
+        if versions is not None:
+            for value, expected in zip(saved, versions):
+                if expected is not None and value._version[0] != expected:
+                    _check_versions(self)
+        grad = grads[0]
         if create_graph:
             args = [_as_tensor(s) for s in saved]
-            grad = grads[0]
-            if grad.__class__ is np.ndarray:
-                grad = _tensor_class(grad)
+            if grad.__class__ is not _tensor_class:
+                grad = _tensor_class(np.asarray(grad))
+        elif not saved:
+            args = []
+        elif len(saved) == 1:
+            s = saved[0]
+            args = [s._data if s.__class__ is _tensor_class else s]
         else:
-            args = [s._data if s.__class__ is _tensor_class else s for s in saved]
-            grad = grads[0]
+            s, t = saved[0], saved[1]
+            args = [s._data if s.__class__ is _tensor_class else s,
+                    t._data if t.__class__ is _tensor_class else t]
+            if len(saved) > 2:
+                args += [u._data if u.__class__ is _tensor_class else u for u in saved[2:]]
         if self._saves_result:
+            if self._result_version[0] != 0:
+                _check_versions(self)
             result = self._result
             if create_graph:
                 result = _rebuild_output(self, result)
@@ -76,10 +92,9 @@ class Node:
         return self.backward(grad, *args)
 
     def _release(self):
-        if self._saved:
-            self._saved = None
-            if self._saves_result:
-                self._result = None
+        self._saved = None
+        if self._saves_result:
+            self._result = None
 
 
 class ResultNode(Node):
@@ -98,8 +113,6 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._next = ()
         self._saved = ()
-        self._versions = None
-        self._hooks = None
 
     def _apply(self, grads, create_graph):
         var = self.variable
@@ -251,46 +264,47 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
             node = ready.pop()
             grads = buffers.pop(node, None)
             input_grads = None
-            if grads is not None:
+            if grads is not None and (grads[0] is not None or node._n_outputs > 1):
                 if node._hooks:
                     _run_retain_hooks(node, grads)
-                if capture is not None:
-                    for nr in range(len(grads)):
-                        if (node, nr) in capture and grads[nr] is not None:
-                            capture[(node, nr)] = grads[nr]
-                    if node.__class__ is not AccumulateGrad and node in needed:
-                        input_grads = _run_node(node, grads, create_graph, check_nan)
+                if capture is None:
+                    input_grads = node._apply(grads, create_graph)
                 else:
-                    input_grads = _run_node(node, grads, create_graph, check_nan)
-                if not retain_graph:
+                    for nr in range(len(grads)):
+                        if grads[nr] is not None and (node, nr) in capture:
+                            capture[(node, nr)] = grads[nr]
+                    if node in needed and node.__class__ is not AccumulateGrad:
+                        input_grads = node._apply(grads, create_graph)
+                if check_nan and input_grads:
+                    anomaly_mode.check_nan(node, input_grads)
+                if not retain_graph and (node._saved or node._saves_result):
                     node._release()
-            edges = node._next
-            for i in range(len(edges)):
-                nxt, nr = edges[i]
-                if nxt is None:
-                    continue
-                if input_grads is not None:
-                    grad = input_grads[i]
+            if input_grads:
+                for (nxt, nr), grad in zip(node._next, input_grads):
+                    if nxt is None:
+                        continue
                     if grad is not None:
                         buf = buffers.get(nxt)
                         if buf is None:
                             buf = buffers[nxt] = [None] * nxt._n_outputs
-                        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
-                count = deps[nxt] - 1
-                deps[nxt] = count
-                if count == 0:
-                    ready.append(nxt)
+                            buf[nr] = grad
+                        elif buf[nr] is None:
+                            buf[nr] = grad
+                        else:
+                            buf[nr] = buf[nr] + grad
+                    count = deps[nxt] - 1
+                    deps[nxt] = count
+                    if count == 0:
+                        ready.append(nxt)
+            else:
+                for nxt, _ in node._next:
+                    if nxt is not None:
+                        count = deps[nxt] - 1
+                        deps[nxt] = count
+                        if count == 0:
+                            ready.append(nxt)
     finally:
         _state.enabled = previous_mode
-
-
-def _run_node(node, grads, create_graph, check_nan):
-    if grads[0] is None and node._n_outputs == 1:
-        return None
-    input_grads = node._apply(grads, create_graph)
-    if check_nan:
-        anomaly_mode.check_nan(node, input_grads)
-    return input_grads
 
 
 def _run_retain_hooks(node, grads):

@@ -63,7 +63,7 @@ def _binary_inplace(op, ufunc):
         other_data = other._data if isinstance(other, Tensor) else other
         data = self._data
         try:
-            ufunc(data, other_data, out=data, casting="same_kind")
+            ufunc(data, other_data, out=data)  # ufuncs default to same_kind casting
         except ValueError:
             shape = np.broadcast_shapes(data.shape, np.shape(other_data))
             raise RuntimeError(
@@ -147,7 +147,14 @@ def _overwrite(self, cls, new_data, source=None, meta=None):
 
 def zero_(self):
     """Set every element to 0."""
-    return _overwrite(self, ZeroBackward0, np.zeros_like(self._data))
+    if _state.enabled and self._requires_grad:
+        return _overwrite(self, ZeroBackward0, np.zeros_like(self._data))
+    try:
+        self._data.fill(0)
+    except ValueError:  # read-only, e.g. a gradient that is a broadcast view
+        self._data = np.zeros_like(self._data)
+    self._version[0] += 1
+    return self
 
 
 def fill_(self, value):

@@ -104,6 +104,8 @@ class PowBackward0(Node):
     def backward(self, grad, self_, exponent):  # tensor ** number
         if exponent == 0:
             return (grad * 0, None)
+        if exponent == 2:  # the commonest power: skip a slow power call
+            return (grad * 2 * self_, None)
         return (grad * exponent * self_ ** (exponent - 1), None)
 
 
@@ -130,24 +132,27 @@ class PowBackward2(ResultNode):
         return (None, grad * result * math.log(base))
 
 
-def add(input, other):
-    """``input + other`` with broadcasting; either may be a number."""
-    other = _operand(other)
-    data = input._data + _data(other)
-    out = record(AddBackward0, data, (input, other))
+def _binary(cls, ufunc, input, other, saves):
+    """Forward of a broadcasting binary operation; ``other`` a Tensor or number."""
+    if other.__class__ is Tensor:
+        data = ufunc(input._data, other._data)
+    else:
+        other = _operand(other)
+        data = ufunc(input._data, _data(other))
+    out = record(cls, data, (input, other), (input, other) if saves else ())
     if out._grad_fn is not None:
         out._grad_fn._meta = _shapes(input, other, data)
     return out
+
+
+def add(input, other):
+    """``input + other`` with broadcasting; either may be a number."""
+    return _binary(AddBackward0, np.add, input, other, False)
 
 
 def sub(input, other):
     """``input - other`` with broadcasting."""
-    other = _operand(other)
-    data = input._data - _data(other)
-    out = record(SubBackward0, data, (input, other))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = _shapes(input, other, data)
-    return out
+    return _binary(SubBackward0, np.subtract, input, other, False)
 
 
 def rsub(input, other):
@@ -160,22 +165,12 @@ def rsub(input, other):
 
 def mul(input, other):
     """``input * other`` with broadcasting."""
-    other = _operand(other)
-    data = input._data * _data(other)
-    out = record(MulBackward0, data, (input, other), (input, other))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = _shapes(input, other, data)
-    return out
+    return _binary(MulBackward0, np.multiply, input, other, True)
 
 
 def div(input, other):
     """``input / other`` with broadcasting (true division)."""
-    other = _operand(other)
-    data = input._data / _data(other)
-    out = record(DivBackward0, data, (input, other), (input, other))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = _shapes(input, other, data)
-    return out
+    return _binary(DivBackward0, np.true_divide, input, other, True)
 
 
 def rdiv(input, other):
@@ -188,6 +183,9 @@ def rdiv(input, other):
 
 def pow(input, exponent):
     """``input ** exponent``; exponent a number (PowBackward0) or a tensor (PowBackward1)."""
+    if exponent.__class__ is int or exponent.__class__ is float:
+        data = input._data ** exponent
+        return record(PowBackward0, data, (input, exponent), (input, exponent))
     exponent = _operand(exponent)
     if not isinstance(input, Tensor):
         return rpow(exponent, input)

@@ -42,10 +42,12 @@ class Tensor:
     views, bumped by every in-place change.
     """
 
-    __slots__ = (
-        "_data", "_requires_grad", "_grad_fn", "_grad", "_version", "_output_nr",
-        "_accumulator", "_retains_grad", "__weakref__",
-    )
+    # Hot fields are slots; rarely set ones live in a lazily created __dict__
+    # with the class defaults below (so creating a tensor sets only five fields).
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_version", "__dict__", "__weakref__")
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _accumulator = None  # weakref to this leaf's AccumulateGrad node
+    _retains_grad = False
     # Operators with numpy arrays on the left come back to the Tensor's r-methods.
     __array_ufunc__ = None
     __hash__ = object.__hash__
@@ -58,9 +60,6 @@ class Tensor:
         self._grad_fn = None
         self._grad = None
         self._version = [0]
-        self._output_nr = 0
-        self._accumulator = None
-        self._retains_grad = False
 
     # -- description -------------------------------------------------------
     def __repr__(self):
@@ -259,9 +258,15 @@ class Tensor:
             >>> x.grad
             tensor([2., 4.])
         """
-        from .backward import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        if gradient is None and inputs is None and self._grad_fn is not None and self._data.size == 1:
+            # The common case, a scalar loss: skip the general argument handling.
+            seed = _ones(self._data)
+            if create_graph:
+                seed = Tensor(seed.copy())
+            keep = create_graph if retain_graph is None else retain_graph
+            graph.execute(((self._grad_fn, self._output_nr),), (seed,), keep, create_graph)
+            return
+        _backward_module.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         raise NotImplementedError("gradcli does not support tensor hooks yet")
@@ -280,10 +285,10 @@ def _plain(data):
     out._grad_fn = None
     out._grad = None
     out._version = [0]
-    out._output_nr = 0
-    out._accumulator = None
-    out._retains_grad = False
     return out
+
+
+_NO_EDGE = (None, 0)
 
 
 def edge(value):
@@ -294,7 +299,11 @@ def edge(value):
             return (fn, value._output_nr)
         if value._requires_grad:
             return (graph.accumulator(value), 0)
-    return (None, 0)
+    return _NO_EDGE
+
+
+def _version_of(value):
+    return value._version[0] if value.__class__ is Tensor else None
 
 
 def record(cls, data, inputs, saved=()):
@@ -302,9 +311,17 @@ def record(cls, data, inputs, saved=()):
 
     ``inputs``: the operation's inputs in order (Tensors or numbers; one edge each);
     ``saved``: what ``cls.backward`` receives after ``grad`` (tensors are
-    version-checked at backward time).
+    version-checked at backward time).  This runs for every operation, so it
+    is written for speed: no comprehensions, the common arities spelled out.
     """
-    out = _plain(data)
+    if data.__class__ is not _ndarray:
+        data = np.asarray(data)
+    out = _new(Tensor)
+    out._data = data
+    out._requires_grad = False
+    out._grad_fn = None
+    out._grad = None
+    out._version = [0]
     if not _state.enabled:
         return out
     for value in inputs:
@@ -313,16 +330,29 @@ def record(cls, data, inputs, saved=()):
     else:
         return out
     node = _new(cls)
-    node._next = tuple([edge(value) for value in inputs])
+    if len(inputs) == 1:
+        node._next = (edge(inputs[0]),)
+    elif len(inputs) == 2:
+        node._next = (edge(inputs[0]), edge(inputs[1]))
+    else:
+        node._next = tuple(map(edge, inputs))
     node._saved = saved
-    node._versions = tuple([s._version[0] if s.__class__ is Tensor else None for s in saved]) if saved else None
-    node._hooks = None
+    if saved:
+        if len(saved) == 1:
+            node._versions = (_version_of(saved[0]),)
+        elif len(saved) == 2:
+            node._versions = (_version_of(saved[0]), _version_of(saved[1]))
+        else:
+            node._versions = tuple(map(_version_of, saved))
     if cls._saves_result:
         node._result = data
         node._result_version = out._version
     out._grad_fn = node
     out._requires_grad = True
     return out
+
+
+_ndarray = np.ndarray
 
 
 def _as_array(data, dtype):
@@ -378,8 +408,25 @@ def tensor(data, requires_grad=False, dtype=None):
     return Tensor(array, requires_grad=bool(requires_grad))
 
 
+_ONES = {}
+
+
+def _ones(like):
+    """A read-only array of ones shaped like ``like`` (cached: np.ones is slow for tiny arrays).
+    The engine never writes into a seed gradient."""
+    key = (like.shape, like.dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        ones = np.ones(like.shape, like.dtype)
+        ones.flags.writeable = False
+        if len(_ONES) < 256:
+            _ONES[key] = ones
+    return ones
+
+
 graph._tensor_class = Tensor
 
 # Operations are defined in the ops modules and exposed here as methods/operators.
 from .ops_math import _convert  # noqa: E402  (needs Tensor defined above)
 from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
+from . import backward as _backward_module  # noqa: E402  (may be partially initialised here)

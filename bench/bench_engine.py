@@ -1,0 +1,68 @@
+"""The tutorial's double-well descent loop, gradcli vs PyTorch eager, in one process.
+
+Run:  /tmp/bench-venv/bin/python bench/bench_engine.py   (PyTorch measured if importable)
+
+Each step is exactly the tutorial's: V = potential(x); V.backward();
+``with no_grad(): x -= lr * x.grad``; x.grad.zero_(); record x.item() and
+potential(x).item().  Prints microseconds per step (best of several repeats).
+"""
+
+import argparse
+import importlib
+import platform
+import time
+
+
+def potential(x):
+    return x**4 - 10 * x**2 + 5
+
+
+def descent(lib, n_steps=200, learning_rate=0.01):
+    x = lib.tensor([3.0], requires_grad=True)
+    trajectory = [x.item()]
+    energies = [potential(x).item()]
+    for _ in range(n_steps):
+        V = potential(x)
+        V.backward()
+        with lib.no_grad():
+            x -= learning_rate * x.grad
+        x.grad.zero_()
+        trajectory.append(x.item())
+        energies.append(potential(x).item())
+    return trajectory, energies
+
+
+def microseconds_per_step(lib, repeats, n_steps=200):
+    descent(lib, n_steps)  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        descent(lib, n_steps)
+        best = min(best, time.perf_counter() - start)
+    return best / n_steps * 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    libraries = ["gradcli", "torch"]
+    results = {}
+    for name in libraries:
+        try:
+            lib = importlib.import_module(name)
+        except ImportError:
+            print(f"{name:8s} not importable, skipped")
+            continue
+        if name == "torch":
+            lib.set_num_threads(1)
+        trajectory, energies = descent(lib)
+        results[name] = microseconds_per_step(lib, args.repeats)
+        print(f"{name:8s} {results[name]:7.1f} us/step   final x = {trajectory[-1]:.4f}, V = {energies[-1]:.4f}")
+    if len(results) == 2:
+        print(f"gradcli / torch = {results['gradcli'] / results['torch']:.2f}")
+    print(f"python {platform.python_version()}, {platform.machine()}, {platform.processor() or ''}")
+
+
+if __name__ == "__main__":
+    main()
