@@ -337,9 +337,9 @@ def validate_potential(spec: PotentialSpec) -> None:
 
     if spec.path is not None:
         _parse(spec)
+    _, values = spec.bind()  # a family's size is not a parameter of its expression
     try:
-        V = Potential(spec.expression, variables=spec.variables, params=spec.defaults
-                      if spec.family is None else spec.bind()[1])
+        V = Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:
         raise PotentialFileError(f"{spec.where}: field 'expression' cannot be compiled: {error.message}") from error
     try:
