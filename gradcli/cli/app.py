@@ -11,10 +11,12 @@ import typer
 
 import gradcli
 from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
+from gradcli.cli.coercion import PlainCommand, PlainGroup
 from gradcli.cli.options import COMMANDS
 
 app = typer.Typer(
     name="gradcli",
+    cls=PlainGroup,
     help=(
         "Descent, forces, force constants, derivatives and Jacobians of potentials typed as strings.\n\n"
         'Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png'
@@ -27,7 +29,7 @@ app = typer.Typer(
 )
 
 for _name, _function in COMMANDS:
-    app.command(_name)(_function)
+    app.command(_name, cls=PlainCommand)(_function)
 
 try:
     from gradcli.cli.potentials_cmd import potentials_app

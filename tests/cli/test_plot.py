@@ -105,18 +105,6 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
-def test_matplotlib_is_not_imported_without_plot():
-    import subprocess
-
-    code = (
-        "import sys; from gradcli.cli.app import main; sys.argv=['gradcli','descend','x**2','--x0','1','--json'];\n"
-        "try: main()\nexcept SystemExit: pass\n"
-        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; assert 'rich.table' not in sys.modules"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
 def test_unwritable_system_folder_even_as_root():
     result = invoke("descend", "x**2", "--x0", "1", "--lr", "0.1", "--plot", "/proc/gradcli-test.png")
