@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -43,27 +43,32 @@ def status(text: str, good: bool) -> Text:
     return Text(text, style="bold green" if good else "bold red")
 
 
-def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
-    """A two-column table: what, value."""
-    table = Table(title=Text(title), show_header=False, title_justify="left")
+def _titled(title: str, table: Table) -> Group:
+    # A title line of its own: a table's own title would wrap at the table's width.
+    return Group(Text(title, style="bold"), table)
+
+
+def summary(title: str, rows: Sequence[tuple[str, object]]) -> Group:
+    """A two-column table under a title line: what, value."""
+    table = Table(show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
     for key, value in rows:
         table.add_row(Text(key), value if isinstance(value, Text) else Text(str(value)))
-    return table
+    return _titled(title, table)
 
 
-def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Table:
-    """A table with ``headers`` and rows of numbers (formatted) or strings."""
-    table = Table(title=Text(title), title_justify="left", caption=Text(caption) if caption else None)
+def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Group:
+    """A table under a title line, with ``headers`` and rows of numbers (formatted) or strings."""
+    table = Table(caption=Text(caption) if caption else None)
     for i, header in enumerate(headers):
         table.add_column(Text(header), justify="left" if i == 0 else "right")
     for row in rows:
         table.add_row(*(Text(number(c) if isinstance(c, float) else str(c)) for c in row))
-    return table
+    return _titled(title, table)
 
 
-def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], values) -> Table:
+def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], values) -> Group:
     """A labelled matrix (lists of lists of floats)."""
     rows = [[label, *(float(v) for v in row)] for label, row in zip(row_labels, values)]
     return columns(title, ["", *column_labels], rows)
