@@ -53,7 +53,7 @@ class BackwardCFunction(Node):
     def save_for_backward(self, *tensors):
         """Keep tensors (or None) for backward; version-checked when unpacked."""
         self._saved = tensors
-        self._versions = tuple(t._version[0] if isinstance(t, Tensor) else None for t in tensors)
+        self._versions = tuple(t._counter[0] if isinstance(t, Tensor) else None for t in tensors)
 
     @property
     def saved_tensors(self):

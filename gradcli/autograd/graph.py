@@ -64,7 +64,7 @@ class Node:
         versions = self._versions
         if versions is not None:
             for value, expected in zip(saved, versions):
-                if expected is not None and value._version[0] != expected:
+                if expected is not None and value._counter[0] != expected:
                     _check_versions(self)
         grad = grads[0]
         if create_graph:
@@ -156,10 +156,10 @@ def _rebuild_output(node, data):
 def _check_versions(node):
     """Raise if a tensor saved by ``node`` was modified in place after it was saved."""
     for value, expected in zip(node._saved, node._versions or ()):
-        if expected is not None and value._version[0] != expected:
+        if expected is not None and value._counter[0] != expected:
             fn = value._grad_fn
             origin = f", which is output {value._output_nr} of {_short_name(fn.name())}," if fn else ""
-            _raise_modified(value._data, origin, value._version[0], expected)
+            _raise_modified(value._data, origin, value._counter[0], expected)
     if node._saves_result and node._result_version[0] != 0:
         origin = f", which is output 0 of {_short_name(node.name())},"
         _raise_modified(node._result, origin, node._result_version[0], 0)

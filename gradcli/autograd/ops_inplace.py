@@ -52,7 +52,7 @@ def _take_over(self, result):
     self._grad_fn = result._grad_fn
     self._output_nr = result._output_nr
     self._requires_grad = result._requires_grad
-    self._version[0] += 1
+    self._counter[0] += 1
     return self
 
 
@@ -70,7 +70,7 @@ def _binary_inplace(op, ufunc):
                 f"output with shape [{', '.join(map(str, data.shape))}] doesn't match the "
                 f"broadcast shape [{', '.join(map(str, shape))}]"
             ) from None
-        self._version[0] += 1
+        self._counter[0] += 1
         return self
 
     return inplace
@@ -89,7 +89,7 @@ def clamp_(self, min=None, max=None):
     lo = -np.inf if min is None else min
     hi = np.inf if max is None else max
     np.clip(self._data, lo, hi, out=self._data)
-    self._version[0] += 1
+    self._counter[0] += 1
     return self
 
 
@@ -141,7 +141,7 @@ def _overwrite(self, cls, new_data, source=None, meta=None):
     if not data.flags.writeable:  # e.g. a gradient that is a broadcast view
         self._data = data = data.copy()
     np.copyto(data, new_data, casting="unsafe")
-    self._version[0] += 1
+    self._counter[0] += 1
     return self
 
 
@@ -153,7 +153,7 @@ def zero_(self):
         self._data.fill(0)
     except ValueError:  # read-only, e.g. a gradient that is a broadcast view
         self._data = np.zeros_like(self._data)
-    self._version[0] += 1
+    self._counter[0] += 1
     return self
 
 
@@ -192,5 +192,5 @@ def setitem(self, index, value):
             result._grad_fn._meta = meta
         return _take_over(self, result)
     self._data[index] = value._data if isinstance(value, Tensor) else value
-    self._version[0] += 1
+    self._counter[0] += 1
     return self

@@ -7,6 +7,7 @@ Rules use operators and ``backend`` helpers only, so they run on numpy arrays
 (plain backward) and on Tensors (create_graph) alike.
 """
 
+import builtins
 import math
 
 import numpy as np
@@ -55,10 +56,14 @@ def _needs(node, i):
 
 
 # ***** binary arithmetic *****
+# The rules below inline `self._next[i][0] is not None` ("input i needs a
+# gradient") and the no-broadcast case: they run for every node of every backward.
 class AddBackward0(Node):
     __slots__ = ("_meta",)
 
     def backward(self, grad):
+        if self._meta is None:
+            return (grad, grad)
         return _unbroadcast_pair(self, grad, grad)
 
 
@@ -66,7 +71,10 @@ class SubBackward0(Node):
     __slots__ = ("_meta",)
 
     def backward(self, grad):
-        return _unbroadcast_pair(self, grad, -grad if _needs(self, 1) else None)
+        grad_other = -grad if self._next[1][0] is not None else None
+        if self._meta is None:
+            return (grad, grad_other)
+        return _unbroadcast_pair(self, grad, grad_other)
 
 
 class RsubBackward1(Node):
@@ -80,11 +88,14 @@ class MulBackward0(Node):
     __slots__ = ("_meta",)
 
     def backward(self, grad, self_, other):
-        return _unbroadcast_pair(
-            self,
-            grad * other if _needs(self, 0) else None,
-            grad * self_ if _needs(self, 1) else None,
+        edges = self._next
+        grads = (
+            grad * other if edges[0][0] is not None else None,
+            grad * self_ if edges[1][0] is not None else None,
         )
+        if self._meta is None:
+            return grads
+        return _unbroadcast_pair(self, *grads)
 
 
 class DivBackward0(Node):
@@ -132,14 +143,39 @@ class PowBackward2(ResultNode):
         return (None, grad * result * math.log(base))
 
 
+def _broadcast_error(a, b):
+    a, b = np.shape(a), np.shape(b)
+    for i in range(1, builtins.min(len(a), len(b)) + 1):
+        if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) "
+                f"at non-singleton dimension {builtins.max(len(a), len(b)) - i}"
+            )
+    return RuntimeError(f"shapes {a} and {b} cannot be broadcast together")
+
+
 def _binary(cls, ufunc, input, other, saves):
-    """Forward of a broadcasting binary operation; ``other`` a Tensor or number."""
-    if other.__class__ is Tensor:
-        data = ufunc(input._data, other._data)
-    else:
+    """Forward of a broadcasting binary operation; ``other`` a Tensor or number.
+
+    ``saves`` ("mul", "div" or None): these rules multiply by the other operand,
+    so an operand is saved only when the *other* one needs a gradient, as in
+    PyTorch (``x * 2`` does not save ``x``: changing x in place afterwards is fine).
+    """
+    if other.__class__ is not Tensor:
         other = _operand(other)
-        data = ufunc(input._data, _data(other))
-    out = record(cls, data, (input, other), (input, other) if saves else ())
+    other_data = other._data if other.__class__ is Tensor else other
+    try:
+        data = ufunc(input._data, other_data)
+    except ValueError:
+        raise _broadcast_error(input._data, other_data) from None
+    if saves:
+        other_grad = other.__class__ is Tensor and other._requires_grad
+        # div's rule for `other` also uses `other` itself
+        keep_other = input._requires_grad or (saves == "div" and other_grad)
+        saved = (input if other_grad else None, other if keep_other else None)
+    else:
+        saved = ()
+    out = record(cls, data, (input, other), saved)
     if out._grad_fn is not None:
         out._grad_fn._meta = _shapes(input, other, data)
     return out
@@ -147,12 +183,12 @@ def _binary(cls, ufunc, input, other, saves):
 
 def add(input, other):
     """``input + other`` with broadcasting; either may be a number."""
-    return _binary(AddBackward0, np.add, input, other, False)
+    return _binary(AddBackward0, np.add, input, other, None)
 
 
 def sub(input, other):
     """``input - other`` with broadcasting."""
-    return _binary(SubBackward0, np.subtract, input, other, False)
+    return _binary(SubBackward0, np.subtract, input, other, None)
 
 
 def rsub(input, other):
@@ -165,12 +201,12 @@ def rsub(input, other):
 
 def mul(input, other):
     """``input * other`` with broadcasting."""
-    return _binary(MulBackward0, np.multiply, input, other, True)
+    return _binary(MulBackward0, np.multiply, input, other, "mul")
 
 
 def div(input, other):
     """``input / other`` with broadcasting (true division)."""
-    return _binary(DivBackward0, np.true_divide, input, other, True)
+    return _binary(DivBackward0, np.true_divide, input, other, "div")
 
 
 def rdiv(input, other):
@@ -190,7 +226,8 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        data = input._data ** exponent._data
+        with np.errstate(all="ignore"):
+            data = input._data ** exponent._data
         out = record(PowBackward1, data, (input, exponent), (input, exponent))
         if out._grad_fn is not None:
             out._grad_fn._meta = _shapes(input, exponent, data)
@@ -203,7 +240,9 @@ def rpow(input, base):
     base = _operand(base)
     if isinstance(base, Tensor):
         return pow(base, input)
-    return record(PowBackward2, np.power(base, input._data), (base, input), (base,))
+    with np.errstate(all="ignore"):
+        data = np.power(base, input._data)
+    return record(PowBackward2, data, (base, input), (base,))
 
 
 # ***** unary functions *****
@@ -364,27 +403,35 @@ class ToCopyBackward0(Node):
         return (B.cast(grad, self._meta),)
 
 
-def _unary(cls, numpy_function, saves_input):
-    def op(input):
-        data = numpy_function(input._data)
-        return record(cls, data, (input,), (input,) if saves_input else ())
+def _unary(cls, numpy_function, saves_input, domain=False):
+    """Forward of an elementwise function; ``domain``: it has points where the
+    result is nan/inf, which (as in PyTorch) is a value, not a numpy warning."""
+    if domain:
+        def op(input):
+            with np.errstate(all="ignore"):
+                data = numpy_function(input._data)
+            return record(cls, data, (input,), (input,) if saves_input else ())
+    else:
+        def op(input):
+            data = numpy_function(input._data)
+            return record(cls, data, (input,), (input,) if saves_input else ())
 
     return op
 
 
 neg = _unary(NegBackward0, np.negative, False)
-reciprocal = _unary(ReciprocalBackward0, np.reciprocal, False)
+reciprocal = _unary(ReciprocalBackward0, np.reciprocal, False, domain=True)
 exp = _unary(ExpBackward0, np.exp, False)
-log = _unary(LogBackward0, np.log, True)
-sqrt = _unary(SqrtBackward0, np.sqrt, False)
+log = _unary(LogBackward0, np.log, True, domain=True)
+sqrt = _unary(SqrtBackward0, np.sqrt, False, domain=True)
 sin = _unary(SinBackward0, np.sin, True)
 cos = _unary(CosBackward0, np.cos, True)
 tan = _unary(TanBackward0, np.tan, False)
 tanh = _unary(TanhBackward0, np.tanh, False)
 sinh = _unary(SinhBackward0, np.sinh, True)
 cosh = _unary(CoshBackward0, np.cosh, True)
-asin = _unary(AsinBackward0, np.arcsin, True)
-acos = _unary(AcosBackward0, np.arccos, True)
+asin = _unary(AsinBackward0, np.arcsin, True, domain=True)
+acos = _unary(AcosBackward0, np.arccos, True, domain=True)
 atan = _unary(AtanBackward0, np.arctan, True)
 for _name, _op in [("neg", neg), ("reciprocal", reciprocal), ("exp", exp), ("log", log),
                    ("sqrt", sqrt), ("sin", sin), ("cos", cos), ("tan", tan), ("tanh", tanh),
@@ -458,6 +505,39 @@ def where(condition, input, other):
             other._data.shape if isinstance(other, Tensor) else shape,
         )
     return out
+
+
+class MaximumBackward0(Node):
+    __slots__ = ("_meta",)  # (weight of input: 1, 0.5 on ties, 0; input and other shapes)
+
+    def backward(self, grad):
+        weight, shape_a, shape_b = self._meta
+        return (B.unbroadcast(grad * weight, shape_a), B.unbroadcast(grad * (1 - weight), shape_b))
+
+
+MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"__slots__": ()})
+
+
+def _select_between(cls, input, other, ufunc, better):
+    other = _operand(other)
+    a, b = input._data, _data(other)
+    data = ufunc(a, b)
+    out = record(cls, data, (input, other))
+    if out._grad_fn is not None:
+        weight = np.where(better(a, b), 1.0, np.where(a == b, 0.5, 0.0))
+        weight = np.broadcast_to(weight, data.shape).astype(data.dtype)
+        out._grad_fn._meta = (weight, np.shape(a), np.shape(b))
+    return out
+
+
+def maximum(input, other):
+    """Elementwise larger value; ties split the gradient equally, as in PyTorch."""
+    return _select_between(MaximumBackward0, input, other, np.maximum, np.greater)
+
+
+def minimum(input, other):
+    """Elementwise smaller value; ties split the gradient equally."""
+    return _select_between(MinimumBackward0, input, other, np.minimum, np.less)
 
 
 def _convert(input, np_dtype):

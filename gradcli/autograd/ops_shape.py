@@ -34,7 +34,7 @@ def _dims(dim, ndim):
 
 def _share_version(out, input):
     if np.may_share_memory(out._data, input._data):
-        out._version = input._version
+        out._counter = input._counter
     return out
 
 
@@ -113,6 +113,75 @@ def mean(input, dim=None, keepdim=False, dtype=None):
     dims = _dims(dim, data.ndim)
     out = record(MeanBackward1, data.mean(axis=dims, keepdims=keepdim), (input,))
     return _with_meta(out, (data.shape, dims, keepdim))
+
+
+class MaxBackward1(Node):
+    __slots__ = ("_meta",)  # mask of the extreme elements / their count (ties share)
+
+    def backward(self, grad):
+        return (grad * self._meta,)
+
+
+MinBackward1 = type("MinBackward1", (MaxBackward1,), {"__slots__": ()})
+
+
+class MaxBackward0(Node):
+    __slots__ = ("_meta",)  # (input shape, dim, keepdim, indices with keepdim)
+
+    def backward(self, grad):
+        shape, dim, keepdim, indices = self._meta
+        if not keepdim:
+            grad = grad.reshape(indices.shape)
+        index = tuple(
+            indices if axis == dim else np.arange(n).reshape([-1 if a == axis else 1 for a in range(len(shape))])
+            for axis, n in enumerate(indices.shape)
+        )
+        return (B.index_scatter(grad, shape, index),)
+
+
+MinBackward0 = type("MinBackward0", (MaxBackward0,), {"__slots__": ()})
+
+
+class _ValuesIndices(tuple):
+    """(values, indices) as returned by ``max(dim=...)``: also ``.values``, ``.indices``."""
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+
+def _extreme(input, dim, keepdim, reduce, arg, full_cls, dim_cls):
+    data = input._data
+    if dim is None:
+        value = reduce(data)
+        out = record(full_cls, value, (input,))
+        if out._grad_fn is not None:
+            mask = (data == value).astype(data.dtype)
+            out._grad_fn._meta = mask / mask.sum()
+        return out
+    dim = dim % builtins.max(data.ndim, 1)
+    indices = np.expand_dims(arg(data, axis=dim), dim)
+    values = np.take_along_axis(data, indices, axis=dim)
+    out = record(dim_cls, values if keepdim else np.squeeze(values, dim), (input,))
+    _with_meta(out, (data.shape, dim, keepdim, indices))
+    return _ValuesIndices((out, _plain(indices if keepdim else np.squeeze(indices, dim))))
+
+
+def max(input, dim=None, keepdim=False):
+    """Largest element (0-d), or ``(values, indices)`` along ``dim``; ties share the gradient."""
+    if isinstance(dim, Tensor):
+        from .ops_math import maximum
+
+        return maximum(input, dim)
+    return _extreme(input, dim, keepdim, np.max, np.argmax, MaxBackward1, MaxBackward0)
+
+
+def min(input, dim=None, keepdim=False):
+    """Smallest element (0-d), or ``(values, indices)`` along ``dim``."""
+    if isinstance(dim, Tensor):
+        from .ops_math import minimum
+
+        return minimum(input, dim)
+    return _extreme(input, dim, keepdim, np.min, np.argmin, MinBackward1, MinBackward0)
 
 
 # ***** shape changes *****

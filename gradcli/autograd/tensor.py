@@ -38,13 +38,13 @@ class Tensor:
     """An n-dimensional array of numbers that records operations for backward.
 
     Create with ``gradcli.tensor(data, requires_grad=False, dtype=None)``.
-    ``_data`` is the numpy array; ``_version`` a one-element list shared with
+    ``_data`` is the numpy array; ``_counter`` a one-element list (the version counter) shared with
     views, bumped by every in-place change.
     """
 
     # Hot fields are slots; rarely set ones live in a lazily created __dict__
     # with the class defaults below (so creating a tensor sets only five fields).
-    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_version", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_counter", "__dict__", "__weakref__")
     _output_nr = 0  # which output of grad_fn this tensor is
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
@@ -59,7 +59,7 @@ class Tensor:
         self._requires_grad = requires_grad
         self._grad_fn = None
         self._grad = None
-        self._version = [0]
+        self._counter = [0]
 
     # -- description -------------------------------------------------------
     def __repr__(self):
@@ -210,8 +210,9 @@ class Tensor:
         return self._retains_grad
 
     @property
-    def _version_value(self):
-        return self._version[0]
+    def _version(self):
+        """How many in-place changes this tensor's memory has seen (PyTorch's ``_version``)."""
+        return self._counter[0]
 
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
@@ -237,7 +238,7 @@ class Tensor:
     def detach(self):
         """A tensor sharing memory (and version counter) with this one, outside the graph."""
         out = Tensor(self._data)
-        out._version = self._version
+        out._counter = self._counter
         return out
 
     def detach_(self):
@@ -284,7 +285,7 @@ def _plain(data):
     out._requires_grad = False
     out._grad_fn = None
     out._grad = None
-    out._version = [0]
+    out._counter = [0]
     return out
 
 
@@ -303,7 +304,7 @@ def edge(value):
 
 
 def _version_of(value):
-    return value._version[0] if value.__class__ is Tensor else None
+    return value._counter[0] if value.__class__ is Tensor else None
 
 
 def record(cls, data, inputs, saved=()):
@@ -321,7 +322,7 @@ def record(cls, data, inputs, saved=()):
     out._requires_grad = False
     out._grad_fn = None
     out._grad = None
-    out._version = [0]
+    out._counter = [0]
     if not _state.enabled:
         return out
     for value in inputs:
@@ -346,7 +347,7 @@ def record(cls, data, inputs, saved=()):
             node._versions = tuple(map(_version_of, saved))
     if cls._saves_result:
         node._result = data
-        node._result_version = out._version
+        node._result_version = out._counter
     out._grad_fn = node
     out._requires_grad = True
     return out
