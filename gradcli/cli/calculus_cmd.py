@@ -73,8 +73,9 @@ def force_constant(run: Run, expr: Expr, at: At):
     """Hessian (force-constant matrix), its eigenvalues, and what kind of point it is.
 
     The point is a minimum, maximum, saddle (saddle_index = number of negative
-    eigenvalues) or degenerate (an eigenvalue ~0), or not-stationary when
-    |grad V| > 1e-6 * max(1, max|x_i|) * largest |eigenvalue|.
+    eigenvalues) or degenerate (an eigenvalue ~0); it is not-stationary when
+    the Newton step |H^-1 grad V| to the nearest stationary point is longer
+    than 1e-4 * max(1, max|x_i|).
 
     Example:  gradcli force-constant "0.5*k*x**2" --param k=2 --at 3
 
@@ -96,7 +97,7 @@ def force_constant(run: Run, expr: Expr, at: At):
         "eigenvalues": kind.eigenvalues,
         "classification": kind.classification,
         "saddle_index": kind.saddle_index,
-        "stationary_tolerance": kind.grad_tolerance,
+        "newton_step": kind.newton_step,
     }
 
     def human():
@@ -110,6 +111,7 @@ def force_constant(run: Run, expr: Expr, at: At):
                     ("point", render.point(V.variables, x)),
                     ("V", render.number(value)),
                     ("|grad V|", render.number(grad_norm)),
+                    ("Newton step", render.number(kind.newton_step)),
                     ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
                     ("saddle index", kind.saddle_index),
                 ],

@@ -127,6 +127,9 @@ def test_force_constant_of_the_tutorials_spring():
         (DOUBLE_WELL, "2.23606797749979", "minimum", 0),
         ("x**2 - y**2", "0,0", "saddle", 1),
         ("x**4 + y**2", "0,0", "degenerate", 0),
+        # Mueller-Brown's first saddle quoted to 4 decimals (Newton step ~1.7e-5) still counts
+        ("@muller-brown", "x=-0.8220,y=0.6243", "saddle", 1),
+        ("@muller-brown", "x=-0.80,y=0.62", "not-stationary", 1),
     ],
 )
 def test_force_constant_classification(expr, at, kind, index):

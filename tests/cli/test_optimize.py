@@ -138,7 +138,9 @@ def test_descent_trajectory_is_thinned():
         ([0, 0], [0, 0], [[2.0, 0], [0, 0.0]], "degenerate", 0),
         ([0.0], [0.0], [[0.0]], "degenerate", 0),
         ([3.0], [6.0], [[2.0]], "not-stationary", 0),  # the tutorial's spring at x=3
-        ([2.0], [1e-9], [[40.0]], "minimum", 0),  # |g| within 1e-6 * 40 * 2
+        ([2.0], [1e-9], [[40.0]], "minimum", 0),  # Newton step 2.5e-11
+        ([1.0], [1.0], [[0.0]], "not-stationary", 0),  # V = x: flat and sloped
+        ([1e-3], [4e-9], [[1.2e-5]], "not-stationary", 0),  # x**4 near 0: Newton step 3.3e-4
     ],
 )
 def test_classification(x, gradient, hessian, kind, index):
