@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -43,43 +43,46 @@ def status(text: str, good: bool) -> Text:
     return Text(text, style="bold green" if good else "bold red")
 
 
-def _titled(title: str, table: Table) -> Group:
-    # A title line of its own: a table's own title would wrap at the table's width.
-    return Group(Text(title, style="bold"), table)
-
-
-def summary(title: str, rows: Sequence[tuple[str, object]]) -> Group:
-    """A two-column table under a title line: what, value."""
-    table = Table(show_header=False)
+def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
+    """A two-column table: what, value."""
+    table = Table(title=title, show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
     for key, value in rows:
         table.add_row(Text(key), value if isinstance(value, Text) else Text(str(value)))
-    return _titled(title, table)
+    return table
 
 
-def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Group:
-    """A table under a title line, with ``headers`` and rows of numbers (formatted) or strings."""
-    table = Table(caption=Text(caption) if caption else None)
+def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Table:
+    """A table with ``headers`` and rows of numbers (formatted, right-aligned) or strings (left-aligned)."""
+    table = Table(title=title, caption=Text(caption) if caption else None)
     for i, header in enumerate(headers):
-        table.add_column(Text(header), justify="left" if i == 0 else "right")
+        numeric = bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if i < len(row))
+        table.add_column(Text(header), justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(Text(number(c) if isinstance(c, float) else str(c)) for c in row))
-    return _titled(title, table)
+    return table
 
 
-def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], values) -> Group:
+def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], values) -> Table:
     """A labelled matrix (lists of lists of floats)."""
     rows = [[label, *(float(v) for v in row)] for label, row in zip(row_labels, values)]
     return columns(title, ["", *column_labels], rows)
 
 
 def show(*renderables) -> None:
-    """Print tables (with a blank line between them) on stdout."""
+    """Print tables (with a blank line between them) on stdout.
+
+    A table's title goes on a line of its own above it: Rich would wrap it at
+    the table's width, which for a narrow table breaks even short titles.
+    """
     out = console()
     for i, renderable in enumerate(renderables):
         if i:
             out.print()
+        if isinstance(renderable, Table) and isinstance(renderable.title, str):
+            out.print(Text(renderable.title, style="bold"))
+            renderable.title = None
         out.print(renderable)
 
 
