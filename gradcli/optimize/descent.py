@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from gradcli.errors import InputError
+from gradcli.errors import DomainError, InputError
 from gradcli.optimize.trajectory import TrajectoryPoint, TrajectoryRecorder
 
 STATUSES = ("converged", "completed", "max_steps", "diverged")
@@ -90,8 +90,10 @@ def gradient_descent(V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bo
     g_{n-1})`` works); ``x0`` is a number (n = 1) or ``n`` numbers. Each step is
     ``x <- x - lr * grad V(x)``; the run stops when |grad V| <= ``tol`` or after
     ``steps`` updates. ``tol=0`` runs exactly ``steps`` updates, like the
-    tutorial. A NaN or infinity, or a coordinate with |x_i| > ``bound``, stops
-    the run as ``diverged``. A ``DomainError`` from the potential propagates.
+    tutorial. A NaN or infinity (including the potential's overflow errors
+    after step 0), or a coordinate with |x_i| > ``bound``, stops the run as
+    ``diverged``. Any other ``DomainError`` from the potential (log of a
+    negative number, ...) propagates.
 
     >>> from gradcli import Potential
     >>> r = gradient_descent(Potential("x**4-10*x**2+5"), 3.0, tol=0)
@@ -111,23 +113,29 @@ def _descent_1d(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
     x = x0[0]
     check = tol > 0
     k = 0
-    while True:
-        value, g = f(x)
-        gn = abs(g)
-        if k == record_at:
-            recorder.add(k, (x,), value, gn)
-            record_at = recorder.next_step
-        # value - value is 0.0 for a finite number and NaN for inf or NaN.
-        if value - value != 0.0 or gn - gn != 0.0:
-            return _diverged(recorder, x0, (x,), k, value, (g,))
-        if check and gn <= tol:
-            return _result(recorder, x0, (x,), value, (g,), k, "converged")
-        if k >= steps:
-            return _result(recorder, x0, (x,), value, (g,), k, "max_steps" if check else "completed")
-        x = x - lr * g
-        k += 1
-        if not abs(x) <= bound:  # also catches NaN
+    try:
+        while True:
+            value, g = f(x)
+            gn = abs(g)
+            if k == record_at:
+                recorder.add(k, (x,), value, gn)
+                record_at = recorder.next_step
+            # value - value is 0.0 for a finite number and NaN for inf or NaN.
+            if value - value != 0.0 or gn - gn != 0.0:
+                return _diverged(recorder, x0, (x,), k, value, (g,))
+            if check and gn <= tol:
+                return _result(recorder, x0, (x,), value, (g,), k, "converged")
+            if k >= steps:
+                return _result(recorder, x0, (x,), value, (g,), k, "max_steps" if check else "completed")
+            x = x - lr * g
+            k += 1
+            if not abs(x) <= bound:  # also catches NaN
+                return _diverged(recorder, x0, (x,), k)
+    except DomainError as error:
+        # An overflow (V or its gradient too large for a float) after the start is divergence.
+        if k > 0 and _is_overflow(error):
             return _diverged(recorder, x0, (x,), k)
+        raise
 
 
 def _descent_nd(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
@@ -138,22 +146,33 @@ def _descent_nd(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
     tol2 = tol * tol
     check = tol > 0
     k = 0
-    while True:
-        value, *g = f(*x)
-        gn2 = sum([gi * gi for gi in g])
-        if k == record_at:
-            recorder.add(k, tuple(x), value, math.sqrt(gn2))
-            record_at = recorder.next_step
-        if value - value != 0.0 or gn2 - gn2 != 0.0:
-            return _diverged(recorder, x0, tuple(x), k, value, tuple(g))
-        if check and gn2 <= tol2:
-            return _result(recorder, x0, tuple(x), value, tuple(g), k, "converged")
-        if k >= steps:
-            return _result(recorder, x0, tuple(x), value, tuple(g), k, "max_steps" if check else "completed")
-        x = [xi - lr * gi for xi, gi in zip(x, g)]
-        k += 1
-        if not max(map(abs, x)) <= bound:  # also catches NaN
+    try:
+        while True:
+            value, *g = f(*x)
+            gn2 = sum([gi * gi for gi in g])
+            if k == record_at:
+                recorder.add(k, tuple(x), value, math.sqrt(gn2))
+                record_at = recorder.next_step
+            if value - value != 0.0 or gn2 - gn2 != 0.0:
+                return _diverged(recorder, x0, tuple(x), k, value, tuple(g))
+            if check and gn2 <= tol2:
+                return _result(recorder, x0, tuple(x), value, tuple(g), k, "converged")
+            if k >= steps:
+                return _result(recorder, x0, tuple(x), value, tuple(g), k, "max_steps" if check else "completed")
+            x = [xi - lr * gi for xi, gi in zip(x, g)]
+            k += 1
+            if not max(map(abs, x)) <= bound:  # also catches NaN
+                return _diverged(recorder, x0, tuple(x), k)
+    except DomainError as error:
+        # An overflow (V or its gradient too large for a float) after the start is divergence.
+        if k > 0 and _is_overflow(error):
             return _diverged(recorder, x0, tuple(x), k)
+        raise
+
+
+def _is_overflow(error: DomainError) -> bool:
+    # The compiler words an overflow "overflow in exp at x=710" (gradcli/frontend/domain.py).
+    return getattr(error, "reason", None) == "overflow" or error.message.startswith("overflow")
 
 
 def _norm(vector) -> float:

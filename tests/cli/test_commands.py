@@ -218,3 +218,12 @@ def test_json_keys(command):
     assert out["command"] == command
     if command == "descend":
         assert set(out["trajectory"][0]) == {"step", "x", "value", "grad_norm"}
+
+
+def test_descend_overflow_after_the_start_is_divergence():
+    # An expression starting with '-' goes after '--' (or write it as "0-exp(x)").
+    result = invoke("descend", "--x0", "0", "--lr", "0.5", "--json", "--", "-exp(x)")
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    assert out["status"] == "diverged" and out["diverged_at"] == 5
+    assert out["value"] is None and out["trajectory"][-1]["step"] == 5

@@ -142,3 +142,9 @@ def test_debug_shows_the_traceback():
 def test_unknown_named_potential_suggests():
     result = check_error(invoke("grad", "@mors", "--at", "1"), 2, "@morse")
     assert "unknown potential" in result.stderr
+
+
+def test_domain_error_during_descent_exits_1():
+    # log(x) from 1 with lr 1 steps to x = 0 exactly
+    result = check_error(invoke("descend", "log(x)", "--x0", "1", "--lr", "1"), 1, "log of zero at x=0")
+    assert result.stdout == ""

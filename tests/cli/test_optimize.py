@@ -147,3 +147,34 @@ def test_classification(x, gradient, hessian, kind, index):
     point = classify_stationary_point(x, gradient, hessian)
     assert point.classification == kind
     assert point.saddle_index == index
+
+
+class Cliff:
+    """Raises like a compiled potential does: overflow beyond x=3, log domain below 0."""
+
+    n = 1
+    variables = ("x",)
+
+    @staticmethod
+    def scalar_value_and_grad(x):
+        from gradcli.errors import DomainError
+
+        if x > 3:
+            raise DomainError(f"overflow in exp at x={x}")
+        if x < 0:
+            raise DomainError(f"log of a negative number ({x}) at x={x}")
+        return -x, -1.0
+
+
+def test_overflow_after_the_start_is_divergence():
+    result = gradient_descent(Cliff, 0.0, lr=1.0)
+    assert result.status == "diverged" and result.diverged_at == 4 and result.x == (4.0,)
+
+
+def test_overflow_at_the_start_and_other_domain_errors_propagate():
+    from gradcli.errors import DomainError
+
+    with pytest.raises(DomainError, match="overflow"):
+        gradient_descent(Cliff, 5.0)
+    with pytest.raises(DomainError, match="log"):
+        gradient_descent(Cliff, -1.0)
