@@ -171,8 +171,14 @@ class _Source:
         self.tree = self._parse()
 
     def _scan(self) -> None:
-        depth = 0
+        depth = signs = 0
+        previous = ("op", "(")
         for kind, tok, start, _ in self.tokens:
+            unary = tok in "+-~" and previous[0] == "op" and previous[1] not in _CLOSING
+            signs = signs + 1 if unary else 0
+            previous = (kind, tok)
+            if signs > MAX_DEPTH:
+                raise ParseError(f"too many signs in a row (more than {MAX_DEPTH})", self.text, start)
             if kind == "number":
                 if re.match(r"0[xXoObB]", tok):
                     raise ParseError(f"write numbers in decimal: {tok}", self.text, start)
@@ -190,6 +196,9 @@ class _Source:
             elif tok in _CLOSING:
                 depth -= 1
         _Chains(self.tokens, self.edits).scan()
+        indent = len(self.text) - len(self.text.lstrip())
+        if indent:  # ast.parse would call it an indent
+            self.edits.append((0, indent, ""))
 
     def _apply_edits(self, code: str) -> str:
         if not self.edits:
@@ -380,9 +389,9 @@ class _Builder:
                     del values[len(values) - k:]
                     values.append(self._guarded(combine[0], node, args))
                     continue
-                if depth > MAX_DEPTH:
-                    raise self.source.error(f"expression nested too deeply (more than {MAX_DEPTH} levels)", node)
                 children, combine = self._check(node)
+                if children and depth > MAX_DEPTH:
+                    raise self.source.error(f"expression nested too deeply (more than {MAX_DEPTH} levels)", node)
                 self.count += 1
                 if self.count > MAX_NODES:
                     raise self.source.error(f"expression too large: more than {MAX_NODES} parts", node)
@@ -438,7 +447,12 @@ class _Builder:
             bracket = src.code.find("[", node.value.end_col_offset)
             raise src.error("subscripts ([...]) are not allowed in an expression", node, src.original(bracket))
         message = _REFUSED.get(type(node), f"'{src.segment(node)}' is not allowed in an expression")
-        raise src.error(message, node)
+        operand = {ast.Compare: "left", ast.IfExp: "body", ast.NamedExpr: "target"}.get(type(node))
+        if isinstance(node, ast.BoolOp):
+            operand, node = node.values[0], node
+        else:
+            operand = getattr(node, operand) if operand else None
+        raise src.error(message, node, src.after(operand) if operand else None)
 
     def _check_name(self, node, name: str) -> None:
         if name.startswith("_"):
