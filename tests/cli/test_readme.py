@@ -1,0 +1,70 @@
+"""Every `gradcli` command line shown in README.md runs, with the exit code
+the README says (0 unless the line ends in `# exits N`), and every command
+is documented there."""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+FENCE = re.compile(r"```(bash|console|sh|shell)\n(.*?)```", re.S)
+EXIT = re.compile(r"#\s*exits\s+(\d+)\s*$")
+
+
+def readme_commands() -> list[tuple[str, int]]:
+    commands = []
+    for language, body in FENCE.findall(README.read_text(encoding="utf-8")):
+        for line in body.splitlines():
+            line = line.strip()
+            if language == "console":
+                if not line.startswith("$ "):
+                    continue  # output
+                line = line[2:]
+            for segment in line.split("&&"):
+                segment = segment.strip()
+                if "gradcli " in segment and not segment.startswith(("pip", "pytest")):
+                    match = EXIT.search(segment)
+                    commands.append((EXIT.sub("", segment).strip(), int(match.group(1)) if match else 0))
+    return commands
+
+
+COMMANDS = readme_commands()
+
+
+def test_the_readme_shows_commands():
+    assert len(COMMANDS) >= 15
+    assert ('gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png', 0) in COMMANDS
+
+
+@pytest.mark.parametrize("line, exit_code", COMMANDS, ids=[c for c, _ in COMMANDS])
+def test_readme_command_runs(line, exit_code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # plots land here
+    if "|" in shlex.split(line, comments=True) or re.search(r"\|\s*gradcli", line):
+        # A pipeline: run it in a shell with this interpreter's gradcli first on PATH.
+        env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+        proc = subprocess.run(line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert proc.returncode == exit_code, proc.stderr
+        return
+    argv = shlex.split(line, comments=True)
+    assert argv[0] == "gradcli"
+    result = invoke(*argv[1:])
+    assert result.exit_code == exit_code, (line, result.stdout[-2000:], result.stderr)
+    for flag, name in zip(argv, argv[1:]):
+        if flag == "--plot":
+            assert (tmp_path / name).stat().st_size > 0
+
+
+def test_every_command_has_a_readme_section():
+    text = README.read_text(encoding="utf-8")
+    for command in ("descend", "grad", "force", "force-constant", "derivative", "jacobian", "vjp", "jvp"):
+        assert re.search(rf"^###.*\b{re.escape(command)}\b", text, re.M), command
+        assert f"gradcli {command} " in text
+    for heading in ("## JSON output", "## Exit codes and errors", "## Potentials"):
+        assert heading in text
