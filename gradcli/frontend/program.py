@@ -242,6 +242,15 @@ def _unsupported(node, text: str | None) -> UnsupportedExpressionError:
     return UnsupportedExpressionError(f"'{name}' has no engine operation", text, column)
 
 
+def _sigmoid_argument(base):
+    """u when base is 1 + exp(-u), else None."""
+    if base.is_Add and len(base.args) == 2 and sympy.S.One in base.args:
+        (other,) = [a for a in base.args if a is not sympy.S.One]
+        if isinstance(other, sympy.exp):
+            return -other.args[0]
+    return None
+
+
 class _Converter:
     def __init__(self, builder: Builder, symbols: dict, text: str | None):
         self.b = builder
@@ -296,6 +305,9 @@ class _Converter:
         coeff, rest = node.as_coeff_Mul()
         numer, denom = [], []
         for factor in sympy.Mul.make_args(rest):
+            if factor.is_Pow and factor.exp == -1 and _sigmoid_argument(factor.base) is not None:
+                numer.append(self(factor))
+                continue
             # x/y divides; x*y**-3 multiplies by y**-3, which y**-6 = (y**-3)**2 shares.
             if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative and not (
                     factor.exp.is_Integer and factor.exp < -1):
@@ -317,6 +329,10 @@ class _Converter:
 
     def pow(self, base, exponent) -> int:
         b = self.b
+        if exponent == -1:
+            u = _sigmoid_argument(base)
+            if u is not None:  # 1/(1 + exp(-u)): the parser's sigmoid, kept overflow-free
+                return b.fn("sigmoid", self(u))
         x = self(base)
         if exponent.is_Integer or (exponent.is_Float and float(exponent).is_integer()
                                    and abs(float(exponent)) <= 1024):
