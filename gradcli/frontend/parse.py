@@ -461,6 +461,8 @@ class _Builder:
     def _check_call(self, node: ast.Call):
         src, func = self.source, node.func
         if not isinstance(func, ast.Name):
+            if isinstance(func, ast.Constant):
+                self._constant(func)  # refuses strings, None, ...; numbers fall through
             if isinstance(func, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Call)):
                 raise src.error("only functions can be called, by name, e.g. exp(x)", node, src.after(func))
             return self._check(func)  # report what the callee is (attribute, lambda, ...)
