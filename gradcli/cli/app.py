@@ -13,6 +13,7 @@ import gradcli
 from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
 from gradcli.cli.coercion import PlainCommand, PlainGroup
 from gradcli.cli.options import COMMANDS
+from gradcli.cli.potentials_cmd import potentials_app
 
 app = typer.Typer(
     name="gradcli",
@@ -31,12 +32,7 @@ app = typer.Typer(
 for _name, _function in COMMANDS:
     app.command(_name, cls=PlainCommand)(_function)
 
-try:
-    from gradcli.cli.potentials_cmd import potentials_app
-except ImportError:  # the named-potential commands have not landed yet
-    potentials_app = None
-if potentials_app is not None:
-    app.add_typer(potentials_app, name="potentials")
+app.add_typer(potentials_app, name="potentials")
 
 
 def _version(value: bool) -> None:

@@ -227,3 +227,30 @@ def test_descend_overflow_after_the_start_is_divergence():
     out = json.loads(result.stdout)
     assert out["status"] == "diverged" and out["diverged_at"] == 5
     assert out["value"] is None and out["trajectory"][-1]["step"] == 5
+
+
+def test_named_potential_from_a_potentials_dir(tmp_path):
+    (tmp_path / "tilted.toml").write_text(
+        'name = "tilted"\n'
+        'description = "A tilted quartic"\n'
+        'expression = "k*(x**2 - 1)**2 + t*x"\n'
+        'variables = ["x"]\n'
+        "start = [2.0]\n"
+        'references = ["a test"]\n'
+        "[parameters]\n"
+        "k = 1.0\n"
+        "t = 0.0\n"
+    )
+    out = invoke_json("descend", "@tilted", "--potentials-dir", tmp_path, "--lr", "0.01", "--param", "k=2")
+    assert out["potential"] == "tilted" and out["params"] == {"k": 2.0, "t": 0.0}
+    assert out["x0"] == [2.0]  # the file's start, since --x0 was left out
+    assert out["x"][0] == pytest.approx(1.0, abs=1e-8)
+    for command in (["grad", "@tilted", "--at", "2"], ["force-constant", "@tilted", "--at", "1"]):
+        assert invoke(*command, "--potentials-dir", tmp_path).exit_code == 0
+    assert invoke("grad", "@tilted", "--at", "2").exit_code == 2  # not found without the folder
+
+
+def test_named_potentials_in_every_command():
+    assert invoke_json("force", "@harmonic", "--param", "k=2", "--at", "3")["force"] == [-6.0]
+    assert invoke_json("derivative", "@double-well", "--at", "0", "--order", "2")["derivatives"] == [5.0, 0.0, -20.0]
+    assert invoke_json("grad", "@himmelblau", "--at", "3,2")["gradient"] == [0.0, 0.0]

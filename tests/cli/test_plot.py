@@ -2,6 +2,7 @@
 open as pictures (PNG read back by matplotlib, SVG parsed as XML)."""
 
 import os
+import re
 import struct
 import sys
 import xml.etree.ElementTree as ET
@@ -52,9 +53,23 @@ def test_svg(tmp_path, n):
     assert result.exit_code == 0, result.stderr
     root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
-    text = path.read_text()
-    assert "step" in text  # axis labels are kept as text in the SVG
+    # matplotlib writes each text as glyph paths preceded by a comment with the text
+    texts = set(re.findall(r"<!-- (.*?) -->", path.read_text()))
+    assert expr in texts  # the title
+    assert "step" in texts and "V" in texts
+    if n <= 2:
+        assert "x" in texts  # the variable names label the axes
+    if n == 2:
+        assert "y" in texts
     assert leftovers(tmp_path) == []
+
+
+def test_long_titles_are_truncated(tmp_path):
+    expr = " + ".join(f"(x-{k})**2" for k in range(30))
+    path = tmp_path / "long.svg"
+    assert invoke("descend", expr, "--x0", "0", "--lr", "0.01", "--tol", "0", "--plot", path).exit_code == 0
+    titles = [t for t in re.findall(r"<!-- (.*?) -->", path.read_text()) if t.startswith("(x-0)**2")]
+    assert len(titles) == 1 and titles[0].endswith("…") and len(titles[0]) <= 70
 
 
 def test_pdf(tmp_path):
