@@ -58,34 +58,49 @@ def _store(name: str) -> ast.Name:
     return ast.Name(id=name, ctx=ast.Store(), **AT)
 
 
-def _operands(program: Program) -> list[ast.expr]:
-    """The expression naming each value: a parameter, a literal, or v{i}."""
-    names: list[ast.expr] = []
-    for i, ins in enumerate(program.instrs):
-        if ins.op == "input":
-            names.append(_load(f"x{ins.attr}"))
-        elif ins.op == "const":
-            names.append(ast.Constant(ins.attr, **AT))
-        else:
-            names.append(_load(f"v{i}"))
-    return names
+# A value used exactly once is written inside its user's expression instead of
+# being named: fewer AST nodes to build and compile and fewer local stores at
+# run time. Nesting is capped so the compiler's recursion stays shallow.
+MAX_INLINE_DEPTH = 24
 
 
-def _body(program: Program) -> list[ast.stmt]:
-    operand = _operands(program)
+def _body(program: Program, outputs_named: bool = False) -> tuple[list[ast.stmt], list[ast.expr]]:
+    """(statements computing every value, the expression standing for each
+    value afterwards: a parameter x{k}, a literal, v{i}, or an inline
+    expression)."""
+    uses = [0] * len(program.instrs)
+    for ins in program.instrs:
+        for a in ins.args:
+            uses[a] += 1
+    for o in program.outputs:
+        uses[o] += 2 if outputs_named else 1
+    operand: list[ast.expr] = []
+    depth = [0] * len(program.instrs)
     body: list[ast.stmt] = []
     for i, ins in enumerate(program.instrs):
-        if ins.op in ("input", "const"):
+        op = ins.op
+        if op == "input":
+            operand.append(_load(f"x{ins.attr}"))
+            continue
+        if op == "const":
+            operand.append(ast.Constant(ins.attr, **AT))
             continue
         args = [operand[a] for a in ins.args]
-        if ins.op in INFIX:
-            value = ast.BinOp(args[0], _BINOPS[INFIX[ins.op]](), args[1], **AT)
-        elif ins.op == "neg":
+        if op in INFIX:
+            value = ast.BinOp(args[0], _BINOPS[INFIX[op]](), args[1], **AT)
+        elif op == "neg":
             value = ast.UnaryOp(ast.USub(), args[0], **AT)
         else:
-            value = ast.Call(func=_load(ins.op), args=args, keywords=[], **AT)
-        body.append(ast.Assign(targets=[_store(f"v{i}")], value=value, **AT))
-    return body
+            value = ast.Call(func=_load(op), args=args, keywords=[], **AT)
+        depth[i] = 1 + max(depth[a] for a in ins.args)
+        if uses[i] == 1 and depth[i] < MAX_INLINE_DEPTH:
+            operand.append(value)
+        else:
+            depth[i] = 0
+            name = f"v{i}"
+            body.append(ast.Assign(targets=[_store(name)], value=value, **AT))
+            operand.append(_load(name))
+    return body, operand
 
 
 @contextlib.contextmanager
@@ -134,7 +149,7 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
     """``f(x0, ..., x{n-1}) -> tuple`` of outputs over Python floats; on a
     domain problem returns ``fail(x0, ..., x{n-1})`` (which should raise)."""
     params = [f"x{k}" for k in range(program.n_inputs)]
-    operand = _operands(program)
+    statements, operand = _body(program, outputs_named=True)  # outputs are read twice: check, return
     results = [operand[o] for o in program.outputs]
     call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params],
                                     keywords=[], **AT), **AT)
@@ -144,7 +159,7 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
         check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[], **AT)]
     ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load(), **AT), **AT)
     handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail], **AT)
-    body = [ast.Try(body=_body(program) + check + [ret], handlers=[handler], orelse=[],
+    body = [ast.Try(body=statements + check + [ret], handlers=[handler], orelse=[],
                     finalbody=[], **AT)]
     namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite,
                  "__builtins__": {}}
@@ -155,8 +170,7 @@ def compile_array(program: Program, name: str = "f") -> Callable:
     """``f(out, x0, ..., x{n-1})``: x_k arrays of shape (m,), out of shape
     (len(outputs), m); fills out[i] with output i (constants broadcast)."""
     params = ["out"] + [f"x{k}" for k in range(program.n_inputs)]
-    operand = _operands(program)
-    body = _body(program)
+    body, operand = _body(program)
     for i, o in enumerate(program.outputs):
         target = ast.Subscript(value=_load("out"), slice=ast.Constant(i, **AT), ctx=ast.Store(), **AT)
         body.append(ast.Assign(targets=[target], value=operand[o], **AT))

@@ -26,7 +26,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import sympy
 
@@ -36,8 +36,10 @@ from .ops import ARITY, fold
 COMMUTATIVE = frozenset({"add", "mul"})
 
 
-@dataclass(frozen=True, slots=True)
-class Instr:
+class Instr(NamedTuple):
+    """One instruction. A NamedTuple (not a dataclass) because the builder
+    hashes every instruction it is offered, and tuple hashing is native."""
+
     op: str
     args: tuple[int, ...] = ()
     attr: float | int | None = None
@@ -84,6 +86,8 @@ class Builder:
         self.names = tuple(names)
         self.instrs: list[Instr] = []
         self._index: dict[Instr, int] = {}
+        self._consts: list[float | None] = []  # the constant held by each value, or None
+        self.cache: dict = {}  # per-builder memo for transforms (e.g. users of values)
         if base is not None:  # continue an existing program: same value indices
             for ins in base.instrs:
                 self._append(ins)
@@ -96,6 +100,7 @@ class Builder:
         if found is not None:
             return found
         self.instrs.append(ins)
+        self._consts.append(ins.attr if ins.op == "const" else None)
         self._index[ins] = len(self.instrs) - 1
         return len(self.instrs) - 1
 
@@ -107,14 +112,13 @@ class Builder:
 
     def value_of(self, v: int) -> float | None:
         """The constant held by value v, or None if v is not a constant."""
-        ins = self.instrs[v]
-        return ins.attr if ins.op == "const" else None
+        return self._consts[v]
 
-    def emit(self, op: str, *args: int | float, attr=None) -> int:
-        args = tuple(a if isinstance(a, int) else self.const(a) for a in args)
+    def emit(self, op: str, *args: int | float) -> int:
+        args = tuple(a if type(a) is int else self.const(a) for a in args)
         assert len(args) == ARITY[op], (op, args)
-        consts = [self.value_of(a) for a in args]
-        if all(c is not None for c in consts):
+        consts = [self._consts[a] for a in args]
+        if None not in consts:
             folded = fold(op, tuple(consts))
             if folded is not None:
                 return self.const(folded)
@@ -123,7 +127,7 @@ class Builder:
             return simpler
         if op in COMMUTATIVE and args[0] > args[1]:
             args = (args[1], args[0])
-        return self._append(Instr(op, args, attr))
+        return self._append(Instr(op, args))
 
     def _simplify(self, op, args, consts) -> int | None:
         # Identities exact for finite values; they remove the 0s and 1s that

@@ -103,11 +103,30 @@ def reverse_sweep(b: Builder, upto: int, seeds: dict[int, int]) -> dict[int, int
     return ct
 
 
+def _forward_cone(b: Builder, upto: int, seeds) -> list[int]:
+    """The values among 0..upto-1 that depend on ``seeds``, in order: the
+    only ones a forward sweep from those seeds has to visit."""
+    users = b.cache.get(("users", upto))
+    if users is None:
+        users = b.cache[("users", upto)] = [[] for _ in range(upto)]
+        for i in range(upto):
+            for a in set(b.instrs[i].args):
+                users[a].append(i)
+    reached = set(seeds)
+    stack = list(reached)
+    while stack:
+        for u in users[stack.pop()]:
+            if u not in reached:
+                reached.add(u)
+                stack.append(u)
+    return sorted(reached)
+
+
 def forward_sweep(b: Builder, upto: int, tangents: dict[int, int]) -> dict[int, int]:
     """Tangents of b's values 0..upto-1 given the tangents of some of them
     (normally inputs); values with no tangent are absent (structural zeros)."""
     dot = dict(tangents)
-    for i in range(upto):
+    for i in _forward_cone(b, upto, tangents):
         ins = b.instrs[i]
         if not ins.args or i in tangents:
             continue
