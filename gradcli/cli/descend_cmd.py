@@ -73,7 +73,7 @@ def descend(
         ],
     }
     run.emit(payload, lambda: _tables(run, V, result, lr, tol, plot))
-    if not result.converged:
+    if not result.succeeded:
         sys.stderr.write(f"error: {_failure(result, tol)}\n")
         raise typer.Exit(ExitStatus.FAILURE)
 
@@ -109,7 +109,7 @@ def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
         ("V(x)", render.number(result.value)),
         ("|grad V|", render.number(result.grad_norm)),
         ("steps", f"{result.steps} (lr {lr:g}, tol {tol:g})"),
-        ("status", render.status(result.status + (f" at step {result.diverged_at}" if result.diverged_at is not None else ""), result.converged)),
+        ("status", render.status(result.status + (f" at step {result.diverged_at}" if result.diverged_at is not None else ""), result.succeeded)),
     ]
     if plot is not None:
         rows.append(("plot", plot))

@@ -271,10 +271,10 @@ def dumps(data: dict) -> str:
     lines = []
     for key, value in data.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            items = ",\n".join("    " + json.dumps(v) for v in value)
+            items = ",\n".join("    " + json.dumps(v, allow_nan=False) for v in value)
             text = "[\n" + items + "\n  ]"
         else:
-            text = json.dumps(value)
+            text = json.dumps(value, allow_nan=False)
         lines.append(f"  {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
 

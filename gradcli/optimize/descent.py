@@ -49,7 +49,13 @@ class DescentResult:
 
     @property
     def converged(self) -> bool:
-        """True when the run reached |grad V| <= tol (or ran the fixed steps of tol 0)."""
+        """True when the run stopped because |grad V| <= tol (never with tol 0, which tests nothing)."""
+        return self.status == "converged"
+
+    @property
+    def succeeded(self) -> bool:
+        """True for ``converged`` and ``completed`` (the command exits 0), false for
+        ``max_steps`` and ``diverged`` (exit 1)."""
         return self.status in ("converged", "completed")
 
 

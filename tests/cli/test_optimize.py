@@ -32,7 +32,7 @@ class Bowl:
 
 def test_tutorial_loop_with_tol_0_runs_exactly_the_steps():
     result = gradient_descent(DoubleWell, 3.0, lr=0.01, steps=200, tol=0)
-    assert result.status == "completed" and result.converged
+    assert result.status == "completed" and result.succeeded and not result.converged
     assert result.steps == 200
     assert round(result.x[0], 4) == 2.2361
     assert round(result.value, 4) == -20.0
@@ -50,7 +50,7 @@ def test_default_tol_stops_when_the_gradient_is_small():
 
 def test_max_steps_when_not_converged():
     result = gradient_descent(DoubleWell, 3.0, steps=5)
-    assert result.status == "max_steps" and not result.converged
+    assert result.status == "max_steps" and not result.converged and not result.succeeded
     assert result.steps == 5 and result.grad_norm > 1e-8
 
 
