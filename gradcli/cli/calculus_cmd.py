@@ -183,7 +183,10 @@ def jacobian(run: Run, exprs: Exprs, at: At):
         render.show(
             render.summary(
                 _title(run, F),
-                [("point", render.point(F.variables, x)), ("f(x)", ", ".join(render.number(float(v)) for v in outputs))],
+                [
+                    ("point", render.point(F.variables, x)),
+                    ("f(x)", ", ".join(render.number(float(v)) for v in outputs)),
+                ],
             ),
             render.matrix("Jacobian", labels, [f"d/d{name}" for name in F.variables], J),
         )

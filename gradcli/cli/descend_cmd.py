@@ -23,7 +23,9 @@ def descend(
     ] = None,
     lr: Annotated[float, typer.Option("--lr", help="Learning rate (step size).")] = 0.01,
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most updates to make.")] = 200,
-    tol: Annotated[float, typer.Option("--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps.")] = 1e-8,
+    tol: Annotated[
+        float, typer.Option("--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps.")
+    ] = 1e-8,
     max_record: Annotated[
         int, typer.Option("--max-record", min=2, help="Most trajectory points kept (evenly thinned past it).")
     ] = 1000,
@@ -103,13 +105,14 @@ def _failure(result, tol: float) -> str:
 def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
     from gradcli.cli import render
 
+    status = result.status if result.diverged_at is None else f"{result.status} at step {result.diverged_at}"
     rows = [
         ("start x0", render.point(V.variables, result.x0)),
         ("end x", render.point(V.variables, result.x)),
         ("V(x)", render.number(result.value)),
         ("|grad V|", render.number(result.grad_norm)),
         ("steps", f"{result.steps} (lr {lr:g}, tol {tol:g})"),
-        ("status", render.status(result.status + (f" at step {result.diverged_at}" if result.diverged_at is not None else ""), result.succeeded)),
+        ("status", render.status(status, result.succeeded)),
     ]
     if plot is not None:
         rows.append(("plot", plot))
@@ -123,4 +126,5 @@ def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
         [[str(p.step), *p.x, p.value, p.grad_norm] for p in shown],
         caption=caption,
     )
-    render.show(render.summary(f"gradient descent: {('@' + run.name + ': ') if run.name else ''}{V.text}", rows), trajectory)
+    title = f"gradient descent: {'@' + run.name + ': ' if run.name else ''}{V.text}"
+    render.show(render.summary(title, rows), trajectory)

@@ -80,7 +80,9 @@ _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
 
 Expr = Annotated[
     str,
-    typer.Argument(metavar="EXPR", help="The potential, e.g. 'x**4-10*x**2+5'; '@NAME' for a named one; '-' reads stdin."),
+    typer.Argument(
+        metavar="EXPR", help="The potential, e.g. 'x**4-10*x**2+5'; '@NAME' for a named one; '-' reads stdin."
+    ),
 ]
 Exprs = Annotated[
     str,

@@ -65,7 +65,8 @@ def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> t
         name, _, number = item.partition("=")
         name = name.strip()
         if name not in variables:
-            raise InputError(f"{what}: {name!r} is not a variable of the expression (variables: {', '.join(variables)})")
+            known = ", ".join(variables)
+            raise InputError(f"{what}: {name!r} is not a variable of the expression (variables: {known})")
         if name in values:
             raise InputError(f"{what}: {name} is given twice")
         values[name] = parse_number(number, f"{what} coordinate {name}")

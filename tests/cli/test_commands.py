@@ -82,7 +82,7 @@ def test_descend_param_and_vars():
     out = invoke_json("descend", "a*(x-b)**2", "--param", "a=1", "-p", "b=4", "--x0", "0", "--lr", "0.2")
     assert out["params"] == {"a": 1.0, "b": 4.0}
     assert out["x"][0] == pytest.approx(4.0, abs=1e-8)
-    out = invoke_json("descend", "x**2 + 2*y**2", "--vars", "y,x", "--x0", "1,2", "--lr", "0.1", "--steps", "0", "--tol", "0")
+    out = invoke_json("descend", "x**2 + 2*y**2", "--vars", "y,x", "--x0", "1,2", "--steps", "0", "--tol", "0")
     assert out["variables"] == ["y", "x"] and out["x0"] == [1.0, 2.0]
     assert out["value"] == 2 * 1.0**2 + 2.0**2
 
@@ -203,7 +203,9 @@ REQUIRED = {
     "descend": "command expression variables x0 x value gradient grad_norm steps status converged trajectory",
     "grad": "command expression variables point value gradient",
     "force": "command expression variables point value force",
-    "force-constant": "command expression variables point value gradient hessian eigenvalues classification saddle_index",
+    "force-constant": (
+        "command expression variables point value gradient hessian eigenvalues classification saddle_index"
+    ),
     "derivative": "command expression variables point order derivatives",
     "jacobian": "command expressions variables point outputs jacobian",
     "vjp": "command expressions variables point v vjp",
