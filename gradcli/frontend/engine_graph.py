@@ -32,14 +32,14 @@ def _engine():
     return gradcli
 
 
-def _is_tensor(v) -> bool:
+def is_tensor(v) -> bool:
     return isinstance(v, _engine().Tensor)
 
 
 def _tensor(v):
     """Constants as 0-d float64 tensors so that engine functions accept them."""
     g = _engine()
-    return v if _is_tensor(v) else g.tensor(float(v), dtype=g.float64)
+    return v if is_tensor(v) else g.tensor(float(v), dtype=g.float64)
 
 
 def _unary(name):
@@ -54,7 +54,7 @@ def _sign(x):
     if hasattr(g, "sign"):
         return g.sign(_tensor(x))
     # sign has derivative zero: a constant with the right values will do.
-    value = x.detach().numpy() if _is_tensor(x) else np.asarray(x)
+    value = x.detach().numpy() if is_tensor(x) else np.asarray(x)
     return g.tensor(np.sign(value), dtype=g.float64)
 
 
@@ -77,7 +77,7 @@ def _atanh(x):
 
 
 def _pow(a, b):
-    return _tensor(a) ** b if not _is_tensor(a) and _is_tensor(b) else a ** b
+    return _tensor(a) ** b if not is_tensor(a) and is_tensor(b) else a ** b
 
 
 ENGINE = {
@@ -111,10 +111,10 @@ def nth_derivatives(y, x, order: int) -> list[float]:
     requires grad, by repeated ``autograd.grad(create_graph=True)``. A
     derivative that no longer depends on x ends the chain with zeros."""
     g = _engine()
-    results = [float(y.item()) if _is_tensor(y) else float(y)]
+    results = [float(y.item()) if is_tensor(y) else float(y)]
     current = y
     for _ in range(order):
-        if not (_is_tensor(current) and current.requires_grad):
+        if not (is_tensor(current) and current.requires_grad):
             results.append(0.0)
             current = 0.0
             continue

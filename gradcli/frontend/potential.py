@@ -87,10 +87,14 @@ class _Function:
         """The outputs evaluated with engine Tensor operations on ``x`` (a
         Tensor of shape (n,) or (m, n)): a differentiable engine graph.
         Potential: one Tensor of shape () or (m,)."""
+        shape = tuple(getattr(x, "shape", ()))
+        if not engine_graph.is_tensor(x) or len(shape) not in (1, 2) or shape[-1] != self.n:
+            raise InputError(f"graph() takes a gradcli Tensor of shape ({self.n},) or (m, {self.n}), "
+                             f"got {type(x).__name__} of shape {shape}")
         coords = [x[..., k] for k in range(self.n)]
         outputs = engine_graph.evaluate(self.program, coords)
         # A constant output is still tied to x so that autograd sees a graph.
-        return [o if engine_graph._is_tensor(o) else x[..., 0] * 0.0 + o for o in outputs]
+        return [o if engine_graph.is_tensor(o) else x[..., 0] * 0.0 + o for o in outputs]
 
 
 class Potential(_Function):
@@ -104,7 +108,7 @@ class Potential(_Function):
 
     >>> V = Potential("x**4 - 10*x**2 + 5")
     >>> V.scalar_value_and_grad(3.0)
-    (5.0, 48.0)
+    (-4.0, 48.0)
     """
 
     def __init__(self, expression, variables: Sequence[str] | None = None,

@@ -70,3 +70,13 @@ def test_vector_function_graph():
     F = VectorFunction("[x*y, x + y**2]")
     outs = F.graph(gradcli.tensor([2.0, 3.0], requires_grad=True))
     assert [o.item() for o in outs] == [6.0, 11.0]
+
+
+def test_graph_wants_a_tensor_of_the_right_shape():
+    from gradcli.errors import InputError
+
+    V = Potential("x*y")
+    with pytest.raises(InputError, match=r"shape \(2,\) or \(m, 2\)"):
+        V.graph(gradcli.tensor([1.0, 2.0, 3.0]))
+    with pytest.raises(InputError, match="Tensor"):
+        V.graph(np.array([1.0, 2.0]))

@@ -130,3 +130,35 @@ def test_params_are_substituted_as_constants():
 
 def test_text_of_a_sympy_expression_is_its_printing():
     assert Potential(x**2 + 1).text == "x**2 + 1"
+
+
+# ----- from text (through the safe parser) ---------------------------------------
+
+
+def test_text_tutorial_numbers():
+    V = Potential("0.5*k*x**2", params={"k": 2})
+    assert V.text == "0.5*k*x**2"
+    assert (V.force(3).tolist(), V.hessian(3).tolist()) == ([-6.0], [[2.0]])
+    assert Potential("x**4-10*x**2+5").scalar_value_and_grad(3.0) == (-4.0, 48.0)
+    assert Potential("x^3").derivatives(2, 3) == [8.0, 12.0, 12.0, 6.0]
+
+
+def test_text_himmelblau_minimum():
+    V = Potential("(x**2+y-11)**2+(x+y**2-7)**2")
+    assert V.variables == ("x", "y")
+    assert V([3, 2]) == 0.0 and V.grad([3, 2]).tolist() == [0.0, 0.0]
+
+
+def test_text_variables_in_natural_order_and_lj_pair():
+    V = Potential("4*((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-6 - 4*((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-3")
+    assert V.variables == ("x1", "x2", "y1", "y2", "z1", "z2")
+    r_min = 2 ** (1 / 6)  # the Lennard-Jones minimum, V = -1
+    assert V([0, r_min, 0, 0, 0, 0]) == pytest.approx(-1.0, rel=1e-15)
+    assert np.allclose(V.grad([0, r_min, 0, 0, 0, 0]), 0.0, atol=1e-12)
+
+
+def test_text_functions_of_the_whitelist_compile():
+    V = Potential("exp(x) + log(x) + sqrt(x) + sin(x) + cos(x) + tan(x) + sinh(x) + cosh(x) + tanh(x)"
+                  " + asin(x) + acos(x) + atan(x) + atan2(x, 1) + abs(x) + sigmoid(x) + log(x, 2)"
+                  " + asinh(x) + atanh(x) + acosh(x + 1) + sec(x) + pi + E")
+    assert np.isfinite(V.hessian(0.5)).all()
