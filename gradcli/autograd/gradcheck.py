@@ -63,8 +63,9 @@ def _to_tensor(array, dtype=None):
 # ----- the two Jacobians -----
 
 
-def _numerical_jacobian(func, inputs, diff_indices, eps):
-    """jac[i][o]: (numel of differentiable input i, numel of output o), for every tensor output."""
+def _numerical_jacobian(func, inputs, outputs, diff_indices, eps):
+    """jac[i][o]: (numel of differentiable input i, numel of output o), for every tensor output
+    (``outputs`` are func's tensor outputs at ``inputs``)."""
     def evaluate(index, flat_position, delta):
         args = list(inputs)
         original = inputs[index]
@@ -87,10 +88,10 @@ def _numerical_jacobian(func, inputs, diff_indices, eps):
                         f"on index {k} by {eps}, but got: shapes {a.shape} and {b.shape}."
                     )
             columns.append([((b - a) / (2 * eps)).reshape(-1) for a, b in zip(minus, plus)])
-        n_out = len(columns[0]) if columns else 0
-        jacobians.append([
-            np.stack([col[o] for col in columns]) if columns else np.zeros((0, 0)) for o in range(n_out)
-        ])
+        if columns:
+            jacobians.append([np.stack([col[o] for col in columns]) for o in range(len(columns[0]))])
+        else:  # an input with no elements
+            jacobians.append([np.zeros((0, _numel(o))) for o in outputs])
     return jacobians
 
 
@@ -192,7 +193,7 @@ def _check(func, inputs, diff_indices, eps, atol, rtol, nondet_tol, check_grad_d
     with gradcli.enable_grad():
         all_outputs = tuple(o for o in _as_tuple(func(*inputs)) if _is_tensor(o))
         diff_inputs = tuple(inputs[i] for i in diff_indices)
-        numerical = _numerical_jacobian(func, inputs, diff_indices, eps)
+        numerical = _numerical_jacobian(func, inputs, all_outputs, diff_indices, eps)
         if not any(o.requires_grad for o in all_outputs):
             # Nothing to differentiate: the function must then really be constant.
             for per_input in numerical:

@@ -223,3 +223,21 @@ def test_invalid_arguments_raise_like_pytorch():
     with pytest.raises(TypeError, match="The inputs given to jacobian must be either a Tensor or a tuple of "
                                         "Tensors but the given inputs has type"):
         jacobian(tutorial_f, [1.0, 2.0])
+
+
+def test_docstring_examples_run():
+    import doctest
+    import sys
+
+    import gradcli.autograd.functional as functional
+    import gradcli.autograd.gradcheck  # noqa: F401  (the package attribute is the function)
+
+    checker = sys.modules["gradcli.autograd.gradcheck"]
+    globs = {"torch": gradcli, "gradcli": gradcli, "gradcheck": checker.gradcheck,
+             "gradgradcheck": checker.gradgradcheck, **{name: getattr(functional, name) for name in functional.__all__}}
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for module in (functional, checker):
+        for example in doctest.DocTestFinder().find(module, globs=globs):
+            runner.run(example)
+    results = runner.summarize(verbose=False)
+    assert results.attempted >= 15 and results.failed == 0

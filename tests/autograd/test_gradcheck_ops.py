@@ -66,6 +66,9 @@ OPS = [
     pytest.param(lambda a, b: a ** b, [P(3, 1), U(1, 4)], id="pow-(3,1)**(1,4)"),
     pytest.param(lambda a, b: a ** b, [P(2, 3), U()], id="pow-(2,3)**scalar"),
     pytest.param(lambda a: -a, [U(2, 3)], id="neg"),
+    pytest.param(lambda a: a.reciprocal(), [AWAY(2, 3)], id="reciprocal"),
+    pytest.param(lambda a, b: a.pow(b), [P(2, 3), U(2, 3)], id="pow-method"),
+    pytest.param(lambda a, b: a.add(b).sub(a * a).mul(b).div(b + 3.0), [U(2, 3), U(3)], id="named-arithmetic"),
     # ***** elementwise functions *****
     pytest.param(g.exp, [U(2, 3)], id="exp"),
     pytest.param(g.log, [P(2, 3)], id="log"),
@@ -87,6 +90,9 @@ OPS = [
     pytest.param(lambda a: g.clamp(a, min=-0.5, max=0.5), [CLAMP_POINTS], id="clamp-min-max"),
     pytest.param(lambda a: g.clamp(a, min=0.2), [CLAMP_POINTS], id="clamp-min"),
     pytest.param(lambda a: a.clamp(max=0.5), [CLAMP_POINTS], id="clamp-max-method"),
+    pytest.param(lambda a, b: a.maximum(b), [U(3, 1), U(1, 4)], id="maximum-(3,1),(1,4)"),
+    pytest.param(lambda a, b: a.minimum(b), [U(2, 3), U(3)], id="minimum-(2,3),(3,)"),
+    pytest.param(lambda a, b: g.where(a > 0, a, b), [AWAY(2, 3), U(2, 3)], id="where"),
     pytest.param(lambda a: a.exp().sin().sqrt(), [U(2, 3, lo=-0.5, hi=0.3)], id="methods-chain"),
     pytest.param(lambda a: a.tanh() * a.sigmoid() + a.abs(), [AWAY(2, 3)], id="methods-mixed"),
     # ***** reductions *****
@@ -97,11 +103,19 @@ OPS = [
     pytest.param(lambda a: a.mean(), [U(2, 3)], id="mean"),
     pytest.param(lambda a: a.mean(dim=0), [U(2, 3)], id="mean-dim0"),
     pytest.param(lambda a: g.mean(a, dim=1, keepdim=True), [U(2, 3)], id="mean-dim1-keepdim"),
+    pytest.param(lambda a: a.sum(dim=(0, 2)), [U(2, 3, 2)], id="sum-dims-tuple"),
+    pytest.param(lambda a: a.mean(dim=(0, 1)), [U(2, 3, 2)], id="mean-dims-tuple"),
+    pytest.param(lambda a: a.max(), [U(2, 3)], id="max"),
+    pytest.param(lambda a: a.max(dim=1)[0], [U(2, 3)], id="max-dim"),
+    pytest.param(lambda a: a.min(dim=0, keepdim=True).values, [U(2, 3)], id="min-dim-keepdim"),
     # ***** linear algebra *****
     pytest.param(lambda a, b: a @ b, [U(2, 3), U(3, 4)], id="matmul-2d@2d"),
     pytest.param(lambda a, b: a @ b, [U(3), U(3, 4)], id="matmul-1d@2d"),
     pytest.param(lambda a, b: g.matmul(a, b), [U(2, 3), U(3)], id="matmul-2d@1d"),
     pytest.param(lambda a, b: a @ b, [U(3), U(3)], id="matmul-1d@1d"),
+    pytest.param(lambda a, b: a @ b, [U(2, 2, 3), U(3, 4)], id="matmul-3d@2d"),
+    pytest.param(lambda a, b: a.mm(b), [U(2, 3), U(3, 2)], id="mm"),
+    pytest.param(lambda a, b: a.mv(b), [U(2, 3), U(3)], id="mv"),
     pytest.param(g.dot, [U(4), U(4)], id="dot"),
     pytest.param(lambda a, b: a.dot(b), [U(3), U(3)], id="dot-method"),
     # ***** shape and indexing *****
@@ -110,16 +124,58 @@ OPS = [
     pytest.param(lambda a: a.view(3, 2), [U(2, 3)], id="view"),
     pytest.param(lambda a: a.transpose(0, 1), [U(2, 3)], id="transpose"),
     pytest.param(lambda a: a.T, [U(2, 3)], id="T"),
+    pytest.param(lambda a: a.t(), [U(2, 3)], id="t"),
+    pytest.param(lambda a: a.permute(2, 0, 1), [U(2, 3, 2)], id="permute"),
+    pytest.param(lambda a: a.flatten(), [U(2, 3)], id="flatten"),
+    pytest.param(lambda a: a.squeeze(1), [U(2, 1, 3)], id="squeeze"),
+    pytest.param(lambda a: a.unsqueeze(0), [U(2, 3)], id="unsqueeze"),
+    pytest.param(lambda a: a.expand(3, 4), [U(3, 1)], id="expand"),
+    pytest.param(lambda a: a.clone(), [U(2, 3)], id="clone"),
     pytest.param(lambda a: a[0], [U(2, 3)], id="index-int"),
     pytest.param(lambda a: a[1, 2], [U(2, 3)], id="index-element"),
     pytest.param(lambda a: a[:, 1], [U(2, 3)], id="index-column"),
     pytest.param(lambda a: a[1:, ::2], [U(3, 4)], id="index-slices"),
     pytest.param(lambda a: a[[0, 2, 0]], [U(3, 2)], id="index-repeated-list"),
+    pytest.param(lambda a: a[-1, ..., None], [U(2, 3)], id="index-negative-ellipsis-none"),
+    pytest.param(lambda a: a[a > 0], [AWAY(2, 3)], id="index-boolean-mask"),
     pytest.param(lambda a, b: g.stack([a, b]), [U(2, 3), U(2, 3)], id="stack-dim0"),
     pytest.param(lambda a, b: g.stack([a, b], dim=1), [U(2, 3), U(2, 3)], id="stack-dim1"),
     pytest.param(lambda a, b: g.cat([a, b]), [U(2, 3), U(1, 3)], id="cat-dim0"),
     pytest.param(lambda a, b: g.cat([a, b], dim=1), [U(2, 3), U(2, 2)], id="cat-dim1"),
+    # ***** in-place operations on a non-leaf (recorded like any other op) *****
+    pytest.param(lambda a, b: (a * 1).add_(b), [U(2, 3), U(3)], id="add_"),
+    pytest.param(lambda a, b: (a * 1).sub_(b), [U(2, 3), U(3)], id="sub_"),
+    pytest.param(lambda a, b: (a * 1).mul_(b), [U(2, 3), U(3)], id="mul_"),
+    pytest.param(lambda a, b: (a * 1).div_(b), [U(2, 3), AWAY(3)], id="div_"),
+    pytest.param(lambda a: (a * 1).clamp_(-0.5, 0.5), [CLAMP_POINTS], id="clamp_"),
+    pytest.param(lambda a, b: (a * 1).copy_(b), [U(2, 3), U(2, 3)], id="copy_"),
+    pytest.param(lambda a, b: _augmented_assignments(a, b), [U(2, 3), AWAY(2, 3)], id="+=,-=,*=,/="),
+    pytest.param(lambda a, b: _item_assignment(a, b), [U(2, 3), U(3)], id="setitem"),
+    pytest.param(lambda a: _inplace_on_view(a), [U(2, 3)], id="inplace-on-a-view",
+                 marks=pytest.mark.xfail(strict=True, reason="engine: an in-place op on a view of a non-leaf "
+                                         "changes the base's data but not its grad_fn (no CopySlices)")),
 ]
+
+
+def _augmented_assignments(a, b):
+    y = a * 1
+    y += b
+    y *= b
+    y -= a
+    y /= b
+    return y
+
+
+def _item_assignment(a, b):
+    y = a * 1
+    y[0] = b
+    return y
+
+
+def _inplace_on_view(a):
+    y = a * 1
+    y[0].mul_(3.0)  # y[0] is a view: PyTorch gives d y[0] / d a[0] = 3
+    return y
 
 
 @pytest.mark.parametrize("fn, domains", OPS)
