@@ -74,6 +74,8 @@ class BackwardCFunction(Node):
 
     # -- engine interface -------------------------------------------------
     def _apply(self, grads, create_graph):
+        if self._n_outputs == 1:
+            grads = (grads,)
         grad_outputs = []
         for grad, (shape, dtype) in zip(grads, self._output_meta):
             if grad is None:

@@ -369,7 +369,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                     if vj_k is not None:
                         if strict and create_graph and not vj_k.requires_grad:
                             raise RuntimeError(
-                                f"The jacobian of the user-provided function is independent of input {i}. "
+                                f"The jacobian of the user-provided function is independent of input {k}. "
                                 "This is not allowed in strict mode when create_graph=True."
                             )
                         rows_k.append(vj_k)

@@ -38,9 +38,9 @@ class Node:
     (or None) per input, in the order of ``next_functions``.
     """
 
-    # _versions and _hooks are rarely set: class defaults, overridden in a lazy __dict__.
-    __slots__ = ("_next", "_saved", "__dict__", "__weakref__")
-    _versions = None  # version of each saved tensor at save time (None: not a tensor)
+    # _versions: version of each saved tensor at save time (None: not a tensor).
+    # _hooks is rarely set: a class default, overridden in a lazy __dict__.
+    __slots__ = ("_next", "_saved", "_versions", "__dict__", "__weakref__")
     _hooks = None  # retain_grad registrations: [(weakref to tensor, output_nr)]
     _saves_result = False  # True: the rule also receives the forward output
     _n_outputs = 1
@@ -57,7 +57,9 @@ class Node:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
     # -- engine interface -------------------------------------------------
-    def _apply(self, grads, create_graph):
+    def _apply(self, grad, create_graph):
+        """Run the rule on ``grad`` (gradient of the output; a list of them for
+        nodes with several outputs); one gradient per input, or None."""
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
@@ -66,7 +68,6 @@ class Node:
             for value, expected in zip(saved, versions):
                 if expected is not None and value._counter[0] != expected:
                     _check_versions(self)
-        grad = grads[0]
         if create_graph:
             args = [_as_tensor(s) for s in saved]
             if grad.__class__ is not _tensor_class:
@@ -113,10 +114,10 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._next = ()
         self._saved = ()
+        self._versions = None
 
-    def _apply(self, grads, create_graph):
+    def _apply(self, grad, create_graph):
         var = self.variable
-        grad = grads[0]
         if create_graph:
             if grad.__class__ is np.ndarray:
                 grad = _tensor_class(grad)
@@ -124,16 +125,16 @@ class AccumulateGrad(Node):
             return ()
         if grad.__class__ is _tensor_class:
             grad = grad._data
-        data = var._data
         if var._grad is None:
             # A copy: the same array may also flow to another leaf or a retained grad.
-            var._grad = _tensor_class(np.array(grad, dtype=data.dtype, copy=True))
+            var._grad = _tensor_class(np.array(grad, dtype=var._data.dtype, copy=True))
         else:
-            current = var._grad._data
-            if current.shape == grad.shape:
-                current += grad
-            else:
-                var._grad._data = current + grad
+            # In place, like PyTorch; the rules already gave grad the leaf's shape.
+            existing = var._grad
+            try:
+                existing._data += grad
+            except ValueError:  # read-only (e.g. a broadcast view set by the user)
+                existing._data = existing._data + grad
         return ()
 
 
@@ -195,44 +196,50 @@ def accumulator(tensor):
 # ----------------------------------------------------------------------------
 # The engine
 # ----------------------------------------------------------------------------
-def _count_dependencies(roots):
-    """Number of edges into each node reachable from ``roots`` (iterative DFS)."""
-    deps = {}
+def _topological_order(roots):
+    """Every node reachable from ``roots``, each before all the nodes it feeds
+    gradients into (reverse post-order of an iterative depth-first search)."""
+    post_order = []
+    visited = set()
     stack = list(roots)
-    seen = set(stack)
     while stack:
         node = stack.pop()
+        if node.__class__ is tuple:  # (node,): all of node's inputs are done
+            post_order.append(node[0])
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node,))
         for nxt, _ in node._next:
-            if nxt is None:
-                continue
-            if nxt in deps:
-                deps[nxt] += 1
-            else:
-                deps[nxt] = 1
-            if nxt not in seen:
-                seen.add(nxt)
+            if nxt is not None and nxt not in visited:
                 stack.append(nxt)
-    return deps
+    post_order.reverse()
+    return post_order
 
 
-def _needed_nodes(roots, deps, targets):
+def _needed_nodes(order, targets):
     """Nodes from which some target is reachable: only these run in ``grad()``."""
-    remaining = dict(deps)
-    ready = [r for r in roots if remaining.get(r, 0) == 0]
-    order = []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for nxt, _ in node._next:
-            if nxt is not None:
-                remaining[nxt] -= 1
-                if remaining[nxt] == 0:
-                    ready.append(nxt)
     needed = set(targets)
     for node in reversed(order):
-        if node not in needed and any(nxt in needed for nxt, _ in node._next):
-            needed.add(node)
+        if node not in needed:
+            for nxt, _ in node._next:
+                if nxt in needed:
+                    needed.add(node)
+                    break
     return needed
+
+
+def _accumulate(buffers, node, nr, grad):
+    """Add ``grad`` into the buffer of ``node`` (a list per output for multi-output nodes)."""
+    if node._n_outputs == 1:
+        old = buffers.get(node)
+        buffers[node] = grad if old is None else old + grad
+    else:
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_outputs
+        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
 
 
 def execute(roots, root_grads, retain_graph, create_graph, capture=None):
@@ -242,75 +249,65 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
     dict ``{(node, output_nr): None}`` for ``grad()``: the gradient arriving at
     each key is stored in it, AccumulateGrad nodes do not run, and only nodes
     leading to a key are executed.
+
+    Nodes run in topological order, so all gradients flowing into a node have
+    been summed in ``buffers`` by the time it runs.
     """
-    root_nodes = []
     buffers = {}
+    root_nodes = []
     for (node, nr), grad in zip(roots, root_grads):
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * node._n_outputs
+        if node not in buffers:
             root_nodes.append(node)
-        buf[nr] = grad if buf[nr] is None else buf[nr] + grad
-    deps = _count_dependencies(root_nodes)
+        _accumulate(buffers, node, nr, grad)
+    order = _topological_order(root_nodes)
     needed = None
     if capture is not None:
-        needed = _needed_nodes(root_nodes, deps, {node for node, _ in capture})
-    ready = [n for n in root_nodes if n not in deps]
+        needed = _needed_nodes(order, {node for node, _ in capture})
     check_nan = anomaly_mode._state.enabled
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node, None)
-            input_grads = None
-            if grads is not None and (grads[0] is not None or node._n_outputs > 1):
-                if node._hooks:
-                    _run_retain_hooks(node, grads)
-                if capture is None:
-                    input_grads = node._apply(grads, create_graph)
-                else:
-                    for nr in range(len(grads)):
-                        if grads[nr] is not None and (node, nr) in capture:
-                            capture[(node, nr)] = grads[nr]
-                    if node in needed and node.__class__ is not AccumulateGrad:
-                        input_grads = node._apply(grads, create_graph)
-                if check_nan and input_grads:
-                    anomaly_mode.check_nan(node, input_grads)
-                if not retain_graph and (node._saved or node._saves_result):
-                    node._release()
+        for node in order:
+            grad = buffers.pop(node, None)
+            if grad is None:
+                continue
+            if node._hooks:
+                _run_retain_hooks(node, grad)
+            if capture is None:
+                input_grads = node._apply(grad, create_graph)
+            else:
+                _capture(capture, node, grad)
+                if node not in needed or node.__class__ is AccumulateGrad:
+                    continue
+                input_grads = node._apply(grad, create_graph)
+            if check_nan and input_grads:
+                anomaly_mode.check_nan(node, input_grads)
+            if not retain_graph and (node._saved or node._saves_result):
+                node._release()
             if input_grads:
                 for (nxt, nr), grad in zip(node._next, input_grads):
-                    if nxt is None:
+                    if grad is None or nxt is None:
                         continue
-                    if grad is not None:
-                        buf = buffers.get(nxt)
-                        if buf is None:
-                            buf = buffers[nxt] = [None] * nxt._n_outputs
-                            buf[nr] = grad
-                        elif buf[nr] is None:
-                            buf[nr] = grad
-                        else:
-                            buf[nr] = buf[nr] + grad
-                    count = deps[nxt] - 1
-                    deps[nxt] = count
-                    if count == 0:
-                        ready.append(nxt)
-            else:
-                for nxt, _ in node._next:
-                    if nxt is not None:
-                        count = deps[nxt] - 1
-                        deps[nxt] = count
-                        if count == 0:
-                            ready.append(nxt)
+                    if nxt._n_outputs == 1:
+                        old = buffers.get(nxt)
+                        buffers[nxt] = grad if old is None else old + grad
+                    else:
+                        _accumulate(buffers, nxt, nr, grad)
     finally:
         _state.enabled = previous_mode
+
+
+def _capture(capture, node, grad):
+    grads = grad if node._n_outputs > 1 else (grad,)
+    for nr, value in enumerate(grads):
+        if value is not None and (node, nr) in capture:
+            capture[(node, nr)] = value
 
 
 def _run_retain_hooks(node, grads):
     for ref, nr in node._hooks:
         tensor = ref()
-        grad = grads[nr]
+        grad = grads[nr] if node._n_outputs > 1 else grads
         if tensor is None or grad is None:
             continue
         if grad.__class__ is not _tensor_class:

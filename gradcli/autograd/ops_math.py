@@ -14,6 +14,7 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node, ResultNode
+from .grad_mode import _state
 from .tensor import Tensor, _as_array, _plain, record
 
 
@@ -161,23 +162,33 @@ def _binary(cls, ufunc, input, other, saves):
     so an operand is saved only when the *other* one needs a gradient, as in
     PyTorch (``x * 2`` does not save ``x``: changing x in place afterwards is fine).
     """
-    if other.__class__ is not Tensor:
+    if other.__class__ is Tensor:
+        other_data = other._data
+        other_grad = other._requires_grad
+    elif other.__class__ is float or other.__class__ is int:
+        other_data = other
+        other_grad = False
+    else:
         other = _operand(other)
-    other_data = other._data if other.__class__ is Tensor else other
+        other_data = _data(other)
+        other_grad = isinstance(other, Tensor) and other._requires_grad
     try:
         data = ufunc(input._data, other_data)
     except ValueError:
         raise _broadcast_error(input._data, other_data) from None
-    if saves:
-        other_grad = other.__class__ is Tensor and other._requires_grad
+    if not (_state.enabled and (input._requires_grad or other_grad)):
+        return _plain(data)
+    if saves is None:
+        saved = ()
+    else:
         # div's rule for `other` also uses `other` itself
         keep_other = input._requires_grad or (saves == "div" and other_grad)
         saved = (input if other_grad else None, other if keep_other else None)
-    else:
-        saved = ()
     out = record(cls, data, (input, other), saved)
-    if out._grad_fn is not None:
-        out._grad_fn._meta = _shapes(input, other, data)
+    shape = data.shape
+    shape_a = input._data.shape
+    shape_b = other_data.shape if other_data.__class__ is np.ndarray else shape
+    out._grad_fn._meta = None if shape_a == shape and shape_b == shape else (shape_a, shape_b)
     return out
 
 

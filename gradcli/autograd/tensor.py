@@ -299,12 +299,10 @@ def edge(value):
         if fn is not None:
             return (fn, value._output_nr)
         if value._requires_grad:
-            return (graph.accumulator(value), 0)
+            ref = value._accumulator
+            node = ref() if ref is not None else None
+            return (node if node is not None else graph.accumulator(value), 0)
     return _NO_EDGE
-
-
-def _version_of(value):
-    return value._counter[0] if value.__class__ is Tensor else None
 
 
 def record(cls, data, inputs, saved=()):
@@ -319,37 +317,38 @@ def record(cls, data, inputs, saved=()):
         data = np.asarray(data)
     out = _new(Tensor)
     out._data = data
+    out._grad = None
+    out._counter = counter = [0]
+    if _state.enabled:
+        for value in inputs:
+            if value.__class__ is Tensor and value._requires_grad:
+                break
+        else:
+            out._requires_grad = False
+            out._grad_fn = None
+            return out
+        node = _new(cls)
+        if len(inputs) == 2:
+            node._next = (edge(inputs[0]), edge(inputs[1]))
+        elif len(inputs) == 1:
+            node._next = (edge(inputs[0]),)
+        else:
+            node._next = tuple(map(edge, inputs))
+        node._saved = saved
+        versions = None
+        for value in saved:
+            if value.__class__ is Tensor:
+                versions = tuple([s._counter[0] if s.__class__ is Tensor else None for s in saved])
+                break
+        node._versions = versions
+        if cls._saves_result:
+            node._result = data
+            node._result_version = counter
+        out._grad_fn = node
+        out._requires_grad = True
+        return out
     out._requires_grad = False
     out._grad_fn = None
-    out._grad = None
-    out._counter = [0]
-    if not _state.enabled:
-        return out
-    for value in inputs:
-        if value.__class__ is Tensor and value._requires_grad:
-            break
-    else:
-        return out
-    node = _new(cls)
-    if len(inputs) == 1:
-        node._next = (edge(inputs[0]),)
-    elif len(inputs) == 2:
-        node._next = (edge(inputs[0]), edge(inputs[1]))
-    else:
-        node._next = tuple(map(edge, inputs))
-    node._saved = saved
-    if saved:
-        if len(saved) == 1:
-            node._versions = (_version_of(saved[0]),)
-        elif len(saved) == 2:
-            node._versions = (_version_of(saved[0]), _version_of(saved[1]))
-        else:
-            node._versions = tuple(map(_version_of, saved))
-    if cls._saves_result:
-        node._result = data
-        node._result_version = out._counter
-    out._grad_fn = node
-    out._requires_grad = True
     return out
 
 
