@@ -130,6 +130,15 @@ def test_strict_rejects_output_without_graph():
         vjp(lambda x, y: x * 2, (torch.tensor([1.0]), torch.tensor([2.0])), torch.tensor([1.0]), strict=True)
 
 
+def test_strict_create_graph_rejects_a_constant_jacobian():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="The jacobian of the user-provided function is independent of input 0. "
+                                           "This is not allowed in strict mode when create_graph=True."):
+        jacobian(lambda x: 2 * x, x, create_graph=True, strict=True)
+    with pytest.raises(RuntimeError, match="While computing the hessian, found that the jacobian"):
+        vhp(lambda x: (2 * x).sum(), x, torch.ones(2), strict=True)
+
+
 def test_hessian_strict_rejects_linear_function():
     with pytest.raises(RuntimeError, match="While computing the hessian, found that the jacobian of the "
                                            "user-provided function with respect to input 0 is independent"):
