@@ -266,3 +266,32 @@ def test_gradcheck_passes_non_tensor_arguments_through_and_checks_tuple_outputs(
     y = gradcli.tensor([1.1, -0.4], requires_grad=True)
     assert gradcheck(lambda x, k, y: (x * k, (x * y).sin()), (x, 2.0, y))
     assert gradgradcheck(lambda x, k, y: (x * k, (x * y).sin()), (x, 2.0, y))
+
+
+def test_gradcheck_detects_a_backward_that_is_not_reentrant():
+    calls = []
+
+    class DriftingSquare(gradcli.autograd.Function):
+        # right within the tolerances, but a different answer on every call
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            calls.append(None)
+            return grad_output * 2 * x + 1e-9 * len(calls)
+
+    x = gradcli.tensor([0.5, 1.5], requires_grad=True)
+    with pytest.raises(GradcheckError, match="Backward is not reentrant"):
+        gradcheck(DriftingSquare.apply, (x,))
+    assert gradcheck(DriftingSquare.apply, (x,), nondet_tol=1e-6)
+
+
+def test_gradcheck_of_a_detached_function_needs_a_zero_numerical_gradient():
+    x = gradcli.tensor([0.5, 1.5], requires_grad=True)
+    with pytest.raises(GradcheckError, match="Numerical gradient for function expected to be zero"):
+        gradcheck(lambda x: x.detach() * 2, (x,))
+    assert gradcheck(lambda x: gradcli.ones(2), (x,))
