@@ -67,11 +67,12 @@ def _numerical_jacobian(func, inputs, outputs, diff_indices, eps):
     """jac[i][o]: (numel of differentiable input i, numel of output o), for every tensor output
     (``outputs`` are func's tensor outputs at ``inputs``)."""
     def evaluate(index, flat_position, delta):
-        args = list(inputs)
         original = inputs[index]
         data = _array(original).copy()
         data.reshape(-1)[flat_position] += delta
-        args[index] = gradcli.tensor(data, dtype=original.dtype, requires_grad=original.requires_grad)
+        perturbed = gradcli.tensor(data, dtype=original.dtype, requires_grad=original.requires_grad)
+        # A tensor passed twice is perturbed in both places (PyTorch perturbs it in place).
+        args = [perturbed if a is original else a for a in inputs]
         outs = tuple(o for o in _as_tuple(func(*args)) if _is_tensor(o))
         return [_array(o) for o in outs]
 

@@ -295,3 +295,9 @@ def test_gradcheck_of_a_detached_function_needs_a_zero_numerical_gradient():
     with pytest.raises(GradcheckError, match="Numerical gradient for function expected to be zero"):
         gradcheck(lambda x: x.detach() * 2, (x,))
     assert gradcheck(lambda x: gradcli.ones(2), (x,))
+
+
+def test_gradcheck_with_the_same_tensor_passed_twice():
+    x = gradcli.tensor([0.5, 1.5], requires_grad=True)
+    assert gradcheck(lambda a, b: a * b.sin(), (x, x))
+    assert gradgradcheck(lambda a, b: a * b.sin(), (x, x))
