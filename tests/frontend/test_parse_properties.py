@@ -124,3 +124,46 @@ def test_junk_only_ever_raises_expression_errors(text):
 def test_natural_order_sorts_indices_numerically(indices, stem):
     names = [f"{stem}{i}" for i in indices]
     assert natural_variable_order(names) == tuple(f"{stem}{i}" for i in sorted(set(indices)))
+
+
+# ----- long chains: the grouping parentheses never change the meaning ------------
+
+ATOMS = ["x", "y", "2", "0.5", "pi", "x1", "-x", "+y", "x**2", "y^-1", "2**x", "-x^2", "sin(x)", "exp(-y)"]
+OPERATORS = ["+", "-", "*", "/", " + ", " - ", " * ", "+-", "*-", "/ -"]
+
+
+@st.composite
+def _chain(draw, depth=0):
+    n = draw(st.integers(1, 90 if depth == 0 else 40))
+    parts = []
+    for i in range(n):
+        if i:
+            parts.append(draw(st.sampled_from(OPERATORS)))
+        if depth < 2 and draw(st.integers(0, 9)) == 0:
+            wrapper = draw(st.sampled_from(["({})", "exp({})", "-({})", "({})**2", "atan2({}, x)"]))
+            parts.append(wrapper.format(draw(_chain(depth + 1))))
+        else:
+            parts.append(draw(st.sampled_from(ATOMS)))
+    return "".join(parts)
+
+
+def _outcome(text):
+    try:
+        return parse_expression(text)
+    except (ParseError, UnknownFunctionError) as error:
+        return (type(error), error.message, error.column)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_chain())
+def test_grouping_long_chains_keeps_the_meaning(text):
+    from gradcli.frontend import parse
+
+    grouped = _outcome(text)
+    saved = parse._GROUP
+    parse._GROUP = 10**9  # ast parses these chains (< 1000 deep) without help
+    try:
+        plain = _outcome(text)
+    finally:
+        parse._GROUP = saved
+    assert grouped == plain, text
