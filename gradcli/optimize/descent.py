@@ -117,31 +117,39 @@ def _descent_1d(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
     recorder = TrajectoryRecorder(max_record)
     record_at = recorder.next_step
     x = x0[0]
-    check = tol > 0
+    # With tol 0 nothing is tested: -1 is below every |g|.
+    stop = tol if tol > 0 else -1.0
     k = 0
     try:
-        while True:
+        for k in range(steps):
             value, g = f(x)
             gn = abs(g)
             if k == record_at:
                 recorder.add(k, (x,), value, gn)
                 record_at = recorder.next_step
-            # value - value is 0.0 for a finite number and NaN for inf or NaN.
-            if value - value != 0.0 or gn - gn != 0.0:
+            # s - s is 0.0 for a finite s and NaN for inf or NaN (either number non-finite).
+            s = value + gn
+            if s - s != 0.0:
                 return _diverged(recorder, x0, (x,), k, value, (g,))
-            if check and gn <= tol:
+            if gn <= stop:
                 return _result(recorder, x0, (x,), value, (g,), k, "converged")
-            if k >= steps:
-                return _result(recorder, x0, (x,), value, (g,), k, "max_steps" if check else "completed")
             x = x - lr * g
-            k += 1
             if not abs(x) <= bound:  # also catches NaN
-                return _diverged(recorder, x0, (x,), k)
+                return _diverged(recorder, x0, (x,), k + 1)
+        k = steps
+        value, g = f(x)
     except DomainError as error:
         # An overflow (V or its gradient too large for a float) after the start is divergence.
+        # (k is the step of the point being evaluated: the loop's index, then steps.)
         if k > 0 and _is_overflow(error):
             return _diverged(recorder, x0, (x,), k)
         raise
+    gn = abs(g)
+    s = value + gn
+    if s - s != 0.0:
+        return _diverged(recorder, x0, (x,), k, value, (g,))
+    status = "converged" if gn <= stop else ("max_steps" if tol > 0 else "completed")
+    return _result(recorder, x0, (x,), value, (g,), k, status)
 
 
 def _descent_nd(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
