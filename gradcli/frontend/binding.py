@@ -99,7 +99,9 @@ def check_params(params: Mapping[str, float] | None) -> dict[str, float]:
 
 def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
          params: Mapping[str, float] | None):
-    """(expressions with params substituted, variables tuple, params dict)."""
+    """(variables tuple, params dict) for ``exprs``, checked. The parameters
+    are not substituted here (rebuilding a large SymPy tree is slow): the
+    compiler reads them as constants, ``substitute`` does it for display."""
     params = check_params(params)
     if variables is not None:
         if isinstance(variables, str):
@@ -114,11 +116,7 @@ def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
         both = [v for v in variables if v in params]
         if both:
             raise InputError(f"{both[0]} is declared both as a variable and as a parameter")
-    substituted = []
-    for e in exprs:
-        replace = {s: _constant(params[s.name]) for s in e.free_symbols if s.name in params}
-        substituted.append(e.xreplace(replace) if replace else e)
-    names = {s.name for e in substituted for s in e.free_symbols}
+    names = {s.name for e in exprs for s in e.free_symbols} - set(params)
     if variables is None:
         variables = _natural_order(names)
         if not variables:
@@ -131,7 +129,13 @@ def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
                              f"neither a variable ({', '.join(variables) or 'none declared'}) nor a parameter")
         if not variables:
             raise InputError("at least one variable is needed")
-    return tuple(substituted), variables, params
+    return variables, params
+
+
+def substitute(expr, params: Mapping[str, float]):
+    """expr with the parameters replaced by their values."""
+    replace = {s: _constant(params[s.name]) for s in expr.free_symbols if s.name in params}
+    return expr.xreplace(replace) if replace else expr
 
 
 def symbol_for(expr, name: str) -> sympy.Symbol:

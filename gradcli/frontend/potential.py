@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import DomainError, InputError
 from . import engine_graph, transforms
-from .binding import bind
+from .binding import bind, substitute
 from .codegen import gc_paused
 from .compiled import Compiled
 from .domain import format_point
@@ -42,11 +42,17 @@ class _Function:
 
     def __init__(self, exprs, text, variables, params):
         self._text = text
-        self.sympy_exprs, self.variables, self.params = bind(exprs, text, variables, params)
+        self._exprs = tuple(exprs)
+        self.variables, self.params = bind(self._exprs, text, variables, params)
         self.n = len(self.variables)
         with gc_paused():
-            self.program = from_sympy(self.sympy_exprs, self.variables, text)
+            self.program = from_sympy(self._exprs, self.variables, text, constants=self.params)
         self._compiled: dict[str, Compiled] = {}
+
+    @cached_property
+    def sympy_exprs(self) -> tuple:
+        """The SymPy expressions with the parameters substituted."""
+        return tuple(substitute(e, self.params) for e in self._exprs)
 
     @property
     def text(self) -> str:
@@ -117,7 +123,11 @@ class Potential(_Function):
 
         text, expr = read_expression(expression)
         super().__init__((expr,), text, variables, params)
-        self.sympy = self.sympy_exprs[0]
+
+    @property
+    def sympy(self):
+        """The SymPy expression, parameters substituted."""
+        return self.sympy_exprs[0]
 
     def __repr__(self) -> str:
         return f"Potential({self.text!r}, variables={self.variables!r})"
@@ -221,8 +231,12 @@ class VectorFunction(_Function):
 
         text, exprs = read_vector(expressions)
         super().__init__(exprs, text, variables, params)
-        self.sympy = tuple(self.sympy_exprs)
-        self.m = len(self.sympy)
+        self.m = len(exprs)
+
+    @property
+    def sympy(self) -> tuple:
+        """The SymPy expressions, parameters substituted."""
+        return self.sympy_exprs
 
     def __repr__(self) -> str:
         return f"VectorFunction({self.text!r}, variables={self.variables!r})"

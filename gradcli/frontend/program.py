@@ -338,19 +338,22 @@ class _Converter:
             if u is not None:  # 1/(1 + exp(-u)): the parser's sigmoid, kept overflow-free
                 return b.fn("sigmoid", self(u))
         x = self(base)
-        if exponent.is_Integer or (exponent.is_Float and float(exponent).is_integer()
-                                   and abs(float(exponent)) <= 1024):
-            return b.powi(x, int(exponent))
-        if exponent == sympy.S.Half:
+        e = self(exponent)
+        c = b.value_of(e)  # a number, a parameter or a constant expression
+        if c is not None and c.is_integer() and abs(c) <= 1024:
+            return b.powi(x, int(c))
+        if c == 0.5:
             return b.fn("sqrt", x)
-        if exponent == -sympy.S.Half:
+        if c == -0.5:
             return b.div(1.0, b.fn("sqrt", x))
-        return b.fn("pow", x, self(exponent))
+        return b.fn("pow", x, e)
 
 
-def from_sympy(exprs: Sequence, variables: Sequence[str], text: str | None = None) -> Program:
+def from_sympy(exprs: Sequence, variables: Sequence[str], text: str | None = None,
+               constants: dict[str, float] | None = None) -> Program:
     """A Program with one input per variable (in order) and one output per
-    expression. Symbols are matched to variables by name.
+    expression. Symbols are matched to variables by name; symbols named in
+    ``constants`` (the parameters) become those constants.
 
     Raises UnsupportedExpressionError naming a construct with no engine
     operation (``gamma(x)``, ``Max(x, y)``, ``I``, ``zoo``, ...)."""
@@ -361,6 +364,8 @@ def from_sympy(exprs: Sequence, variables: Sequence[str], text: str | None = Non
         for s in e.free_symbols:
             if s.name in position:
                 symbols[s] = builder.input(position[s.name])
+            elif constants and s.name in constants:
+                symbols[s] = builder.const(constants[s.name])
     convert = _Converter(builder, symbols, text)
     try:
         outputs = [convert(e if isinstance(e, sympy.Basic) else sympy.Float(float(e))) for e in exprs]

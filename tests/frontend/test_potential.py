@@ -162,3 +162,19 @@ def test_text_functions_of_the_whitelist_compile():
                   " + asin(x) + acos(x) + atan(x) + atan2(x, 1) + abs(x) + sigmoid(x) + log(x, 2)"
                   " + asinh(x) + atanh(x) + acosh(x + 1) + sec(x) + pi + E")
     assert np.isfinite(V.hessian(0.5)).all()
+
+
+def test_parameters_in_exponents_are_compiled_like_numbers():
+    V = Potential("r**-n + sqrt(r)**m", params={"n": 6, "m": 1})
+    ops = {ins.op for ins in V.program.instrs}
+    assert "pow" not in ops  # r**-6 as multiplications, sqrt(r)**1 as sqrt
+    assert V(2.0) == pytest.approx(2.0**-6 + 2.0**0.5, rel=1e-15)
+    assert str(V.sympy) == "sqrt(r) + r**(-6)"
+
+
+def test_parameter_outside_a_functions_domain_is_a_domain_error():
+    from gradcli.errors import DomainError
+
+    V = Potential("log(k)*x", params={"k": -1})
+    with pytest.raises(DomainError, match=r"log of a negative number \(-1\) at x=2"):
+        V(2.0)
