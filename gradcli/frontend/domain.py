@@ -105,15 +105,30 @@ def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseExce
     found = find_failure(program, inputs)
     if found is None:
         where = format_point(variables, inputs[0])
-        reason = f" ({cause})" if cause is not None else ""
-        return DomainError(f"the computation failed at {where}{reason}")
+        detail = f" ({cause})" if cause is not None else ""
+        return _error(f"the computation failed at {where}{detail}", "unknown", None, inputs[0], variables)
     i, k, args = found
     where = format_point(variables, inputs[k])
     ins = program.instrs[i]
     if ins.op == "input":
         name = program.names[ins.attr]
-        return DomainError(f"non-finite input {name}={fmt(inputs[k, ins.attr])}")
+        return _error(f"non-finite input {name}={fmt(inputs[k, ins.attr])}", "non-finite-input", None,
+                      inputs[k], variables)
     what = describe(ins.op, args)
+    reason = ("overflow" if what.startswith("overflow") else
+              "division-by-zero" if what.startswith(("division", "zero raised")) else "domain")
     if i >= program.primal_size:
         what += " in the derivative"
-    return DomainError(f"{what} at {where}")
+    return _error(f"{what} at {where}", reason, ins.op, inputs[k], variables)
+
+
+def _error(message, reason, operation, point, variables) -> DomainError:
+    """A DomainError with machine-readable details beside the message:
+    ``reason`` ("overflow", "division-by-zero", "domain", "non-finite-input",
+    "unknown"), ``operation`` (the opcode, e.g. "log") and ``point`` (the
+    coordinates, a tuple of floats)."""
+    error = DomainError(message)
+    error.reason = reason
+    error.operation = operation
+    error.point = tuple(float(c) for c in point[: len(variables)])
+    return error

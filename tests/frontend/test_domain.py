@@ -89,3 +89,17 @@ def test_inf_minus_inf_is_caught_not_returned():
     V = Potential(x**2 * 10.0**300 - y**2 * 10.0**300)
     with pytest.raises(DomainError, match="overflow in multiplication"):
         V([1e10, 1e10])
+
+
+@pytest.mark.parametrize(
+    "expr, point, reason, operation",
+    [
+        (sympy.exp(x), [1000.0], "overflow", "exp"),
+        (x / y, [1.0, 0.0], "division-by-zero", "div"),
+        (sympy.log(x), [-2.0], "domain", "log"),
+    ],
+)
+def test_domain_error_details_for_programs(expr, point, reason, operation):
+    with pytest.raises(DomainError) as info:
+        Potential(expr).scalar_value_and_grad(*point)
+    assert (info.value.reason, info.value.operation, info.value.point) == (reason, operation, tuple(point))
