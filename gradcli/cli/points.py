@@ -58,7 +58,8 @@ def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> t
         raise InputError(f"{what} {text.strip()!r}: give every coordinate as NAME=VALUE or none of them")
     if not any(named):
         if len(items) != n:
-            raise InputError(f"{what} {text.strip()!r}: expected {expected}, got {len(items)}")
+            hint = " (a symbol that is a parameter takes --param NAME=VALUE)" if len(items) < n else ""
+            raise InputError(f"{what} {text.strip()!r}: expected {expected}, got {len(items)}{hint}")
         return tuple(parse_number(item, f"{what} coordinate {name}") for item, name in zip(items, variables))
     values: dict[str, float] = {}
     for item in items:
