@@ -178,3 +178,23 @@ def test_parameter_outside_a_functions_domain_is_a_domain_error():
     V = Potential("log(k)*x", params={"k": -1})
     with pytest.raises(DomainError, match=r"log of a negative number \(-1\) at x=2"):
         V(2.0)
+
+
+def test_batches_are_vectorised_not_looped(monkeypatch):
+    from gradcli.frontend.compiled import Compiled
+
+    V = Potential(sympy.sin(x) * y)
+    V.hessian([1.0, 2.0])  # compile the single-point code first
+    calls = []
+    original = Compiled.array
+    monkeypatch.setattr(Compiled, "array", lambda self, pts: calls.append(len(pts)) or original(self, pts))
+    monkeypatch.setattr(Compiled, "scalar", property(lambda self: pytest.fail("per-point call in a batch")))
+    pts = np.random.default_rng(0).uniform(-1, 1, (500, 2))
+    V(pts), V.grad(pts), V.hessian(pts)
+    assert calls == [500, 500, 500]
+
+
+def test_gradcli_exports_potential_lazily():
+    import gradcli
+
+    assert gradcli.Potential is Potential
