@@ -8,9 +8,10 @@ a variable or a parameter (unused declared variables are fine).
 
 Example::
 
-    >>> exprs, variables, params = bind((expr,), "0.5*k*x**2", None, {"k": 2})
-    >>> exprs, variables
-    ((1.0*x**2,), ('x',))
+    >>> bind((parse_expression("0.5*k*x**2"),), "0.5*k*x**2", None, {"k": 2})
+    (('x',), {'k': 2.0})
+    >>> substitute(parse_expression("0.5*k*x**2"), {"k": 2.0})
+    1.0*x**2
 """
 
 from __future__ import annotations

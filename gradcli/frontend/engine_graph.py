@@ -11,9 +11,9 @@ tutorial.
 Example::
 
     >>> x = gradcli.tensor(2.0, requires_grad=True)
-    >>> y = evaluate(program, [x])         # program of x**3
+    >>> (y,) = evaluate(program, [x])      # program of x**3
     >>> nth_derivatives(y, x, 3)
-    [8.0, 12.0, 6.0 ...]
+    [8.0, 12.0, 12.0, 6.0]
 """
 
 from __future__ import annotations
