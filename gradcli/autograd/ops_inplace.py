@@ -15,16 +15,20 @@ from . import ops_math
 from .grad_mode import _state
 from .graph import Node
 from .ops_shape import normalize_index
-from .tensor import Tensor, _as_array, _plain, record
+from .tensor import Tensor, _as_array, _plain, edge, record
 
 _LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
 def _recording(self, other=None):
-    """Whether this in-place change must be recorded; raises for a leaf that requires grad."""
+    """Whether this in-place change must be recorded; raises for a leaf that requires
+    grad (or a view of one)."""
     if not _state.enabled:
         return False
+    base = self._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
     if self._requires_grad:
         if self._grad_fn is None:
             raise RuntimeError(_LEAF_MESSAGE)
@@ -53,7 +57,57 @@ def _take_over(self, result):
     self._output_nr = result._output_nr
     self._requires_grad = result._requires_grad
     self._counter[0] += 1
+    if self._base is not None and result._grad_fn is not None:
+        _rebase_view(self)
     return self
+
+
+class ViewCopySlices(Node):
+    """The base of a view after an in-place change of the view: outside the view
+    the old base's values, inside it the view's new values."""
+
+    __slots__ = ("_meta",)  # (view_fn, mask: 1 outside the view, 0 inside)
+
+    def backward(self, grad):
+        view_fn, outside = self._meta
+        if isinstance(grad, Tensor):
+            grad_view = view_fn(grad)
+        else:
+            grad_view = view_fn(_plain(np.asarray(grad)))._data
+        return (grad * outside, grad_view)
+
+
+# PyTorch calls both kinds of node CopySlices.
+ViewCopySlices.__name__ = ViewCopySlices.__qualname__ = "CopySlices"
+
+
+def _rebase_view(view):
+    """After ``view`` changed in place (its grad_fn is the in-place op), make its base's
+    history go through that change and re-derive the view from the new base, as
+    PyTorch's CopySlices does."""
+    base, view_fn = view._base, view._view_fn
+    outside = np.ones(base._data.shape, dtype=base._data.dtype)
+    view_fn(_plain(outside))._data[...] = 0  # view ops give numpy views: this writes into outside
+    node = Node.__new__(ViewCopySlices)
+    node._next = (edge(base), (view._grad_fn, view._output_nr))
+    node._saved = ()
+    node._versions = None
+    node._meta = (view_fn, outside)
+    base._grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    # The view now reads from the new base: re-derive its grad_fn through view_fn.
+    stand_in = _plain(base._data)
+    stand_in._grad_fn = node
+    stand_in._requires_grad = True
+    previous = _state.enabled
+    _state.enabled = True
+    try:
+        regenerated = view_fn(stand_in)
+    finally:
+        _state.enabled = previous
+    view._grad_fn = regenerated._grad_fn
+    view._output_nr = regenerated._output_nr
 
 
 def _binary_inplace(op, ufunc):

@@ -32,9 +32,21 @@ def _dims(dim, ndim):
     return tuple(sorted(axes))
 
 
-def _share_version(out, input):
-    if np.may_share_memory(out._data, input._data):
-        out._counter = input._counter
+def _mark_view(out, input, view_fn):
+    """Record that ``out`` is a view of ``input``'s memory: they share the version
+    counter, and ``out`` remembers its base tensor and how to recreate itself from
+    it (``view_fn``: Tensor -> Tensor), so an in-place change of ``out`` can be
+    recorded on the base too (see ops_inplace)."""
+    if not np.may_share_memory(out._data, input._data):
+        return out  # numpy had to copy: not a view
+    out._counter = input._counter
+    base = input._base
+    if base is None:
+        out._base, out._view_fn = input, view_fn
+    else:
+        parent_fn = input._view_fn
+        out._base = base
+        out._view_fn = lambda tensor: view_fn(parent_fn(tensor))
     return out
 
 
@@ -239,7 +251,8 @@ def _shape_args(shape):
 
 
 def _view_as(cls, input, data):
-    out = _share_version(record(cls, data, (input,)), input)
+    shape = data.shape
+    out = _mark_view(record(cls, data, (input,)), input, lambda tensor: reshape(tensor, shape))
     return _with_meta(out, input._data.shape)
 
 
@@ -283,14 +296,16 @@ def squeeze(input, dim=None):
 
 def transpose(input, dim0, dim1):
     """Swap axes ``dim0`` and ``dim1`` (a view)."""
-    out = _share_version(record(TransposeBackward0, np.swapaxes(input._data, dim0, dim1), (input,)), input)
+    out = record(TransposeBackward0, np.swapaxes(input._data, dim0, dim1), (input,))
+    _mark_view(out, input, lambda tensor: transpose(tensor, dim0, dim1))
     return _with_meta(out, (dim0, dim1))
 
 
 def permute(input, *dims):
     """Reorder axes: ``out.shape[i] == input.shape[dims[i]]`` (a view)."""
     dims = tuple(d % input._data.ndim for d in _shape_args(dims))
-    out = _share_version(record(PermuteBackward0, np.transpose(input._data, dims), (input,)), input)
+    out = record(PermuteBackward0, np.transpose(input._data, dims), (input,))
+    _mark_view(out, input, lambda tensor: permute(tensor, dims))
     return _with_meta(out, tuple(np.argsort(dims)))
 
 
@@ -303,7 +318,7 @@ def t(input):
     """Matrix transpose of a tensor with at most 2 dims."""
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
-    return _share_version(record(TBackward0, input._data.T, (input,)), input)
+    return _mark_view(record(TBackward0, input._data.T, (input,)), input, t)
 
 
 def expand(input, *sizes):
@@ -313,7 +328,7 @@ def expand(input, *sizes):
     offset = len(sizes) - data.ndim
     shape = tuple(data.shape[i - offset] if s == -1 else s for i, s in enumerate(sizes))
     out = record(ExpandBackward0, np.broadcast_to(data, shape), (input,))
-    return _with_meta(_share_version(out, input), data.shape)
+    return _with_meta(_mark_view(out, input, lambda tensor: expand(tensor, shape)), data.shape)
 
 
 def clone(input):
@@ -375,7 +390,7 @@ def getitem(input, index):
         cls = SelectBackward0
     out = record(cls, data, (input,))
     if basic:
-        _share_version(out, input)
+        _mark_view(out, input, lambda tensor: getitem(tensor, index))
     return _with_meta(out, (input._data.shape, index))
 
 

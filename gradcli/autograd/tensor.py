@@ -48,6 +48,8 @@ class Tensor:
     _output_nr = 0  # which output of grad_fn this tensor is
     _accumulator = None  # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
+    _base = None  # for a view: the tensor whose memory it shows
+    _view_fn = None  # for a view: Tensor -> Tensor recreating it from _base
     # Operators with numpy arrays on the left come back to the Tensor's r-methods.
     __array_ufunc__ = None
     __hash__ = object.__hash__
