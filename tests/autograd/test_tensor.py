@@ -364,3 +364,42 @@ def test_reductions_and_shapes():
     assert gradcli.cat([x, x], dim=1).shape == (2, 6)
     assert x.reshape(-1, 2).shape == (3, 2) and x[:, 1].tolist() == [1.0, 4.0]
     assert x[x > 3].tolist() == [4.0, 5.0]
+
+
+# ***** in-place changes of views (values checked against PyTorch 2.13) *****
+def test_in_place_on_a_view_is_recorded_on_the_base():
+    a = gradcli.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = a * 1
+    y[:, 1:].add_(a[:, :2] * 2)
+    assert repr(y) == "tensor([[ 1.,  4.,  7.],\n        [ 4., 13., 16.]], grad_fn=<CopySlices>)"
+    (y * y).sum().backward()
+    assert a.grad.tolist() == [[18.0, 36.0, 14.0], [60.0, 90.0, 32.0]]
+
+
+def test_item_assignment_from_the_graph():
+    a = gradcli.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = a * 1
+    y[0, 1:] = a[1, :2] ** 2
+    (y * y).sum().backward()
+    assert a.grad.tolist() == [[2.0, 0.0, 0.0], [264.0, 510.0, 12.0]]
+
+
+def test_view_zeroed_in_place_and_view_of_leaf_error():
+    a = gradcli.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = a * 1
+    row = y[1]
+    row.zero_()
+    assert type(y.grad_fn).__name__ == "CopySlices" and row.grad_fn is not None
+    y.sum().backward()
+    assert a.grad.tolist() == [[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        a[0].add_(1)
+
+
+def test_in_place_on_a_view_of_a_constant_makes_it_part_of_the_graph():
+    z = gradcli.zeros(3)
+    w = gradcli.tensor(2.0, requires_grad=True)
+    z[1:].add_(w)
+    assert repr(z) == "tensor([0., 2., 2.], grad_fn=<CopySlices>)"
+    z.sum().backward()
+    assert w.grad.item() == 2.0
