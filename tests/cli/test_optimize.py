@@ -178,3 +178,37 @@ def test_overflow_at_the_start_and_other_domain_errors_propagate():
         gradient_descent(Cliff, 5.0)
     with pytest.raises(DomainError, match="log"):
         gradient_descent(Cliff, -1.0)
+
+
+class Bowl3:
+    """x**2 + 2*y**2 + 3*z**2 by hand (the general n-variable loop)."""
+
+    n = 3
+    variables = ("x", "y", "z")
+
+    @staticmethod
+    def scalar_value_and_grad(x, y, z):
+        return x * x + 2 * y * y + 3 * z * z, 2 * x, 4 * y, 6 * z
+
+
+@pytest.mark.parametrize("V, x0", [(DoubleWell, 3.0), (Bowl, (1.0, -1.0)), (Bowl3, (1.0, 1.0, 1.0))])
+def test_every_loop_has_the_same_semantics(V, x0):
+    lr = 0.01 if V is DoubleWell else 0.1
+    fixed = gradient_descent(V, x0, lr=lr, steps=50, tol=0)
+    assert fixed.status == "completed" and fixed.steps == 50 and len(fixed.trajectory) == 51
+    assert [p.step for p in fixed.trajectory] == list(range(51))
+    budget = gradient_descent(V, x0, lr=lr, steps=3)
+    assert budget.status == "max_steps" and budget.steps == 3
+    assert budget.x == fixed.trajectory[3].x and budget.value == fixed.trajectory[3].value
+    done = gradient_descent(V, x0, lr=lr, steps=10_000)
+    assert done.status == "converged" and done.grad_norm <= 1e-8
+    assert done.grad_norm == pytest.approx(math.sqrt(sum(g * g for g in done.gradient)))
+    wild = gradient_descent(V, x0, lr=1.0, steps=10_000)
+    assert wild.status == "diverged" and wild.diverged_at == wild.steps == wild.trajectory[-1].step
+
+
+def test_three_variables_thinned():
+    result = gradient_descent(Bowl3, (1.0, 1.0, 1.0), lr=0.01, steps=5000, tol=0, max_record=64)
+    steps = [p.step for p in result.trajectory]
+    assert steps[0] == 0 and steps[-1] == 5000 and len(steps) <= 64
+    assert result.x == result.trajectory[-1].x
