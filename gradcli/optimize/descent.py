@@ -11,8 +11,8 @@ times more for the tiny vectors of a command-line potential.
 from __future__ import annotations
 
 import math
+from math import hypot
 from dataclasses import dataclass, field
-from operator import mul
 
 from gradcli.errors import DomainError, InputError
 from gradcli.optimize.trajectory import TrajectoryPoint, TrajectoryRecorder
@@ -187,21 +187,21 @@ def _descent_nd(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
     recorder = TrajectoryRecorder(max_record)
     record_at = recorder.next_step
     x = list(x0)
-    stop2 = tol * tol if tol > 0 else -1.0
+    stop = tol if tol > 0 else -1.0
     k = 0
     try:
         for k in range(steps):
             out = f(*x)
             value = out[0]
             g = out[1:]
-            gn2 = sum(map(mul, g, g))
+            gn = hypot(*g)  # C, and no overflow in the squares
             if k == record_at:
-                recorder.add(k, tuple(x), value, math.sqrt(gn2))
+                recorder.add(k, tuple(x), value, gn)
                 record_at = recorder.next_step
-            s = value + gn2
+            s = value + gn
             if s - s != 0.0:
                 return _diverged(recorder, x0, tuple(x), k, value, tuple(g))
-            if gn2 <= stop2:
+            if gn <= stop:
                 return _result(recorder, x0, tuple(x), value, tuple(g), k, "converged")
             x = [xi - lr * gi for xi, gi in zip(x, g)]
             if not max(map(abs, x)) <= bound:
