@@ -11,22 +11,24 @@ __version__ = "0.1.0"
 # --- engine exports (gradcli/autograd) ---------------------------------------
 from . import autograd
 from .autograd.creation import (
-    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, tensor, zeros, zeros_like,
 )
 from .autograd.dtypes import (
     bool_ as bool, double, dtype, float, float16, float32, float64, half, int, int32, int64, long,
 )
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.ops_math import (
-    abs, acos, asin, atan, atan2, clamp, cos, cosh, exp, log, reciprocal, relu, sigmoid, sin,
-    sinh, sqrt, tan, tanh, where,
+from .autograd.ops_arith import (
+    add, atan2, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub, where,
 )
-from .autograd.ops_math import acos as arccos, asin as arcsin, atan as arctan, clamp as clip
-from .autograd.ops_math import add, div, mul, neg, pow, sub
-from .autograd.ops_shape import (
-    cat, dot, flatten, matmul, mean, permute, reshape, squeeze, stack, sum, transpose, unsqueeze,
+from .autograd.ops_linalg import dot, matmul
+from .autograd.ops_reduce import max, mean, min, sum
+from .autograd.ops_shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+from .autograd.ops_unary import (
+    abs, acos, asin, atan, clamp, cos, cosh, exp, log, neg, reciprocal, relu, sigmoid, sin, sinh,
+    sqrt, tan, tanh,
 )
-from .autograd.tensor import Size, Tensor, tensor
+from .autograd.ops_unary import acos as arccos, asin as arcsin, atan as arctan, clamp as clip
+from .autograd.tensor import Size, Tensor
 
 
 def is_tensor(obj):
@@ -40,6 +42,7 @@ def numel(input):
 
 def get_default_dtype():
     return float64
+
 
 # --- front-end, imported lazily so `import gradcli` stays light ---------------
 _LAZY = {

@@ -2,9 +2,12 @@
 with PyTorch's semantics (``import gradcli as torch`` runs PyTorch's autograd
 tutorial).
 
-Modules: tensor (data model), ops_math / ops_shape / ops_inplace (operations
-and derivative rules), graph (nodes and the backward engine), backward (grad,
-backward), grad_mode, function (custom Function), anomaly_mode, tensor_str.
+Modules: tensor (the data model), ops_arith / ops_unary / ops_reduce /
+ops_shape / ops_linalg / ops_inplace (operations and their derivative rules),
+backend (math the rules share), graph (nodes and the backward engine),
+backward (grad, backward), grad_mode, function (custom Function),
+anomaly_mode, creation (factories), tensor_str (repr), methods (Tensor's
+operator table).
 """
 
 from . import grad_mode

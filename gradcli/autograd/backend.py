@@ -46,7 +46,7 @@ def cosh(x):
 def where(condition, a, b):
     """``a`` where ``condition`` (a bool ndarray) holds, else ``b``."""
     if _is_tensor(a) or _is_tensor(b):
-        from .ops_math import where as tensor_where
+        from .ops_arith import where as tensor_where
 
         return tensor_where(condition, a, b)
     return np.where(condition, a, b)

@@ -1,4 +1,4 @@
-"""Tensor factories: zeros, ones, *_like, full, arange, linspace, eye.
+"""Tensor factories: tensor, zeros, ones, *_like, full, arange, linspace, eye.
 
 Floating results are float64 (gradcli's default dtype); ``arange`` with only
 integer arguments gives int64, as in PyTorch.
@@ -7,7 +7,24 @@ integer arguments gives int64, as in PyTorch.
 import numpy as np
 
 from .dtypes import to_numpy_dtype
-from .tensor import Tensor, _plain
+from .tensor import Tensor, _as_array, _plain
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """A new leaf tensor holding a copy of ``data`` (number, nested list, array, Tensor).
+
+    Floating data is float64 unless ``dtype`` says otherwise; integers are int64.
+
+    Example::
+
+        >>> gradcli.tensor([2.0], requires_grad=True)
+        tensor([2.], requires_grad=True)
+    """
+    np_dtype = to_numpy_dtype(dtype) if dtype is not None else None
+    array = np.array(_as_array(data, np_dtype), copy=True)
+    if requires_grad and array.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return Tensor(array, requires_grad=bool(requires_grad))
 
 
 def _sizes(size):

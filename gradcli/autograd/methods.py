@@ -3,53 +3,55 @@
 One table, so "which operations does a Tensor have" has one answer.
 """
 
+from . import ops_arith as A
 from . import ops_inplace as I
-from . import ops_math as M
+from . import ops_linalg as L
+from . import ops_reduce as R
 from . import ops_shape as S
-from .tensor import Tensor
+from . import ops_unary as U
+from .tensor import Tensor, _as_array, _plain
 
 
 def _eq(self, other):
-    if other is None:
-        return False
-    return M.eq(self, other)
+    return False if other is None else A.eq(self, other)
 
 
 def _ne(self, other):
-    if other is None:
-        return True
-    return M.ne(self, other)
+    return True if other is None else A.ne(self, other)
 
 
 def _rmatmul(self, other):
-    from .tensor import _as_array, _plain
-
-    return S.matmul(_plain(_as_array(other, None)), self)
+    return L.matmul(_plain(_as_array(other, None)), self)
 
 
 _BINDINGS = {
     # arithmetic operators (number or tensor on either side)
-    "__add__": M.add, "__radd__": M.add, "__sub__": M.sub, "__rsub__": M.rsub,
-    "__mul__": M.mul, "__rmul__": M.mul, "__truediv__": M.div, "__rtruediv__": M.rdiv,
-    "__pow__": M.pow, "__rpow__": M.rpow, "__neg__": M.neg, "__pos__": lambda self: self,
-    "__matmul__": S.matmul, "__rmatmul__": _rmatmul, "__abs__": M.abs,
-    "__lt__": M.lt, "__le__": M.le, "__gt__": M.gt, "__ge__": M.ge, "__eq__": _eq, "__ne__": _ne,
-    # in-place operators
+    "__add__": A.add, "__radd__": A.add, "__sub__": A.sub, "__rsub__": A.rsub,
+    "__mul__": A.mul, "__rmul__": A.mul, "__truediv__": A.div, "__rtruediv__": A.rdiv,
+    "__pow__": A.pow, "__rpow__": A.rpow, "__neg__": U.neg, "__pos__": lambda self: self,
+    "__matmul__": L.matmul, "__rmatmul__": _rmatmul, "__abs__": U.abs,
+    "__lt__": A.lt, "__le__": A.le, "__gt__": A.gt, "__ge__": A.ge, "__eq__": _eq, "__ne__": _ne,
+    # in-place operators and indexing
     "__iadd__": I.add_, "__isub__": I.sub_, "__imul__": I.mul_, "__itruediv__": I.div_,
     "__getitem__": S.getitem, "__setitem__": I.setitem,
-    # named methods
-    "add": M.add, "sub": M.sub, "mul": M.mul, "div": M.div, "pow": M.pow, "neg": M.neg,
-    "reciprocal": M.reciprocal, "exp": M.exp, "log": M.log, "sqrt": M.sqrt, "sin": M.sin,
-    "cos": M.cos, "tan": M.tan, "tanh": M.tanh, "sinh": M.sinh, "cosh": M.cosh,
-    "asin": M.asin, "acos": M.acos, "atan": M.atan, "arcsin": M.asin, "arccos": M.acos,
-    "arctan": M.atan, "atan2": M.atan2, "abs": M.abs, "sigmoid": M.sigmoid, "relu": M.relu,
-    "clamp": M.clamp, "clip": M.clamp, "lt": M.lt, "le": M.le, "gt": M.gt, "ge": M.ge,
-    "eq": M.eq, "ne": M.ne,
-    "sum": S.sum, "mean": S.mean, "max": S.max, "min": S.min,
-    "maximum": M.maximum, "minimum": M.minimum, "where": lambda self, c, o: M.where(c, self, o), "matmul": S.matmul, "dot": S.dot, "mm": S.matmul,
-    "mv": S.matmul, "reshape": S.reshape, "view": S.view, "flatten": S.flatten,
-    "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "transpose": S.transpose,
-    "permute": S.permute, "t": S.t, "expand": S.expand, "clone": S.clone,
+    # binary functions
+    "add": A.add, "sub": A.sub, "mul": A.mul, "div": A.div, "pow": A.pow, "atan2": A.atan2,
+    "maximum": A.maximum, "minimum": A.minimum, "where": lambda self, c, o: A.where(c, self, o),
+    "lt": A.lt, "le": A.le, "gt": A.gt, "ge": A.ge, "eq": A.eq, "ne": A.ne,
+    # unary functions
+    "neg": U.neg, "reciprocal": U.reciprocal, "exp": U.exp, "log": U.log, "sqrt": U.sqrt,
+    "sin": U.sin, "cos": U.cos, "tan": U.tan, "tanh": U.tanh, "sinh": U.sinh, "cosh": U.cosh,
+    "asin": U.asin, "acos": U.acos, "atan": U.atan, "arcsin": U.asin, "arccos": U.acos,
+    "arctan": U.atan, "abs": U.abs, "sigmoid": U.sigmoid, "relu": U.relu, "clamp": U.clamp,
+    "clip": U.clamp,
+    # reductions and products
+    "sum": R.sum, "mean": R.mean, "max": R.max, "min": R.min,
+    "matmul": L.matmul, "mm": L.matmul, "mv": L.matmul, "dot": L.dot,
+    # shape changes
+    "reshape": S.reshape, "view": S.view, "flatten": S.flatten, "squeeze": S.squeeze,
+    "unsqueeze": S.unsqueeze, "transpose": S.transpose, "permute": S.permute, "t": S.t,
+    "expand": S.expand, "clone": S.clone,
+    # in-place methods
     "add_": I.add_, "sub_": I.sub_, "mul_": I.mul_, "div_": I.div_, "clamp_": I.clamp_,
     "zero_": I.zero_, "fill_": I.fill_, "copy_": I.copy_,
 }
@@ -59,7 +61,8 @@ for _name, _function in _BINDINGS.items():
 
 Tensor.T = property(S.T)
 Tensor.mT = property(lambda self: S.transpose(self, -1, -2))
-Tensor.square = lambda self: M.pow(self, 2)
+Tensor.square = lambda self: A.pow(self, 2)
+Tensor.isnan = lambda self: _plain(self._data != self._data)
 Tensor.expand_as = lambda self, other: S.expand(self, other.shape)
 Tensor.view_as = lambda self, other: S.reshape(self, other.shape)
 Tensor.reshape_as = lambda self, other: S.reshape(self, other.shape)

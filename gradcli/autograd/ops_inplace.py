@@ -11,7 +11,7 @@ over the result's values and ``grad_fn``.
 import numpy as np
 
 from . import backend as B
-from . import ops_math
+from . import ops_arith, ops_unary
 from .grad_mode import _state
 from .graph import Node
 from .ops_shape import normalize_index
@@ -130,16 +130,16 @@ def _binary_inplace(op, ufunc):
     return inplace
 
 
-add_ = _binary_inplace(ops_math.add, np.add)
-sub_ = _binary_inplace(ops_math.sub, np.subtract)
-mul_ = _binary_inplace(ops_math.mul, np.multiply)
-div_ = _binary_inplace(ops_math.div, np.true_divide)
+add_ = _binary_inplace(ops_arith.add, np.add)
+sub_ = _binary_inplace(ops_arith.sub, np.subtract)
+mul_ = _binary_inplace(ops_arith.mul, np.multiply)
+div_ = _binary_inplace(ops_arith.div, np.true_divide)
 
 
 def clamp_(self, min=None, max=None):
     """In-place clamp to [min, max]."""
     if _recording(self):
-        return _take_over(self, ops_math.clamp(_snapshot(self), min, max))
+        return _take_over(self, ops_unary.clamp(_snapshot(self), min, max))
     lo = -np.inf if min is None else min
     hi = np.inf if max is None else max
     np.clip(self._data, lo, hi, out=self._data)

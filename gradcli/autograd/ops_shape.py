@@ -1,6 +1,6 @@
-"""Reductions, shape changes, indexing, joining and matrix products.
+"""Shape changes, indexing and joining.
 
-Same pattern as ops_math: forward on numpy, one node class per operation with
+Same pattern as ops_arith: forward on numpy, one node class per operation with
 its rule in operators and ``backend`` helpers.  View-like results (reshape,
 transpose, basic indexing) share memory and the version counter with their
 input, as in PyTorch.
@@ -12,24 +12,7 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node
-from .tensor import Size, Tensor, _as_array, _plain, record
-
-
-def _dims(dim, ndim):
-    """Normalise ``dim`` (int, sequence or None) to a sorted tuple of axes."""
-    if dim is None:
-        return tuple(range(ndim))
-    if isinstance(dim, int):
-        dim = (dim,)
-    axes = []
-    for d in dim:
-        if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-builtins.max(ndim, 1)}, "
-                f"{builtins.max(ndim, 1) - 1}], but got {d})"
-            )
-        axes.append(d % ndim if ndim else 0)
-    return tuple(sorted(axes))
+from .tensor import Size, Tensor, _as_array, _plain, record, with_meta as _with_meta
 
 
 def _mark_view(out, input, view_fn):
@@ -48,152 +31,6 @@ def _mark_view(out, input, view_fn):
         out._base = base
         out._view_fn = lambda tensor: view_fn(parent_fn(tensor))
     return out
-
-
-def _with_meta(out, meta):
-    if out._grad_fn is not None:
-        out._grad_fn._meta = meta
-    return out
-
-
-# ***** reductions *****
-class SumBackward0(Node):
-    __slots__ = ("_meta",)  # input shape
-
-    def backward(self, grad):
-        return (B.expand(grad, self._meta),)
-
-
-class SumBackward1(Node):
-    __slots__ = ("_meta",)  # (input shape, dims, keepdim)
-
-    def backward(self, grad):
-        shape, dims, keepdim = self._meta
-        if not keepdim:
-            grad = grad.reshape(tuple(1 if i in dims else n for i, n in enumerate(shape)))
-        return (B.expand(grad, shape),)
-
-
-class MeanBackward0(Node):
-    __slots__ = ("_meta",)
-
-    def backward(self, grad):
-        shape = self._meta
-        return (B.expand(grad / builtins.max(int(np.prod(shape)), 1), shape),)
-
-
-class MeanBackward1(Node):
-    __slots__ = ("_meta",)
-
-    def backward(self, grad):
-        shape, dims, keepdim = self._meta
-        count = int(np.prod([shape[d] for d in dims]))
-        if not keepdim:
-            grad = grad.reshape(tuple(1 if i in dims else n for i, n in enumerate(shape)))
-        return (B.expand(grad / count, shape),)
-
-
-def sum(input, dim=None, keepdim=False, dtype=None):
-    """Sum of all elements (0-d result) or over ``dim`` (int or tuple), keeping dims if asked.
-
-    Example: x shape (2, 3) -> x.sum() shape (), x.sum(0) shape (3,), x.sum(1, keepdim=True) (2, 1).
-    """
-    data = input._data
-    if dtype is not None:
-        from .dtypes import to_numpy_dtype
-
-        data = data.astype(to_numpy_dtype(dtype))
-    elif data.dtype.kind in "bui":
-        data = data.astype(np.int64)
-    if dim is None:
-        return _with_meta(record(SumBackward0, data.sum(), (input,)), data.shape)
-    dims = _dims(dim, data.ndim)
-    out = record(SumBackward1, data.sum(axis=dims, keepdims=keepdim), (input,))
-    return _with_meta(out, (data.shape, dims, keepdim))
-
-
-def mean(input, dim=None, keepdim=False, dtype=None):
-    """Mean of all elements, or over ``dim`` (int or tuple); floating tensors only."""
-    data = input._data
-    if data.dtype.kind != "f":
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {str(data.dtype).capitalize()}"
-        )
-    if dim is None:
-        return _with_meta(record(MeanBackward0, data.mean(), (input,)), data.shape)
-    dims = _dims(dim, data.ndim)
-    out = record(MeanBackward1, data.mean(axis=dims, keepdims=keepdim), (input,))
-    return _with_meta(out, (data.shape, dims, keepdim))
-
-
-class MaxBackward1(Node):
-    __slots__ = ("_meta",)  # mask of the extreme elements / their count (ties share)
-
-    def backward(self, grad):
-        return (grad * self._meta,)
-
-
-MinBackward1 = type("MinBackward1", (MaxBackward1,), {"__slots__": ()})
-
-
-class MaxBackward0(Node):
-    __slots__ = ("_meta",)  # (input shape, dim, keepdim, indices with keepdim)
-
-    def backward(self, grad):
-        shape, dim, keepdim, indices = self._meta
-        if not keepdim:
-            grad = grad.reshape(indices.shape)
-        index = tuple(
-            indices if axis == dim else np.arange(n).reshape([-1 if a == axis else 1 for a in range(len(shape))])
-            for axis, n in enumerate(indices.shape)
-        )
-        return (B.index_scatter(grad, shape, index),)
-
-
-MinBackward0 = type("MinBackward0", (MaxBackward0,), {"__slots__": ()})
-
-
-class _ValuesIndices(tuple):
-    """(values, indices) as returned by ``max(dim=...)``: also ``.values``, ``.indices``."""
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-
-def _extreme(input, dim, keepdim, reduce, arg, full_cls, dim_cls):
-    data = input._data
-    if dim is None:
-        value = reduce(data)
-        out = record(full_cls, value, (input,))
-        if out._grad_fn is not None:
-            mask = (data == value).astype(data.dtype)
-            out._grad_fn._meta = mask / mask.sum()
-        return out
-    dim = dim % builtins.max(data.ndim, 1)
-    indices = np.expand_dims(arg(data, axis=dim), dim)
-    values = np.take_along_axis(data, indices, axis=dim)
-    out = record(dim_cls, values if keepdim else np.squeeze(values, dim), (input,))
-    _with_meta(out, (data.shape, dim, keepdim, indices))
-    return _ValuesIndices((out, _plain(indices if keepdim else np.squeeze(indices, dim))))
-
-
-def max(input, dim=None, keepdim=False):
-    """Largest element (0-d), or ``(values, indices)`` along ``dim``; ties share the gradient."""
-    if isinstance(dim, Tensor):
-        from .ops_math import maximum
-
-        return maximum(input, dim)
-    return _extreme(input, dim, keepdim, np.max, np.argmax, MaxBackward1, MaxBackward0)
-
-
-def min(input, dim=None, keepdim=False):
-    """Smallest element (0-d), or ``(values, indices)`` along ``dim``."""
-    if isinstance(dim, Tensor):
-        from .ops_math import minimum
-
-        return minimum(input, dim)
-    return _extreme(input, dim, keepdim, np.min, np.argmin, MinBackward1, MinBackward0)
 
 
 # ***** shape changes *****
@@ -457,71 +294,3 @@ def cat(tensors, dim=0):
         raise RuntimeError(f"torch.cat(): {error}") from None
     out = record(CatBackward0, data, tuple(tensors))
     return _with_meta(out, (dim, [t._data.shape[dim] for t in tensors]))
-
-
-# ***** matrix products *****
-class MatmulBackward(Node):
-    """Rule shared by dot, mv, mm and batched matmul: 1-D operands act as row/column."""
-
-    __slots__ = ("_meta",)  # (shape of self, shape of other)
-
-    def backward(self, grad, self_, other):
-        shape_a, shape_b = self._meta
-        a = self_ if len(shape_a) > 1 else self_.reshape((1,) + shape_a)
-        b = other if len(shape_b) > 1 else other.reshape(shape_b + (1,))
-        g_shape = list(grad.shape)
-        if len(shape_a) == 1:
-            g_shape.insert(len(g_shape) - (len(shape_b) > 1), 1)
-        if len(shape_b) == 1:
-            g_shape.append(1)
-        g = grad.reshape(tuple(g_shape))
-        grad_a = grad_b = None
-        if self._next[0][0] is not None:
-            grad_a = B.unbroadcast(g @ B.transpose(b, -1, -2), a.shape).reshape(shape_a)
-        if self._next[1][0] is not None:
-            grad_b = B.unbroadcast(B.transpose(a, -1, -2) @ g, b.shape).reshape(shape_b)
-        return grad_a, grad_b
-
-
-DotBackward0 = type("DotBackward0", (MatmulBackward,), {"__slots__": ()})
-MvBackward0 = type("MvBackward0", (MatmulBackward,), {"__slots__": ()})
-MmBackward0 = type("MmBackward0", (MatmulBackward,), {"__slots__": ()})
-BmmBackward0 = type("BmmBackward0", (MatmulBackward,), {"__slots__": ()})
-
-
-def matmul(input, other):
-    """Matrix product with numpy's rules: (n,)@(n,) -> (), (m,n)@(n,) -> (m,),
-    (m,n)@(n,p) -> (m,p), batched (..., m, n)@(..., n, p) -> (..., m, p)."""
-    if not isinstance(other, Tensor):
-        other = _plain(_as_array(other, None))
-    a, b = input._data, other._data
-    if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.ndim}D and {b.ndim}D")
-    try:
-        data = a @ b
-    except ValueError:
-        ra = a.reshape(1, -1) if a.ndim == 1 else a
-        rb = b.reshape(1, -1) if b.ndim == 1 else b
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({ra.shape[-2]}x{ra.shape[-1]} and "
-            f"{rb.shape[-2]}x{rb.shape[-1]})"
-        ) from None
-    if a.ndim == 1 and b.ndim == 1:
-        cls = DotBackward0
-    elif a.ndim == 2 and b.ndim == 1:
-        cls = MvBackward0
-    elif a.ndim <= 2 and b.ndim == 2:
-        cls = MmBackward0
-    else:
-        cls = BmmBackward0
-    out = record(cls, np.asarray(data), (input, other), (input, other))
-    return _with_meta(out, (a.shape, b.shape))
-
-
-def dot(input, other):
-    """Inner product of two 1-D tensors of the same length -> 0-d tensor."""
-    if input._data.ndim != 1 or _as_array(other._data if isinstance(other, Tensor) else other, None).ndim != 1:
-        raise RuntimeError("1D tensors expected, but got "
-                           f"{input._data.ndim}D and {other.ndim}D tensors")
-    return matmul(input, other)

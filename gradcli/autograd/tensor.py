@@ -354,6 +354,13 @@ def record(cls, data, inputs, saved=()):
     return out
 
 
+def with_meta(out, meta):
+    """Attach ``meta`` (non-tensor facts the rule needs: shapes, dims) to out's node."""
+    if out._grad_fn is not None:
+        out._grad_fn._meta = meta
+    return out
+
+
 _ndarray = np.ndarray
 
 
@@ -393,23 +400,6 @@ def _detach_nested(data):
     return data
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """A new leaf tensor holding a copy of ``data`` (number, nested list, array, Tensor).
-
-    Floating data is float64 unless ``dtype`` says otherwise; integers are int64.
-
-    Example::
-
-        >>> gradcli.tensor([2.0], requires_grad=True)
-        tensor([2.], requires_grad=True)
-    """
-    np_dtype = to_numpy_dtype(dtype) if dtype is not None else None
-    array = np.array(_as_array(data, np_dtype), copy=True)
-    if requires_grad and array.dtype.kind != "f":
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return Tensor(array, requires_grad=bool(requires_grad))
-
-
 _ONES = {}
 
 
@@ -429,6 +419,6 @@ def _ones(like):
 graph._tensor_class = Tensor
 
 # Operations are defined in the ops modules and exposed here as methods/operators.
-from .ops_math import _convert  # noqa: E402  (needs Tensor defined above)
+from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)
 from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
 from . import backward as _backward_module  # noqa: E402  (may be partially initialised here)

@@ -1,10 +1,12 @@
-"""Elementwise operations and their derivative rules.
+"""Binary elementwise operations (+ - * / **, atan2, where, maximum, minimum,
+comparisons) and their derivative rules.
 
 Each operation is a forward function (numpy on ``_data``) and a node class
 whose ``backward(grad, *saved)`` is the rule, in PyTorch's derivatives.yaml
 vocabulary: ``grad`` is the incoming gradient, ``result`` the forward output.
 Rules use operators and ``backend`` helpers only, so they run on numpy arrays
-(plain backward) and on Tensors (create_graph) alike.
+(plain backward) and on Tensors (create_graph) alike.  Broadcasting is undone
+by ``backend.unbroadcast``.
 """
 
 import builtins
@@ -15,6 +17,7 @@ import numpy as np
 from . import backend as B
 from .graph import Node, ResultNode
 from .grad_mode import _state
+from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, record
 
 
@@ -256,133 +259,7 @@ def rpow(input, base):
     return record(PowBackward2, data, (base, input), (base,))
 
 
-# ***** unary functions *****
-class NegBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad):
-        return (-grad,)
-
-
-class ReciprocalBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (-grad * result * result,)
-
-
-class ExpBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (grad * result,)
-
-
-class LogBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad / self_,)
-
-
-class SqrtBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (grad / (2 * result),)
-
-
-class SinBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad * B.cos(self_),)
-
-
-class CosBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad * -B.sin(self_),)
-
-
-class TanBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (grad * (1 + result * result),)
-
-
-class TanhBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (grad * (1 - result * result),)
-
-
-class SinhBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad * B.cosh(self_),)
-
-
-class CoshBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad * B.sinh(self_),)
-
-
-class AsinBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad / B.sqrt(1 - self_ * self_),)
-
-
-class AcosBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (-grad / B.sqrt(1 - self_ * self_),)
-
-
-class AtanBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, grad, self_):
-        return (grad / (1 + self_ * self_),)
-
-
-class SigmoidBackward0(ResultNode):
-    __slots__ = ()
-
-    def backward(self, grad, result):
-        return (grad * result * (1 - result),)
-
-
-class AbsBackward0(Node):
-    __slots__ = ("_meta",)  # sign of the input: piecewise constant, so not differentiated
-
-    def backward(self, grad):
-        return (grad * self._meta,)
-
-
-class ReluBackward0(Node):
-    __slots__ = ("_meta",)  # mask input > 0
-
-    def backward(self, grad):
-        return (grad * self._meta,)
-
-
-class ClampBackward1(Node):
-    __slots__ = ("_meta",)  # mask min <= input <= max
-
-    def backward(self, grad):
-        return (grad * self._meta, None, None)
-
-
+# ***** other binary functions *****
 class Atan2Backward0(Node):
     __slots__ = ("_meta",)
 
@@ -405,91 +282,6 @@ class WhereBackward0(Node):
             B.unbroadcast(grad * condition, shape_a) if _needs(self, 1) else None,
             B.unbroadcast(grad * ~condition, shape_b) if _needs(self, 2) else None,
         )
-
-
-class ToCopyBackward0(Node):
-    __slots__ = ("_meta",)  # dtype of the input
-
-    def backward(self, grad):
-        return (B.cast(grad, self._meta),)
-
-
-def _unary(cls, numpy_function, saves_input, domain=False):
-    """Forward of an elementwise function; ``domain``: it has points where the
-    result is nan/inf, which (as in PyTorch) is a value, not a numpy warning."""
-    if domain:
-        def op(input):
-            with np.errstate(all="ignore"):
-                data = numpy_function(input._data)
-            return record(cls, data, (input,), (input,) if saves_input else ())
-    else:
-        def op(input):
-            data = numpy_function(input._data)
-            return record(cls, data, (input,), (input,) if saves_input else ())
-
-    return op
-
-
-neg = _unary(NegBackward0, np.negative, False)
-reciprocal = _unary(ReciprocalBackward0, np.reciprocal, False, domain=True)
-exp = _unary(ExpBackward0, np.exp, False)
-log = _unary(LogBackward0, np.log, True, domain=True)
-sqrt = _unary(SqrtBackward0, np.sqrt, False, domain=True)
-sin = _unary(SinBackward0, np.sin, True)
-cos = _unary(CosBackward0, np.cos, True)
-tan = _unary(TanBackward0, np.tan, False)
-tanh = _unary(TanhBackward0, np.tanh, False)
-sinh = _unary(SinhBackward0, np.sinh, True)
-cosh = _unary(CoshBackward0, np.cosh, True)
-asin = _unary(AsinBackward0, np.arcsin, True, domain=True)
-acos = _unary(AcosBackward0, np.arccos, True, domain=True)
-atan = _unary(AtanBackward0, np.arctan, True)
-for _name, _op in [("neg", neg), ("reciprocal", reciprocal), ("exp", exp), ("log", log),
-                   ("sqrt", sqrt), ("sin", sin), ("cos", cos), ("tan", tan), ("tanh", tanh),
-                   ("sinh", sinh), ("cosh", cosh), ("asin", asin), ("acos", acos), ("atan", atan)]:
-    _op.__name__ = _name
-    _op.__doc__ = f"Elementwise {_name}(input); same shape as input."
-
-
-def sigmoid(input):
-    """Elementwise 1 / (1 + exp(-input))."""
-    data = input._data
-    # exp of a negative argument only: no overflow warning for large |x|.
-    e = np.exp(-np.abs(data))
-    value = np.where(data >= 0, 1 / (1 + e), e / (1 + e)).astype(data.dtype, copy=False)
-    return record(SigmoidBackward0, value, (input,))
-
-
-def _masked(cls, data, input, mask):
-    out = record(cls, data, (input,))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = mask.astype(data.dtype)
-    return out
-
-
-def abs(input):
-    """Elementwise |input| (derivative sign(input), 0 at 0)."""
-    return _masked(AbsBackward0, np.abs(input._data), input, np.sign(input._data))
-
-
-def relu(input):
-    """Elementwise max(input, 0)."""
-    data = input._data
-    return _masked(ReluBackward0, np.maximum(data, 0), input, data > 0)
-
-
-def clamp(input, min=None, max=None):
-    """Elementwise min(max(input, min), max); gradient 1 inside [min, max], 0 outside."""
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    data = input._data
-    lo = -np.inf if min is None else _data(min)
-    hi = np.inf if max is None else _data(max)
-    value = np.minimum(np.maximum(data, lo), hi)
-    out = record(ClampBackward1, value, (input, None, None))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = ((data >= lo) & (data <= hi)).astype(data.dtype)
-    return out
 
 
 def atan2(input, other):
@@ -549,15 +341,6 @@ def maximum(input, other):
 def minimum(input, other):
     """Elementwise smaller value; ties split the gradient equally."""
     return _select_between(MinimumBackward0, input, other, np.minimum, np.less)
-
-
-def _convert(input, np_dtype):
-    if input._data.dtype == np_dtype:
-        return input
-    out = record(ToCopyBackward0, input._data.astype(np_dtype), (input,))
-    if out._grad_fn is not None:
-        out._grad_fn._meta = input._data.dtype
-    return out
 
 
 # ***** comparisons: boolean results, never recorded *****
