@@ -144,7 +144,7 @@ def _descent_1d(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
                 return _result(recorder, x0, (x,), value, (g,), k, "converged")
             x = x - lr * g
             if not abs(x) <= bound:  # also catches NaN
-                return _diverged(recorder, x0, (x,), k + 1)
+                return _beyond_bound(f, recorder, x0, (x,), k + 1)
         k = steps
         value, g = f(x)
     except DomainError as error:
@@ -174,7 +174,7 @@ def _descent_2d(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
             a = a - lr * ga
             b = b - lr * gb
             if not (abs(a) <= bound and abs(b) <= bound):
-                return _diverged(recorder, x0, (a, b), k + 1)
+                return _beyond_bound(f, recorder, x0, (a, b), k + 1)
         k = steps
         value, ga, gb = f(a, b)
     except DomainError as error:
@@ -205,7 +205,7 @@ def _descent_nd(f, x0, lr, steps, tol, max_record, bound) -> DescentResult:
                 return _result(recorder, x0, tuple(x), value, tuple(g), k, "converged")
             x = [xi - lr * gi for xi, gi in zip(x, g)]
             if not max(map(abs, x)) <= bound:
-                return _diverged(recorder, x0, tuple(x), k + 1)
+                return _beyond_bound(f, recorder, x0, tuple(x), k + 1)
         k = steps
         out = f(*x)
     except DomainError as error:
@@ -245,6 +245,18 @@ def _result(recorder, x0, x, value, gradient, step, status) -> DescentResult:
     grad_norm = _norm(gradient)
     trajectory = recorder.finish(step, x, value, grad_norm)
     return DescentResult(x0, x, value, gradient, grad_norm, step, status, None, trajectory)
+
+
+def _beyond_bound(f, recorder, x0, x, step) -> DescentResult:
+    """Diverged: a coordinate left the bound. V and its gradient there are
+    reported when they can still be evaluated (else NaN)."""
+    value, gradient = math.nan, None
+    if all(map(math.isfinite, x)):
+        try:
+            value, *gradient = f(*x)
+        except (ArithmeticError, ValueError, DomainError):
+            value, gradient = math.nan, None
+    return _diverged(recorder, x0, x, step, value, None if gradient is None else tuple(gradient))
 
 
 def _diverged(recorder, x0, x, step, value=math.nan, gradient=None) -> DescentResult:

@@ -73,6 +73,8 @@ def test_descend_diverged_exits_1_with_the_step():
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert out["status"] == "diverged" and out["diverged_at"] == 3
+    assert out["x"][0] == pytest.approx(-1.92207512e17)  # beyond the bound 1e12, still evaluated:
+    assert out["value"] == pytest.approx(out["x"][0] ** 4, rel=1e-9)
     assert "diverged at step 3" in result.stderr
     table = invoke("descend", DOUBLE_WELL, "--x0", "3", "--lr", "1")
     assert table.exit_code == 1 and "diverged at step 3" in table.stdout
