@@ -18,7 +18,7 @@ from . import backend as B
 from .graph import Node, ResultNode
 from .grad_mode import _state
 from .ops_unary import reciprocal
-from .tensor import Tensor, _as_array, _plain, record
+from .tensor import Tensor, _as_array, _plain, attach, record
 
 
 def _operand(value):
@@ -187,7 +187,7 @@ def _binary(cls, ufunc, input, other, saves):
         # div's rule for `other` also uses `other` itself
         keep_other = input._requires_grad or (saves == "div" and other_grad)
         saved = (input if other_grad else None, other if keep_other else None)
-    out = record(cls, data, (input, other), saved)
+    out = attach(cls, data, (input, other), saved)
     shape = data.shape
     shape_a = input._data.shape
     shape_b = other_data.shape if other_data.__class__ is np.ndarray else shape
@@ -235,7 +235,9 @@ def pow(input, exponent):
     """``input ** exponent``; exponent a number (PowBackward0) or a tensor (PowBackward1)."""
     if exponent.__class__ is int or exponent.__class__ is float:
         data = input._data ** exponent
-        return record(PowBackward0, data, (input, exponent), (input, exponent))
+        if _state.enabled and input._requires_grad:
+            return attach(PowBackward0, data, (input, exponent), (input, exponent))
+        return _plain(data)
     exponent = _operand(exponent)
     if not isinstance(input, Tensor):
         return rpow(exponent, input)

@@ -312,8 +312,20 @@ def record(cls, data, inputs, saved=()):
 
     ``inputs``: the operation's inputs in order (Tensors or numbers; one edge each);
     ``saved``: what ``cls.backward`` receives after ``grad`` (tensors are
-    version-checked at backward time).  This runs for every operation, so it
-    is written for speed: no comprehensions, the common arities spelled out.
+    version-checked at backward time).
+    """
+    if _state.enabled:
+        for value in inputs:
+            if value.__class__ is Tensor and value._requires_grad:
+                return attach(cls, data, inputs, saved)
+    return _plain(data)
+
+
+def attach(cls, data, inputs, saved=()):
+    """``record`` once it is known that the operation must be recorded.
+
+    This runs for every recorded operation, so it is written for speed: no
+    comprehensions, the common arities spelled out.
     """
     if data.__class__ is not _ndarray:
         data = np.asarray(data)
@@ -321,36 +333,32 @@ def record(cls, data, inputs, saved=()):
     out._data = data
     out._grad = None
     out._counter = counter = [0]
-    if _state.enabled:
-        for value in inputs:
-            if value.__class__ is Tensor and value._requires_grad:
-                break
+    out._requires_grad = True
+    node = _new(cls)
+    if len(inputs) == 2:
+        node._next = (edge(inputs[0]), edge(inputs[1]))
+    elif len(inputs) == 1:
+        node._next = (edge(inputs[0]),)
+    else:
+        node._next = tuple(map(edge, inputs))
+    node._saved = saved
+    if not saved:
+        node._versions = None
+    elif len(saved) == 2:
+        a, b = saved
+        if a.__class__ is Tensor:
+            node._versions = (a._counter[0], b._counter[0] if b.__class__ is Tensor else None)
+        elif b.__class__ is Tensor:
+            node._versions = (None, b._counter[0])
         else:
-            out._requires_grad = False
-            out._grad_fn = None
-            return out
-        node = _new(cls)
-        if len(inputs) == 2:
-            node._next = (edge(inputs[0]), edge(inputs[1]))
-        elif len(inputs) == 1:
-            node._next = (edge(inputs[0]),)
-        else:
-            node._next = tuple(map(edge, inputs))
-        node._saved = saved
-        versions = None
-        for value in saved:
-            if value.__class__ is Tensor:
-                versions = tuple([s._counter[0] if s.__class__ is Tensor else None for s in saved])
-                break
-        node._versions = versions
-        if cls._saves_result:
-            node._result = data
-            node._result_version = counter
-        out._grad_fn = node
-        out._requires_grad = True
-        return out
-    out._requires_grad = False
-    out._grad_fn = None
+            node._versions = None
+    else:
+        versions = tuple([s._counter[0] if s.__class__ is Tensor else None for s in saved])
+        node._versions = versions if versions.count(None) < len(versions) else None
+    if cls._saves_result:
+        node._result = data
+        node._result_version = counter
+    out._grad_fn = node
     return out
 
 
