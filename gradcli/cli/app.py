@@ -11,8 +11,8 @@ import typer
 
 import gradcli
 from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
-from gradcli.cli.coercion import PlainCommand, PlainGroup
-from gradcli.cli.options import COMMANDS
+from gradcli.cli.coercion import PlainGroup
+from gradcli.cli.options import COMMANDS, Command
 from gradcli.cli.potentials_cmd import potentials_app
 
 app = typer.Typer(
@@ -30,7 +30,7 @@ app = typer.Typer(
 )
 
 for _name, _function in COMMANDS:
-    app.command(_name, cls=PlainCommand)(_function)
+    app.command(_name, cls=Command)(_function)
 
 app.add_typer(potentials_app, name="potentials")
 

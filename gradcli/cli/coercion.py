@@ -17,6 +17,11 @@ from typing import Any, get_args, get_origin
 
 from typer.core import TyperCommand, TyperGroup
 
+try:  # Typer 0.2x vendors click
+    from typer._click.exceptions import BadParameter, UsageError
+except ImportError:  # older Typer on click itself
+    from click.exceptions import BadParameter, UsageError
+
 try:
     from typer._coercion import RuntimeParam
 except ImportError:  # a Typer without the runtime-param layer: nothing to speed up
@@ -54,8 +59,6 @@ if RuntimeParam is not None:
             return self._one(self.annotation, value, param, ctx)
 
         def _one(self, kind: type, value: Any, param, ctx) -> Any:
-            from typer._click.exceptions import BadParameter
-
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 if kind is bool or not isinstance(value, str):
                     raise BadParameter(f"{value!r} is not a valid {kind.__name__}.", ctx=ctx, param=param)

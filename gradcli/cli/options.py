@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from gradcli.cli.coercion import PlainCommand, UsageError
 from gradcli.cli.points import parse_params, parse_vars
 from gradcli.errors import GradcliError, InputError
 
@@ -123,6 +124,21 @@ def command(name: str) -> Callable:
         return func
 
     return decorate
+
+
+class Command(PlainCommand):
+    """The Typer command class of every gradcli command: a usage error (an
+    unknown option, a bad option value) is also reported as a JSON error
+    object when --json is among the arguments, like every other error."""
+
+    def parse_args(self, ctx, args):
+        wants_json = "--json" in args
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            if wants_json:
+                emit_json({"command": self.name, "error": {"kind": "usage", "message": error.format_message()}})
+            raise
 
 
 # --- one run of a command ------------------------------------------------------

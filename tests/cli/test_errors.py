@@ -148,3 +148,19 @@ def test_domain_error_during_descent_exits_1():
     # log(x) from 1 with lr 1 steps to x = 0 exactly
     result = check_error(invoke("descend", "log(x)", "--x0", "1", "--lr", "1"), 1, "log of zero at x=0")
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["grad", "x", "--at", "1", "--bogus"], "No such option: --bogus"),
+        (["grad", "x"], "Missing option '--at'."),
+        (["descend", "x", "--x0", "1", "--steps", "z"], "Invalid value for '--steps': 'z' is not a valid int."),
+    ],
+)
+def test_usage_errors_with_json_also_print_the_error_object(args, message):
+    result = invoke(*args, "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"command": args[0], "error": {"kind": "usage", "message": message}}
+    assert message in result.stderr
+    assert invoke(*args).stdout == ""  # without --json, stdout stays empty
