@@ -1,8 +1,9 @@
 """The Tensor: a numpy array plus the autograd state PyTorch keeps on it.
 
-Operations live in the ``ops_*`` modules; this file holds the data model
-(creation, properties, conversion, autograd state) and binds the operations
-as methods and operators at the bottom.
+Operations live in the ``ops_*`` modules (bound as methods and operators by
+``methods.py``); this file holds the data model (properties, conversion,
+autograd state) and ``record``/``attach``, which every operation uses to wrap
+its result and hook it into the graph.
 """
 
 import warnings
@@ -11,7 +12,7 @@ import weakref
 import numpy as np
 
 from . import graph
-from .dtypes import float64, from_numpy_dtype, to_numpy_dtype
+from .dtypes import float32, float64, from_numpy_dtype, to_numpy_dtype
 from .grad_mode import _state
 from .tensor_str import tensor_repr
 
@@ -38,8 +39,8 @@ class Tensor:
     """An n-dimensional array of numbers that records operations for backward.
 
     Create with ``gradcli.tensor(data, requires_grad=False, dtype=None)``.
-    ``_data`` is the numpy array; ``_counter`` a one-element list (the version counter) shared with
-    views, bumped by every in-place change.
+    ``_data`` is the numpy array; ``_counter`` a one-element list, the version
+    counter, shared with views and bumped by every in-place change.
     """
 
     # Hot fields are slots; rarely set ones live in a lazily created __dict__
@@ -93,9 +94,8 @@ class Tensor:
     def device(self):
         return "cpu"
 
-    @property
     def is_floating_point(self):
-        return lambda: self._data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -123,9 +123,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous"
-            )
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.item())
 
     def __index__(self):
@@ -156,7 +154,6 @@ class Tensor:
         return _convert(self, to_numpy_dtype(dtype))
 
     def float(self):
-        from .dtypes import float32
         return self.to(float32)
 
     def double(self):
