@@ -6,6 +6,7 @@ import builtins
 import numpy as np
 
 from . import backend as B
+from .dtypes import legacy_type_name
 from .graph import Node
 from .tensor import Tensor, _plain, record, with_meta as _with_meta
 
@@ -88,7 +89,7 @@ def mean(input, dim=None, keepdim=False, dtype=None):
     if data.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {str(data.dtype).capitalize()}"
+            f"or complex dtype. Got: {legacy_type_name(data.dtype).removeprefix('gradcli.').removesuffix('Tensor')}"
         )
     if dim is None:
         return _with_meta(record(MeanBackward0, data.mean(), (input,)), data.shape)
