@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
@@ -172,8 +173,8 @@ class Builder:
                 return a
             if ca == 0.0:
                 return self.const(0.0)
-            if cb is not None and cb != 0.0 and 1.0 / cb != 0.0:
-                return self.emit("mul", a, 1.0 / cb)  # multiplication is cheaper
+            if cb is not None and cb != 0.0 and math.frexp(cb)[0] in (0.5, -0.5):
+                return self.emit("mul", a, 1.0 / cb)  # x/4 = x*0.25 exactly (not so for x/3)
         elif op == "neg" and ins_a.op == "neg":
             return ins_a.args[0]
         return None
