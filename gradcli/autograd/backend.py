@@ -15,10 +15,6 @@ def _is_tensor(x):
     return x.__class__ is Tensor or isinstance(x, Tensor)
 
 
-def exp(x):
-    return x.exp() if _is_tensor(x) else np.exp(x)
-
-
 def log(x):
     return x.log() if _is_tensor(x) else np.log(x)
 

@@ -202,18 +202,20 @@ def _topological_order(roots):
     post_order = []
     visited = set()
     stack = list(roots)
+    # Bound methods in locals: this loop runs once per node of every backward.
+    push, pop, visit, emit = stack.append, stack.pop, visited.add, post_order.append
     while stack:
-        node = stack.pop()
+        node = pop()
         if node.__class__ is tuple:  # (node,): all of node's inputs are done
-            post_order.append(node[0])
+            emit(node[0])
             continue
         if node in visited:
             continue
-        visited.add(node)
-        stack.append((node,))
+        visit(node)
+        push((node,))
         for nxt, _ in node._next:
             if nxt is not None and nxt not in visited:
-                stack.append(nxt)
+                push(nxt)
     post_order.reverse()
     return post_order
 
@@ -253,12 +255,16 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
     Nodes run in topological order, so all gradients flowing into a node have
     been summed in ``buffers`` by the time it runs.
     """
-    buffers = {}
-    root_nodes = []
-    for (node, nr), grad in zip(roots, root_grads):
-        if node not in buffers:
-            root_nodes.append(node)
-        _accumulate(buffers, node, nr, grad)
+    if len(roots) == 1 and roots[0][0]._n_outputs == 1:  # the usual scalar loss
+        root_nodes = [roots[0][0]]
+        buffers = {root_nodes[0]: root_grads[0]}
+    else:
+        buffers = {}
+        root_nodes = []
+        for (node, nr), grad in zip(roots, root_grads):
+            if node not in buffers:
+                root_nodes.append(node)
+            _accumulate(buffers, node, nr, grad)
     order = _topological_order(root_nodes)
     needed = None
     if capture is not None:
@@ -266,9 +272,10 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
     check_nan = anomaly_mode._state.enabled
     previous_mode = _state.enabled
     _state.enabled = create_graph
+    take, peek = buffers.pop, buffers.get
     try:
         for node in order:
-            grad = buffers.pop(node, None)
+            grad = take(node, None)
             if grad is None:
                 continue
             if node._hooks:
@@ -289,7 +296,7 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                     if grad is None or nxt is None:
                         continue
                     if nxt._n_outputs == 1:
-                        old = buffers.get(nxt)
+                        old = peek(nxt)
                         buffers[nxt] = grad if old is None else old + grad
                     else:
                         _accumulate(buffers, nxt, nr, grad)
