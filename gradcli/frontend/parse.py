@@ -273,7 +273,7 @@ class _Source:
 
 class _Chains:
     """Finds long ``a + b - c ...`` and ``a * b / c ...`` chains and plans
-    parentheses grouping them ``_GROUP`` at a time (``+(-c ...)``, ``*(1/c ...)``),
+    parentheses grouping them ``_GROUP`` at a time (``+(0-c ...)``, ``*(1/c ...)``),
     so that ``ast.parse`` builds a shallow tree for 50,000 terms."""
 
     def __init__(self, tokens, edits):
@@ -362,7 +362,7 @@ class _Chains:
             if opens[i] and op is None:
                 self.edits.append((start, 0, "(" * opens[i]))
             elif opens[i]:
-                sign = {"-": "-", "/": "1/"}.get(op[0], "")
+                sign = {"-": "0-", "/": "1/"}.get(op[0], "")  # as the original: 0 - t, 1 / t
                 self.edits.append((op[1], 1, ("+" if additive else "*") + "(" * opens[i] + sign))
             if closes[i]:
                 self.edits.append((end, 0, ")" * closes[i]))
@@ -526,7 +526,7 @@ class _Builder:
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise src.error(f"number too large: {src.segment(node)}", node)
-            return sympy.Float(value)
+            return self._number(sympy.Float(value), node)
         what = {complex: "complex numbers are", str: "strings are", bytes: "bytes are"}.get(type(value))
         raise src.error(f"{what or repr(value) + ' is'} not allowed in an expression", node)
 
@@ -541,7 +541,7 @@ class _Builder:
         return sympy.Add(number, *rest)
 
     def _mul(self, node, factors, inverted):
-        coeff, rest = sympy.Integer(1), []
+        coeff, rest, roots = sympy.Integer(1), [], 0.0
         for factor, inverse in zip(factors, inverted):
             if inverse:
                 if factor == 0:
@@ -551,28 +551,19 @@ class _Builder:
             coeff = self._number(coeff * c, node)
             if factor is not sympy.S.One:
                 rest.append(factor)
+                roots += _magnitude(factor)[1]  # SymPy multiplies sqrt(2)*sqrt(3) into sqrt(6)
+        if roots > MAX_LOG10:
+            self._refuse_size("constant", node, 0.0, roots)
         result = sympy.Mul(coeff, *rest)
         self._number(result.as_coeff_Mul()[0], node)
         return result
 
     def _power(self, node, base, exponent):
         if exponent.is_Number:
-            cost, size = 0.0, 0.0  # digits an exact result needs; log10 of its size
-            for factor in sympy.Mul.make_args(base):
-                b, e = (factor.base, float(factor.exp)) if factor.is_Pow and factor.exp.is_Rational else (factor, 1.0)
-                if b.is_Rational and b:
-                    cost += abs(e) * max(_log10(b.p), _log10(b.q))
-                    size += e * (_log10(b.p) - _log10(b.q))
-                elif b.is_Float and b:
-                    cost += abs(e * math.log10(abs(float(b))))
-                    size += e * math.log10(abs(float(b)))
-            exponent_value = abs(float(exponent))
-            if exponent_value * cost > MAX_LOG10:
-                size *= float(exponent)
-                what = (f"exceeds 10**{MAX_LOG10}" if size > MAX_LOG10 else
-                        f"is below 10**-{MAX_LOG10}" if size < -MAX_LOG10 else "is too large to compute exactly")
-                kind = "large" if size > -MAX_LOG10 else "small"
-                raise self.source.error(f"constant power too {kind}: {self.source.segment(node)} {what}", node)
+            size, digits = _magnitude(base)
+            scale = float(exponent)
+            if abs(scale) * digits > MAX_LOG10:
+                self._refuse_size("constant power", node, size * scale, abs(scale) * digits)
         result = sympy.Pow(base, exponent)
         self._number(result.as_coeff_Mul()[0], node)
         return self._defined(result, node)
@@ -581,6 +572,7 @@ class _Builder:
         result = FUNCTIONS[name](*args)
         if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             raise self.source.error(f"'{self.source.segment(node)}' is undefined", node)
+        self._number(result.as_coeff_Mul()[0], node)
         return self._defined(result, node)
 
     def _defined(self, result, node):
@@ -591,19 +583,39 @@ class _Builder:
         return result
 
     def _number(self, value, node):
-        """``value`` if it is a number within 10**-300 .. 10**300, else a ParseError."""
-        if value.is_Rational:
-            big, small = _log10(value.p) > MAX_LOG10, _log10(value.q) > MAX_LOG10
-        elif value.is_Float:
-            magnitude = abs(float(value))
-            big, small = not magnitude < 10.0**MAX_LOG10, False
-        else:
-            return value
-        if big or small:
-            what = f"exceeds 10**{MAX_LOG10}" if big else f"is below 10**-{MAX_LOG10}"
-            raise self.source.error(f"constant too {'large' if big else 'small'}: "
-                                    f"{self.source.segment(node)} {what}", node)
+        """``value`` if it is not a number, or a number within 10**-300 .. 10**300
+        that needs at most 300 digits; else a ParseError."""
+        if value.is_Number:
+            size, digits = _magnitude(value)
+            if digits > MAX_LOG10:
+                self._refuse_size("constant", node, size, digits)
         return value
+
+    def _refuse_size(self, what: str, node, size: float, digits: float):
+        segment = self.source.segment(node)
+        if size > MAX_LOG10:
+            message = f"{what} too large: {segment} exceeds 10**{MAX_LOG10}"
+        elif size < -MAX_LOG10:
+            message = f"{what} too small: {segment} is below 10**-{MAX_LOG10}"
+        else:
+            message = f"{what} too long to compute exactly: {segment} needs more than {MAX_LOG10} digits"
+        raise self.source.error(message, node)
+
+
+def _magnitude(expr) -> tuple[float, float]:
+    """For the numbers and roots of numbers in a product: (log10 of their size,
+    digits an exact value needs). Symbolic factors count as 1."""
+    size = digits = 0.0
+    for factor in sympy.Mul.make_args(expr):
+        base, e = (factor.base, float(factor.exp)) if factor.is_Pow and factor.exp.is_Rational else (factor, 1.0)
+        if base.is_Rational and base:
+            p, q = _log10(base.p), _log10(base.q)
+            size, digits = size + e * (p - q), digits + abs(e) * max(p, q)
+        elif base.is_Float and base:
+            value = abs(float(base))
+            log = math.log10(value) if 0.0 < value < math.inf else (math.inf if value else -math.inf)
+            size, digits = size + e * log, digits + abs(e * log)
+    return size, digits
 
 
 def _log10(n: int) -> float:

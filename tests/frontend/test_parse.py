@@ -118,8 +118,9 @@ def test_lennard_jones_13_written_out_parses():
         ("/".join(["x"] * 20_000), x ** (2 - 20_000)),
         ("-".join(["x"] * 20_000), (2 - 20_000) * x),
         ("(" * 100 + "+".join(["x"] * 3000) + ")" * 100, 3000 * x),
+        ("+".join(["y"] * 32) + "-(x+y)*z" + "+y" * 40, 72 * y - (x + y) * z),  # a group starts at the minus
     ],
-    ids=["sum", "signed-sum", "product", "quotient", "difference", "deep-and-long"],
+    ids=["sum", "signed-sum", "product", "quotient", "difference", "deep-and-long", "minus-a-product"],
 )
 def test_long_chains_parse_without_recursion_error(text, expected):
     assert len(text) <= 100_000
