@@ -15,8 +15,16 @@ from gradcli.errors import InputError
 
 
 def _title(run: Run, function) -> str:
-    name = f"@{run.name}: " if run.name else ""
-    return f"{name}{function.text}"
+    from gradcli.cli import render
+
+    return render.title("", run.name, function.text)
+
+
+def _matrix(render, heading, row_labels, column_labels, values) -> list:
+    """A matrix table, or nothing when it has too many columns to read (the JSON has it)."""
+    if len(column_labels) > render.MAX_SHOWN:
+        return []
+    return [render.matrix(heading, row_labels, column_labels, values)]
 
 
 @command("grad")
@@ -116,8 +124,8 @@ def force_constant(run: Run, expr: Expr, at: At):
                     ("saddle index", kind.saddle_index),
                 ],
             ),
-            render.matrix("Hessian (force constants)", V.variables, V.variables, hessian),
-            render.columns("eigenvalues", ["", *(str(i + 1) for i in range(V.n))], [["λ", *kind.eigenvalues]]),
+            *_matrix(render, "Hessian (force constants)", V.variables, V.variables, hessian),
+            render.columns("eigenvalues", ["", "λ"], [[str(i + 1), e] for i, e in enumerate(kind.eigenvalues)]),
         )
 
     run.emit(payload, human)
@@ -188,7 +196,7 @@ def jacobian(run: Run, exprs: Exprs, at: At):
                     ("f(x)", ", ".join(render.number(float(v)) for v in outputs)),
                 ],
             ),
-            render.matrix("Jacobian", labels, [f"d/d{name}" for name in F.variables], J),
+            *_matrix(render, "Jacobian", labels, [f"d/d{name}" for name in F.variables], J),
         )
 
     run.emit(payload, human)

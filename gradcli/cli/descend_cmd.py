@@ -120,11 +120,12 @@ def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
     caption = None
     if len(shown) < result.steps + 1:
         caption = f"{len(shown)} of {result.steps + 1} points shown; --json lists {len(result.trajectory)}"
+    # Coordinates get a column each only while that stays readable; the JSON has them all.
+    names = list(V.variables) if V.n <= 3 else []
     trajectory = render.columns(
         "trajectory",
-        ["step", *V.variables, "V", "|grad V|"],
-        [[str(p.step), *p.x, p.value, p.grad_norm] for p in shown],
+        ["step", *names, "V", "|grad V|"],
+        [[str(p.step), *p.x[: len(names)], p.value, p.grad_norm] for p in shown],
         caption=caption,
     )
-    title = f"gradient descent: {'@' + run.name + ': ' if run.name else ''}{V.text}"
-    render.show(render.summary(title, rows), trajectory)
+    render.show(render.summary(render.title("gradient descent", run.name, V.text), rows), trajectory)

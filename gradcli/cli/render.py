@@ -33,9 +33,35 @@ def number(x: float) -> str:
     return "0" if text == "-0" else text
 
 
+#: Beyond this many variables, points are abbreviated and matrices left to --json.
+MAX_SHOWN = 8
+#: Longer expressions are cut in titles (the JSON has them whole).
+MAX_TITLE = 160
+
+
 def point(variables: Sequence[str], coords: Sequence[float]) -> str:
-    """``x=2, y=3``."""
-    return ", ".join(f"{name}={number(c)}" for name, c in zip(variables, coords))
+    """``x=2, y=3``; the first few of a long point, and how many there are.
+
+    >>> point(["x", "y"], [2.0, 3.0])
+    'x=2, y=3'
+    """
+    shown = ", ".join(f"{name}={number(c)}" for name, c in zip(variables[:MAX_SHOWN], coords))
+    if len(variables) <= MAX_SHOWN:
+        return shown
+    return f"{shown}, … ({len(variables)} coordinates; --json has them all)"
+
+
+def title(heading: str, name: str | None, text: str) -> str:
+    """``heading: @name: expression``, the expression cut short when long.
+
+    >>> title("gradient descent", "harmonic", "k*x**2/2")
+    'gradient descent: @harmonic: k*x**2/2'
+    """
+    parts = [p for p in (heading, f"@{name}" if name else None) if p]
+    flat = " ".join(text.split())
+    if len(flat) > MAX_TITLE:
+        flat = f"{flat[: MAX_TITLE - 1]}… ({len(flat)} characters; --json has it all)"
+    return ": ".join([*parts, flat])
 
 
 def status(text: str, good: bool) -> Text:

@@ -258,3 +258,16 @@ def test_named_potentials_in_every_command():
     assert invoke_json("force", "@harmonic", "--param", "k=2", "--at", "3")["force"] == [-6.0]
     assert invoke_json("derivative", "@double-well", "--at", "0", "--order", "2")["derivatives"] == [5.0, 0.0, -20.0]
     assert invoke_json("grad", "@himmelblau", "--at", "3,2")["gradient"] == [0.0, 0.0]
+
+
+def test_tables_stay_readable_for_many_variables():
+    expr = " + ".join(f"(x{i}-{i})**2" for i in range(1, 13))
+    result = invoke("descend", expr, "--x0", ",".join(["0"] * 12), "--lr", "0.1")
+    assert result.exit_code == 0
+    assert "12 coordinates; --json has them all" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if "step" in line and "V" in line)
+    assert "x1" not in header  # no coordinate columns beyond 3 variables
+    table = invoke("force-constant", expr, "--at", ",".join(str(i) for i in range(1, 13)))
+    assert table.exit_code == 0 and "minimum" in table.stdout
+    assert "Hessian" not in table.stdout and "eigenvalues" in table.stdout  # 12x12 is left to --json
+    assert invoke_json("force-constant", expr, "--at", ",".join(["1"] * 12))["hessian"][0][:2] == [2.0, 0.0]
