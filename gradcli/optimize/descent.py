@@ -11,8 +11,8 @@ times more for the tiny vectors of a command-line potential.
 from __future__ import annotations
 
 import math
-from math import hypot
 from dataclasses import dataclass, field
+from math import hypot
 
 from gradcli.errors import DomainError, InputError
 from gradcli.optimize.trajectory import TrajectoryPoint, TrajectoryRecorder
