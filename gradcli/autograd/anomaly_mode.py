@@ -5,6 +5,8 @@ Example::
     >>> x = gradcli.tensor([0.0], requires_grad=True)
     >>> with gradcli.autograd.detect_anomaly():
     ...     (x.log() * 0).sum().backward()
+    Traceback (most recent call last):
+        ...
     RuntimeError: Function 'LogBackward0' returned nan values in its 0th output.
 """
 

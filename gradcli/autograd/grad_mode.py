@@ -73,9 +73,12 @@ class enable_grad(_GradModeContext):
 
     Example::
 
+        >>> x = gradcli.tensor([1.0], requires_grad=True)
         >>> with gradcli.no_grad():
         ...     with gradcli.enable_grad():
-        ...         y = x * 2          # recorded
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
     """
 
     _target = True
@@ -89,8 +92,11 @@ class set_grad_enabled(_GradModeContext):
 
     Example::
 
+        >>> x = gradcli.tensor([1.0], requires_grad=True)
         >>> with gradcli.set_grad_enabled(False):
-        ...     y = x * 2          # not recorded
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
     """
 
     def __init__(self, mode):

@@ -353,3 +353,21 @@ def test_structural_rules_against_central_differences(name):
             return loss(gradcli.tensor(array))
 
     assert np.allclose(x.grad.numpy(), numeric_gradient(value, [points], 0), atol=1e-6)
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+    import warnings
+
+    modules = ["tensor", "creation", "backward", "grad_mode", "function", "anomaly_mode",
+               "ops_arith", "ops_unary", "ops_reduce", "ops_shape", "ops_linalg", "ops_inplace"]
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in modules:
+            module = importlib.import_module("gradcli.autograd." + name)
+            for example in doctest.DocTestFinder().find(module, globs={"gradcli": gradcli}):
+                runner.run(example)
+    results = runner.summarize(verbose=False)
+    assert results.attempted >= 15 and results.failed == 0
