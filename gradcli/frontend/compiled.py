@@ -29,6 +29,9 @@ from .domain import diagnose
 from .program import Program
 
 
+DIAGNOSE_POINTS = 1024
+
+
 class Compiled:
     def __init__(self, program: Program, variables: Sequence[str]):
         self.program = program
@@ -47,13 +50,29 @@ class Compiled:
         with codegen.gc_paused():
             return codegen.compile_array(self.program)
 
-    def array(self, points: np.ndarray) -> np.ndarray:
-        """Outputs for points of shape (m, n_inputs) -> array (k, m)."""
+    def _run(self, points: np.ndarray) -> np.ndarray:
         columns = np.ascontiguousarray(points.T, dtype=np.float64)
         out = np.empty((len(self.program.outputs), points.shape[0]))
         with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            return self._array_code(out, *columns)
+
+    def array(self, points: np.ndarray) -> np.ndarray:
+        """Outputs for points of shape (m, n_inputs) -> array (k, m)."""
+        try:
+            return self._run(points)
+        except FloatingPointError as error:
+            raise diagnose(self.program, self.variables, self._narrow(points), cause=error) from None
+
+    def _narrow(self, points: np.ndarray) -> np.ndarray:
+        """A slice of at most DIAGNOSE_POINTS points holding the first failing
+        one, found by halving with the fast code: the slow diagnosis then
+        never sees a million points."""
+        while len(points) > DIAGNOSE_POINTS:
+            half = points[: len(points) // 2]
             try:
-                self._array_code(out, *columns)
-            except FloatingPointError as error:
-                raise diagnose(self.program, self.variables, points, cause=error) from None
-        return out
+                self._run(half)
+            except FloatingPointError:
+                points = half
+            else:
+                points = points[len(points) // 2:]
+        return points

@@ -70,29 +70,36 @@ def describe(op: str, args: Sequence[float]) -> str:
 def find_failure(program: Program, inputs: np.ndarray):
     """Evaluate ``program`` over ``inputs`` (shape (m, n_inputs)) and return
     (instruction index, point index, argument values) of the first failure,
-    or None when every value is finite."""
+    or None when every value is finite. A value is dropped after its last
+    use, so memory follows the program's live values, not its length."""
     inputs = np.asarray(inputs, dtype=np.float64)
-    values: list = []
+    last_use = list(range(len(program.instrs)))
+    for i, ins in enumerate(program.instrs):
+        for a in ins.args:
+            last_use[a] = i
+    values: list = [None] * len(program.instrs)
     with np.errstate(all="ignore"):
         for i, ins in enumerate(program.instrs):
-            if ins.op == "input":
-                value = inputs[:, ins.attr]
-                args = ()
-            elif ins.op == "const":
-                values.append(np.full(len(inputs), ins.attr))
+            if ins.op == "const":
+                values[i] = np.full(len(inputs), ins.attr)
                 continue
+            if ins.op == "input":
+                args = []
+                value = inputs[:, ins.attr]
+                bad = ~np.isfinite(value)
             else:
                 args = [values[a] for a in ins.args]
                 value = np.asarray(ARRAY[ins.op](*args), dtype=np.float64)
-            bad = ~np.isfinite(value)
-            for arg in args:
-                bad &= np.isfinite(arg)
-            if ins.op == "input":
                 bad = ~np.isfinite(value)
+                for arg in args:
+                    bad &= np.isfinite(arg)
             if bad.any():
                 k = int(np.argmax(bad))
                 return i, k, [float(arg[k]) for arg in args]
-            values.append(value)
+            values[i] = value
+            for a in ins.args:
+                if last_use[a] == i:
+                    values[a] = None
     return None
 
 

@@ -103,3 +103,12 @@ def test_domain_error_details_for_programs(expr, point, reason, operation):
     with pytest.raises(DomainError) as info:
         Potential(expr).scalar_value_and_grad(*point)
     assert (info.value.reason, info.value.operation, info.value.point) == (reason, operation, tuple(point))
+
+
+def test_the_first_bad_point_of_a_large_batch_is_named():
+    V = Potential(sympy.log(x) + y)
+    pts = np.ones((100_000, 2))
+    pts[70_001, 0] = -3.0
+    pts[90_000, 0] = -5.0
+    with pytest.raises(DomainError, match=r"log of a negative number \(-3\) at x=-3, y=1"):
+        V.grad(pts)
