@@ -30,6 +30,7 @@ from .program import Program
 
 
 DIAGNOSE_POINTS = 1024
+ARRAY_ELEMENTS = 2**24  # about 128 MiB of float64 intermediates per slice of a batch
 
 
 class Compiled:
@@ -58,8 +59,14 @@ class Compiled:
 
     def array(self, points: np.ndarray) -> np.ndarray:
         """Outputs for points of shape (m, n_inputs) -> array (k, m)."""
+        # Every instruction's value is an array of the batch's length, so a
+        # long program over a huge batch runs in slices of bounded memory.
+        size = max(64, ARRAY_ELEMENTS // max(1, len(self.program)))
         try:
-            return self._run(points)
+            if len(points) <= size:
+                return self._run(points)
+            return np.concatenate([self._run(points[i:i + size]) for i in range(0, len(points), size)],
+                                  axis=1)
         except FloatingPointError as error:
             raise diagnose(self.program, self.variables, self._narrow(points), cause=error) from None
 

@@ -198,3 +198,14 @@ def test_gradcli_exports_potential_lazily():
     import gradcli
 
     assert gradcli.Potential is Potential
+
+
+def test_large_batches_run_in_slices_with_the_same_result(monkeypatch):
+    from gradcli.frontend import compiled
+
+    V = Potential(sympy.sin(x) * y + x**3)
+    pts = np.random.default_rng(1).uniform(-1, 1, (1000, 2))
+    whole = V.hessian(pts)
+    monkeypatch.setattr(compiled, "ARRAY_ELEMENTS", 100)  # slices of 64 points
+    assert np.array_equal(V.hessian(pts), whole)
+    assert np.allclose(V.grad(pts), np.array([V.grad(p) for p in pts]), rtol=1e-14, atol=1e-15)
