@@ -14,6 +14,7 @@ from . import grad_mode
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .backward import backward, grad
 from .function import Function
+from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .graph import Node
 from .tensor import Tensor
 
@@ -21,6 +22,7 @@ from . import functional  # jacobian, hessian, vjp, jvp, hvp, vhp
 from .gradcheck import gradcheck, gradgradcheck
 
 __all__ = [
-    "Function", "Node", "Tensor", "backward", "detect_anomaly", "functional", "grad",
-    "grad_mode", "gradcheck", "gradgradcheck", "set_detect_anomaly",
+    "Function", "Node", "Tensor", "backward", "detect_anomaly", "enable_grad", "functional",
+    "grad", "grad_mode", "gradcheck", "gradgradcheck", "no_grad", "set_detect_anomaly",
+    "set_grad_enabled",
 ]

@@ -40,7 +40,6 @@ class BackwardCFunction(Node):
         self._next = ()
         self._saved = ()
         self._versions = None
-        self._hooks = None
         self._output_meta = ()
         self.needs_input_grad = ()
         self.materialize_grads = True

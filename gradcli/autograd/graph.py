@@ -41,7 +41,7 @@ class Node:
     # _versions: version of each saved tensor at save time (None: not a tensor).
     # _hooks is rarely set: a class default, overridden in a lazy __dict__.
     __slots__ = ("_next", "_saved", "_versions", "__dict__", "__weakref__")
-    _hooks = None  # retain_grad registrations: [(weakref to tensor, output_nr)]
+    _hooks = None  # tensor hooks and retain_grad: [(kind, target, output_nr)], see hooks below
     _saves_result = False  # True: the rule also receives the forward output
     _n_outputs = 1
 
@@ -109,6 +109,10 @@ class AccumulateGrad(Node):
     """Sink of a leaf tensor: adds the incoming gradient into ``variable.grad``."""
 
     __slots__ = ("variable",)
+
+    @property
+    def _hooks(self):
+        return self.variable.__dict__.get("_leaf_hooks")
 
     def __init__(self, variable):
         self.variable = variable
@@ -279,7 +283,7 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
             if grad is None:
                 continue
             if node._hooks:
-                _run_retain_hooks(node, grad)
+                grad = _run_hooks(node, node._hooks, grad, create_graph)
             if capture is None:
                 input_grads = node._apply(grad, create_graph)
             else:
@@ -311,15 +315,69 @@ def _capture(capture, node, grad):
             capture[(node, nr)] = value
 
 
-def _run_retain_hooks(node, grads):
-    for ref, nr in node._hooks:
-        tensor = ref()
-        grad = grads[nr] if node._n_outputs > 1 else grads
-        if tensor is None or grad is None:
+# ----------------------------------------------------------------------------
+# Tensor hooks and retain_grad: run on the gradient arriving at a node, before it
+# runs.  Hooks first, in registration order (each may return a replacement
+# gradient); retain_grad last, so .grad sees what flows on (PyTorch's order).
+# ----------------------------------------------------------------------------
+def _run_hooks(node, hooks, grads, create_graph):
+    several = node._n_outputs > 1
+    if several:
+        grads = list(grads)
+    for kind, target, nr in sorted(hooks, key=lambda entry: entry[0] == "retain"):
+        grad = grads[nr] if several else grads
+        if grad is None:
             continue
-        if grad.__class__ is not _tensor_class:
-            grad = _tensor_class(np.array(grad, dtype=tensor._data.dtype))
-        if tensor._grad is None:
-            tensor._grad = grad
+        if kind == "hook":
+            result = target(_tensor_class(np.array(grad)) if grad.__class__ is not _tensor_class else grad)
+            if result is None:
+                continue
+            if not create_graph and result.__class__ is _tensor_class:
+                result = result._data
+            if several:
+                grads[nr] = result
+            else:
+                grads = result
         else:
-            tensor._grad = tensor._grad + grad
+            _retain(target(), grad)
+    return grads
+
+
+def _retain(tensor, grad):
+    if tensor is None:
+        return
+    if grad.__class__ is not _tensor_class:
+        grad = _tensor_class(np.array(grad, dtype=tensor._data.dtype))
+    tensor._grad = grad if tensor._grad is None else tensor._grad + grad
+
+
+class RemovableHandle:
+    """Returned by ``Tensor.register_hook``; ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks, entry):
+        self._hooks, self._entry = hooks, entry
+
+    def remove(self):
+        if self._entry in self._hooks:
+            self._hooks.remove(self._entry)
+
+
+def add_hook(tensor, kind, target):
+    """Register ``target`` on the node that receives ``tensor``'s gradient.
+
+    Leaves keep their hooks on themselves (their AccumulateGrad node is
+    recreated with each graph) and the node reads them from its variable.
+    """
+    if tensor._grad_fn is None:
+        if tensor.__dict__.get("_leaf_hooks") is None:
+            tensor._leaf_hooks = []
+        hooks = tensor._leaf_hooks
+        entry = (kind, target, 0)
+    else:
+        node = tensor._grad_fn
+        if node._hooks is None:
+            node._hooks = []
+        hooks = node._hooks
+        entry = (kind, target, tensor._output_nr)
+    hooks.append(entry)
+    return RemovableHandle(hooks, entry)

@@ -219,10 +219,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
             return
-        node = self._grad_fn
-        if node._hooks is None:
-            node._hooks = []
-        node._hooks.append((weakref.ref(self), self._output_nr))
+        graph.add_hook(self, "retain", weakref.ref(self))
         self._retains_grad = True
 
     @property
@@ -269,7 +266,20 @@ class Tensor:
         _backward_module.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
-        raise NotImplementedError("gradcli does not support tensor hooks yet")
+        """Call ``hook(grad)`` whenever this tensor's gradient is computed; a Tensor it
+        returns replaces the gradient.  Returns a handle with ``remove()``.
+
+        Example::
+
+            >>> x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda grad: grad * 10)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([20., 40.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return graph.add_hook(self, "hook", hook)
 
 
 _new = object.__new__

@@ -371,3 +371,28 @@ def test_docstring_examples_run():
                 runner.run(example)
     results = runner.summarize(verbose=False)
     assert results.attempted >= 15 and results.failed == 0
+
+
+# ***** tensor hooks (values checked against PyTorch 2.13) *****
+def test_tensor_hooks_run_before_retain_grad_and_can_be_removed():
+    x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    handle = x.register_hook(lambda g: seen.append(g.tolist()))
+    y = x * 3
+    y.register_hook(lambda g: g * 2)  # replaces the gradient flowing on
+    y.retain_grad()
+    (y * y).sum().backward()
+    assert x.grad.tolist() == [36.0, 72.0] and y.grad.tolist() == [12.0, 24.0]
+    assert seen == [[36.0, 72.0]]
+    handle.remove()
+    x.grad = None
+    (x * 1).sum().backward()
+    assert seen == [[36.0, 72.0]] and x.grad.tolist() == [1.0, 1.0]
+
+
+def test_leaf_hook_applies_to_autograd_grad():
+    x = gradcli.tensor(1.0, requires_grad=True)
+    x.register_hook(lambda g: g + 1)
+    assert grad(x * 2, x)[0].item() == 3.0
+    with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
+        gradcli.tensor([1.0]).register_hook(print)
