@@ -5,9 +5,10 @@ A ``Node`` is the backward function of one operation.  ``_next`` holds one
 the derivative rule needs, with the version of each saved tensor at save time.
 Leaves that require grad are reached through an ``AccumulateGrad`` node.
 
-The engine walks the graph iteratively: one depth-first pass counts how many
-edges lead into each node, then nodes run once all their gradients have
-arrived.  No recursion, so a chain of 100,000 operations is fine.
+The engine walks the graph iteratively: one depth-first pass (an explicit
+stack, no recursion, so a chain of 100,000 operations is fine) gives a
+topological order; running the nodes in that order, every gradient flowing
+into a node has been summed by the time the node runs.
 
 Derivative rules receive numpy arrays on a plain backward (fast) and Tensors
 when ``create_graph=True`` (so the backward pass is itself recorded); they
@@ -123,8 +124,8 @@ class AccumulateGrad(Node):
     def _apply(self, grad, create_graph):
         var = self.variable
         if create_graph:
-            if grad.__class__ is np.ndarray:
-                grad = _tensor_class(grad)
+            if grad.__class__ is not _tensor_class:
+                grad = _tensor_class(np.asarray(grad))
             var._grad = grad if var._grad is None else var._grad + grad
             return ()
         if grad.__class__ is _tensor_class:
