@@ -33,6 +33,8 @@ MAX_DEPTH = 100  # brackets, calls, powers and signs nested in one another
 MAX_NODES = 200_000
 MAX_DIGITS = 100  # digits in one number literal
 MAX_LOG10 = 300  # constants stay within 10**-300 .. 10**300
+_TOO_DEEP = f"expression nested too deeply (more than {MAX_DEPTH} levels)"
+_SINGLE = "a potential is a single expression"
 
 
 def _sigmoid(x):
@@ -64,7 +66,7 @@ _OPERATORS = {
     ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
     ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
 }
-_REFUSED = {  # node type -> message; the caret goes under the node's start
+_REFUSED = {  # node type -> message
     ast.Lambda: "lambda functions are not allowed in an expression",
     ast.IfExp: "conditional expressions (if/else) are not allowed in an expression",
     ast.Compare: "comparisons are not allowed in an expression",
@@ -78,6 +80,11 @@ _REFUSED = {  # node type -> message; the caret goes under the node's start
     ast.Set: "sets ({...}) are not allowed in an expression",
     **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
                     "comprehensions are not allowed in an expression"),
+}
+
+_CARET_AFTER = {  # the caret goes under the operator that follows this operand
+    ast.Compare: lambda n: n.left, ast.BoolOp: lambda n: n.values[0],
+    ast.IfExp: lambda n: n.body, ast.NamedExpr: lambda n: n.target,
 }
 
 _TOKEN = re.compile(
@@ -103,12 +110,10 @@ def parse_expression(text: str, *, max_length: int = 100_000) -> sympy.Expr:
     """
     source = _Source(text, max_length)
     root = source.tree.body
-    if isinstance(root, (ast.Tuple, ast.List)):
-        if isinstance(root, ast.List):
-            raise source.error("a list ([...]) is not one expression; a potential is a single expression", root)
-        comma = source.after(root.elts[0]) if root.elts else source.column(root)
-        raise source.error(f"expected one expression, found {len(root.elts)} separated by commas",
-                           None, comma)
+    if isinstance(root, ast.List) or isinstance(root, ast.Tuple) and not root.elts:
+        raise source.error(f"'{source.segment(root)}' is not one expression; {_SINGLE}", root)
+    if isinstance(root, ast.Tuple):
+        raise source.error(f"found a comma; {_SINGLE}", None, source.after(root.elts[0]))
     return _Builder(source).build(root)
 
 
@@ -191,8 +196,8 @@ class _Source:
             elif tok in _OPENING:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise ParseError(f"expression nested too deeply: more than {MAX_DEPTH} levels of brackets",
-                                     self.text, start)
+                    message = f"expression nested too deeply: more than {MAX_DEPTH} levels of brackets"
+                    raise ParseError(message, self.text, start)
             elif tok in _CLOSING:
                 depth -= 1
         _Chains(self.tokens, self.edits).scan()
@@ -220,17 +225,18 @@ class _Source:
                 return ast.parse(self.code, mode="eval")
         except SyntaxError as e:
             if e.msg.startswith("too many nested"):
-                raise ParseError(f"expression nested too deeply (more than {MAX_DEPTH} levels)", self.text, 0)
+                raise ParseError(_TOO_DEEP, self.text, 0) from None
             reserved = self._reserved_word()
             if reserved:
-                raise ParseError(f"'{reserved[1]}' is a reserved word; rename the parameter", self.text, reserved[2])
+                _, word, column, _ = reserved
+                raise ParseError(f"'{word}' is a reserved word; rename the parameter", self.text, column)
             message = re.sub(r" \(detected at line \d+\)|\.$", "", e.msg)
             message = message[:1].lower() + message[1:]
             column = self.original(min(max((e.offset or 1) - 1, 0), len(self.code)))
             raise ParseError("invalid syntax" + ("" if message == "invalid syntax" else ": " + message),
                              self.text, column) from None
         except (RecursionError, MemoryError):
-            raise ParseError(f"expression nested too deeply (more than {MAX_DEPTH} levels)", self.text, 0) from None
+            raise ParseError(_TOO_DEEP, self.text, 0) from None
         except ValueError as e:  # null bytes and the like, should the checks above miss one
             raise ParseError(f"invalid expression: {e}", self.text, 0) from None
 
@@ -271,6 +277,21 @@ class _Source:
         return kind(message, self.text, self.column(node) if column is None else column)
 
 
+class _Frame:
+    """One bracket level, or one comma-separated part of it, while scanning."""
+
+    def __init__(self):
+        self.terms, self.factors = [], []  # (operator and its column, start, end) of each
+        self.term = self.factor = None  # where the current term and factor start
+        self.add_op = self.mul_op = None  # the operator before them, with its column
+        self.end = 0  # end of the last operand
+        self.plain = False  # holds something refused later: leave it alone
+
+    def start(self, column: int) -> None:
+        self.term = column if self.term is None else self.term
+        self.factor = column if self.factor is None else self.factor
+
+
 class _Chains:
     """Finds long ``a + b - c ...`` and ``a * b / c ...`` chains and plans
     parentheses grouping them ``_GROUP`` at a time (``+(0-c ...)``, ``*(1/c ...)``),
@@ -280,73 +301,60 @@ class _Chains:
         self.tokens, self.edits = tokens, edits
 
     def scan(self) -> None:
-        frames = [self._frame()]
+        frames = [_Frame()]
         operand = False  # the previous token ends an operand
         for kind, tok, start, end in self.tokens:
             frame = frames[-1]
             if kind == "name" and keyword.iskeyword(tok):
-                frame["plain"], operand = True, False  # refused later; leave the segment alone
+                frame.plain, operand = True, False
             elif kind != "op" or tok in _OPENING:
                 if not operand:
-                    self._start(frame, start)
+                    frame.start(start)
                 if tok in _OPENING:
-                    frames.append(self._frame())
+                    frames.append(_Frame())
                     operand = False
                 else:
-                    frame["end"], operand = end, True
+                    frame.end, operand = end, True
             elif tok in _CLOSING:
                 if len(frames) > 1:
                     self._end_segment(frames.pop())
-                    frames[-1]["end"] = end
+                    frames[-1].end = end
                 operand = True
             elif operand and tok in "+-":
-                self._end_term(frame, tok, start)
+                self._end_term(frame, (tok, start))
                 operand = False
             elif operand and tok in "*/":
-                self._end_factor(frame, tok, start)
+                self._end_factor(frame, (tok, start))
                 operand = False
             elif tok == ",":
                 self._end_segment(frame)
-                frames[-1], operand = self._frame(), False
+                frames[-1], operand = _Frame(), False
             elif tok in ("+", "-", "**", "^"):  # signs and powers stay inside one factor
                 if not operand:
-                    self._start(frame, start)
+                    frame.start(start)
                 operand = False
             else:
-                frame["plain"], operand = True, False
+                frame.plain, operand = True, False
         if len(frames) == 1:
             self._end_segment(frames[0])
 
-    @staticmethod
-    def _start(frame, start: int) -> None:
-        if frame["term"] is None:
-            frame["term"] = start
-        if frame["factor"] is None:
-            frame["factor"] = start
+    def _end_factor(self, frame: _Frame, op=None) -> None:
+        frame.factors.append((frame.mul_op, frame.factor, frame.end))
+        frame.mul_op, frame.factor = op, None
 
-    @staticmethod
-    def _frame() -> dict:
-        return {"terms": [], "factors": [], "term": None, "factor": None, "add_op": None,
-                "mul_op": None, "end": 0, "plain": False}
-
-    def _end_factor(self, frame, op=None, at=None) -> None:
-        frame["factors"].append((frame["mul_op"], frame["factor"], frame["end"]))
-        frame["mul_op"], frame["factor"] = (op, at), None
-
-    def _end_term(self, frame, op=None, at=None) -> None:
+    def _end_term(self, frame: _Frame, op=None) -> None:
         self._end_factor(frame)
-        if not frame["plain"]:
-            self._group(frame["factors"], additive=False)
-        frame["terms"].append((frame["add_op"], frame["term"], frame["end"]))
-        frame["factors"], frame["mul_op"] = [], None
-        frame["add_op"], frame["term"] = (op, at), None
+        if not frame.plain:
+            self._group(frame.factors, additive=False)
+        frame.terms.append((frame.add_op, frame.term, frame.end))
+        frame.factors, frame.mul_op = [], None
+        frame.add_op, frame.term = op, None
 
-    def _end_segment(self, frame) -> None:
-        if frame["term"] is None:
-            return
-        self._end_term(frame)
-        if not frame["plain"]:
-            self._group(frame["terms"], additive=True)
+    def _end_segment(self, frame: _Frame) -> None:
+        if frame.term is not None:
+            self._end_term(frame)
+            if not frame.plain:
+                self._group(frame.terms, additive=True)
 
     def _group(self, items, additive: bool) -> None:
         n = len(items)
@@ -391,7 +399,7 @@ class _Builder:
                     continue
                 children, combine = self._check(node)
                 if children and depth > MAX_DEPTH:
-                    raise self.source.error(f"expression nested too deeply (more than {MAX_DEPTH} levels)", node)
+                    raise self.source.error(_TOO_DEEP, node)
                 self.count += 1
                 if self.count > MAX_NODES:
                     raise self.source.error(f"expression too large: more than {MAX_NODES} parts", node)
@@ -401,8 +409,7 @@ class _Builder:
                 todo.append((node, depth, (combine, len(children))))
                 todo += [(child, depth + 1, None) for child in reversed(children)]
         except RecursionError:
-            raise ParseError(f"expression nested too deeply (more than {MAX_DEPTH} levels)",
-                             self.source.text, 0) from None
+            raise ParseError(_TOO_DEEP, self.source.text, 0) from None
         return values[0]
 
     def _guarded(self, combine, node, args):
@@ -429,7 +436,8 @@ class _Builder:
             raise src.error(f"operator '{op}' is not allowed in an expression", node, src.after(node.left))
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, (ast.UAdd, ast.USub)):
-                return [node.operand], (lambda n, a: -a) if isinstance(node.op, ast.USub) else (lambda n, a: a)
+                negate = isinstance(node.op, ast.USub)
+                return [node.operand], lambda n, a: -a if negate else a
             raise src.error(f"operator '{_OPERATORS[type(node.op)]}' is not allowed in an expression", node)
         if isinstance(node, ast.Name):
             self._check_name(node, node.id)
@@ -445,14 +453,11 @@ class _Builder:
             raise src.error("attribute access is not allowed in an expression", node, src.original(dot))
         if isinstance(node, ast.Subscript):
             bracket = src.code.find("[", node.value.end_col_offset)
-            raise src.error("subscripts ([...]) are not allowed in an expression", node, src.original(bracket))
+            message = "subscripts ([...]) are not allowed in an expression"
+            raise src.error(message, node, src.original(bracket))
         message = _REFUSED.get(type(node), f"'{src.segment(node)}' is not allowed in an expression")
-        operand = {ast.Compare: "left", ast.IfExp: "body", ast.NamedExpr: "target"}.get(type(node))
-        if isinstance(node, ast.BoolOp):
-            operand, node = node.values[0], node
-        else:
-            operand = getattr(node, operand) if operand else None
-        raise src.error(message, node, src.after(operand) if operand else None)
+        operand = _CARET_AFTER.get(type(node))
+        raise src.error(message, node, src.after(operand(node)) if operand else None)
 
     def _check_name(self, node, name: str) -> None:
         if name.startswith("_"):
@@ -607,7 +612,9 @@ def _magnitude(expr) -> tuple[float, float]:
     digits an exact value needs). Symbolic factors count as 1."""
     size = digits = 0.0
     for factor in sympy.Mul.make_args(expr):
-        base, e = (factor.base, float(factor.exp)) if factor.is_Pow and factor.exp.is_Rational else (factor, 1.0)
+        base, e = factor, 1.0
+        if factor.is_Pow and factor.exp.is_Rational:
+            base, e = factor.base, float(factor.exp)
         if base.is_Rational and base:
             p, q = _log10(base.p), _log10(base.q)
             size, digits = size + e * (p - q), digits + abs(e) * max(p, q)

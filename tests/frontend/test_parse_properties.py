@@ -52,7 +52,8 @@ def _combine(draw, children):
     elif kind == "**":
         exponent = draw(st.sampled_from(["-3", "-1", "2", "3", "0.5", "(1/3)"]))
         power = draw(st.sampled_from(["**", "^"]))
-        value = sympy.Integer(1) / 3 if exponent == "(1/3)" else sympy.Number(float(exponent) if "." in exponent else int(exponent))
+        special = {"0.5": sympy.Float(0.5), "(1/3)": sympy.Rational(1, 3)}
+        value = special.get(exponent) or sympy.Integer(exponent)
         text, expr = f"({ta}){space}{power}{space}{exponent}", a**value
     else:
         op = {"+": sympy.Add, "-": lambda p, q: p - q, "*": sympy.Mul, "/": lambda p, q: p / q}[kind]
@@ -69,7 +70,8 @@ def _value(expr, point):
     return value if all(math.isfinite(p) for p in (value.real, value.imag)) else None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(expressions, st.lists(st.floats(-3, 3), min_size=6, max_size=6))
 def test_rendered_expressions_parse_back_to_the_same_sympy(case, coordinates):
     text, expected = case
