@@ -1,12 +1,17 @@
-"""A Program with its two compiled functions and their domain checking.
+"""A Program with its fast evaluators and their domain checking.
 
-``Compiled(program, variables)`` compiles lazily:
+``Compiled(program, variables)`` prepares lazily:
 
-* ``.scalar(*inputs) -> tuple`` of the outputs, over Python floats; the
-  generated code itself calls the diagnosis on a failure, so there is no
-  wrapper between the caller and the code (this is the descent loop's path).
-* ``.array(points) -> (k, m)`` for points of shape (m, n_inputs), run under
-  ``np.errstate(... "raise")`` so no RuntimeWarning or silent NaN escapes.
+* ``.scalar(*inputs) -> tuple`` of the outputs, over Python floats: the
+  generated straight-line code (``codegen``), which itself calls the
+  diagnosis on a failure, so nothing stands between the caller and the code
+  (this is the descent loop's path). Programs too long to compile quickly
+  (over ``CODEGEN_MAX`` instructions) run on the ``Schedule`` instead.
+* ``.array(points) -> (k, m)`` for points of shape (m, n_inputs): the
+  generated numpy code, or the ``Schedule`` (numpy batched across
+  instructions) when grouping pays, i.e. many instructions per group; run
+  under ``np.errstate(... "raise")`` so no RuntimeWarning or silent NaN
+  escapes.
 
 Either raises ``DomainError`` from ``domain.diagnose``.
 
@@ -27,10 +32,16 @@ import numpy as np
 from . import codegen
 from .domain import diagnose
 from .program import Program
-
+from .schedule import Schedule
 
 DIAGNOSE_POINTS = 1024
 ARRAY_ELEMENTS = 2**24  # about 128 MiB of float64 intermediates per slice of a batch
+# Compiling costs ~10 us an instruction: beyond this the Schedule answers
+# single points instead (the LJ13 Hessian, 21,645 instructions, is compiled).
+CODEGEN_MAX = 40_000
+# The Schedule beats generated numpy code when its groups are wide.
+SCHEDULE_MIN_WIDTH = 8
+ERRSTATE = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
 
 
 class Compiled:
@@ -42,20 +53,37 @@ class Compiled:
         raise diagnose(self.program, self.variables, np.array([inputs], dtype=np.float64))
 
     @cached_property
+    def schedule(self) -> Schedule:
+        return Schedule(self.program)
+
+    @cached_property
     def scalar(self):
+        if len(self.program) > CODEGEN_MAX:
+            return self._scalar_on_schedule
         with codegen.gc_paused():
             return codegen.compile_scalar(self.program, self._fail)
 
+    def _scalar_on_schedule(self, *inputs) -> tuple:
+        with np.errstate(**ERRSTATE):
+            try:
+                out = self.schedule.run(np.array(inputs, dtype=np.float64)[:, None])
+            except FloatingPointError:
+                self._fail(*inputs)
+        return tuple(out[:, 0].tolist())
+
     @cached_property
     def _array_code(self):
+        if len(self.program) >= SCHEDULE_MIN_WIDTH * len(self.schedule):
+            return lambda columns: self.schedule.run(columns)
         with codegen.gc_paused():
-            return codegen.compile_array(self.program)
+            f = codegen.compile_array(self.program)
+        k = len(self.program.outputs)
+        return lambda columns: f(np.empty((k, columns.shape[1])), *columns)
 
     def _run(self, points: np.ndarray) -> np.ndarray:
         columns = np.ascontiguousarray(points.T, dtype=np.float64)
-        out = np.empty((len(self.program.outputs), points.shape[0]))
-        with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
-            return self._array_code(out, *columns)
+        with np.errstate(**ERRSTATE):
+            return self._array_code(columns)
 
     def array(self, points: np.ndarray) -> np.ndarray:
         """Outputs for points of shape (m, n_inputs) -> array (k, m)."""
