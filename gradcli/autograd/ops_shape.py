@@ -286,11 +286,11 @@ def cat(tensors, dim=0):
     """Join tensors along the existing axis ``dim`` (other sizes must match)."""
     tensors = _tensors(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("gradcli.cat(): expected a non-empty list of Tensors")
     dim = dim % builtins.max(tensors[0]._data.ndim, 1)
     try:
         data = np.concatenate([t._data for t in tensors], axis=dim)
     except ValueError as error:
-        raise RuntimeError(f"torch.cat(): {error}") from None
+        raise RuntimeError(f"gradcli.cat(): {error}") from None
     out = record(CatBackward0, data, tuple(tensors))
     return _with_meta(out, (dim, [t._data.shape[dim] for t in tensors]))

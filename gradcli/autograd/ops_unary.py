@@ -212,9 +212,13 @@ def relu(input):
 
 
 def clamp(input, min=None, max=None):
-    """Elementwise min(max(input, min), max); gradient 1 inside [min, max], 0 outside."""
+    """Elementwise min(max(input, min), max); gradient 1 inside [min, max], 0 outside.
+
+    ``min``/``max``: numbers or tensors taken as constants (no gradient flows to them).
+    Example: clamp(tensor([-1., 0.5, 2.]), 0, 1) -> tensor([0.0000, 0.5000, 1.0000]).
+    """
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("gradcli.clamp: At least one of 'min' or 'max' must not be None")
     data = input._data
     lo = -np.inf if min is None else _data(min)
     hi = np.inf if max is None else _data(max)
