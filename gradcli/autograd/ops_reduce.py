@@ -131,6 +131,9 @@ class _ValuesIndices(tuple):
     values = property(lambda self: self[0])
     indices = property(lambda self: self[1])
 
+    def __repr__(self):
+        return f"gradcli.return_types.{self.name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
 
 def _extreme(input, dim, keepdim, reduce, arg, full_cls, dim_cls):
     data = input._data
@@ -146,7 +149,9 @@ def _extreme(input, dim, keepdim, reduce, arg, full_cls, dim_cls):
     values = np.take_along_axis(data, indices, axis=dim)
     out = record(dim_cls, values if keepdim else np.squeeze(values, dim), (input,))
     _with_meta(out, (data.shape, dim, keepdim, indices))
-    return _ValuesIndices((out, _plain(indices if keepdim else np.squeeze(indices, dim))))
+    result = _ValuesIndices((out, _plain(indices if keepdim else np.squeeze(indices, dim))))
+    result.name = "max" if dim_cls is MaxBackward0 else "min"
+    return result
 
 
 def max(input, dim=None, keepdim=False):

@@ -109,7 +109,15 @@ def reshape(input, *shape):
     return _view_as(ViewBackward0, input, new)
 
 
-view = reshape
+def view(input, *shape):
+    """``reshape`` that must not copy: the result always shares memory with ``input``."""
+    out = reshape(input, *shape)
+    if out._data.size and not np.may_share_memory(out._data, input._data):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return out
 
 
 def flatten(input):
@@ -287,7 +295,10 @@ def cat(tensors, dim=0):
     tensors = _tensors(tensors)
     if not tensors:
         raise RuntimeError("gradcli.cat(): expected a non-empty list of Tensors")
-    dim = dim % builtins.max(tensors[0]._data.ndim, 1)
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    dim = dim % tensors[0]._data.ndim
     try:
         data = np.concatenate([t._data for t in tensors], axis=dim)
     except ValueError as error:

@@ -403,3 +403,22 @@ def test_in_place_on_a_view_of_a_constant_makes_it_part_of_the_graph():
     assert repr(z) == "tensor([0., 2., 2.], grad_fn=<CopySlices>)"
     z.sum().backward()
     assert w.grad.item() == 2.0
+
+
+def test_max_along_a_dim_returns_values_and_indices():
+    result = gradcli.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).max(1, keepdim=True)
+    assert repr(result) == (
+        "gradcli.return_types.max(\nvalues=tensor([[3.],\n        [6.]]),\n"
+        "indices=tensor([[2],\n        [2]]))"
+    )
+    values, indices = result
+    assert values is result.values and indices.tolist() == [[2], [2]]
+
+
+def test_view_never_copies_reshape_may():
+    transposed = gradcli.arange(6.0).reshape(2, 3).T
+    with pytest.raises(RuntimeError, match=r"view size is not compatible .* Use \.reshape\(\.\.\.\) instead\."):
+        transposed.view(6)
+    assert transposed.reshape(6).tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 0\) cannot be concatenated"):
+        gradcli.cat([gradcli.tensor(1.0), gradcli.tensor(2.0)])
