@@ -35,6 +35,7 @@ from ..errors import UnsupportedExpressionError
 from .ops import ARITY, fold
 
 COMMUTATIVE = frozenset({"add", "mul"})
+SIMPLIFIABLE = frozenset({"add", "sub", "mul", "div", "neg"})  # the ops _simplify knows
 
 
 class Instr(NamedTuple):
@@ -116,19 +117,26 @@ class Builder:
         return self._consts[v]
 
     def emit(self, op: str, *args: int | float) -> int:
-        args = tuple(a if type(a) is int else self.const(a) for a in args)
-        assert len(args) == ARITY[op], (op, args)
-        consts = [self._consts[a] for a in args]
+        """The value of ``op`` applied to ``args`` (value indices or floats)."""
+        if len(args) != ARITY[op]:
+            raise TypeError(f"{op} takes {ARITY[op]} arguments, got {len(args)}")
+        if not all(type(a) is int for a in args):
+            args = tuple(a if type(a) is int else self.const(a) for a in args)
+        table = self._consts
+        consts = [table[a] for a in args]
         if None not in consts:
             folded = fold(op, tuple(consts))
             if folded is not None:
                 return self.const(folded)
-        simpler = self._simplify(op, args, consts)
-        if simpler is not None:
-            return simpler
+        if op in SIMPLIFIABLE:
+            simpler = self._simplify(op, args, consts)
+            if simpler is not None:
+                return simpler
         if op in COMMUTATIVE and args[0] > args[1]:
             args = (args[1], args[0])
-        return self._append(Instr(op, args))
+        ins = Instr(op, args)
+        found = self._index.get(ins)
+        return found if found is not None else self._append(ins)
 
     def _simplify(self, op, args, consts) -> int | None:
         # Identities exact for finite values; they remove the 0s and 1s that
