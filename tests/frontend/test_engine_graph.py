@@ -80,3 +80,17 @@ def test_graph_wants_a_tensor_of_the_right_shape():
         V.graph(gradcli.tensor([1.0, 2.0, 3.0]))
     with pytest.raises(InputError, match="Tensor"):
         V.graph(np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("text", [
+    "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "sinh(x)", "cosh(x)", "tanh(x)",
+    "asin(x)", "acos(x)", "atan(x)", "atan2(x, 2)", "atan2(1, x)", "abs(x)", "sigmoid(x)",
+    "asinh(x)", "acosh(x + 1)", "atanh(x)", "sec(x)", "x**x", "2**x", "x**2.5",
+])
+def test_engine_derivatives_of_every_function_match_sympy(text):
+    import sympy
+
+    V = Potential(text)
+    x = sympy.Symbol("x", real=True)
+    expected = [float(sympy.diff(V.sympy, x, k).subs(x, 0.4)) for k in range(4)]
+    assert np.allclose(V.derivatives(0.4, 3), expected, rtol=1e-10)
