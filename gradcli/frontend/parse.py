@@ -1,11 +1,17 @@
 """Expression strings to SymPy, without ever running the string as code.
 
-The text is data. It is checked character by character (ASCII only), split
-into tokens (``^`` becomes ``**``; long ``+``/``*`` chains get parentheses so
-the tree stays shallow), parsed by ``ast.parse`` and walked outer-to-inner
-against a whitelist; the SymPy expression is built bottom-up from the checked
-tree, refusing constants that SymPy could not compute quickly. Nothing is
-passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+The text is data. It is checked character by character (ASCII only; newlines
+and tabs count as spaces; no backslashes or comments), split into tokens
+(``^`` becomes ``**``; long ``+``/``*`` chains get grouping parentheses so the
+tree stays shallow), parsed by ``ast.parse`` and walked outer-to-inner against
+a whitelist; the SymPy expression is built bottom-up from the checked tree.
+Nothing is passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+
+Numbers: integers and their quotients stay exact (``1/2`` is ``Rational(1, 2)``),
+decimals become 53-bit floats (``Float(0.5)``). Constants are kept within
+10**-300 .. 10**300 and 300 digits, checked with logarithms *before* SymPy
+computes them, so ``9**9**9**9`` is refused at once instead of hanging.
+Limits: 100 digits per literal, 100 levels of nesting, 200,000 tree nodes.
 
 Example::
 
@@ -96,11 +102,14 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _OPENING, _CLOSING = "([{", ")]}"
+# Characters pasted from papers: Python would read some of them as other letters (NFKC), so all are refused.
+_ASCII = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "\u00b2": "^2",
+          "\u00b3": "^3", "\u03c0": "pi", "\u2013": "-"}
 _GROUP = 32  # chains longer than this get parentheses: ast's own recursion stops near depth 3000
 
 
 def parse_expression(text: str, *, max_length: int = 100_000) -> sympy.Expr:
-    """Parse one expression into SymPy; symbols are real ``sympy.Symbol``\\ s.
+    """Parse one expression into SymPy; symbols are ``sympy.Symbol(name, real=True)``.
 
     Raises ``ParseError`` (or ``UnknownFunctionError``) with ``text`` and the
     0-based ``column`` of the offending part.
@@ -166,7 +175,8 @@ class _Source:
             what = {"\\": "backslashes are not allowed in an expression",
                     "#": "comments (#) are not allowed in an expression"}.get(char)
             if what is None and ord(char) > 127:
-                what = f"non-ASCII character '{char}' (U+{ord(char):04X}); write names in ASCII"
+                hint = f"write '{_ASCII[char]}' instead" if char in _ASCII else "write names in ASCII"
+                what = f"non-ASCII character '{char}' (U+{ord(char):04X}); {hint}"
             raise ParseError(what or f"control character U+{ord(char):04X} is not allowed", text, bad.start())
         self.tokens = [(m.lastgroup, m.group(), m.start(), m.end())
                        for m in _TOKEN.finditer(text) if m.lastgroup != "space"]

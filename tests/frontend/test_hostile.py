@@ -98,7 +98,7 @@ def corpus(marker: str) -> list[tuple[str, str]]:
         ("1" + "_0" * 5000, "number too long"),
         ("0." + "0" * 200 + "1", "number too long"),
         ("1e99999", "number too large"),
-        ("*".join(["10**300"] * 10_000), "constant too large"),
+        ("*".join(["10**300"] * 1_000), "constant too large"),
         ("+".join(f"1/(10**99 + {d})" for d in (1, 3, 7, 9)), "constant too long to compute exactly"),
         ("x" + "/10**300" * 2, "constant too small"),
         ("*".join(f"sqrt({p})" for p in sympy.primerange(2, 5_000)), "constant too long to compute exactly"),

@@ -240,6 +240,8 @@ REFUSED = [
     ("None", ParseError, "'None' is a reserved word; rename the parameter", 0),
     ("ｅｘｅｃ", ParseError, "non-ASCII character 'ｅ' (U+FF45); write names in ASCII", 0),
     ("x + \u0443", ParseError, "non-ASCII character '\u0443' (U+0443); write names in ASCII", 4),
+    ("x \u2212 1", ParseError, "non-ASCII character '\u2212' (U+2212); write '-' instead", 2),
+    ("x\u00b2", ParseError, "non-ASCII character '\u00b2' (U+00B2); write '^2' instead", 1),
     ("x\x00", ParseError, "control character U+0000 is not allowed", 1),
     ("x + \\\n y", ParseError, "backslashes are not allowed in an expression", 4),
     ("x # y", ParseError, "comments (#) are not allowed in an expression", 2),
