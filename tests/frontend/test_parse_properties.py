@@ -26,6 +26,9 @@ FUNCTIONS = {
 def _well_defined(expr) -> bool:
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
         return False
+    coefficient = expr.as_coeff_Mul()[0]  # the parser refuses constants beyond 10**300
+    if coefficient.is_Float and not abs(float(coefficient)) < 1e300:
+        return False
     return bool(expr.free_symbols) or expr.is_extended_real is not False
 
 
