@@ -102,7 +102,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _OPENING, _CLOSING = "([{", ")]}"
-# Characters pasted from papers: Python would read some of them as other letters (NFKC), so all are refused.
+# Non-ASCII characters often pasted from papers, and what to write instead.
 _ASCII = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "\u00b2": "^2",
           "\u00b3": "^3", "\u03c0": "pi", "\u2013": "-"}
 _GROUP = 32  # chains longer than this get parentheses: ast's own recursion stops near depth 3000
