@@ -325,3 +325,12 @@ def test_too_long():
 def test_not_a_string():
     with pytest.raises(TypeError):
         parse_expression(3)
+
+
+def test_node_count_is_capped(monkeypatch):
+    from gradcli.frontend import parse
+
+    monkeypatch.setattr(parse, "MAX_NODES", 10)
+    assert parse_expression("x*y + y*z + z*x") == x * y + y * z + z * x  # 10 parts
+    with pytest.raises(ParseError, match="expression too large: more than 10 parts"):
+        parse_expression("x*y + y*z + z*x + k")
