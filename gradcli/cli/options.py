@@ -132,6 +132,7 @@ class Command(PlainCommand):
     object when --json is among the arguments, like every other error."""
 
     def parse_args(self, ctx, args):
+        args = expression_behind_double_dash(self.get_params(ctx), args)
         wants_json = "--json" in args
         try:
             return super().parse_args(ctx, args)
@@ -139,6 +140,42 @@ class Command(PlainCommand):
             if wants_json:
                 emit_json({"command": self.name, "error": {"kind": "usage", "message": error.format_message()}})
             raise
+
+
+def expression_behind_double_dash(params, args: list[str]) -> list[str]:
+    """Move an expression that starts with a minus sign behind ``--``.
+
+    click reads ``gradcli grad "-x**2" --at 1`` as the unknown option ``-x``;
+    a token that starts with a single ``-``, is no option of this command and
+    is not the value of one (``params``: the command's, help included) can
+    only be the expression, so it is moved to
+    the end behind ``--``, where click takes it as EXPR. Arguments that
+    already contain ``--`` are left alone.
+
+    >>> expression_behind_double_dash(params, ["-x**2", "--at", "1"])   # doctest: +SKIP
+    ['--at', '1', '--', '-x**2']
+    """
+    if "--" in args:
+        return args
+    flags, valued = set(), set()
+    for param in params:
+        if getattr(param, "param_type_name", None) == "option":
+            names = list(param.opts) + list(param.secondary_opts)
+            (flags if param.is_flag else valued).update(names)
+    kept, expressions = [], []
+    previous_takes_value = False
+    for arg in args:
+        is_expression = (
+            not previous_takes_value
+            and arg.startswith("-")
+            and not arg.startswith("--")
+            and arg != "-"
+            and arg not in flags
+            and arg not in valued
+        )
+        (expressions if is_expression else kept).append(arg)
+        previous_takes_value = not is_expression and arg in valued
+    return kept + ["--"] + expressions if expressions else args
 
 
 # --- one run of a command ------------------------------------------------------

@@ -225,7 +225,6 @@ def test_json_keys(command):
 
 
 def test_descend_overflow_after_the_start_is_divergence():
-    # An expression starting with '-' goes after '--' (or write it as "0-exp(x)").
     result = invoke("descend", "--x0", "0", "--lr", "0.5", "--json", "--", "-exp(x)")
     assert result.exit_code == 1
     out = json.loads(result.stdout)
@@ -271,3 +270,27 @@ def test_tables_stay_readable_for_many_variables():
     assert table.exit_code == 0 and "minimum" in table.stdout
     assert "Hessian" not in table.stdout and "eigenvalues" in table.stdout  # 12x12 is left to --json
     assert invoke_json("force-constant", expr, "--at", ",".join(["1"] * 12))["hessian"][0][:2] == [2.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("grad", "-x**2", "--at", "3", "--json"),
+        ("grad", "--at", "3", "-x**2", "--json"),
+        ("grad", "--at", "-3", "--json", "-x**2"),
+        ("grad", "-p", "k=1", "-x**2", "--at", "3", "--json"),
+        ("grad", "--json", "--at", "3", "--", "-x**2"),
+    ],
+)
+def test_an_expression_may_start_with_a_minus_sign(args):
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["expression"] == "-x**2"
+    assert out["gradient"] == [6.0 if "-3" in args else -6.0]
+
+
+def test_an_unknown_long_option_is_still_a_usage_error():
+    result = invoke("grad", "-x**2", "--at", "1", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option: --bogus" in result.stderr
