@@ -106,6 +106,17 @@ def test_no_permission(tmp_path):
         folder.chmod(0o755)
 
 
+@pytest.mark.skipif(not os.path.isdir("/sys/kernel"), reason="needs Linux sysfs")
+def test_no_permission_in_a_folder_even_root_cannot_write():
+    # sysfs refuses new files to root too, so this runs in CI (as root) as well.
+    target = "/sys/kernel/gradcli-test-plot.png"
+    result = invoke("descend", "x**2", "--x0", "1", "--plot", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write the plot ")
+    assert "permission" in result.stderr.lower()
+    assert not os.path.exists(target)
+
+
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     from gradcli.cli import plot
 
