@@ -6,7 +6,11 @@ name without ``.toml``: that is how ``@morse`` finds it), a one-line
 with defaults (a number, or ``{value = ..., units = "..."}``), a ``start`` point,
 ``references`` and ``[[stationary]]`` points (``point``, ``value``, ``kind`` one
 of minimum/maximum/saddle, optional ``zero_modes`` and ``note``) known for the
-default parameters. Folders are searched in order: ``extra_dirs``
+default parameters; optionally ``zero_modes`` (Hessian eigenvalues zero at
+every stationary point by a continuous symmetry: translations and rotations
+of a cluster) and a ``[descent]`` table of suggested settings for
+``gradcli descend`` (``lr``: a number or an expression of the parameters such
+as ``"0.5/k"``; ``steps``; ``tol``). Folders are searched in order: ``extra_dirs``
 (``--potentials-dir``), the folders in ``$GRADCLI_POTENTIALS`` (os.pathsep
 separated), then the built-in folder; a name found earlier shadows later ones.
 
@@ -21,7 +25,8 @@ Two cheap/expensive levels of checking:
   the kind from the Hessian's eigenvalues.
 
 Families (``lj-cluster``, ``rosenbrock-nd``) are built in code for a size
-``n`` given as a parameter: ``resolve("@lj-cluster", {"n": 13})``.
+``n`` given as a parameter: ``resolve("@lj-cluster", {"n": 13})``; their
+descent settings and zero modes are computed for the size too.
 """
 
 from __future__ import annotations
@@ -40,25 +45,94 @@ from typing import NamedTuple
 import numpy as np
 
 from gradcli.errors import ExpressionError, GradcliError, InputError, PotentialFileError, UnknownPotentialError
+from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 
 __all__ = [
-    "ENV_VAR", "KINDS", "PotentialSpec", "Resolved", "Stationary", "builtin_dir", "classify_kind",
+    "DescentSettings", "ENV_VAR", "KINDS", "PotentialSpec", "Resolved", "Stationary", "builtin_dir", "classify_kind",
     "find_potential", "list_potentials", "load_file", "resolve", "search_dirs", "validate_potential",
 ]
 
 ENV_VAR = "GRADCLI_POTENTIALS"
 KINDS = ("minimum", "maximum", "saddle")
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
-# |V - value| <= VALUE_RTOL * max(1, |value|); a Hessian eigenvalue counts as
-# zero when |lambda| <= ZERO_EIG_RTOL * max|lambda|.
+# |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from
+# gradcli.optimize.stationary.classify_eigenvalues (zero modes set aside).
 GRAD_TOL = 1e-6
 VALUE_RTOL = 1e-6
-ZERO_EIG_RTOL = 1e-6
+MAX_STEPS = 10**9
 MAX_DESCRIPTION = 200
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-FIELDS = ("name", "description", "expression", "variables", "parameters", "start", "references", "stationary")
+FIELDS = ("name", "description", "expression", "variables", "parameters", "start", "references", "stationary",
+          "zero_modes", "descent")
 REQUIRED = ("name", "description", "expression", "variables", "start")
 STATIONARY_FIELDS = ("point", "value", "kind", "zero_modes", "note")
+DESCENT_FIELDS = ("lr", "steps", "tol")
+
+
+@dataclass(frozen=True)
+class DescentSettings:
+    """Suggested ``gradcli descend`` settings of a named potential; None where
+    the potential suggests nothing (the command's default then applies).
+
+    ``lr`` is a positive number or the text of an expression of the
+    potential's parameters (``"0.5/k"``: a stable step scales as one over the
+    curvature, so it follows ``--param`` overrides); ``steps`` a positive
+    integer, ``tol`` a number >= 0.
+
+    >>> DescentSettings(lr="0.5/k", steps=1000).evaluate({"k": 4.0})
+    {'lr': 0.125, 'steps': 1000}
+    """
+
+    lr: float | str | None = None
+    steps: int | None = None
+    tol: float | None = None
+
+    def evaluate(self, values: dict[str, float], where: str = "", name: str = "", skip=()) -> dict:
+        """``{"lr": float, "steps": int, "tol": float}`` with ``lr`` evaluated at
+        the parameter ``values``; keys the potential does not set, or in ``skip``
+        (given by the user), are left out.
+        A refused ``lr`` expression is a ``PotentialFileError`` naming ``where``
+        (the file); an ``lr`` that is not a positive number at these values an
+        ``InputError`` naming the potential ``name``."""
+        out: dict = {}
+        if self.lr is not None and "lr" not in skip:
+            lr = self.lr
+            if isinstance(lr, str):
+                expr = _lr_expression(lr, values, where)
+                try:
+                    lr = float(expr)
+                except (TypeError, ValueError):  # still symbolic, or complex
+                    lr = math.nan
+            if not (math.isfinite(lr) and lr > 0):
+                shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
+                text = f" = {self.lr}" if isinstance(self.lr, str) else ""
+                raise InputError(f"the suggested learning rate of {name or 'this potential'} (lr{text}) is {lr:g}"
+                                 + (f" at {shown}" if shown else "") + ", not a positive number; give --lr")
+            out["lr"] = float(lr)
+        if self.steps is not None and "steps" not in skip:
+            out["steps"] = self.steps
+        if self.tol is not None and "tol" not in skip:
+            out["tol"] = self.tol
+        return out
+
+    def to_dict(self) -> dict:
+        return {"lr": self.lr, "steps": self.steps, "tol": self.tol}
+
+
+def _lr_expression(text: str, values, where: str):
+    """Parse a ``descent.lr`` expression; it may use the parameters only."""
+    from gradcli.frontend.parse import parse_expression
+
+    try:
+        expr = parse_expression(text)
+    except ExpressionError as error:
+        raise PotentialFileError(f"{where}: field 'descent.lr' is refused: {error.message}") from error
+    stray = sorted(str(s) for s in expr.free_symbols if str(s) not in values)
+    if stray:
+        raise PotentialFileError(f"{where}: field 'descent.lr' uses '{stray[0]}', which is not a parameter")
+    import sympy
+
+    return expr.subs({sympy.Symbol(k, real=True): v for k, v in values.items()})
 
 
 @dataclass(frozen=True)
@@ -85,7 +159,10 @@ class PotentialSpec:
 
     ``parameters`` maps a name to ``{"value": float, "units": str | None}``;
     ``path`` is the file it came from (None for a family); ``family`` names
-    the size parameter (``"n"``) of a family-built spec, else None.
+    the size parameter (``"n"``) of a family-built spec, else None;
+    ``zero_modes`` the number of Hessian eigenvalues that are zero at every
+    stationary point by symmetry (6 for a cluster of atoms: 3 translations and
+    3 rotations; 5 for a dimer); ``descent`` the suggested descent settings.
 
     >>> spec = find_potential("morse")
     >>> spec.variables, spec.defaults["D"]
@@ -103,6 +180,8 @@ class PotentialSpec:
     path: Path | None
     family: str | None = None
     where: str = ""
+    zero_modes: int = 0
+    descent: DescentSettings = DescentSettings()
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -144,9 +223,23 @@ class PotentialSpec:
         spec, values = self.bind(params)
         return Potential(spec.expression, variables=spec.variables, params=values)
 
+    def descent_settings(self, values: dict[str, float] | None = None, skip=()) -> dict:
+        """The suggested descent settings ``{"lr", "steps", "tol"}`` (only those
+        the potential sets, less the keys in ``skip``) at the parameter
+        ``values`` (default: its defaults).
+
+        >>> find_potential("muller-brown").descent_settings()
+        {'lr': 0.0002, 'steps': 2000}
+        """
+        values = self.defaults if values is None else values
+        if self.family is not None:
+            values = {k: v for k, v in values.items() if k != self.family}
+        return self.descent.evaluate(values, self.where, f"'@{self.name}'", skip)
+
     def to_dict(self, full: bool = False) -> dict:
         """JSON form: name, description, expression, variables, parameters; with
-        ``full`` also start, stationary, references."""
+        ``full`` also start, stationary, references, zero_modes and descent
+        (the settings at these parameters, ``lr_expression`` the file's text)."""
         out = {"name": self.name, "description": self.description, "expression": self.expression,
                "variables": list(self.variables),
                "parameters": {k: {"value": p["value"], "units": p.get("units")} for k, p in self.parameters.items()}}
@@ -155,6 +248,9 @@ class PotentialSpec:
             out["stationary"] = [s.to_dict() for s in self.stationary]
             out["references"] = list(self.references)
             out["path"] = str(self.path) if self.path is not None else None
+            out["zero_modes"] = self.zero_modes
+            out["descent"] = {**self.descent_settings(),
+                              "lr_expression": self.descent.lr if isinstance(self.descent.lr, str) else None}
         return out
 
 
@@ -304,24 +400,14 @@ def _parse(spec: PotentialSpec):
 
 
 def classify_kind(eigenvalues, zero_modes: int = 0) -> str:
-    """minimum/maximum/saddle from Hessian eigenvalues, after setting aside the
-    ``zero_modes`` closest to zero (which must be zero); ``degenerate`` if
-    those are not zero or another eigenvalue is.
+    """minimum/maximum/saddle/degenerate from Hessian eigenvalues, after setting
+    aside up to ``zero_modes`` zero modes: ``gradcli.optimize.stationary.classify_eigenvalues``,
+    the one rule ``gradcli force-constant`` uses too.
 
     >>> classify_kind([2.0, -1.0]), classify_kind([0.0, 8.0], zero_modes=1), classify_kind([0.0, 8.0])
     ('saddle', 'minimum', 'degenerate')
     """
-    eig = np.asarray(eigenvalues, dtype=np.float64)
-    order = np.argsort(np.abs(eig))
-    tol = ZERO_EIG_RTOL * max(float(np.max(np.abs(eig))) if eig.size else 0.0, 1e-300)
-    zero, rest = eig[order[:zero_modes]], eig[order[zero_modes:]]
-    if np.any(np.abs(zero) > tol) or np.any(np.abs(rest) <= tol) or rest.size == 0:
-        return "degenerate"
-    if np.all(rest > 0):
-        return "minimum"
-    if np.all(rest < 0):
-        return "maximum"
-    return "saddle"
+    return classify_eigenvalues(eigenvalues, zero_modes)
 
 
 def _fmt_point(spec: PotentialSpec, point) -> str:
@@ -338,6 +424,10 @@ def validate_potential(spec: PotentialSpec) -> None:
     if spec.path is not None:
         _parse(spec)
     _, values = spec.bind()  # a family's size is not a parameter of its expression
+    try:
+        spec.descent_settings(values)
+    except InputError as error:
+        raise PotentialFileError(f"{spec.where}: field 'descent.lr': {error.message}") from error
     try:
         V = Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:
@@ -361,7 +451,12 @@ def validate_potential(spec: PotentialSpec) -> None:
             raise PotentialFileError(f"{at} is not stationary: |grad V| = {grad_norm:.3g} (must be < {GRAD_TOL:g})")
         if not abs(value - s.value) <= VALUE_RTOL * max(1.0, abs(s.value)):
             raise PotentialFileError(f"{at}: V = {value:.12g} there, not the listed value {s.value:.12g}")
-        kind = classify_kind(np.linalg.eigvalsh(0.5 * (hessian + hessian.T)), s.zero_modes)
+        eigenvalues = np.linalg.eigvalsh(0.5 * (hessian + hessian.T))
+        found = int(np.sum(zero_mode_mask(eigenvalues, s.zero_modes)))
+        if found < s.zero_modes:
+            raise PotentialFileError(f"{at}: {s.zero_modes} zero modes are declared but only {found} of the "
+                                     f"Hessian's eigenvalues are zero (|λ| <= {ZERO_MODE_RTOL:g} max|λ|)")
+        kind = classify_eigenvalues(eigenvalues, s.zero_modes)
         if kind != s.kind:
             raise PotentialFileError(f"{at}: the Hessian's eigenvalues make it a {kind}, not a {s.kind}"
                                      + (f" (with {s.zero_modes} zero modes set aside)" if s.zero_modes else ""))
@@ -413,7 +508,35 @@ def _parameters(table, variables, where: str) -> dict:
     return out
 
 
-def _stationary(entries, n: int, where: str) -> tuple[Stationary, ...]:
+def _zero_modes(value, n: int, where: str, field: str) -> int:
+    if not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n):
+        raise PotentialFileError(f"{where}: field '{field}' must be an integer from 0 to {n - 1}")
+    return value
+
+
+def _descent(table, where: str) -> DescentSettings:
+    if not isinstance(table, dict):
+        raise PotentialFileError(f"{where}: field 'descent' must be a table ([descent]) with lr, steps and tol")
+    extra = sorted(set(table) - set(DESCENT_FIELDS))
+    if extra:
+        raise PotentialFileError(f"{where}: field 'descent' has an unknown key '{extra[0]}' "
+                                 f"(known: {', '.join(DESCENT_FIELDS)})")
+    lr, steps, tol = table.get("lr"), table.get("steps"), table.get("tol")
+    if lr is not None and not ((_is_number(lr) and lr > 0) or (isinstance(lr, str) and lr.strip())):
+        raise PotentialFileError(f"{where}: field 'descent.lr' must be a positive number or an expression "
+                                 f"of the parameters in quotes, e.g. \"0.5/k\"")
+    if steps is not None and not (isinstance(steps, int) and not isinstance(steps, bool) and 1 <= steps <= MAX_STEPS):
+        raise PotentialFileError(f"{where}: field 'descent.steps' must be a whole number from 1 to {MAX_STEPS}")
+    if tol is not None and not (_is_number(tol) and tol >= 0):
+        raise PotentialFileError(f"{where}: field 'descent.tol' must be a number >= 0")
+    return DescentSettings(
+        lr=" ".join(lr.split()) if isinstance(lr, str) else (float(lr) if lr is not None else None),
+        steps=steps,
+        tol=float(tol) if tol is not None else None,
+    )
+
+
+def _stationary(entries, n: int, where: str, zero_modes: int = 0) -> tuple[Stationary, ...]:
     if not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
         raise PotentialFileError(f"{where}: field 'stationary' must be an array of tables ([[stationary]])")
     out = []
@@ -431,13 +554,14 @@ def _stationary(entries, n: int, where: str) -> tuple[Stationary, ...]:
             raise PotentialFileError(f"{where}: field '{field}.value' must be a finite number")
         if entry["kind"] not in KINDS:
             raise PotentialFileError(f"{where}: field '{field}.kind' must be one of {', '.join(KINDS)}")
-        zero_modes = entry.get("zero_modes", 0)
-        if not (isinstance(zero_modes, int) and not isinstance(zero_modes, bool) and 0 <= zero_modes < n):
-            raise PotentialFileError(f"{where}: field '{field}.zero_modes' must be an integer from 0 to {n - 1}")
+        modes = _zero_modes(entry.get("zero_modes", zero_modes), n, where, f"{field}.zero_modes")
+        if modes < zero_modes:
+            raise PotentialFileError(f"{where}: field '{field}.zero_modes' is {modes}, fewer than the potential's "
+                                     f"zero_modes = {zero_modes} (those are zero at every stationary point)")
         note = entry.get("note", "")
         if not isinstance(note, str):
             raise PotentialFileError(f"{where}: field '{field}.note' must be a string")
-        out.append(Stationary(point, float(entry["value"]), entry["kind"], zero_modes, note))
+        out.append(Stationary(point, float(entry["value"]), entry["kind"], modes, note))
     return tuple(out)
 
 
@@ -484,6 +608,7 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
     if not (isinstance(references, list) and all(isinstance(r, str) and r.strip() for r in references)):
         raise PotentialFileError(f"{where}: field 'references' must be a list of strings")
     n = len(variables)
+    zero_modes = _zero_modes(data.get("zero_modes", 0), n, where, "zero_modes")
     return PotentialSpec(
         name=name,
         description=description.strip(),
@@ -492,10 +617,12 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
         variables=tuple(variables),
         parameters=_parameters(data.get("parameters", {}), variables, where),
         start=_point(data["start"], n, where, "start"),
-        stationary=_stationary(data.get("stationary", []), n, where),
+        stationary=_stationary(data.get("stationary", []), n, where, zero_modes),
         references=tuple(references),
         path=Path(str(file)),
         where=where,
+        zero_modes=zero_modes,
+        descent=_descent(data.get("descent", {}), where),
     )
 
 
@@ -520,6 +647,8 @@ class Family:
     n_max: int
     references: tuple[str, ...]
     build: object  # (n, values) -> (expression, variables, start, stationary)
+    descent: object = None  # (n, values) -> DescentSettings
+    zero_modes: object = None  # n -> the number of symmetry zero modes
 
     def spec(self, values: dict[str, float] | None = None) -> PotentialSpec:
         values = {**{k: p["value"] for k, p in self.parameters.items()}, **(values or {})}
@@ -532,7 +661,9 @@ class Family:
         parameters = {k: {**p, "value": (n if k == "n" else float(values[k]))} for k, p in self.parameters.items()}
         return PotentialSpec(self.name, self.description, expression, tuple(variables), parameters,
                              tuple(start), tuple(stationary), self.references, None, family="n",
-                             where=f"family '{self.name}' (n={n})")
+                             where=f"family '{self.name}' (n={n})",
+                             zero_modes=self.zero_modes(n) if self.zero_modes else 0,
+                             descent=self.descent(n, values) if self.descent else DescentSettings())
 
 
 # Lennard-Jones cluster minima in reduced units (eps = sigma = 1): a shape with
@@ -556,21 +687,53 @@ def _icosahedron(radius: float) -> list[tuple[float, float, float]]:
 
 
 _LJ_MINIMA = {
-    2: (lambda: [(0.0, 0.0, 0.0), (_LJ_R, 0.0, 0.0)], -1.0, 5, "dimer at r = 2^(1/6) sigma"),
-    3: (lambda: _ring(3, _LJ_R / math.sqrt(3)), -3.0, 6, "equilateral triangle of side 2^(1/6) sigma"),
+    2: (lambda: [(0.0, 0.0, 0.0), (_LJ_R, 0.0, 0.0)], -1.0, "dimer at r = 2^(1/6) sigma"),
+    3: (lambda: _ring(3, _LJ_R / math.sqrt(3)), -3.0, "equilateral triangle of side 2^(1/6) sigma"),
     4: (lambda: [tuple(c * _LJ_R / (2 * math.sqrt(2)) for c in v)
                  for v in [(1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)]],
-        -6.0, 6, "regular tetrahedron of edge 2^(1/6) sigma"),
+        -6.0, "regular tetrahedron of edge 2^(1/6) sigma"),
     5: (lambda: _ring(3, 0.6489957274981957) + [(0.0, 0.0, 0.9129385501583536), (0.0, 0.0, -0.9129385501583536)],
-        -9.103852415707557, 6, "trigonal bipyramid; CCD: -9.103852"),
+        -9.103852415707557, "trigonal bipyramid; CCD: -9.103852"),
     6: (lambda: [(d * s, 0.0, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
         + [(0.0, d * s, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
         + [(0.0, 0.0, d * s) for s in (1, -1) for d in (0.7901536201320303,)],
-        -12.712062256809338, 6, "octahedron; CCD: -12.712062"),
+        -12.712062256809338, "octahedron; CCD: -12.712062"),
     7: (lambda: _ring(5, 0.9562063096026523) + [(0.0, 0.0, 0.5738701692194005), (0.0, 0.0, -0.5738701692194005)],
-        -16.505384168012217, 6, "pentagonal bipyramid; CCD: -16.505384"),
-    13: (lambda: _icosahedron(1.0818382885513658), -44.32680141953402, 6, "Mackay icosahedron; CCD: -44.326801"),
+        -16.505384168012217, "pentagonal bipyramid; CCD: -16.505384"),
+    13: (lambda: _icosahedron(1.0818382885513658), -44.32680141953402, "Mackay icosahedron; CCD: -44.326801"),
 }
+
+# Other minima, listed because descent from the family's start ends there. LJ6's
+# capped trigonal bipyramid (C2v, mirror planes x = 0 and z = 0): the end of
+# that descent polished by Newton's method (|grad V| ~ 3e-14), symmetrised and
+# centred; V = -12.30292752958073 from 40-digit arithmetic at these coordinates.
+# (Not checked against a published table: none was at hand.)
+_LJ6_C2V = (0.1718303360665292, 0.5657667152060034, 0.5598446801712425, 0.6166703192510343,
+            0.9232193469915665, 0.4448399831845051)
+_LJ_LOCAL = {
+    6: (lambda p=_LJ6_C2V: [(0.0, -p[0], p[1]), (0.0, -p[0], -p[1]), (p[2], p[3], 0.0), (-p[2], p[3], 0.0),
+                            (p[4], -p[5], 0.0), (-p[4], -p[5], 0.0)],
+        -12.30292752958073, "local minimum: capped trigonal bipyramid (C2v), where descent from the start ends"),
+}
+
+# The pair's force constant at its minimum r = 2^(1/6) sigma: V''(r_min) = 72 * 2^(-1/3) eps/sigma^2 = 57.15.
+LJ_PAIR_FORCE_CONSTANT = 72 * 2 ** (-1 / 3)
+
+
+def _lj_zero_modes(n: int) -> int:
+    """3 translations + 3 rotations; a dimer (linear) has only 2 rotations."""
+    return 5 if n == 2 else 6
+
+
+def _lj_descent(n: int, values: dict) -> DescentSettings:
+    # The largest Hessian eigenvalue met along the descent from the start was
+    # measured for n = 2..40: about k0 * min(n, 14), k0 = 57.15 eps/sigma^2
+    # (n k0 for the compact n <= 4 clusters, saturating near 820 at n >= 13).
+    # lr = 1/that keeps lr * lambda_max near 1 (stable below 2) and converges
+    # for every n = 2..40 within 15,000 steps (n = 15 is the slowest).
+    eps, sigma = values["eps"], values["sigma"]
+    lr = sigma**2 / (eps * LJ_PAIR_FORCE_CONSTANT * min(n, 14)) if eps > 0 else math.nan
+    return DescentSettings(lr=lr, steps=50_000)
 
 
 def _fcc_start(n: int) -> list[tuple[float, float, float]]:
@@ -595,10 +758,11 @@ def _lj_cluster(n: int, values: dict):
     expression = f"4*eps*({_balanced_sum(terms)})"
     start = [sigma * c for atom in _fcc_start(n) for c in atom]
     stationary = []
-    if n in _LJ_MINIMA:
-        atoms, energy, zero_modes, note = _LJ_MINIMA[n]
-        point = tuple(sigma * c for atom in atoms() for c in atom)
-        stationary.append(Stationary(point, eps * energy, "minimum", zero_modes, "global minimum: " + note))
+    for table, kind in ((_LJ_MINIMA, "global minimum: "), (_LJ_LOCAL, "")):
+        if n in table:
+            atoms, energy, note = table[n]
+            point = tuple(sigma * c for atom in atoms() for c in atom)
+            stationary.append(Stationary(point, eps * energy, "minimum", _lj_zero_modes(n), kind + note))
     return expression, variables, start, stationary
 
 
@@ -626,6 +790,16 @@ def _rosenbrock_nd(n: int, values: dict):
     return _balanced_sum(terms), variables, start, stationary
 
 
+def _rosenbrock_nd_descent(n: int, values: dict) -> DescentSettings:
+    # The largest Hessian eigenvalue along the descent from the start is at most
+    # 2,603 (n = 2..400; 1,002 at the minimum for n = 2, 1,802 for large n), so
+    # lr = 1/1600 keeps lr * lambda_max below 1.63 (stable below 2). Plain
+    # gradient descent is slow along the curved valley, on purpose: that is the
+    # textbook lesson. It needs 57,000-70,000 steps for n <= 50 and about
+    # 56,000 + 270 n beyond, so the budget grows with n.
+    return DescentSettings(lr=1 / 1600, steps=100_000 + 500 * n)
+
+
 FAMILIES: dict[str, Family] = {
     "lj-cluster": Family(
         "lj-cluster",
@@ -638,6 +812,8 @@ FAMILIES: dict[str, Family] = {
          "Lennard-Jones clusters containing up to 110 atoms, J. Phys. Chem. A 101, 5111 (1997); energies in the "
          "Cambridge Cluster Database (n=5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801)"),
         _lj_cluster,
+        _lj_descent,
+        _lj_zero_modes,
     ),
     "rosenbrock-nd": Family(
         "rosenbrock-nd",
@@ -648,5 +824,6 @@ FAMILIES: dict[str, Family] = {
          "S. Kok and C. Sandrock, Locating and characterizing the stationary points of the extended Rosenbrock "
          "function, Evol. Comput. 17, 437 (2009): a second minimum near (-1, 1, ..., 1) for 4 <= n <= 7"),
         _rosenbrock_nd,
+        _rosenbrock_nd_descent,
     ),
 }

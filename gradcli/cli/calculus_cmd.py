@@ -77,13 +77,29 @@ def force(run: Run, expr: Expr, at: At):
 
 
 @command("force-constant")
-def force_constant(run: Run, expr: Expr, at: At):
+def force_constant(
+    run: Run,
+    expr: Expr,
+    at: At,
+    zero_modes: Annotated[
+        Optional[int],
+        typer.Option(
+            "--zero-modes",
+            metavar="N",
+            help="Set aside the N eigenvalues closest to zero as symmetry zero modes (translations, rotations) "
+            "[default: 0, or a named potential's zero_modes].",
+        ),
+    ] = None,
+):
     """Hessian (force-constant matrix), its eigenvalues, and what kind of point it is.
 
     The point is a minimum, maximum, saddle (saddle_index = number of negative
     eigenvalues) or degenerate (an eigenvalue ~0); it is not-stationary when
     the Newton step |H^-1 grad V| to the nearest stationary point is longer
-    than 1e-4 * max(1, max|x_i|).
+    than 1e-4 * max(1, max|x_i|). --zero-modes N sets aside the N eigenvalues
+    closest to zero (those that are zero) before classifying: the 6
+    translations and rotations of a cluster of atoms (5 for a dimer). A named
+    potential brings its own (@lj-cluster: 6).
 
     Example:  gradcli force-constant "0.5*k*x**2" --param k=2 --at 3
 
@@ -93,9 +109,16 @@ def force_constant(run: Run, expr: Expr, at: At):
 
     V = run.potential(expr)
     x = parse_point(at, V.variables, "--at")
+    if zero_modes is None:
+        zero_modes = _named_zero_modes(run)
+    if not 0 <= zero_modes < V.n:
+        raise InputError(
+            f"--zero-modes {zero_modes}: must be from 0 to {V.n - 1} (fewer than the {V.n} variable"
+            f"{'s' * (V.n != 1)})"
+        )
     value, gradient = V.value_and_grad(x)
     hessian = V.hessian(x)
-    kind = classify_stationary_point(x, gradient, hessian)
+    kind = classify_stationary_point(x, gradient, hessian, zero_modes=zero_modes)
     payload = {
         **run.header(V),
         "point": x,
@@ -106,29 +129,67 @@ def force_constant(run: Run, expr: Expr, at: At):
         "classification": kind.classification,
         "saddle_index": kind.saddle_index,
         "newton_step": kind.newton_step,
+        "zero_modes": zero_modes,
+        "zero_mode_eigenvalues": kind.zero_mode_eigenvalues,
     }
 
     def human():
         from gradcli.cli import render
 
         grad_norm = sum(float(g) ** 2 for g in gradient) ** 0.5
+        rows = [
+            ("point", render.point(V.variables, x)),
+            ("V", render.number(value)),
+            ("|grad V|", render.number(grad_norm)),
+            ("Newton step", render.number(kind.newton_step)),
+            ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
+            ("saddle index", kind.saddle_index),
+        ]
+        if zero_modes:
+            rows.append(("zero modes", _zero_modes_text(kind)))
+        aside = list(kind.zero_mode_eigenvalues)
+        labels = []
+        for e in kind.eigenvalues:
+            if e in aside:
+                aside.remove(e)
+                labels.append("zero mode, set aside")
+            else:
+                labels.append("")
         render.show(
-            render.summary(
-                _title(run, V),
-                [
-                    ("point", render.point(V.variables, x)),
-                    ("V", render.number(value)),
-                    ("|grad V|", render.number(grad_norm)),
-                    ("Newton step", render.number(kind.newton_step)),
-                    ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
-                    ("saddle index", kind.saddle_index),
-                ],
-            ),
+            render.summary(_title(run, V), rows),
             *_matrix(render, "Hessian (force constants)", V.variables, V.variables, hessian),
-            render.columns("eigenvalues", ["", "λ"], [[str(i + 1), e] for i, e in enumerate(kind.eigenvalues)]),
+            render.columns(
+                "eigenvalues",
+                ["", "λ", *(["mode"] if zero_modes else [])],
+                [[str(i + 1), e, *([label] if zero_modes else [])] for i, (e, label) in
+                 enumerate(zip(kind.eigenvalues, labels))],
+            ),
         )
 
     run.emit(payload, human)
+
+
+def _named_zero_modes(run: Run) -> int:
+    """The zero_modes of the named potential being evaluated (0 for a typed expression)."""
+    if not run.name:
+        return 0
+    from gradcli.library import find_potential
+
+    spec, _ = find_potential(run.name, run.potentials_dirs).bind(run.user_params)
+    return spec.zero_modes
+
+
+def _zero_modes_text(kind) -> str:
+    """``6 set aside (|λ| <= 1.2e-13)``, or what was missing."""
+    found = len(kind.zero_mode_eigenvalues)
+    largest = max((abs(e) for e in kind.zero_mode_eigenvalues), default=0.0)
+    text = f"{found} set aside (|λ| <= {largest:.2g})" if found else "none set aside"
+    if kind.missing_zero_modes:
+        text += (
+            f"; {kind.missing_zero_modes} of the {kind.zero_modes} asked for not found "
+            "(|λ| > 1e-3 max|λ|): kept in the classification"
+        )
+    return text
 
 
 @command("derivative")

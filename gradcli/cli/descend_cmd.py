@@ -11,6 +11,8 @@ from gradcli.errors import InputError
 
 #: Rows of the trajectory table a person sees (the JSON has every recorded point).
 TABLE_ROWS = 21
+#: Settings for a typed expression; a named potential's [descent] table replaces them.
+DEFAULTS = {"lr": 0.01, "steps": 200, "tol": 1e-8}
 
 
 @command("descend")
@@ -21,11 +23,18 @@ def descend(
         Optional[str],
         typer.Option("--x0", metavar="POINT", help="Start: 3, 2,3 or x=2,y=3 (default: a named potential's start)."),
     ] = None,
-    lr: Annotated[float, typer.Option("--lr", help="Learning rate (step size).")] = 0.01,
-    steps: Annotated[int, typer.Option("--steps", min=0, help="Most updates to make.")] = 200,
+    lr: Annotated[
+        Optional[float],
+        typer.Option("--lr", help="Learning rate (step size) [default: 0.01, or a named potential's suggestion]."),
+    ] = None,
+    steps: Annotated[
+        Optional[int],
+        typer.Option("--steps", min=0, help="Most updates to make [default: 200, or a named potential's suggestion]."),
+    ] = None,
     tol: Annotated[
-        float, typer.Option("--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps.")
-    ] = 1e-8,
+        Optional[float],
+        typer.Option("--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8]."),
+    ] = None,
     max_record: Annotated[
         int, typer.Option("--max-record", min=2, help="Most trajectory points kept (evenly thinned past it).")
     ] = 1000,
@@ -38,6 +47,8 @@ def descend(
     Stops when |grad V| <= --tol (status converged) or after --steps updates
     (max_steps, exit 1); --tol 0 runs exactly --steps updates like the tutorial
     (completed). A NaN/infinity or |x| > 1e12 stops it as diverged (exit 1).
+    A named potential (@NAME) brings its suggested --lr and --steps (see
+    'gradcli potentials show NAME'); options given here always win.
 
     Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --tol 0
 
@@ -50,7 +61,15 @@ def descend(
 
         check_plot_path(plot)
     V = run.potential(expr)
-    start = parse_point(x0, V.variables, "--x0") if x0 is not None else _named_start(run, V)
+    spec, values = _named(run)
+    if x0 is not None:
+        start = parse_point(x0, V.variables, "--x0")
+    elif spec is None:
+        raise InputError("--x0 POINT is required (the start of the descent), e.g. --x0 3 or --x0 x=1,y=2")
+    else:
+        start = tuple(float(c) for c in spec.start)
+    settings, source = _settings(spec, values, {"lr": lr, "steps": steps, "tol": tol})
+    lr, steps, tol = settings["lr"], settings["steps"], settings["tol"]
     result = gradient_descent(V, start, lr=lr, steps=steps, tol=tol, max_record=max_record)
     if plot is not None:
         from gradcli.cli.plot import plot_descent
@@ -68,26 +87,45 @@ def descend(
         "converged": result.converged,
         "diverged_at": result.diverged_at,
         "lr": lr,
+        "max_steps": steps,
         "tol": tol,
+        "settings_from": source,
         "plot": plot,
         "trajectory": [
             {"step": p.step, "x": p.x, "value": p.value, "grad_norm": p.grad_norm} for p in result.trajectory
         ],
     }
-    run.emit(payload, lambda: _tables(run, V, result, lr, tol, plot))
+    run.emit(payload, lambda: _tables(run, V, result, settings, source, plot))
     if not result.succeeded:
         sys.stderr.write(f"error: {_failure(result, tol)}\n")
         raise typer.Exit(ExitStatus.FAILURE)
 
 
-def _named_start(run: Run, V) -> tuple[float, ...]:
-    """The suggested start of a named potential, when --x0 is left out."""
+def _named(run: Run):
+    """``(spec, parameter values)`` of the named potential being descended, or ``(None, None)``."""
     if not run.name:
-        raise InputError("--x0 POINT is required (the start of the descent), e.g. --x0 3 or --x0 x=1,y=2")
+        return None, None
     from gradcli.library import find_potential
 
-    spec, _ = find_potential(run.name, run.potentials_dirs).bind(run.user_params)
-    return tuple(float(c) for c in spec.start)
+    return find_potential(run.name, run.potentials_dirs).bind(run.user_params)
+
+
+def _settings(spec, values, given: dict) -> tuple[dict, dict]:
+    """lr, steps and tol: the options given, else the potential's suggestion,
+    else DEFAULTS; and where each came from (``"--lr"``, ``"@NAME"``, ``"default"``).
+
+    >>> _settings(None, None, {"lr": None, "steps": 50, "tol": None})
+    ({'lr': 0.01, 'steps': 50, 'tol': 1e-08}, {'lr': 'default', 'steps': '--steps', 'tol': 'default'})
+    """
+    settings, source = dict(DEFAULTS), {key: "default" for key in DEFAULTS}
+    if spec is not None:
+        given_keys = [key for key, value in given.items() if value is not None]
+        for key, value in spec.descent_settings(values, skip=given_keys).items():
+            settings[key], source[key] = value, f"@{spec.name}"
+    for key, value in given.items():
+        if value is not None:
+            settings[key], source[key] = value, f"--{key}"
+    return settings, source
 
 
 def _failure(result, tol: float) -> str:
@@ -102,7 +140,18 @@ def _failure(result, tol: float) -> str:
     )
 
 
-def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
+def _settings_text(settings: dict, source: dict) -> str:
+    """``(lr 0.0002, tol 1e-08; lr and steps from @muller-brown)``: the settings
+    used and which a named potential suggested."""
+    text = f"lr {settings['lr']:g}, tol {settings['tol']:g}"
+    named = [key for key in ("lr", "steps", "tol") if source[key].startswith("@")]
+    if named:
+        keys = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+        text += f"; {keys} from {source[named[0]]}"
+    return f"({text})"
+
+
+def _tables(run: Run, V, result, settings: dict, source: dict, plot) -> None:
     from gradcli.cli import render
 
     status = result.status if result.diverged_at is None else f"{result.status} at step {result.diverged_at}"
@@ -111,7 +160,7 @@ def _tables(run: Run, V, result, lr: float, tol: float, plot) -> None:
         ("end x", render.point(V.variables, result.x)),
         ("V(x)", render.number(result.value)),
         ("|grad V|", render.number(result.grad_norm)),
-        ("steps", f"{result.steps} (lr {lr:g}, tol {tol:g})"),
+        ("steps", f"{result.steps} {_settings_text(settings, source)}"),
         ("status", render.status(status, result.succeeded)),
     ]
     if plot is not None:

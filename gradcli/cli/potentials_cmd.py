@@ -174,6 +174,21 @@ def _with_params(spec, params):
     return replace(spec, parameters=parameters, stationary=())
 
 
+def _descent_text(spec) -> str:
+    """``lr 0.0002, steps 2000 (gradcli descend @NAME uses these ...)``."""
+    settings = spec.descent_settings()
+    if not settings:
+        return "no suggestion (gradcli descend's defaults: lr 0.01, steps 200, tol 1e-8)"
+    parts = []
+    if "lr" in settings:
+        lr = f"lr {settings['lr']:.6g}"
+        if isinstance(spec.descent.lr, str):
+            lr += f" (= {spec.descent.lr})"
+        parts.append(lr)
+    parts += [f"{key} {settings[key]:g}" for key in ("steps", "tol") if key in settings]
+    return ", ".join(parts) + "; descend uses these unless --lr, --steps, --tol are given"
+
+
 def _show_one(spec, overridden: bool = False) -> None:
     from gradcli.cli import render
 
@@ -184,6 +199,9 @@ def _show_one(spec, overridden: bool = False) -> None:
         ("variables", _variables_text(spec.variables)),
         ("start", _point_text(spec.variables, spec.start)),
         ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
+        *([("zero modes", f"{spec.zero_modes} (Hessian eigenvalues zero at every stationary point by symmetry; "
+                          "force-constant sets them aside)")] if spec.zero_modes else []),
+        ("descent", _descent_text(spec)),
     ])]
     if spec.parameters:
         tables.append(_left(render.columns("Parameters", ["name", "value", "units"],

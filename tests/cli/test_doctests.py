@@ -10,6 +10,8 @@ MODULES = [
     "gradcli.cli.points",
     "gradcli.cli.render",
     "gradcli.cli.plot",
+    "gradcli.cli.descend_cmd",
+    "gradcli.library",
     "gradcli.optimize",
     "gradcli.optimize.descent",
     "gradcli.optimize.stationary",

@@ -237,7 +237,9 @@ def test_builtin_errors_name_the_potentials_folder(monkeypatch, tmp_path):
     ([-1.0, 2.0], 0, "saddle"),
     ([0.0, 2.0], 0, "degenerate"),
     ([1e-14, 8.0], 1, "minimum"),
-    ([0.5, 8.0], 1, "degenerate"),  # the set-aside eigenvalue is not zero
+    ([0.5, 8.0], 1, "minimum"),  # 0.5 is not zero: nothing is set aside, it counts
+    ([-0.5, 8.0], 1, "saddle"),  # ... so a wrong zero_modes cannot hide a negative curvature
+    ([1e-5, 2e-5, 8.0], 2, "minimum"),  # rotations at a point quoted to 4 figures
     ([0.0] * 6 + [1.0] * 3, 6, "minimum"),
     ([0.0] * 6 + [1.0] * 3, 5, "degenerate"),
 ])

@@ -108,11 +108,22 @@ CCD = {2: -1.0, 3: -3.0, 4: -6.0, 5: -9.103852, 6: -12.712062, 7: -16.505384, 13
 
 @pytest.mark.parametrize("n", sorted(CCD))
 def test_lj_cluster_minima_match_the_cambridge_cluster_database(n):
-    (s,) = _stationary("lj-cluster", n=n)
+    s = _stationary("lj-cluster", n=n)[0]
+    assert s.note.startswith("global minimum")
     assert round(s.value, 6) == pytest.approx(CCD[n], abs=1e-12)
     spec, values = find_potential("lj-cluster").bind({"n": n})
     V = gradcli.Potential(spec.expression, variables=spec.variables, params=values)
     assert round(V(np.array(s.point)), 6) == pytest.approx(CCD[n], abs=1e-12)
+
+
+def test_lj6_second_minimum_is_the_capped_trigonal_bipyramid():
+    octahedron, c2v = _stationary("lj-cluster", n=6)
+    assert c2v.kind == "minimum" and c2v.zero_modes == 6
+    assert c2v.value == pytest.approx(-12.302927529580728, abs=1e-12) and c2v.value > octahedron.value
+    atoms = np.array(c2v.point).reshape(6, 3)
+    assert np.allclose(atoms.mean(axis=0), 0.0, atol=1e-15)
+    distances = sorted(np.linalg.norm(a - b) for i, a in enumerate(atoms) for b in atoms[i + 1:])
+    assert all(d < 1.14 for d in distances[:12]) and all(d > 1.8 for d in distances[12:])  # 12 bonds
 
 
 def test_lj13_descends_from_its_start_to_the_icosahedron():
