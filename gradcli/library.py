@@ -427,7 +427,8 @@ def validate_potential(spec: PotentialSpec) -> None:
     try:
         spec.descent_settings(values)
     except InputError as error:
-        raise PotentialFileError(f"{spec.where}: field 'descent.lr': {error.message}") from error
+        message = error.message.removesuffix("; give --lr")
+        raise PotentialFileError(f"{spec.where}: field 'descent.lr': {message} at the defaults") from error
     try:
         V = Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:

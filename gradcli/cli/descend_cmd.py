@@ -66,8 +66,9 @@ def descend(
         start = parse_point(x0, V.variables, "--x0")
     elif spec is None:
         raise InputError("--x0 POINT is required (the start of the descent), e.g. --x0 3 or --x0 x=1,y=2")
-    else:
-        start = tuple(float(c) for c in spec.start)
+    else:  # the potential's start, in the order of V's variables (--vars may reorder them)
+        by_name = dict(zip(spec.variables, spec.start))
+        start = tuple(float(by_name[name]) for name in V.variables) if set(by_name) == set(V.variables) else spec.start
     settings, source = _settings(spec, values, {"lr": lr, "steps": steps, "tol": tol})
     lr, steps, tol = settings["lr"], settings["steps"], settings["tol"]
     result = gradient_descent(V, start, lr=lr, steps=steps, tol=tol, max_record=max_record)

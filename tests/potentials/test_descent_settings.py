@@ -217,7 +217,8 @@ def test_malformed_new_fields_name_file_and_field(tmp_path, descent, top, messag
 @pytest.mark.parametrize("lr, message", [
     ("__import__('os').system('true')", "field 'descent.lr' is refused"),
     ("x/2", "field 'descent.lr' uses 'x', which is not a parameter"),
-    ("-1/k", "field 'descent.lr': the suggested learning rate of '@well' (lr = -1/k) is -0.333333"),
+    ("-1/k", "field 'descent.lr': the suggested learning rate of '@well' (lr = -1/k) is -0.333333 at k=3, "
+             "not a positive number at the defaults"),
     ("1/(k-3)", "field 'descent.lr': the suggested learning rate of '@well' (lr = 1/(k-3))"),
 ])
 def test_descent_lr_expression_is_checked_when_validated(tmp_path, lr, message):
@@ -278,3 +279,9 @@ def test_declared_zero_modes_that_are_not_zero_are_reported(tmp_path):
     result = run("potentials", "show", "well", "--potentials-dir", folder)
     assert result.exit_code == 2
     assert "1 zero modes are declared but only 0 of the Hessian's eigenvalues are zero" in result.stderr
+
+
+def test_named_start_follows_a_reordering_of_the_variables():
+    out = run_json("descend", "@muller-brown", "--vars", "y,x")
+    assert out["variables"] == ["y", "x"] and out["x0"] == [1.5, -0.5]
+    assert out["x"] == pytest.approx([1.4417258418046687, -0.5582236346330243], abs=1e-7)
