@@ -33,7 +33,9 @@ def descend(
     ] = None,
     tol: Annotated[
         Optional[float],
-        typer.Option("--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8]."),
+        typer.Option(
+            "--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's]."
+        ),
     ] = None,
     max_record: Annotated[
         int, typer.Option("--max-record", min=2, help="Most trajectory points kept (evenly thinned past it).")
