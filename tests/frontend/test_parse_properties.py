@@ -69,7 +69,11 @@ expressions = st.recursive(leaves, _combine, max_leaves=12)
 
 
 def _value(expr, point):
-    value = complex(expr.evalf(30, subs=point))
+    """The value at ``point``, or None where it is not a finite number (a pole)."""
+    try:
+        value = complex(expr.evalf(30, subs=point))
+    except ZeroDivisionError:  # mpmath's answer for a pole such as (...)/k at k = 0
+        return None
     return value if all(math.isfinite(p) for p in (value.real, value.imag)) else None
 
 
