@@ -12,6 +12,8 @@ MODULES = [
     "gradcli.cli.plot",
     "gradcli.cli.descend_cmd",
     "gradcli.library",
+    "gradcli.potential_check",
+    "gradcli.potential_spec",
     "gradcli.optimize",
     "gradcli.optimize.descent",
     "gradcli.optimize.stationary",
