@@ -2,37 +2,75 @@
 and a command-line tool for potentials built on it.
 
 ``import gradcli as torch`` runs the PyTorch autograd tutorial unchanged.
-Importing gradcli imports numpy only: the SymPy front-end (``Potential``,
-``VectorFunction``) is loaded on first use.
+Importing gradcli imports nothing heavy: the engine (``gradcli.tensor``,
+``gradcli.autograd``, ..., which import numpy) and the SymPy front-end
+(``Potential``, ``VectorFunction``) load on first use of one of their names
+(PEP 562), so ``gradcli descend``, which needs neither numpy nor the engine,
+pays for neither.
 """
 
 __version__ = "0.1.0"
 
-# --- engine exports (gradcli/autograd) ---------------------------------------
-from . import autograd
-from .autograd.creation import (
-    arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, tensor, zeros, zeros_like,
-)
-from .autograd.dtypes import (
-    bool_ as bool, double, dtype, float, float16, float32, float64, half, int, int32, int64, long,
-)
-from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.ops_arith import (
-    add, atan2, div, eq, ge, gt, le, lt, maximum, minimum, mul, ne, pow, sub, where,
-)
-from .autograd.ops_linalg import dot, matmul
-from .autograd.ops_reduce import max, mean, min, sum
-from .autograd.ops_shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
-from .autograd.ops_unary import (
-    abs, acos, asin, atan, clamp, cos, cosh, exp, log, neg, reciprocal, relu, sigmoid, sin, sinh,
-    sqrt, tan, tanh,
-)
-from .autograd.ops_unary import acos as arccos, asin as arcsin, atan as arctan, clamp as clip
-from .autograd.tensor import Size, Tensor
+# --- names loaded on first access ---------------------------------------------
+# module -> its names exported here; "public=attr" where the two differ, and
+# "=" alone for the module itself.
+_SOURCES = {
+    "gradcli.autograd": "autograd=",
+    "gradcli.autograd.creation": (
+        "arange eye from_numpy full full_like linspace ones ones_like tensor zeros zeros_like"
+    ),
+    "gradcli.autograd.dtypes": (
+        "bool=bool_ double dtype float float16 float32 float64 half int int32 int64 long"
+    ),
+    "gradcli.autograd.grad_mode": "enable_grad is_grad_enabled no_grad set_grad_enabled",
+    "gradcli.autograd.ops_arith": (
+        "add atan2 div eq ge gt le lt maximum minimum mul ne pow sub where"
+    ),
+    "gradcli.autograd.ops_linalg": "dot matmul",
+    "gradcli.autograd.ops_reduce": "max mean min sum",
+    "gradcli.autograd.ops_shape": "cat flatten permute reshape squeeze stack transpose unsqueeze",
+    "gradcli.autograd.ops_unary": (
+        "abs acos asin atan clamp cos cosh exp log neg reciprocal relu sigmoid sin sinh sqrt tan tanh"
+        " arccos=acos arcsin=asin arctan=atan clip=clamp"
+    ),
+    "gradcli.autograd.tensor": "Size Tensor",
+    # the SymPy front-end (not in __all__: `from gradcli import *` stays free of SymPy)
+    "gradcli.frontend.potential": "Potential VectorFunction",
+}
+
+#: public name -> (module, attribute or "" for the module itself)
+_LAZY = {
+    entry.partition("=")[0]: (module, entry.partition("=")[2] if "=" in entry else entry)
+    for module, entries in _SOURCES.items()
+    for entry in entries.split()
+}
+
+
+def __getattr__(name):
+    # Only names that gradcli never re-exports may be used here: the engine's
+    # `float`, `max`, `sum`, ... land in this module's globals once loaded.
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
+    from importlib import import_module
+
+    module = import_module(found[0])
+    value = getattr(module, found[1]) if found[1] else module
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+# --- PyTorch helpers -----------------------------------------------------------
 
 
 def is_tensor(obj):
     """True if ``obj`` is a gradcli Tensor."""
+    from .autograd.tensor import Tensor
+
     return isinstance(obj, Tensor)
 
 
@@ -41,22 +79,12 @@ def numel(input):
 
 
 def get_default_dtype():
+    from .autograd.dtypes import float64
+
     return float64
 
 
-# --- front-end, imported lazily so `import gradcli` stays light ---------------
-_LAZY = {
-    "Potential": "gradcli.frontend.potential",
-    "VectorFunction": "gradcli.frontend.potential",
-}
-
-
-def __getattr__(name):
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__all__ = sorted(
+    [name for name, (module, _) in _LAZY.items() if not module.startswith("gradcli.frontend")]
+    + ["get_default_dtype", "is_tensor", "numel"]
+)

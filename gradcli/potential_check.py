@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from gradcli._lazy import LazyModule
 from gradcli.errors import GradcliError, InputError, PotentialFileError
 from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 from gradcli.potential_spec import PotentialSpec
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from

@@ -35,7 +35,7 @@ def grad(run: Run, expr: Expr, at: At):
     """
     V = run.potential(expr)
     x = parse_point(at, V.variables, "--at")
-    value, gradient = V.value_and_grad(x)
+    value, *gradient = V.scalar_value_and_grad(*x)  # floats: no numpy for one point
     payload = {**run.header(V), "point": x, "value": value, "gradient": gradient}
 
     def human():
@@ -60,7 +60,7 @@ def force(run: Run, expr: Expr, at: At):
     """
     V = run.potential(expr)
     x = parse_point(at, V.variables, "--at")
-    value, gradient = V.value_and_grad(x)
+    value, *gradient = V.scalar_value_and_grad(*x)  # floats: no numpy for one point
     forces = [-float(g) for g in gradient]
     payload = {**run.header(V), "point": x, "value": value, "force": forces}
 

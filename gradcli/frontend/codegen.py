@@ -18,7 +18,8 @@ Two namespaces give two functions from the same instructions:
   the outputs; both call ``fail(x0, ...)``, which raises ``DomainError``.
 * array mode (numpy ufuncs over arrays of shape (m,), one per coordinate):
   ``f(out, x0, ..., x{n-1})`` fills ``out`` of shape (k, m) and returns it.
-  Run it under ``np.errstate(divide/over/invalid="raise")``.
+  Run it under ``np.errstate(divide/over/invalid="raise")``. Only this mode
+  needs numpy, and it is imported only when it is first used.
 
 Example::
 
@@ -37,7 +38,8 @@ import math
 import types
 from typing import Callable
 
-from .ops import ARRAY, INFIX, SCALAR
+from . import ops
+from .ops import INFIX, SCALAR
 from .program import Program
 
 _BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
@@ -175,5 +177,5 @@ def compile_array(program: Program, name: str = "f") -> Callable:
         target = ast.Subscript(value=_load("out"), slice=ast.Constant(i, **AT), ctx=ast.Store(), **AT)
         body.append(ast.Assign(targets=[target], value=operand[o], **AT))
     body.append(ast.Return(_load("out"), **AT))
-    namespace = {**ARRAY, "__builtins__": {}}
+    namespace = {**ops.ARRAY, "__builtins__": {}}  # numpy's ufuncs, imported by the first use
     return _function(f"{name}_array_{next(_counter)}", params, body, namespace)

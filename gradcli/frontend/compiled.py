@@ -25,14 +25,17 @@ Example::
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
-
+from .._lazy import LazyModule
 from . import codegen
 from .domain import diagnose
 from .program import Program
-from .schedule import Schedule
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
 
 DIAGNOSE_POINTS = 1024
 ARRAY_ELEMENTS = 2**24  # about 128 MiB of float64 intermediates per slice of a batch
@@ -54,6 +57,8 @@ class Compiled:
 
     @cached_property
     def schedule(self) -> Schedule:
+        from .schedule import Schedule  # numpy's, for long programs and batches only
+
         return Schedule(self.program)
 
     @cached_property

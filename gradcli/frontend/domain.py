@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-
+from .._lazy import LazyModule
 from ..errors import DomainError
-from .ops import ARRAY
+from . import ops
 from .program import Program
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 _WORDS = {"add": "addition", "sub": "subtraction", "mul": "multiplication", "div": "division",
           "neg": "negation", "pow": "power"}
@@ -89,7 +90,7 @@ def find_failure(program: Program, inputs: np.ndarray):
                 bad = ~np.isfinite(value)
             else:
                 args = [values[a] for a in ins.args]
-                value = np.asarray(ARRAY[ins.op](*args), dtype=np.float64)
+                value = np.asarray(ops.ARRAY[ins.op](*args), dtype=np.float64)
                 bad = ~np.isfinite(value)
                 for arg in args:
                     bad &= np.isfinite(arg)

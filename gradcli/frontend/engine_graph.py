@@ -21,9 +21,10 @@ from __future__ import annotations
 import operator
 from typing import Sequence
 
-import numpy as np
-
+from .._lazy import LazyModule
 from .program import Program
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 def _engine():

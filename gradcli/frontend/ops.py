@@ -9,7 +9,8 @@ The scalar implementations raise on domain problems (``math.log(-1.0)`` raises
 ``ValueError``, ``math.exp(1000.0)`` raises ``OverflowError``); the array ones
 set numpy's floating-point flags, which the callers turn into exceptions with
 ``np.errstate``. Either way a failure is diagnosed afterwards by
-``domain.diagnose``.
+``domain.diagnose``. ``ARRAY`` is built on first use, so that importing the
+compiler does not import numpy (``gradcli descend`` runs the scalar code only).
 
 Example::
 
@@ -21,8 +22,6 @@ from __future__ import annotations
 
 import math
 import operator
-
-import numpy as np
 
 # Opcodes with an infix Python operator; codegen writes these as `a + b` etc.
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -47,11 +46,6 @@ def _sigmoid_scalar(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _sigmoid_array(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 SCALAR = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
     "neg": operator.neg, "pow": math.pow, "atan2": math.atan2,
@@ -63,18 +57,39 @@ SCALAR = {
     "abs": math.fabs, "sign": _sign_scalar, "sigmoid": _sigmoid_scalar,
 }
 
-ARRAY = {
-    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
-    "neg": np.negative, "pow": np.power, "atan2": np.arctan2,
-    "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-    "sin": np.sin, "cos": np.cos, "tan": np.tan,
-    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
-    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
-    "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
-    "abs": np.abs, "sign": np.sign, "sigmoid": _sigmoid_array,
-}
+assert set(SCALAR) == set(UNARY) | set(BINARY)
 
-assert set(SCALAR) == set(ARRAY) == set(UNARY) | set(BINARY)
+
+def _array_table() -> dict:
+    """The array implementations (numpy), built by the first ``ops.ARRAY``."""
+    import numpy as np
+
+    def _sigmoid_array(x):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    table = {
+        "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+        "neg": np.negative, "pow": np.power, "atan2": np.arctan2,
+        "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+        "sin": np.sin, "cos": np.cos, "tan": np.tan,
+        "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
+        "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+        "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
+        "abs": np.abs, "sign": np.sign, "sigmoid": _sigmoid_array,
+    }
+    assert set(table) == set(SCALAR)
+    return table
+
+
+def __getattr__(name: str):
+    # PEP 562: ``ARRAY`` (and ``from .ops import ARRAY``) builds the table
+    # once and keeps it as an ordinary module global.
+    if name == "ARRAY":
+        global ARRAY
+        ARRAY = _array_table()
+        return ARRAY
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def fold(op: str, values: tuple[float, ...]) -> float | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-
+from .._lazy import LazyModule
 from ..errors import InputError
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 def _count(n: int, noun: str) -> str:

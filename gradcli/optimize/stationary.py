@@ -32,9 +32,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 STEP_RTOL = 1e-4
 EIG_RTOL = 1e-8

@@ -27,7 +27,28 @@ def top(modules: set[str]) -> set[str]:
 
 def test_import_gradcli_is_light():
     loaded = top(modules_after("import gradcli"))
-    assert not loaded & {"sympy", "typer", "rich", "matplotlib", "pydantic"}
+    assert not loaded & {"numpy", "sympy", "typer", "rich", "matplotlib", "pydantic"}
+
+
+def test_engine_names_load_on_first_use():
+    # gradcli/__init__.py: the engine (numpy) loads on the first engine name used,
+    # which then is an ordinary attribute; dir() and __all__ list the names before.
+    loaded = modules_after(
+        "import sys, gradcli\n"
+        "assert 'numpy' not in sys.modules and 'tensor' in dir(gradcli) and 'tensor' in gradcli.__all__\n"
+        "t = gradcli.tensor([2.0])\n"
+        "assert vars(gradcli)['tensor'] is gradcli.autograd.creation.tensor and gradcli.is_tensor(t)"
+    )
+    assert "numpy" in top(loaded) and "sympy" not in top(loaded)
+
+
+def test_numpy_replaces_its_stand_in_on_first_use():
+    # gradcli/_lazy.py: after the first batch, `np` in the front-end modules is numpy itself.
+    modules_after(
+        "import numpy\nfrom gradcli.frontend import Potential, compiled, points\n"
+        "assert Potential('x**2')(numpy.array([[1.0], [2.0]])).tolist() == [1.0, 4.0]\n"
+        "assert points.np is numpy and compiled.np is numpy"
+    )
 
 
 def test_help_imports_neither_sympy_nor_rich():
