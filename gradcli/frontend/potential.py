@@ -5,7 +5,9 @@ An expression (text, parsed safely by ``parse.py``, or a SymPy expression)
 becomes a ``Program`` at construction (so an unsupported construct fails
 there); derivative programs and their compiled functions are made on first
 use and cached. One point runs the scalar (``math``) code, a batch the array
-(numpy) code -- vectorised over the points, no Python loop over them.
+(numpy) code -- vectorised over the points, no Python loop over them. numpy
+is imported by the first call that needs it: ``scalar_value_and_grad``, the
+descent loop's path, never does.
 
 Example (the tutorial's spring, k = 2, at x = 3)::
 
@@ -24,8 +26,7 @@ import math
 from functools import cached_property
 from typing import Mapping, Sequence
 
-import numpy as np
-
+from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from . import engine_graph, transforms
 from .binding import bind, substitute
@@ -34,6 +35,8 @@ from .compiled import Compiled
 from .domain import format_point
 from .points import as_points, as_vectors
 from .program import from_sympy
+
+np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 class _Function:

@@ -42,6 +42,23 @@ def test_engine_names_load_on_first_use():
     assert "numpy" in top(loaded) and "sympy" not in top(loaded)
 
 
+# descend, grad and force at one point run generated code over Python floats:
+# importing numpy (and the engine) would be a tenth of the process (bench/README.md).
+ONE_POINT = [
+    ["descend", "x**4-10*x**2+5", "--x0", "3"],
+    ["grad", "x**2*y", "--at", "1,2"],
+    ["force", "0.5*k*x**2", "--param", "k=2", "--at", "3"],
+]
+
+
+@pytest.mark.parametrize("command", ONE_POINT)
+def test_one_point_json_runs_import_no_numpy(command):
+    loaded = modules_after(run_main(*command, "--json"))
+    assert "gradcli.frontend.compiled" in loaded  # the expression was compiled and run
+    assert "numpy" not in top(loaded)
+    assert "gradcli.autograd" not in loaded
+
+
 def test_numpy_replaces_its_stand_in_on_first_use():
     # gradcli/_lazy.py: after the first batch, `np` in the front-end modules is numpy itself.
     modules_after(
