@@ -11,6 +11,34 @@ import numpy as np
 from .tensor import Tensor
 
 
+_F64 = np.dtype(np.float64)
+_CONSTANTS = {}
+
+
+def number(value, like):
+    """The Python number ``value`` as an operand for numpy next to the array ``like``.
+
+    numpy takes 0.3 µs longer for ``array * 10`` than for ``array * array(10.)``
+    (it works out the dtype of a Python scalar on every call).  For a float64
+    ``like`` a cached read-only 0-d float64 array gives the same dtype and the
+    same bits, so it is used instead; anything else (arrays, Tensors, float32
+    data, zero, whose -0.0 would share 0.0's cache slot, nan, huge ints) gets the
+    number back unchanged.
+    """
+    if like.__class__ is not np.ndarray or like.dtype is not _F64:
+        return value
+    if value.__class__ is not float and value.__class__ is not int:  # an array, a Tensor
+        return value
+    constant = _CONSTANTS.get(value)
+    if constant is None:
+        if not value or value != value or not -2**53 <= value <= 2**53 or len(_CONSTANTS) >= 512:
+            return value
+        constant = np.array(float(value))
+        constant.flags.writeable = False
+        _CONSTANTS[value] = constant
+    return constant
+
+
 def _is_tensor(x):
     return x.__class__ is Tensor or isinstance(x, Tensor)
 

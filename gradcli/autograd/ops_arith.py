@@ -94,7 +94,8 @@ class MulBackward0(Node):
     def backward(self, grad, self_, other):
         edges = self._next
         grads = (
-            grad * other if edges[0][0] is not None else None,
+            # other may be a Python number (x * 10): B.number makes that multiply cheaper
+            grad * B.number(other, grad) if edges[0][0] is not None else None,
             grad * self_ if edges[1][0] is not None else None,
         )
         if self._meta is None:
@@ -119,9 +120,10 @@ class PowBackward0(Node):
     def backward(self, grad, self_, exponent):  # tensor ** number
         if exponent == 0:
             return (grad * 0, None)
+        # B.number: numpy is faster with the numbers as cached 0-d arrays (same bits)
         if exponent == 2:  # the commonest power: skip a slow power call
-            return (grad * 2 * self_, None)
-        return (grad * exponent * self_ ** (exponent - 1), None)
+            return (grad * B.number(2, grad) * self_, None)
+        return (grad * B.number(exponent, grad) * self_ ** B.number(exponent - 1, self_), None)
 
 
 class PowBackward1(ResultNode):
@@ -168,15 +170,17 @@ def _binary(cls, ufunc, input, other, saves):
     if other.__class__ is Tensor:
         other_data = other._data
         other_grad = other._requires_grad
+        operand = other_data
     elif other.__class__ is float or other.__class__ is int:
         other_data = other
         other_grad = False
+        operand = B.number(other, input._data)
     else:
         other = _operand(other)
-        other_data = _data(other)
+        operand = other_data = _data(other)
         other_grad = isinstance(other, Tensor) and other._requires_grad
     try:
-        data = ufunc(input._data, other_data)
+        data = ufunc(input._data, operand)
     except ValueError:
         raise _broadcast_error(input._data, other_data) from None
     if not (_state.enabled and (input._requires_grad or other_grad)):
@@ -234,7 +238,7 @@ def rdiv(input, other):
 def pow(input, exponent):
     """``input ** exponent``; exponent a number (PowBackward0) or a tensor (PowBackward1)."""
     if exponent.__class__ is int or exponent.__class__ is float:
-        data = input._data ** exponent
+        data = input._data ** B.number(exponent, input._data)
         if _state.enabled and input._requires_grad:
             return attach(PowBackward0, data, (input, exponent), (input, exponent))
         return _plain(data)
