@@ -17,6 +17,7 @@ from .graph import Node
 from .ops_shape import normalize_index
 from .tensor import Tensor, _as_array, _plain, edge, record
 
+_F64 = np.dtype(np.float64)
 _LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -117,7 +118,14 @@ def _binary_inplace(op, ufunc):
         other_data = other._data if isinstance(other, Tensor) else other
         data = self._data
         try:
-            ufunc(data, other_data, out=data)  # ufuncs default to same_kind casting
+            if other_data.__class__ is np.ndarray and data.dtype is _F64 \
+                    and other_data.dtype is _F64 and data.shape == other_data.shape:
+                # Same bits as the call below (float64 both sides, no broadcasting), but
+                # numpy's ufunc call with out= costs 0.4 µs more on a small array
+                # (the descent update `x -= lr * x.grad`).
+                data[...] = ufunc(data, other_data)
+            else:
+                ufunc(data, other_data, out=data)  # ufuncs default to same_kind casting
         except ValueError:
             shape = np.broadcast_shapes(data.shape, np.shape(other_data))
             raise RuntimeError(
