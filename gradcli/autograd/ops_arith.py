@@ -21,6 +21,10 @@ from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, attach, record
 
 
+_F64 = B._F64
+_cached_number = B._CONSTANTS.get  # only numbers B.number may replace are ever cached
+
+
 def _operand(value):
     """Tensors and numbers pass through; arrays and lists become constant tensors."""
     if value.__class__ is Tensor or isinstance(value, (int, float, Tensor)):
@@ -174,7 +178,11 @@ def _binary(cls, ufunc, input, other, saves):
     elif other.__class__ is float or other.__class__ is int:
         other_data = other
         other_grad = False
-        operand = B.number(other, input._data)
+        operand = input._data
+        # B.number(other, operand) with its cache hit inlined (saves a call per operation)
+        operand = _cached_number(other) if operand.dtype is _F64 else None
+        if operand is None:
+            operand = B.number(other, input._data)
     else:
         other = _operand(other)
         operand = other_data = _data(other)
@@ -194,8 +202,11 @@ def _binary(cls, ufunc, input, other, saves):
     out = attach(cls, data, (input, other), saved)
     shape = data.shape
     shape_a = input._data.shape
-    shape_b = other_data.shape if other_data.__class__ is np.ndarray else shape
-    out._grad_fn._meta = None if shape_a == shape and shape_b == shape else (shape_a, shape_b)
+    if other_data.__class__ is np.ndarray:
+        shape_b = other_data.shape
+        out._grad_fn._meta = None if shape_a == shape and shape_b == shape else (shape_a, shape_b)
+    else:  # a number broadcasts to the output's shape
+        out._grad_fn._meta = None if shape_a == shape else (shape_a, shape)
     return out
 
 
@@ -238,7 +249,10 @@ def rdiv(input, other):
 def pow(input, exponent):
     """``input ** exponent``; exponent a number (PowBackward0) or a tensor (PowBackward1)."""
     if exponent.__class__ is int or exponent.__class__ is float:
-        data = input._data ** B.number(exponent, input._data)
+        data = input._data
+        # B.number(exponent, data) with its cache hit inlined (saves a call per operation)
+        operand = _cached_number(exponent) if data.dtype is _F64 else None
+        data = data ** (operand if operand is not None else B.number(exponent, data))
         if _state.enabled and input._requires_grad:
             return attach(PowBackward0, data, (input, exponent), (input, exponent))
         return _plain(data)

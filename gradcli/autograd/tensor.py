@@ -343,7 +343,15 @@ def attach(cls, data, inputs, saved=()):
     out._requires_grad = True
     node = _new(cls)
     if len(inputs) == 2:
-        node._next = (edge(inputs[0]), edge(inputs[1]))
+        # edge() inlined for the usual operands, a tensor with history and a number.
+        a, b = inputs
+        fn = a._grad_fn if a.__class__ is Tensor else None
+        first = (fn, a._output_nr) if fn is not None else edge(a)
+        if b.__class__ is float or b.__class__ is int:
+            node._next = (first, _NO_EDGE)
+        else:
+            fn = b._grad_fn if b.__class__ is Tensor else None
+            node._next = (first, (fn, b._output_nr) if fn is not None else edge(b))
     elif len(inputs) == 1:
         node._next = (edge(inputs[0]),)
     else:
