@@ -69,6 +69,13 @@ class Node:
             for value, expected in zip(saved, versions):
                 if expected is not None and value._counter[0] != expected:
                     _check_versions(self)
+        if not saved and not create_graph and not self._saves_result:
+            return self.backward(grad)
+        if len(saved) == 2 and not create_graph and not self._saves_result:
+            # The commonest case (x * y, x ** 2) without building an argument list.
+            s, t = saved
+            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
+                                 t._data if t.__class__ is _tensor_class else t)
         if create_graph:
             args = [_as_tensor(s) for s in saved]
             if grad.__class__ is not _tensor_class:
@@ -225,13 +232,14 @@ def _topological_order(roots):
     push, pop, visit, emit = stack.append, stack.pop, visited.add, post_order.append
     while stack:
         node = pop()
-        if node.__class__ is tuple:  # (node,): all of node's inputs are done
-            emit(node[0])
+        if node is None:  # a None sits on top of a node all of whose inputs are done
+            emit(pop())
             continue
         if node in visited:
             continue
         visit(node)
-        push((node,))
+        push(node)
+        push(None)  # two pushes are cheaper than a (node,) marker tuple
         for nxt, _ in node._next:
             if nxt is not None and nxt not in visited:
                 push(nxt)
@@ -309,7 +317,9 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
             if check_nan and input_grads:
                 anomaly_mode.check_nan(node, input_grads)
             if not retain_graph and (node._saved or node._saves_result):
-                node._release()
+                node._saved = None  # node._release(), inlined: once per node of every backward
+                if node._saves_result:
+                    node._result = None
             if input_grads:
                 for (nxt, nr), grad in zip(node._next, input_grads):
                     if grad is None or nxt is None:
