@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
-from gradcli.library import DescentSettings, find_potential, list_potentials, validate_potential
+from gradcli.named import DescentSettings, find_potential, list_potentials, validate_potential
 
 ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "200", "GRADCLI_POTENTIALS": None}
 

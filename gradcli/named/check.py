@@ -3,7 +3,7 @@ its ``start``, and each listed stationary point is one, with the listed value
 and kind.
 
 This is the expensive level of checking, for tests, ``gradcli potentials show``
-and ``gradcli potentials --check``; loading (``gradcli.potential_files``) only
+and ``gradcli potentials --check``; loading (``gradcli.named.files``) only
 checks each field's type and shape.
 """
 
@@ -13,8 +13,8 @@ import math
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import GradcliError, InputError, PotentialFileError
+from gradcli.named.spec import PotentialSpec
 from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
-from gradcli.potential_spec import PotentialSpec
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
@@ -53,7 +53,9 @@ def validate_potential(spec: PotentialSpec) -> None:
         spec.descent_settings(values)
     except InputError as error:
         message = error.message.removesuffix("; give --lr")
-        raise PotentialFileError(f"{spec.where}: field 'descent.lr': {message} at the defaults") from error
+        if not message.startswith(f"{spec.where}: "):  # an out-of-range lr already names its file and field
+            message = f"{spec.where}: field 'descent.lr': {message}"
+        raise PotentialFileError(f"{message} at the defaults") from error
     try:
         V = Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:

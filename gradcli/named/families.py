@@ -1,8 +1,8 @@
 """Potentials built in code for a size ``n``: ``lj-cluster`` and ``rosenbrock-nd``.
 
-A family's expression, start, known minima, suggested descent settings and
-zero modes are generated for the size given as a parameter:
-``resolve("@lj-cluster", {"n": 13})``.
+A family's expression, start, known minima, suggested descent settings,
+zero modes, units and masses are generated for the size given as a parameter:
+``resolve("@lj-cluster", {"n": 13})`` builds the 13-atom cluster once.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 
 from gradcli.errors import InputError
-from gradcli.potential_spec import DescentSettings, PotentialSpec, Stationary
-
+from gradcli.named.spec import DescentSettings, PotentialSpec, Stationary, check_parameter_names
+from gradcli.named.units import Units
 
 def _balanced_sum(terms: list[str]) -> str:
     # Parenthesised halves keep the parse tree shallow for hundreds of terms.
@@ -34,6 +34,17 @@ class Family:
     build: object  # (n, values) -> (expression, variables, start, stationary)
     descent: object = None  # (n, values) -> DescentSettings
     zero_modes: object = None  # n -> the number of symmetry zero modes
+    units: Units | None = None
+    atom_mass: float | None = None  # every atom's mass (in units.mass), for a family of atoms
+
+    def bind(self, params: dict[str, float] | None = None) -> tuple[PotentialSpec, dict[str, float]]:
+        """``PotentialSpec.bind`` without a spec at the defaults first: the
+        spec built once for ``params`` (unknown names: ``InputError``) and the
+        values to substitute (the size ``n`` left out)."""
+        params = dict(params or {})
+        check_parameter_names(self.name, self.parameters, params)
+        spec = self.spec(params)
+        return spec, {k: float(p["value"]) for k, p in spec.parameters.items() if k != "n"}
 
     def spec(self, values: dict[str, float] | None = None) -> PotentialSpec:
         """The spec at these parameter ``values`` (defaults for the rest);
@@ -50,7 +61,10 @@ class Family:
                              tuple(start), tuple(stationary), self.references, None, family="n",
                              where=f"family '{self.name}' (n={n})",
                              zero_modes=self.zero_modes(n) if self.zero_modes else 0,
-                             descent=self.descent(n, values) if self.descent else DescentSettings())
+                             descent=self.descent(n, values) if self.descent else DescentSettings(),
+                             units=self.units,
+                             masses=(self.atom_mass,) * len(variables) if self.atom_mass is not None else None,
+                             rebuild=self.spec)
 
 
 # Lennard-Jones cluster minima in reduced units (eps = sigma = 1): a shape with
@@ -201,6 +215,9 @@ FAMILIES: dict[str, Family] = {
         _lj_cluster,
         _lj_descent,
         _lj_zero_modes,
+        # Reduced units: energies in eps, lengths in sigma, masses in the atom's mass.
+        units=Units("reduced", "reduced", "reduced"),
+        atom_mass=1.0,
     ),
     "rosenbrock-nd": Family(
         "rosenbrock-nd",
@@ -212,5 +229,6 @@ FAMILIES: dict[str, Family] = {
          "function, Evol. Comput. 17, 437 (2009): a second minimum near (-1, 1, ..., 1) for 4 <= n <= 7"),
         _rosenbrock_nd,
         _rosenbrock_nd_descent,
+        units=Units("reduced", "reduced"),
     ),
 }
