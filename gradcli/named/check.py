@@ -82,9 +82,13 @@ def validate_potential(spec: PotentialSpec) -> None:
         eigenvalues = np.linalg.eigvalsh(0.5 * (hessian + hessian.T))
         found = int(np.sum(zero_mode_mask(eigenvalues, s.zero_modes)))
         if found < s.zero_modes:
-            raise PotentialFileError(f"{at}: {s.zero_modes} zero modes are declared but only {found} of the "
-                                     f"Hessian's eigenvalues are zero (|λ| <= {ZERO_MODE_RTOL:g} max|λ|)")
+            raise PotentialFileError(
+                f"{at}: {s.zero_modes} zero modes are declared but only {found} of the "
+                f"Hessian's eigenvalues are zero (|λ| <= {ZERO_MODE_RTOL:g} max|λ|)"
+            )
         kind = classify_eigenvalues(eigenvalues, s.zero_modes)
         if kind != s.kind:
-            raise PotentialFileError(f"{at}: the Hessian's eigenvalues make it a {kind}, not a {s.kind}"
-                                     + (f" (with {s.zero_modes} zero modes set aside)" if s.zero_modes else ""))
+            raise PotentialFileError(
+                f"{at}: the Hessian's eigenvalues make it a {kind}, not a {s.kind}"
+                + (f" (with {s.zero_modes} zero modes set aside)" if s.zero_modes else "")
+            )

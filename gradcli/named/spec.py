@@ -81,14 +81,18 @@ class DescentSettings:
                 except (TypeError, ValueError):  # still symbolic, or complex
                     lr = math.nan
             shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
-            suggested = (f"the suggested learning rate of {name or 'this potential'} "
-                         f"(lr{f' = {self.lr}' if isinstance(self.lr, str) else ''}) is {lr:g}"
-                         + (f" at {shown}" if shown else ""))
+            suggested = (
+                f"the suggested learning rate of {name or 'this potential'} "
+                f"(lr{f' = {self.lr}' if isinstance(self.lr, str) else ''}) is {lr:g}"
+                + (f" at {shown}" if shown else "")
+            )
             if not (math.isfinite(lr) and lr > 0):
                 raise InputError(f"{suggested}, not a positive number; give --lr")
             if not LR_RANGE[0] <= lr <= LR_RANGE[1]:
-                raise InputError(f"{where + ': ' if where else ''}field 'descent.lr': {suggested}, outside the range "
-                                 f"{LR_RANGE[0]:g} to {LR_RANGE[1]:g}; give --lr")
+                raise InputError(
+                    f"{where + ': ' if where else ''}field 'descent.lr': {suggested}, outside the range "
+                    f"{LR_RANGE[0]:g} to {LR_RANGE[1]:g}; give --lr"
+                )
             out["lr"] = float(lr)
         if self.steps is not None and "steps" not in skip:
             out["steps"] = self.steps
@@ -111,8 +115,13 @@ class Stationary:
     note: str = ""
 
     def to_dict(self) -> dict:
-        return {"point": list(self.point), "value": self.value, "kind": self.kind,
-                "zero_modes": self.zero_modes, "note": self.note}
+        return {
+            "point": list(self.point),
+            "value": self.value,
+            "kind": self.kind,
+            "zero_modes": self.zero_modes,
+            "note": self.note,
+        }
 
 
 def check_parameter_names(name: str, parameters: dict, params: dict) -> None:
@@ -193,8 +202,13 @@ class PotentialSpec:
         one, or a name that is neither a variable nor a parameter, is a
         ``PotentialFileError`` naming the file."""
         if self.path is not None:
-            _parse_field(self.expression, self.where, "expression", {*self.variables, *self.parameters},
-                         "neither a variable nor a parameter")
+            _parse_field(
+                self.expression,
+                self.where,
+                "expression",
+                {*self.variables, *self.parameters},
+                "neither a variable nor a parameter",
+            )
 
     def potential(self, params: dict[str, float] | None = None):
         """The compiled ``gradcli.Potential`` with defaults overridden by ``params``.
@@ -229,17 +243,23 @@ class PotentialSpec:
         (the settings at these parameters, ``lr_expression`` the file's text),
         units (``{"energy", "length", "mass"}`` or None) and masses (one per
         variable, or None)."""
-        out = {"name": self.name, "description": self.description, "expression": self.expression,
-               "variables": list(self.variables),
-               "parameters": {k: {"value": p["value"], "units": p.get("units")} for k, p in self.parameters.items()}}
+        out = {
+            "name": self.name,
+            "description": self.description,
+            "expression": self.expression,
+            "variables": list(self.variables),
+            "parameters": {k: {"value": p["value"], "units": p.get("units")} for k, p in self.parameters.items()},
+        }
         if full:
             out["start"] = list(self.start)
             out["stationary"] = [s.to_dict() for s in self.stationary]
             out["references"] = list(self.references)
             out["path"] = str(self.path) if self.path is not None else None
             out["zero_modes"] = self.zero_modes
-            out["descent"] = {**self.descent_settings(),
-                              "lr_expression": self.descent.lr if isinstance(self.descent.lr, str) else None}
+            out["descent"] = {
+                **self.descent_settings(),
+                "lr_expression": self.descent.lr if isinstance(self.descent.lr, str) else None,
+            }
             out["units"] = self.units.to_dict() if self.units is not None else None
             out["masses"] = list(self.masses) if self.masses is not None else None
         return out

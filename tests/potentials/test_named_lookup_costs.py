@@ -42,6 +42,7 @@ def built(monkeypatch):
     """Counts family builds by name (each family's ``build`` wrapped)."""
     counts = Counter()
     for name, family in list(FAMILIES.items()):
+
         def counting_build(n, values, _name=name, _build=family.build):
             counts[_name] += 1
             return _build(n, values)
@@ -114,7 +115,8 @@ def cluttered(tmp_path):
         out.write('name = "huge"\n# ' + "x" * (30 << 20) + "\n")
     (folder / "broken.toml").write_text('name = "broken"\nexpression = \n', encoding="utf-8")
     (folder / "well.toml").write_text(
-        'name = "well"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [1.0]\n', encoding="utf-8")
+        'name = "well"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [1.0]\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -159,8 +161,10 @@ def test_a_listing_reports_the_big_and_broken_files_and_lists_the_rest(cluttered
     errors = []
     names = {spec.name for spec in list_potentials([cluttered], errors=errors)}
     assert {"well", "morse", "lj-cluster"} <= names and not {"huge", "broken"} & names
-    assert sorted(e.message.split(": ")[1] for e in errors) == ["larger than 1 MiB, the most a potential file may be",
-                                                                "not valid TOML"]
+    assert sorted(e.message.split(": ")[1] for e in errors) == [
+        "larger than 1 MiB, the most a potential file may be",
+        "not valid TOML",
+    ]
     result = run("potentials", "--potentials-dir", cluttered)
     assert result.exit_code == 0
     assert "huge.toml: larger than 1 MiB" in result.stderr and "@well" in result.stdout
@@ -168,7 +172,9 @@ def test_a_listing_reports_the_big_and_broken_files_and_lists_the_rest(cluttered
 
 def test_too_many_stationary_points_are_refused(tmp_path):
     entry = '[[stationary]]\npoint = [0.0]\nvalue = 0.0\nkind = "minimum"\n'
-    (tmp_path / "many.toml").write_text('name = "many"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\n'
-                                        'start = [1.0]\n' + entry * 1001, encoding="utf-8")
+    (tmp_path / "many.toml").write_text(
+        'name = "many"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [1.0]\n' + entry * 1001,
+        encoding="utf-8",
+    )
     with pytest.raises(PotentialFileError, match=r"many.toml: field 'stationary' has 1001 entries; at most 1000"):
         find_potential("many", [tmp_path])

@@ -32,14 +32,17 @@ def test_every_builtin_declares_its_units():
             assert spec.units.mass is not None and len(spec.masses) == len(spec.variables), spec.name
 
 
-@pytest.mark.parametrize("name, units", [
-    ("morse", {"energy": "eV", "length": "Å", "mass": "amu"}),
-    ("lennard-jones", {"energy": "eV", "length": "Å", "mass": "amu"}),
-    ("pendulum", {"energy": "J", "length": "rad", "mass": None}),
-    ("muller-brown", {"energy": "reduced", "length": "reduced", "mass": None}),
-    ("lj-cluster", {"energy": "reduced", "length": "reduced", "mass": "reduced"}),
-    ("rosenbrock-nd", {"energy": "reduced", "length": "reduced", "mass": None}),
-])
+@pytest.mark.parametrize(
+    "name, units",
+    [
+        ("morse", {"energy": "eV", "length": "Å", "mass": "amu"}),
+        ("lennard-jones", {"energy": "eV", "length": "Å", "mass": "amu"}),
+        ("pendulum", {"energy": "J", "length": "rad", "mass": None}),
+        ("muller-brown", {"energy": "reduced", "length": "reduced", "mass": None}),
+        ("lj-cluster", {"energy": "reduced", "length": "reduced", "mass": "reduced"}),
+        ("rosenbrock-nd", {"energy": "reduced", "length": "reduced", "mass": None}),
+    ],
+)
 def test_declared_units(name, units):
     assert find_potential(name).units.to_dict() == units
 
@@ -112,26 +115,47 @@ def _write(folder, top="", units=""):
     return folder
 
 
-@pytest.mark.parametrize("top, units, message", [
-    ("units = \"eV\"\n", "", "field 'units' must be a table ([units]) with energy, length and mass"),
-    ("", "[units]\nenergy = \"eV\"\nlength = \"Å\"\ntime = \"fs\"\n",
-     "field 'units' has an unknown key 'time' (known: energy, length, mass)"),
-    ("", "[units]\nlength = \"Å\"\n", "field 'units.energy' is missing"),
-    ("", "[units]\nenergy = \"eV\"\n", "field 'units.length' is missing"),
-    ("", "[units]\nenergy = \"furlong\"\nlength = \"Å\"\n",
-     "field 'units.energy' must be one of eV, meV, Ha, kcal/mol, kJ/mol, J, reduced"),
-    ("", "[units]\nenergy = \"eV\"\nlength = 1\n", "field 'units.length' must be one of Å, nm, pm, bohr, m, rad"),
-    ("", "[units]\nenergy = \"eV\"\nlength = \"Å\"\nmass = \"stone\"\n", "field 'units.mass' must be one of amu"),
-    ("masses = [1.0, 1.0]\n", "[units]\nenergy = \"eV\"\nlength = \"Å\"\nmass = \"amu\"\n",
-     "field 'masses' has 2 entries; it needs 3 (one per variable) or 1 (one per atom)"),
-    ("masses = [1.0, -1.0, 1.0]\n", "[units]\nenergy = \"eV\"\nlength = \"Å\"\nmass = \"amu\"\n",
-     "field 'masses' must be a list of positive numbers"),
-    ("masses = []\n", "[units]\nenergy = \"eV\"\nlength = \"Å\"\nmass = \"amu\"\n",
-     "field 'masses' must be a list of positive numbers"),
-    ("masses = [1.0, 1.0, 1.0]\n", "[units]\nenergy = \"eV\"\nlength = \"Å\"\n",
-     "field 'masses' needs their unit: [units] mass = \"amu\" (or another)"),
-    ("masses = [1.0, 1.0, 1.0]\n", "", "field 'masses' needs their unit"),
-])
+@pytest.mark.parametrize(
+    "top, units, message",
+    [
+        ('units = "eV"\n', "", "field 'units' must be a table ([units]) with energy, length and mass"),
+        (
+            "",
+            '[units]\nenergy = "eV"\nlength = "Å"\ntime = "fs"\n',
+            "field 'units' has an unknown key 'time' (known: energy, length, mass)",
+        ),
+        ("", '[units]\nlength = "Å"\n', "field 'units.energy' is missing"),
+        ("", '[units]\nenergy = "eV"\n', "field 'units.length' is missing"),
+        (
+            "",
+            '[units]\nenergy = "furlong"\nlength = "Å"\n',
+            "field 'units.energy' must be one of eV, meV, Ha, kcal/mol, kJ/mol, J, reduced",
+        ),
+        ("", '[units]\nenergy = "eV"\nlength = 1\n', "field 'units.length' must be one of Å, nm, pm, bohr, m, rad"),
+        ("", '[units]\nenergy = "eV"\nlength = "Å"\nmass = "stone"\n', "field 'units.mass' must be one of amu"),
+        (
+            "masses = [1.0, 1.0]\n",
+            '[units]\nenergy = "eV"\nlength = "Å"\nmass = "amu"\n',
+            "field 'masses' has 2 entries; it needs 3 (one per variable) or 1 (one per atom)",
+        ),
+        (
+            "masses = [1.0, -1.0, 1.0]\n",
+            '[units]\nenergy = "eV"\nlength = "Å"\nmass = "amu"\n',
+            "field 'masses' must be a list of positive numbers",
+        ),
+        (
+            "masses = []\n",
+            '[units]\nenergy = "eV"\nlength = "Å"\nmass = "amu"\n',
+            "field 'masses' must be a list of positive numbers",
+        ),
+        (
+            "masses = [1.0, 1.0, 1.0]\n",
+            '[units]\nenergy = "eV"\nlength = "Å"\n',
+            "field 'masses' needs their unit: [units] mass = \"amu\" (or another)",
+        ),
+        ("masses = [1.0, 1.0, 1.0]\n", "", "field 'masses' needs their unit"),
+    ],
+)
 def test_malformed_units_name_file_and_field(tmp_path, top, units, message):
     folder = _write(tmp_path / "p", top, units)
     with pytest.raises(PotentialFileError) as raised:
@@ -143,7 +167,8 @@ def test_malformed_units_name_file_and_field(tmp_path, top, units, message):
 
 
 def test_units_aliases_and_masses_per_atom(tmp_path):
-    folder = _write(tmp_path / "p", "masses = [15.995]\n", "[units]\nenergy = \"hartree\"\nlength = \"A\"\nmass = \"Da\"\n")
+    units = '[units]\nenergy = "hartree"\nlength = "A"\nmass = "Da"\n'
+    folder = _write(tmp_path / "p", "masses = [15.995]\n", units)
     spec = find_potential("well", [folder])
     assert spec.units.to_dict() == {"energy": "Ha", "length": "Å", "mass": "amu"}
     assert spec.masses == (15.995, 15.995, 15.995)  # one atom: its x, y and z
