@@ -249,6 +249,8 @@ class Run:
     def potential(self, argument: str):
         """Compile EXPR as a scalar ``Potential``."""
         resolved = self.resolve(argument)
+        if self.raw_vars is None:
+            return resolved.potential  # compiled once, kept on the resolved EXPR
         from gradcli.frontend.potential import Potential
 
         return Potential(resolved.expression, variables=self.variables(resolved), params=self.params)

@@ -51,6 +51,22 @@ def built(monkeypatch):
     return counts
 
 
+@pytest.fixture
+def compiled(monkeypatch):
+    """Counts compilations: ``Potential`` and ``VectorFunction`` constructions."""
+    from gradcli.frontend.potential import Potential, VectorFunction
+
+    counts = Counter()
+    for cls in (Potential, VectorFunction):
+
+        def counting_init(self, *args, _cls=cls, _init=cls.__init__, **kwargs):
+            counts[_cls.__name__] += 1
+            _init(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counting_init)
+    return counts
+
+
 MORSE_COMMANDS = [
     ("descend", "@morse"),
     ("descend", "@morse", "--x0", "1.0", "--lr", "0.01", "--steps", "5", "--tol", "0"),
@@ -67,13 +83,15 @@ MORSE_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", MORSE_COMMANDS, ids=" ".join)
-def test_each_command_reads_the_file_once(args, opened):
+def test_each_command_reads_the_file_once(args, opened, compiled):
     for json_flag in ((), ("--json",)):
         opened.clear()
+        compiled.clear()
         result = run(*args, *json_flag)
         assert result.exit_code == 0, result.stderr
         assert opened["morse.toml"] == 1
         assert sum(opened.values()) == 1, opened  # and no other potential file
+        assert sum(compiled.values()) == 1, compiled  # and it is compiled once
 
 
 LJ_COMMANDS = [
@@ -87,9 +105,10 @@ LJ_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", LJ_COMMANDS, ids=" ".join)
-def test_each_command_builds_the_family_once(args, built, opened):
+def test_each_command_builds_the_family_once(args, built, opened, compiled):
     result = run(*args, "--json")
     assert result.exit_code == 0, result.stderr
+    assert sum(compiled.values()) == 1, compiled
     assert sum(built.values()) == 1 and built[args[2] if args[0] == "potentials" else args[1][1:]] == 1, built
     assert sum(opened.values()) == 0, opened  # a family is no file, and no file is read to find it
 
