@@ -108,12 +108,13 @@ def _pair(s0, c0, u, sign):
     return s, c
 
 
-def _power(u, r):
-    """u**r for a constant r and u[0] != 0: from u w' = r w u',
+def _power(u, r, w0=None):
+    """u**r for a constant r and u[0] != 0 (w0: the value at t = 0, if not
+    math.pow's): from u w' = r w u',
     j u_0 w_j = sum_{i=1..j} (r i - (j - i)) u_i w_(j-i)."""
     n = len(u)
     w = np.empty(n)
-    w[0] = math.pow(u[0], r)
+    w[0] = math.pow(u[0], r) if w0 is None else w0
     for j in range(1, n):
         i = np.arange(1, j + 1)
         w[j] = np.dot((r * i - (j - i)) * u[1:j + 1], w[j - 1::-1]) / (j * u[0])
@@ -167,6 +168,25 @@ def _sqrt_rule(u):
     return _sqrt(u)
 
 
+def _cbrt(u):
+    if u[0] == 0.0:
+        raise Refusal("cbrt at 0: the derivatives are infinite")
+    return _power(u, 1.0 / 3.0, math.cbrt(u[0]))  # the real root, negative u included
+
+
+def _erf_slope(u):
+    """The series of erf'(u) = 2/sqrt(pi) exp(-u^2)."""
+    return (2.0 / math.sqrt(math.pi)) * _exp(-_mul(u, u))
+
+
+def _erf(u):
+    return _integral(math.erf(u[0]), _mul(_d(u), _erf_slope(u)[:-1]))
+
+
+def _erfc(u):
+    return _integral(math.erfc(u[0]), -_mul(_d(u), _erf_slope(u)[:-1]))
+
+
 def _sin(u):
     return _pair(math.sin(u[0]), math.cos(u[0]), u, -1.0)[0]
 
@@ -209,6 +229,14 @@ def _abs(u):
 
 def _sign(u):
     return _sign_of_kink(u, "sign") * _one(u)
+
+
+def _dabs(u):  # the slope of abs: its sign, where abs is smooth
+    return _sign_of_kink(u, "abs") * _one(u)
+
+
+def _dsign(u):  # the slope of sign: zero, where sign is smooth
+    return _sign_of_kink(u, "sign") * 0.0 * u
 
 
 def _sign_of_kink(u, name) -> float:
@@ -261,8 +289,13 @@ RULES = {
                       lambda a: a == 1.0),
     "atanh": _inverse("atanh", math.atanh, lambda u: _recip(_one(u) - _mul(u, u)),
                       lambda a: abs(a) == 1.0),
+    "cbrt": _cbrt,
+    "erf": _erf,
+    "erfc": _erfc,
     "abs": _abs,
     "sign": _sign,
+    "dabs": _dabs,
+    "dsign": _dsign,
 }
 
 
