@@ -148,7 +148,7 @@ _ROWS = [
     Primitive("cbrt", 1, cbrt, cbrt, None),
     Primitive("sin", 1, sympy.sin, sympy.sin, None),
     Primitive("cos", 1, sympy.cos, sympy.cos, None),
-    Primitive("tan", 1, sympy.tan, sympy.tan, lambda a: f"tan at a pole ({fmt(a[0])})"),
+    Primitive("tan", 1, sympy.tan, sympy.tan, None),  # no double is a pole: tan stays finite
     Primitive("sinh", 1, sympy.sinh, sympy.sinh, None),
     Primitive("cosh", 1, sympy.cosh, sympy.cosh, None),
     Primitive("tanh", 1, sympy.tanh, sympy.tanh, None),
