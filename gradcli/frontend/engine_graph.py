@@ -35,6 +35,7 @@ creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
 dtypes = LazyModule("gradcli.autograd.dtypes", globals(), "dtypes")
 unary = LazyModule("gradcli.autograd.ops_unary", globals(), "unary")
 arith = LazyModule("gradcli.autograd.ops_arith", globals(), "arith")
+function = LazyModule("gradcli.autograd.function", globals(), "function")
 
 
 def is_tensor(v) -> bool:
@@ -99,8 +100,7 @@ def _functions():
     """The engine Functions for the primitives with no engine operation of
     their own: forward in numpy, backward in engine operations (so the
     engine differentiates them again, to any order). Built on first use."""
-    from ..autograd.function import Function  # defining a subclass needs the engine loaded
-
+    Function = function.Function
     two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
 
     def values(f, x):

@@ -24,7 +24,11 @@ from __future__ import annotations
 import math
 import operator
 
+from .. import _lazy
 from . import functions
+
+np = _lazy.LazyModule("numpy", globals(), "np")
+special = _lazy.LazyModule("scipy.special", globals(), "special")
 
 # Opcodes with an infix Python operator; codegen writes these as `a + b` etc.
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -72,7 +76,6 @@ SCALAR = {
 
 def _array_table() -> dict:
     """The array implementations (numpy), built by the first ``ops.ARRAY``."""
-    import numpy as np
 
     def _sigmoid_array(x):
         e = np.exp(-np.abs(x))
@@ -85,14 +88,10 @@ def _array_table() -> dict:
         return 0.0 / (x != 0.0)
 
     def _erf_array(x):
-        from scipy.special import erf  # scipy only when an expression has erf
-
-        return erf(x)
+        return special.erf(x)  # scipy only when an expression has erf
 
     def _erfc_array(x):
-        from scipy.special import erfc
-
-        return erfc(x)
+        return special.erfc(x)
 
     table = {
         "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
@@ -108,14 +107,8 @@ def _array_table() -> dict:
     return table
 
 
-def __getattr__(name: str):
-    # PEP 562: ``ARRAY`` (and ``from .ops import ARRAY``) builds the table
-    # once and keeps it as an ordinary module global.
-    if name == "ARRAY":
-        global ARRAY
-        ARRAY = _array_table()
-        return ARRAY
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``ops.ARRAY`` (and ``from .ops import ARRAY``) builds the table once, on first use.
+__getattr__, __dir__ = _lazy.exports(globals(), {"ARRAY": _array_table})
 
 
 def fold(op: str, values: tuple[float, ...]) -> float | None:
