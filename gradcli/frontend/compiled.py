@@ -24,8 +24,9 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from . import codegen

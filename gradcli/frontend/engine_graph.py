@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from functools import cache
-from typing import Sequence
 
 from .._lazy import LazyModule
 from .program import Program

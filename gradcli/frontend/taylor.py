@@ -15,9 +15,13 @@ The rules (one per opcode, in ``RULES``) use four ideas:
 * products convolve: (u v)_j = sum_i u_i v_(j-i); quotients solve that for w;
 * exp, tan, tanh and sigmoid solve w' = g(w) u' with g a quadratic (``_riccati``);
   sin/cos and sinh/cosh are computed together (``_pair``);
-* log and the inverse functions integrate w' = u' f'(u) with f'(u) an
-  algebraic series (log: u'/u; atan: u'/(1+u^2); asin: u'/sqrt(1-u^2));
-* sqrt and constant powers use the recurrences for w^2 = u and u w' = r w u'.
+* log, erf and the inverse functions integrate w' = u' f'(u) with f'(u) a
+  series built from the others (log: u'/u; atan: u'/(1+u^2); asin:
+  u'/sqrt(1-u^2); erf: u' 2/sqrt(pi) exp(-u^2));
+* sqrt, cbrt and constant powers use the recurrences for w^2 = u and
+  u w' = r w u';
+* abs and sign (and their slopes dabs, dsign, in derivative programs) are
+  +-u or +-1 away from their kink or jump.
 
 Where the derivatives do not exist (abs at its kink, sqrt of 0, asin at 1,
 ...) a rule refuses, and ``taylor_derivatives`` raises ``DomainError``
@@ -33,7 +37,7 @@ Example (the tutorial's x**3 at 2)::
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
