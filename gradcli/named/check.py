@@ -17,6 +17,7 @@ from gradcli.named.spec import PotentialSpec
 from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from
@@ -45,8 +46,6 @@ def validate_potential(spec: PotentialSpec) -> None:
     ``start``, and check each stationary point (|grad V| < 1e-6, the value
     within 1e-6 relative, the kind from the Hessian's eigenvalues).
     Raises ``PotentialFileError`` naming the file and the problem."""
-    from gradcli.frontend.potential import Potential
-
     spec.check_expression()
     _, values = spec.bind()  # a family's size is not a parameter of its expression
     try:
@@ -57,7 +56,7 @@ def validate_potential(spec: PotentialSpec) -> None:
             message = f"{spec.where}: field 'descent.lr': {message}"
         raise PotentialFileError(f"{message} at the defaults") from error
     try:
-        V = Potential(spec.expression, variables=spec.variables, params=values)
+        V = frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:
         raise PotentialFileError(f"{spec.where}: field 'expression' cannot be compiled: {error.message}") from error
     try:

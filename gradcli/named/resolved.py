@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from gradcli._lazy import LazyModule
 from gradcli.named.spec import PotentialSpec, Stationary
 from gradcli.named.units import Units
+
+frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")  # loads SymPy
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,7 @@ class Resolved:
     @cached_property
     def potential(self):
         """The compiled ``gradcli.Potential`` (variables in the potential's order)."""
-        from gradcli.frontend.potential import Potential
-
-        return Potential(self.expression, variables=self.variables, params=self.params)
+        return frontend_potential.Potential(self.expression, variables=self.variables, params=self.params)
 
     @property
     def start(self) -> tuple[float, ...] | None:

@@ -14,8 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcli._lazy import LazyModule
 from gradcli.errors import ExpressionError, InputError, PotentialFileError
 from gradcli.named.units import Units
+
+# Parsing and compiling load SymPy: only when an expression is parsed (gradcli/_lazy.py).
+parse = LazyModule("gradcli.frontend.parse", globals(), "parse")
+frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
+sympy = LazyModule("sympy", globals(), "sympy")
 
 # Suggested descent settings are bounded like the command's options, so a file
 # cannot ask for a run that never ends (steps) or a step too small to move or
@@ -30,10 +36,8 @@ def _parse_field(text: str, where: str, field: str, allowed, stray: str):
     """Parse the expression in ``field`` of ``where`` (the file); a refused
     expression, or a name outside ``allowed`` ("which is ``stray``"), is a
     ``PotentialFileError``."""
-    from gradcli.frontend.parse import parse_expression
-
     try:
-        expr = parse_expression(text)
+        expr = parse.parse_expression(text)
     except ExpressionError as error:
         raise PotentialFileError(f"{where}: field '{field}' is refused: {error.message}") from error
     names = sorted(str(s) for s in expr.free_symbols if str(s) not in allowed)
@@ -72,8 +76,6 @@ class DescentSettings:
         if self.lr is not None and "lr" not in skip:
             lr = self.lr
             if isinstance(lr, str):
-                import sympy
-
                 expr = _parse_field(lr, where, "descent.lr", values, "not a parameter")
                 expr = expr.subs({sympy.Symbol(k, real=True): v for k, v in values.items()})
                 try:
@@ -218,10 +220,8 @@ class PotentialSpec:
         >>> V(3.0)
         -4.0
         """
-        from gradcli.frontend.potential import Potential
-
         spec, values = self.bind(params)
-        return Potential(spec.expression, variables=spec.variables, params=values)
+        return frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
 
     def descent_settings(self, values: dict[str, float] | None = None, skip=()) -> dict:
         """The suggested descent settings ``{"lr", "steps", "tol"}`` (only those
