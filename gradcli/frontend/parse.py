@@ -10,7 +10,9 @@ Nothing is passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
 Names: ``pi`` and ``E`` are the constants, the whitelisted function names are
 functions, every other name is a real symbol -- unless the caller *declares*
 it (``declared``: the variables and parameters the user named), in which case
-it is that symbol everywhere, ``pi`` and ``E`` and function names included.
+it is that symbol wherever it stands as a value, ``pi`` and ``E`` and function
+names included (``gamma*x + exp`` with gamma and exp declared); a call
+``exp(...)`` still calls the function, a call of a declared ``pi`` is refused.
 ``parse_with_names`` also returns the symbol names as written, before SymPy
 simplifies (``exp(x)-exp(x)+y`` still names ``x``).
 
@@ -117,8 +119,8 @@ _GROUP = 32  # chains longer than this get parentheses: ast's own recursion stop
 
 def parse_expression(text: str, *, max_length: int = 100_000, declared: Iterable[str] = ()) -> sympy.Expr:
     """Parse one expression into SymPy; symbols are ``sympy.Symbol(name, real=True)``.
-    A name in ``declared`` is a symbol even where it would be a constant or a
-    function (``pi``, ``E``, ``exp``).
+    A name in ``declared`` is a symbol wherever it stands as a value, even
+    where it would be a constant or a function (``pi``, ``E``, ``exp``).
 
     Raises ``ParseError`` (or ``UnknownFunctionError``) with ``text`` and the
     0-based ``column`` of the offending part.
@@ -513,7 +515,7 @@ class _Builder:
             return self._check(func)  # report what the callee is (attribute, lambda, ...)
         name = func.id
         self._check_name(func, name)
-        if name in self.declared:
+        if name in self.declared and name not in FUNCTIONS:  # a declared exp still calls exp
             raise src.error(f"'{name}' is declared as a variable or parameter, not a function; "
                             f"to multiply write {name}*(...)", func)
         if name in CONSTANTS:
