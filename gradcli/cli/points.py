@@ -24,6 +24,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BLANKS = " \t"  # what may stand around "," and "=" inside a POINT, VECTOR or --param
 _SEPARATOR = re.compile(r"[ \t]*,[ \t]*")
 _LARGEST_WHOLE = 2**63 - 1
+_NOT_A_NUMBER = "is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)"
+_NOT_WHOLE = "is not a whole number (ASCII digits, e.g. 200 or 1e3)"
 
 
 def read_number(text: str, *, whole: bool = False) -> float | int:
@@ -39,9 +41,7 @@ def read_number(text: str, *, whole: bool = False) -> float | int:
     """
     shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
     if not isinstance(text, str) or not _NUMBER.fullmatch(text):
-        if whole:
-            raise ValueError(f"{shown} is not a whole number (ASCII digits, e.g. 200 or 1e3)")
-        raise ValueError(f"{shown} is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)")
+        raise ValueError(f"{shown} {_NOT_WHOLE if whole else _NOT_A_NUMBER}")
     if whole:
         mantissa, _, exponent = text.lower().partition("e")
         if not mantissa.replace(".", "").lstrip("+-").strip("0"):
@@ -52,7 +52,7 @@ def read_number(text: str, *, whole: bool = False) -> float | int:
             exact = Decimal(text)
             integral, large = exact == exact.to_integral_value(), abs(exact) > _LARGEST_WHOLE
         if not integral:
-            raise ValueError(f"{shown} is not a whole number (ASCII digits, e.g. 200 or 1e3)")
+            raise ValueError(f"{shown} {_NOT_WHOLE}")
         if large:
             raise ValueError(f"{shown} is too large (the limit is {_LARGEST_WHOLE})")
         return int(exact)

@@ -22,8 +22,7 @@ Example::
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sympy
 

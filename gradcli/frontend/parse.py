@@ -38,7 +38,7 @@ import keyword
 import math
 import re
 import warnings
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import sympy
 

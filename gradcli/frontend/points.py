@@ -5,6 +5,7 @@ or a batch of points, shape (m, n); anything else is an ``InputError`` whose
 message names the variables::
 
     >>> as_points([1, 2, 3], ("x", "y"))
+    Traceback (most recent call last):
     gradcli.errors.InputError: expected 2 coordinates (x, y), got 3
 
 Coordinates, vector components and parameter values are real numbers: ints,
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Sequence
+from collections.abc import Sequence
 
 from .._lazy import LazyModule
 from ..errors import InputError
@@ -55,6 +56,7 @@ def real_number(value, what: str) -> float:
     >>> real_number(2, "parameter k")
     2.0
     >>> real_number(True, "parameter k")
+    Traceback (most recent call last):
     gradcli.errors.InputError: parameter k must be a real number, got a boolean (True)
     """
     refused = _not_real(value)

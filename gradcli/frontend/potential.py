@@ -23,8 +23,8 @@ Example (the tutorial's spring, k = 2, at x = 3)::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Mapping, Sequence
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError

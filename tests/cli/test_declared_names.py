@@ -9,7 +9,6 @@ import json
 import math
 
 import pytest
-
 from cli_helpers import invoke, invoke_json
 
 CIRCLE = """\

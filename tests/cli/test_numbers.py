@@ -9,7 +9,6 @@ and ``nan`` are refused with one message, exit 2, and the JSON error object.
 import json
 
 import pytest
-
 from cli_helpers import invoke, invoke_json
 
 NOT_A_NUMBER = "is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)"
@@ -100,7 +99,8 @@ def test_bad_numbers_in_numeric_options(option, template, what, expected, value)
 @pytest.mark.parametrize("template, what", [
     (["grad", "x**2", "--at", "{}"], "error: --at coordinate x: '1e400' is too large for a 64-bit float"),
     (["grad", "k*x", "--at", "1", "--param", "k={}"], "error: --param k: '1e400' is too large for a 64-bit float"),
-    (["descend", "x**2", "--x0", "1", "--lr", "{}"], "Invalid value for '--lr': '1e400' is too large for a 64-bit float"),
+    (["descend", "x**2", "--x0", "1", "--lr", "{}"],
+     "Invalid value for '--lr': '1e400' is too large for a 64-bit float"),
 ])
 def test_numbers_beyond_the_float_range(template, what):
     result = invoke(*_args(template, "1e400"))
