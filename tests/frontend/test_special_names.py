@@ -8,6 +8,7 @@ parameter everywhere: the reference is the same expression with the name
 renamed to a plain one (``q``), which must give the same numbers.
 """
 
+import builtins
 import keyword
 import math
 
@@ -108,6 +109,15 @@ def test_every_public_sympy_name_is_a_plain_symbol_when_declared():
     for name in names:
         V = Potential(f"{name}**2*x + {name}", params={name: 3})
         assert (V(1.0), V.grad(1.0).tolist()) == (12.0, [9.0]), name
+
+
+def test_python_and_generated_code_names_are_plain_symbols_when_declared():
+    """The compiled code is Python: its builtins and module names must not leak in."""
+    names = [n for n in dir(builtins) if not n.startswith("_") and not keyword.iskeyword(n)]
+    names += ["math", "np", "numpy", "sympy", "gradcli", "self", "args", "out", "result", "value", "grad"]
+    for name in names:
+        V = Potential(f"{name}**2*x + {name}", variables=["x", name])
+        assert (V([1.0, 3.0]), V.grad([1.0, 3.0]).tolist()) == (12.0, [9.0, 7.0]), name
 
 
 def test_undeclared_pi_and_e_stay_the_constants():
