@@ -278,7 +278,7 @@ def test_tables_stay_readable_for_many_variables():
         ("grad", "-x**2", "--at", "3", "--json"),
         ("grad", "--at", "3", "-x**2", "--json"),
         ("grad", "--at", "-3", "--json", "-x**2"),
-        ("grad", "-p", "k=1", "-x**2", "--at", "3", "--json"),
+        ("grad", "-p", "k=1", "-k*x**2", "--at", "3", "--json"),
         ("grad", "--json", "--at", "3", "--", "-x**2"),
     ],
 )
