@@ -11,16 +11,13 @@ import json
 import math
 import re
 import sys
+import unicodedata
 
-#: Characters gradcli's tables use, spelled in ASCII for a stream that cannot encode them.
+#: Spellings of characters that the general rules of ``ascii_text`` spell less well.
 ASCII_SPELLING = {
-    "λ": "lambda",
-    "Å": "A",
+    "λ": "lambda",  # Unicode's name is LAMDA
+    "µ": "mu",
     "…": "...",
-    "²": "^2",
-    "³": "^3",
-    "⁻": "^-",
-    "¹": "^1",
     "−": "-",
     "–": "-",
     "—": "-",
@@ -30,15 +27,14 @@ ASCII_SPELLING = {
     "√": "sqrt",
     "≤": "<=",
     "≥": ">=",
+    "≈": "~",
     "±": "+/-",
     "°": " deg",
-    "ü": "u",
-    "ö": "o",
-    "é": "e",
     "’": "'",
     "“": '"',
     "”": '"',
 }
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -58,13 +54,27 @@ def without_surrogates(text: str) -> str:
 
 
 def ascii_text(text: str) -> str:
-    """``text`` in ASCII: known symbols spelled out, anything else as ``?``.
+    """``text`` in ASCII: symbols spelled out (``ASCII_SPELLING``), Greek
+    letters by name, superscripts after ``^``, accents dropped, and anything
+    else as ``?``.
 
-    >>> ascii_text("λ = 2 eV/Å²")
-    'lambda = 2 eV/A^2'
+    >>> ascii_text("λ = 2 eV/Å², ωe = 4401 cm⁻¹, θ = π")
+    'lambda = 2 eV/A^2, omegae = 4401 cm^-1, theta = pi'
     """
-    spelled = "".join(ASCII_SPELLING.get(c, c) for c in without_surrogates(text))
-    return spelled.encode("ascii", "replace").decode("ascii")
+    text = _SUPERSCRIPTS.sub(lambda m: "^" + unicodedata.normalize("NFKD", m.group()), without_surrogates(text))
+    return "".join(c if c.isascii() else _ascii_char(c) for c in text)
+
+
+def _ascii_char(c: str) -> str:
+    if c in ASCII_SPELLING:
+        return ASCII_SPELLING[c]
+    words = unicodedata.name(c, "").split()
+    if words[:2] == ["GREEK", "SMALL"] and len(words) > 3:
+        return words[3].lower()
+    if words[:2] == ["GREEK", "CAPITAL"] and len(words) > 3:
+        return words[3].capitalize()
+    plain = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode("ascii")
+    return plain or "?"
 
 
 def encodable(text: str, stream=None) -> bool:
