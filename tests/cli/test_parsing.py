@@ -119,3 +119,20 @@ def test_potentials_show_error_is_a_json_object():
     out = json.loads(result.stdout)
     assert out["command"] == "potentials show" and out["error"]["kind"] == "unknown-potential"
     assert out["error"]["message"] == result.stderr.splitlines()[0].removeprefix("error: ")
+
+
+def test_commands_come_from_the_one_list_in_app():
+    import typer
+
+    from gradcli.cli.app import COMMANDS, app
+
+    group = typer.main.get_command(app)
+    assert list(group.commands) == [f.command_name for f in COMMANDS] + ["potentials"]
+
+
+@pytest.mark.parametrize("path", [["potentials"], ["potentials", "show"]])
+def test_potentials_uses_the_shared_options(path):
+    help_text = invoke(*path, "--help").stdout
+    for option in ("--json", "--potentials-dir", "--debug"):
+        assert option in help_text
+    assert "Print one JSON object instead of tables." in " ".join(help_text.split())
