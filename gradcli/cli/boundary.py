@@ -73,10 +73,13 @@ class PipeClosed(BaseException):
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP raise ``Stopped`` (main thread only;
+    a signal ignored on entry, as ``nohup`` ignores SIGHUP, stays ignored;
     the previous handlers come back on the way out)."""
     previous = {}
     try:
         for signum in STOP_SIGNALS:
+            if signal.getsignal(signum) is signal.SIG_IGN:
+                continue
             try:
                 previous[signum] = signal.signal(signum, _raise_stopped)
             except (ValueError, OSError):  # not the main thread

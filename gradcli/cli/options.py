@@ -135,7 +135,10 @@ def read_stdin(limit: int = MAX_EXPRESSION) -> str:
 
     Raises InputError when there is nothing, or more than ``limit`` characters.
     """
-    text = sys.stdin.read(limit + 1)
+    try:
+        text = sys.stdin.read(limit + 1)
+    except UnicodeDecodeError as error:
+        raise InputError(f"standard input is not text in {error.encoding} (byte {error.start + 1})") from None
     if len(text) > limit:
         raise InputError(f"standard input: expression too long (more than {limit} characters)")
     text = text.strip()

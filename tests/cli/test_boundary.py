@@ -218,3 +218,32 @@ def test_a_signal_with_json_prints_the_error_object(tmp_path):
     assert proc.returncode == 143
     assert json.loads(proc.stdout) == {"command": "descend",
                                        "error": {"kind": "interrupted", "message": "stopped by SIGTERM"}}
+
+
+def test_stdin_that_is_not_utf8_is_an_input_error(monkeypatch):
+    from gradcli.cli.options import read_stdin
+    from gradcli.errors import InputError
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x+\xff"), encoding="utf-8", errors="strict"))
+    with pytest.raises(InputError, match=r"^standard input is not text in utf-8 \(byte 3\)$"):
+        read_stdin()
+
+
+def test_non_utf8_stdin_never_reaches_json_as_a_surrogate():
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
+    proc = subprocess.run([sys.executable, "-c", MAIN, "grad", "-", "--at", "1", "--json"], input=b"x\xff",
+                          capture_output=True, env=env)
+    assert proc.returncode == 2
+    assert b"\\udc" not in proc.stdout.lower()
+    assert json.loads(proc.stdout)["error"]["kind"] == "parse"
+
+
+def test_an_ignored_sighup_stays_ignored(tmp_path):
+    # nohup ignores SIGHUP before starting gradcli: the run goes on and writes its plot.
+    code = "import signal\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + SIGNAL_DURING_SAVE.replace(
+        "time.sleep(5)", "time.sleep(0.2)")
+    target = tmp_path / "d.png"
+    proc = run_process("SIGHUP", "descend", "x**2", "--x0", "1", "--lr", "0.4", "--plot", str(target), "--json",
+                       code=code)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["plot"] == str(target) and os.listdir(tmp_path) == ["d.png"]
