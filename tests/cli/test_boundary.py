@@ -247,3 +247,26 @@ def test_an_ignored_sighup_stays_ignored(tmp_path):
                        code=code)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["plot"] == str(target) and os.listdir(tmp_path) == ["d.png"]
+
+
+@pytest.mark.parametrize(
+    "raise_it, message",
+    [
+        (lambda: float(1e200) ** 2, "overflow: a number beyond the float64 range (about 1.8e308) came up in the "
+                                    "computation"),
+        (lambda: __import__("numpy").float64(1.0) / 0.0,
+         "numerical error in the computation: divide by zero encountered in scalar divide"),
+    ],
+    ids=["OverflowError", "numpy RuntimeWarning"],
+)
+def test_any_overflow_or_numpy_warning_is_a_computation_error(monkeypatch, raise_it, message):
+    import gradcli.cli.calculus_cmd as calculus
+
+    def parse_point(*args):
+        raise_it()
+
+    monkeypatch.setattr(calculus, "parse_point", parse_point)
+    result = invoke("grad", "x", "--at", "1", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"command": "grad", "error": {"kind": "domain", "message": message}}
+    assert result.stderr == f"error: {message}\n"
