@@ -29,10 +29,7 @@ def complete_potential_names(incomplete: str) -> list[str]:
     """Shell completion of EXPR: ``@NAME`` of every named potential starting with ``incomplete``."""
     if incomplete and not incomplete.startswith("@"):
         return []
-    try:
-        from gradcli.named.registry import list_potentials
-    except ImportError:  # before the named-potential modules moved into gradcli/named/
-        from gradcli.library import list_potentials
+    from gradcli.library import list_potentials
     names = [f"@{spec.name}" for spec in list_potentials(errors=[])]
     return [name for name in names if name.startswith(incomplete or "@")]
 
