@@ -157,6 +157,19 @@ class Potential(_Function):
         out = c.array(pts)
         return out[0], out[1:].T.copy()
 
+    def value_and_grad_into(self, columns, out):
+        """The batch path for optimisers: fills ``out`` (1 + n, m) with V (row
+        0) and dV/dx_k (row 1 + k) at the m points whose coordinate k is row k
+        of ``columns`` (n, m) (any strides: ``X.T`` of walkers X (m, n) is
+        fine). Both arrays are the caller's, float64; nothing is allocated per
+        point, so a descent step costs about what hand-written numpy does.
+
+        >>> out = np.empty((2, 3))
+        >>> V.value_and_grad_into(np.array([[1.0, 2.0, 3.0]]), out)   # V = x**2
+        array([[1., 4., 9.], [2., 4., 6.]])
+        """
+        return self._get("grad").into(columns, out)
+
     def grad(self, x):
         """grad V(x): (n,) or (m, n)."""
         return self.value_and_grad(x)[1]

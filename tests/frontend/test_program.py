@@ -140,8 +140,8 @@ def test_array_mode_gives_the_same_numbers():
     import numpy as np
 
     p = transforms.grad_program(from_sympy([sympy.sin(x) * y**2 + 1], ["x", "y"]))
-    f = codegen.compile_array(p)
-    out = f(np.empty((3, 2)), np.array([0.5, 1.0]), np.array([2.0, -1.0]))
+    code = codegen.compile_array(p)
+    out = code.function(np.empty((3, 2)), np.empty((code.registers, 2)), np.array([0.5, 1.0]), np.array([2.0, -1.0]))
     for k, (a, b) in enumerate([(0.5, 2.0), (1.0, -1.0)]):
         assert np.allclose(out[:, k], run(p, a, b), rtol=1e-15)
     assert math.isclose(out[0, 0], math.sin(0.5) * 4 + 1)
