@@ -80,8 +80,9 @@ class _Function:
             return p
         if kind == "grad":
             return transforms.grad_program(p)
-        if kind == "hessian":
-            return transforms.hessian_program(p, self._get("grad").program)
+        if kind == "hessian":  # its non-zero entries only: H[rows[e]][cols[e]]
+            program, *self._hessian_entries = transforms.sparse_hessian_program(p, self._get("grad").program)
+            return program
         if kind == "jacobian":
             return transforms.jacobian_program(p)
         if kind == "vjp":
@@ -182,16 +183,16 @@ class Potential(_Function):
         """The matrix of second derivatives: (n, n) or (m, n, n)."""
         pts, single = self._points(x)
         c = self._get("hessian")
-        rows, cols = np.tril_indices(self.n)
+        rows, cols = self._hessian_entries
         skip = 1 + self.n  # the value and gradient come first
         if single:
             tri = np.array(c.scalar(*pts[0].tolist())[skip:])
-            h = np.empty((self.n, self.n))
+            h = np.zeros((self.n, self.n))
             h[rows, cols] = tri
             h[cols, rows] = tri
             return h
         tri = c.array(pts)[skip:].T
-        h = np.empty((len(pts), self.n, self.n))
+        h = np.zeros((len(pts), self.n, self.n))
         h[:, rows, cols] = tri
         h[:, cols, rows] = tri
         return h
