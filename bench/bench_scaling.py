@@ -2,7 +2,7 @@
 
     python bench/bench_scaling.py [--tree DIR] [--sizes 1000,3000]
 
-Each case runs ``python -m gradcli ...`` as a child process with PYTHONPATH set
+Each case runs gradcli's command line (``gradcli.cli.app.main``) as a child process with PYTHONPATH set
 to the gradcli source tree given by --tree (default: this one), so that the
 code before a change (an exported older commit: ``git archive COMMIT | tar -x
 -C /tmp/before``) and after run side by side on one machine. Reported per
@@ -58,10 +58,10 @@ def cases(sizes: list[int]) -> list[tuple[str, list[str]]]:
 
 
 def run(tree: Path, argv: list[str]) -> tuple[float, float, float, int]:
-    """(wall s, CPU s, peak RSS MiB, exit code) of ``python -m gradcli argv``."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    """(wall s, CPU s, peak RSS MiB, exit code) of ``gradcli argv``."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}  # and cwd=tree: python -c puts the cwd first on sys.path
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "gradcli", *argv], env=env,
+    child = subprocess.Popen([sys.executable, "-c", "from gradcli.cli.app import main; main()", *argv], env=env, cwd=tree,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
