@@ -61,8 +61,8 @@ def run(tree: Path, argv: list[str]) -> tuple[float, float, float, int]:
     """(wall s, CPU s, peak RSS MiB, exit code) of ``gradcli argv``."""
     env = {**os.environ, "PYTHONPATH": str(tree)}  # and cwd=tree: python -c puts the cwd first on sys.path
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", "from gradcli.cli.app import main; main()", *argv], env=env, cwd=tree,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-c", "from gradcli.cli.app import main; main()", *argv]
+    child = subprocess.Popen(command, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
