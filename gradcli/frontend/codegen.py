@@ -2,7 +2,7 @@
 
 Why this is safe: the tree is assembled here node by node from a Program,
 never from text. The only identifiers in it are ours (``x0``, ``v12``,
-``out``, the primitive names of a fixed namespace such as ``exp``) and the
+``r3``, ``out``, the primitive names of a fixed namespace such as ``exp``) and the
 only literals are Python floats and ints; the user's expression was parsed
 and checked long before (``parse.py``) and contributes no characters to the
 code. The tree goes to ``compile(tree, "<gradcli:...>", "exec")`` and the
@@ -17,9 +17,13 @@ Two namespaces give two functions from the same instructions:
   ``OverflowError``) and silent infinities or NaNs are caught by a check on
   the outputs; both call ``fail(x0, ...)``, which raises ``DomainError``.
 * array mode (numpy ufuncs over arrays of shape (m,), one per coordinate):
-  ``f(out, x0, ..., x{n-1})`` fills ``out`` of shape (k, m) and returns it.
-  Run it under ``np.errstate(divide/over/invalid="raise")``. Only this mode
-  needs numpy, and it is imported only when it is first used.
+  ``f(out, work, x0, ..., x{n-1})`` fills ``out`` of shape (k, m) and returns
+  it. Each instruction is one ufunc call with ``out=`` into a register (a row
+  of ``work``, allocated by a linear scan over the SSA program: a register is
+  free again after its value's last use) or straight into its output row, so
+  memory is O(m * registers), not O(m * instructions). Run it under
+  ``np.errstate(divide/over/invalid="raise")``. Only this mode needs numpy,
+  and it is imported only when it is first used.
 
 Example::
 
@@ -36,11 +40,15 @@ import gc
 import itertools
 import math
 import types
-from typing import Callable
+from collections.abc import Callable
+from typing import NamedTuple
 
+from .._lazy import LazyModule
 from . import ops
 from .ops import INFIX, SCALAR
 from .program import Program
+
+np = LazyModule("numpy", globals(), "np")  # array mode only (gradcli/_lazy.py)
 
 _BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
 SCALAR_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
@@ -168,14 +176,125 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
     return _function(f"{name}_scalar_{next(_counter)}", params, body, namespace)
 
 
-def compile_array(program: Program, name: str = "f") -> Callable:
-    """``f(out, x0, ..., x{n-1})``: x_k arrays of shape (m,), out of shape
-    (len(outputs), m); fills out[i] with output i (constants broadcast)."""
-    params = ["out"] + [f"x{k}" for k in range(program.n_inputs)]
-    body, operand = _body(program)
-    for i, o in enumerate(program.outputs):
-        target = ast.Subscript(value=_load("out"), slice=ast.Constant(i, **AT), ctx=ast.Store(), **AT)
-        body.append(ast.Assign(targets=[target], value=operand[o], **AT))
-    body.append(ast.Return(_load("out"), **AT))
+class ArrayCode(NamedTuple):
+    """Generated array code: ``function(out, work, x0, ..., x{n-1})`` fills
+    ``out`` (k, m) from inputs of shape (m,), using the rows of ``work``
+    (shape (registers, m)) as its buffers."""
+
+    function: Callable
+    registers: int
+
+
+def allocate_registers(program: Program) -> tuple[list[int | None], int]:
+    """(the register of each value, the number of registers): a linear scan
+    over the SSA program. A value's register returns to the free list at its
+    last use, so the next value can take it (numpy ufuncs may write over an
+    argument of the same shape). Inputs, constants and outputs (written
+    straight into their row of ``out``) have no register (None).
+
+    >>> allocate_registers(from_sympy([x**4 - x], ["x"]))   # x*x, then its square
+    ([None, None, 0, None, ...], 1)
+    """
+    instrs = program.instrs
+    is_output = set(program.outputs)
+    last_use = list(range(len(instrs)))  # a value nobody reads dies where it is made
+    for i, ins in enumerate(instrs):
+        for a in ins.args:
+            last_use[a] = i
+    register: list[int | None] = [None] * len(instrs)
+    free: list[int] = []
+    count = 0
+    for i, ins in enumerate(instrs):
+        if not ins.args:
+            continue
+        for a in set(ins.args):
+            if last_use[a] == i and register[a] is not None:
+                free.append(register[a])
+        if i in is_output:
+            continue
+        if free:
+            register[i] = free.pop()
+        else:
+            register[i] = count
+            count += 1
+        if last_use[i] == i:
+            free.append(register[i])
+    return register, count
+
+
+def _unpack(names: list[str], source: str) -> ast.stmt:
+    target = ast.Tuple(elts=[_store(n) for n in names], ctx=ast.Store(), **AT)
+    return ast.Assign(targets=[target], value=_load(source), **AT)
+
+
+def _fill(target: ast.expr, value: ast.expr) -> ast.stmt:
+    """target[...] = value"""
+    where = ast.Subscript(value=target, slice=ast.Constant(Ellipsis, **AT), ctx=ast.Store(), **AT)
+    return ast.Assign(targets=[where], value=value, **AT)
+
+
+def _register_body(program: Program, namespace: dict) -> tuple[list[ast.stmt], int]:
+    """Statements computing every value with ``out=`` into a register or its
+    output row: no temporary array per instruction."""
+    register, count = allocate_registers(program)
+    instrs = program.instrs
+    first_slot: dict[int, int] = {}
+    for slot, o in enumerate(program.outputs):
+        first_slot.setdefault(o, slot)
+
+    def operand(v: int) -> ast.expr:
+        ins = instrs[v]
+        if ins.op == "input":
+            return _load(f"x{ins.attr}")
+        if ins.op == "const":
+            return ast.Constant(ins.attr, **AT)
+        return _load(f"o{first_slot[v]}" if register[v] is None else f"r{register[v]}")
+
+    body: list[ast.stmt] = []
+    if program.outputs:
+        body.append(_unpack([f"o{s}" for s in range(len(program.outputs))], "out"))
+    if count:
+        body.append(_unpack([f"r{r}" for r in range(count)], "work"))
+    for i, ins in enumerate(instrs):
+        if not ins.args:
+            continue
+        args = [operand(a) for a in ins.args]
+        destination = operand(i)
+        if isinstance(namespace[ins.op], np.ufunc):
+            out = ast.keyword(arg="out", value=destination, **AT)
+            body.append(ast.Expr(ast.Call(func=_load(ins.op), args=args, keywords=[out], **AT), **AT))
+        else:  # a Python function of ufuncs (sigmoid, erf): its result is copied in
+            body.append(_fill(destination, ast.Call(func=_load(ins.op), args=args, keywords=[], **AT)))
+    for slot, o in enumerate(program.outputs):
+        if first_slot[o] != slot or not instrs[o].args:  # a repeated output, an input, a constant
+            body.append(_fill(_load(f"o{slot}"), operand(o)))
+    return body, count
+
+
+def compile_array(program: Program, name: str = "f", registers: bool = True) -> ArrayCode:
+    """Array code ``f(out, work, x0, ..., x{n-1})``: x_k arrays of shape (m,),
+    out of shape (len(outputs), m), work of shape (registers, m); fills
+    out[i] with output i (constants broadcast) and returns out.
+
+    With ``registers`` (the default) every instruction is one ufunc call
+    writing into a register (a row of ``work``) or its output row, so the
+    memory is O(m * registers) however long the program; without, each
+    instruction makes a temporary array (kept for the tests: both give the
+    same bits).
+
+    >>> code = compile_array(grad_program(p))            # p from x**2
+    >>> code.function(np.empty((2, 3)), np.empty((code.registers, 3)), np.array([1.0, 2.0, 3.0]))
+    array([[1., 4., 9.], [2., 4., 6.]])
+    """
+    params = ["out", "work"] + [f"x{k}" for k in range(program.n_inputs)]
     namespace = {**ops.ARRAY, "__builtins__": {}}  # numpy's ufuncs, imported by the first use
-    return _function(f"{name}_array_{next(_counter)}", params, body, namespace)
+    if registers:
+        body, count = _register_body(program, namespace)
+    else:
+        body, operand = _body(program)
+        count = 0
+        for i, o in enumerate(program.outputs):
+            target = ast.Subscript(value=_load("out"), slice=ast.Constant(i, **AT), ctx=ast.Store(), **AT)
+            body.append(ast.Assign(targets=[target], value=operand[o], **AT))
+    body.append(ast.Return(_load("out"), **AT))
+    return ArrayCode(_function(f"{name}_array_{next(_counter)}", params, body, namespace), count)

@@ -20,7 +20,7 @@ Example::
 
     >>> p = from_sympy([x**3], ["x"])
     >>> g = grad_program(p)              # outputs: x**3, 3*x**2
-    >>> h = hessian_program(p)           # outputs: d2/dx2 = 6*x
+    >>> h = hessian_program(p)           # outputs: x**3, 3*x**2, d2/dx2 = 6*x
 """
 
 from __future__ import annotations
@@ -117,9 +117,10 @@ def reverse_sweep(b: Builder, upto: int, seeds: dict[int, int]) -> dict[int, int
     return ct
 
 
-def _forward_cone(b: Builder, upto: int, seeds) -> list[int]:
-    """The values among 0..upto-1 that depend on ``seeds``, in order: the
-    only ones a forward sweep from those seeds has to visit."""
+def _forward_cone(b: Builder, upto: int, seeds, needed: set[int] | None = None) -> list[int]:
+    """The values among 0..upto-1 that depend on ``seeds`` (and, if given, are
+    in ``needed``), in order: the only ones a forward sweep from those seeds
+    has to visit."""
     users = b.cache.get(("users", upto))
     if users is None:
         users = b.cache[("users", upto)] = [[] for _ in range(upto)]
@@ -130,17 +131,33 @@ def _forward_cone(b: Builder, upto: int, seeds) -> list[int]:
     stack = list(reached)
     while stack:
         for u in users[stack.pop()]:
-            if u not in reached:
+            if u not in reached and (needed is None or u in needed):
                 reached.add(u)
                 stack.append(u)
     return sorted(reached)
 
 
-def forward_sweep(b: Builder, upto: int, tangents: dict[int, int]) -> dict[int, int]:
+def _ancestors(b: Builder, values) -> set[int]:
+    """``values`` and every value they are computed from."""
+    seen = set(values)
+    stack = list(seen)
+    instrs = b.instrs
+    while stack:
+        for a in instrs[stack.pop()].args:
+            if a not in seen:
+                seen.add(a)
+                stack.append(a)
+    return seen
+
+
+def forward_sweep(b: Builder, upto: int, tangents: dict[int, int], needed: set[int] | None = None
+                  ) -> dict[int, int]:
     """Tangents of b's values 0..upto-1 given the tangents of some of them
-    (normally inputs); values with no tangent are absent (structural zeros)."""
+    (normally inputs); values with no tangent are absent (structural zeros).
+    With ``needed`` (a set closed under taking arguments), only the tangents
+    of those values are made."""
     dot = dict(tangents)
-    for i in _forward_cone(b, upto, tangents):
+    for i in _forward_cone(b, upto, tangents, needed):
         ins = b.instrs[i]
         if not ins.args or i in tangents:
             continue
@@ -229,23 +246,54 @@ def jacobian_program(p: Program) -> Program:
     return b.build([*p.outputs, *flat], primal_size=p.primal_size)
 
 
-def hessian_program(p: Program, gradient: Program | None = None) -> Program:
-    """For a one-output program: outputs (value, gradient (n), then the lower
-    triangle of the Hessian, row-major: H[0][0], H[1][0], H[1][1], H[2][0],
-    ..., n(n+1)/2 of them).
+def sparse_hessian_program(p: Program, gradient: Program | None = None
+                           ) -> tuple[Program, tuple[int, ...], tuple[int, ...]]:
+    """(program, rows, cols) for a one-output program: the program's outputs
+    are (value, gradient (n), then H[rows[e]][cols[e]] for each entry e), the
+    entries being the structurally non-zero ones of the lower triangle
+    (rows[e] >= cols[e]), row-major. Every other entry of H is exactly 0.
 
     Forward mode over reverse mode, one sweep per input with the one-hot
-    tangent as the constant 1 (so each sweep touches only what depends on
-    that input, and the 1s fold away)."""
+    tangent as the constant 1; each sweep visits only the values that depend
+    on that input and that the gradient is computed from, so a separable
+    V = sum f(x_i) of n variables costs O(n), not O(n^2).
+
+    >>> program, rows, cols = sparse_hessian_program(from_sympy([x**2 + x*y], ["x", "y"]))
+    >>> rows, cols          # H[1][1] = 0 is not an entry
+    ((0, 1), (0, 0))
+    """
     g = gradient if gradient is not None else grad_program(p)
     b = Builder(g.names, base=g)
     inputs = _inputs(g)
     n = len(inputs)
     grads = g.outputs[1:]
-    columns = []
+    needed = _ancestors(b, grads)
+    entries: dict[tuple[int, int], int] = {}
     for j in range(n):
-        dot = forward_sweep(b, len(g), {inputs[j]: b.const(1.0)})
+        if inputs[j] not in needed:  # the gradient does not depend on x_j: column j is zero
+            continue
+        dot = forward_sweep(b, len(g), {inputs[j]: b.const(1.0)}, needed)
         # Column j of H is the tangent of the gradient; only rows i >= j are kept.
-        columns.append({i: dot.get(grads[i]) for i in range(j, n)})
-    flat = [_zero_or(b, columns[j][i]) for i in range(n) for j in range(i + 1)]
-    return b.build([*g.outputs, *flat], primal_size=g.primal_size)
+        for i in range(j, n):
+            v = dot.get(grads[i])
+            if v is not None and b.value_of(v) != 0.0:
+                entries[i, j] = v
+    keys = sorted(entries)
+    program = b.build([*g.outputs, *(entries[k] for k in keys)], primal_size=g.primal_size)
+    return program, tuple(i for i, _ in keys), tuple(j for _, j in keys)
+
+
+def hessian_program(p: Program, gradient: Program | None = None) -> Program:
+    """For a one-output program: outputs (value, gradient (n), then the lower
+    triangle of the Hessian, row-major: H[0][0], H[1][0], H[1][1], H[2][0],
+    ..., n(n+1)/2 of them, zeros included). ``sparse_hessian_program`` gives
+    the non-zero entries only (what ``Potential.hessian`` runs)."""
+    sparse, rows, cols = sparse_hessian_program(p, gradient)
+    b = Builder(sparse.names, base=sparse)
+    n = sparse.n_inputs
+    skip = 1 + n
+    position = {(i, j): e for e, (i, j) in enumerate(zip(rows, cols))}
+    zero = b.const(0.0)
+    flat = [sparse.outputs[skip + position[i, j]] if (i, j) in position else zero
+            for i in range(n) for j in range(i + 1)]
+    return b.build([*sparse.outputs[:skip], *flat], primal_size=sparse.primal_size)

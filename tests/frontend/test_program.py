@@ -140,8 +140,40 @@ def test_array_mode_gives_the_same_numbers():
     import numpy as np
 
     p = transforms.grad_program(from_sympy([sympy.sin(x) * y**2 + 1], ["x", "y"]))
-    f = codegen.compile_array(p)
-    out = f(np.empty((3, 2)), np.array([0.5, 1.0]), np.array([2.0, -1.0]))
+    code = codegen.compile_array(p)
+    out = code.function(np.empty((3, 2)), np.empty((code.registers, 2)), np.array([0.5, 1.0]), np.array([2.0, -1.0]))
     for k, (a, b) in enumerate([(0.5, 2.0), (1.0, -1.0)]):
         assert np.allclose(out[:, k], run(p, a, b), rtol=1e-15)
     assert math.isclose(out[0, 0], math.sin(0.5) * 4 + 1)
+
+
+def test_the_sparse_hessian_keeps_only_structural_non_zeros():
+    x, y = sympy.symbols("x y", real=True)
+    p = from_sympy([x**2 + 3 * x * y], ["x", "y"])
+    program, rows, cols = transforms.sparse_hessian_program(p)
+    assert (rows, cols) == ((0, 1), (0, 0))  # H[1][1] = 0 is no entry
+    assert run(program, 1.0, 2.0) == (7.0, 8.0, 3.0, 2.0, 3.0)  # V, grad, H[0][0], H[1][0]
+
+
+def test_a_separable_hessian_program_grows_linearly():
+    """sum x_i**2: n diagonal entries, and a program of O(n) instructions (the
+    dense triangle would be n(n+1)/2 outputs, the forward sweeps O(n^2) work)."""
+    for n in (50, 400):
+        p = from_sympy([sum(sympy.Symbol(f"x{i}", real=True) ** 2 for i in range(n))],
+                       [f"x{i}" for i in range(n)])
+        program, rows, cols = transforms.sparse_hessian_program(p)
+        assert rows == cols == tuple(range(n))
+        assert len(program) < 6 * n
+        assert run(program, *[1.0] * n)[1 + n:] == (2.0,) * n
+
+
+def test_the_dense_hessian_program_is_the_sparse_one_filled_with_zeros():
+    x, y, z = sympy.symbols("x y z", real=True)
+    p = from_sympy([sympy.sin(x) * y + z**3], ["x", "y", "z"])
+    dense = run(transforms.hessian_program(p), 0.5, 2.0, -1.0)
+    sparse, rows, cols = transforms.sparse_hessian_program(p)
+    values = run(sparse, 0.5, 2.0, -1.0)
+    filled = dict(zip(zip(rows, cols), values[4:]))
+    assert dense[:4] == values[:4]
+    assert dense[4:] == tuple(filled.get((i, j), 0.0) for i in range(3) for j in range(i + 1))
+    assert (rows, cols) == ((0, 1, 2), (0, 0, 2))  # H[1][1], H[2][0], H[2][1] are 0
