@@ -34,6 +34,7 @@ _SOURCES = {
         " arccos=acos arcsin=asin arctan=atan clip=clamp"
     ),
     "gradcli.autograd.tensor": "Size Tensor",
+    "gradcli.optim": "optim=",
     # the SymPy front-end (not in __all__: `from gradcli import *` stays free of SymPy)
     "gradcli.frontend.potential": "Potential VectorFunction",
 }
