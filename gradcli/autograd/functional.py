@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-import gradcli
+from .backward import grad as _grad
+from .creation import ones_like, tensor, zeros, zeros_like
+from .grad_mode import enable_grad, no_grad
+from .ops_shape import stack
+from .tensor import Tensor
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 
@@ -34,7 +38,7 @@ def _as_tuple(inp, arg_name, fn_name):
     if not is_inp_tuple:
         inp = (inp,)
     for i, el in enumerate(inp):
-        if not isinstance(el, gradcli.Tensor):
+        if not isinstance(el, Tensor):
             if is_inp_tuple:
                 raise TypeError(
                     f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
@@ -77,7 +81,7 @@ def _grad_preprocess(inputs, create_graph, need_graph):
 
 def _grad_postprocess(inputs, create_graph):
     # Results carry history only when the caller asked for it.
-    if isinstance(inputs[0], gradcli.Tensor):
+    if isinstance(inputs[0], Tensor):
         return inputs if create_graph else tuple(inp.detach() for inp in inputs)
     return tuple(_grad_postprocess(inp, create_graph) for inp in inputs)
 
@@ -143,8 +147,8 @@ def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph=False, retai
         return (None,) * len(inputs)
     # An omitted grad_output is only allowed for single-element outputs: ones, made explicit.
     new_outputs = tuple(out for out, _ in kept)
-    new_grads = tuple(gradcli.ones_like(out) if g is None else g for out, g in kept)
-    return gradcli.autograd.grad(
+    new_grads = tuple(ones_like(out) if g is None else g for out, g in kept)
+    return _grad(
         new_outputs, inputs, new_grads, retain_graph=retain_graph, create_graph=create_graph, allow_unused=True
     )
 
@@ -170,7 +174,7 @@ def _fill_in_zeros(grads, refs, strict, create_graph, stage):
         if grads_i is None:
             if strict:
                 raise RuntimeError(_STRICT_NONE[stage].format(i=i))
-            grads_i = gradcli.zeros_like(refs[i])
+            grads_i = zeros_like(refs[i])
         elif strict and create_graph and not grads_i.requires_grad:
             which = "hessian" if "double" in stage else "jacobian"
             raise RuntimeError(
@@ -231,7 +235,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         >>> output, vjp_fn = vjp(f, x); vjp_fn(torch.tensor([1.0, 0.0]))
         tensor([3., 2.])
     """
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
@@ -239,7 +243,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         _check_requires_grad(outputs, "outputs", strict=strict)
 
         def product(v, retain_graph):
-            with gradcli.enable_grad():
+            with enable_grad():
                 v = _prepare_v(v, outputs, is_outputs_tuple, "vjp", create_graph)
                 grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph, retain_graph=retain_graph)
                 result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
@@ -248,7 +252,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         returned_outputs = _tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple)
         if v is None:
             if len(outputs) == 1 and _numel(outputs[0]) == 1:
-                v = gradcli.ones_like(outputs[0])
+                v = ones_like(outputs[0])
             else:
                 return returned_outputs, lambda v: product(v, retain_graph=True)
         return returned_outputs, product(v, retain_graph=None)
@@ -272,20 +276,20 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         >>> jvp_result                                 # first column of J
         tensor([3., 1.])
     """
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         if v is not None:
             v = _prepare_v(v, inputs, is_inputs_tuple, "jvp", create_graph)
         else:
             _require_v_or_single_element(v, inputs)
-            v = (gradcli.ones_like(inputs[0]),)
+            v = (ones_like(inputs[0]),)
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
         _check_requires_grad(outputs, "outputs", strict=strict)
         # The backward pass is linear in grad_outputs, so their value never matters;
         # zeros keep inf/nan out of the double-backward graph.
-        grad_outputs = tuple(gradcli.zeros_like(out).requires_grad_(True) for out in outputs)
+        grad_outputs = tuple(zeros_like(out).requires_grad_(True) for out in outputs)
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
         grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
@@ -299,7 +303,7 @@ def _unit(t, j):
     """A tensor shaped like ``t`` with a 1 at flat position ``j``."""
     e = np.zeros(_numel(t))
     e[j] = 1.0
-    return gradcli.tensor(e.reshape(tuple(t.shape)), dtype=t.dtype)
+    return tensor(e.reshape(tuple(t.shape)), dtype=t.dtype)
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
@@ -353,7 +357,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             "supported together. Please either set `strict=False` or `vectorize=False`."
         )
 
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
@@ -379,7 +383,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                                 f"Output {i} of the user-provided function is independent of input {k}. "
                                 "This is not allowed in strict mode."
                             )
-                        rows_k.append(gradcli.zeros_like(inp_k))
+                        rows_k.append(zeros_like(inp_k))
             blocks.append(tuple(_stack_rows(rows_k, out, inp_k) for rows_k, inp_k in zip(rows, inputs)))
         result = _grad_postprocess(tuple(blocks), create_graph)
     return _tuple_postprocess(result, (is_outputs_tuple, is_inputs_tuple))
@@ -388,21 +392,21 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 def _stack_rows(rows, out, inp):
     shape = tuple(out.shape) + tuple(inp.shape)
     if not rows:  # an output with no elements
-        return gradcli.zeros(shape, dtype=inp.dtype)
-    return gradcli.stack(rows, dim=0).reshape(shape)
+        return zeros(shape, dtype=inp.dtype)
+    return stack(rows, dim=0).reshape(shape)
 
 
 def _jacobian_forward(func, inputs):
     """Jacobian by columns: one exact ``jvp`` per input element."""
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
     inputs = tuple(inp.detach() for inp in inputs)
-    with gradcli.no_grad():
+    with no_grad():
         outputs = func(*inputs)
     columns = []  # columns[j][e] = tuple over outputs of d out / d inputs[j].flat[e]
     for j, inp in enumerate(inputs):
         cols_j = []
         for e in range(_numel(inp)):
-            tangent = tuple(_unit(t, e) if k == j else gradcli.zeros_like(t) for k, t in enumerate(inputs))
+            tangent = tuple(_unit(t, e) if k == j else zeros_like(t) for k, t in enumerate(inputs))
             outputs, jv = jvp(func, inputs, tangent)
             cols_j.append(jv if isinstance(jv, tuple) else (jv,))
         columns.append(cols_j)
@@ -414,9 +418,9 @@ def _jacobian_forward(func, inputs):
         for j, inp in enumerate(inputs):
             shape = tuple(out.shape) + tuple(inp.shape)
             if not columns[j]:
-                row.append(gradcli.zeros(shape, dtype=inp.dtype))
+                row.append(zeros(shape, dtype=inp.dtype))
             else:
-                row.append(gradcli.stack([c[i].reshape(-1) for c in columns[j]], dim=1).reshape(shape))
+                row.append(stack([c[i].reshape(-1) for c in columns[j]], dim=1).reshape(shape))
         blocks.append(tuple(row))
     return _tuple_postprocess(tuple(blocks), (is_outputs_tuple, is_inputs_tuple))
 
@@ -485,14 +489,14 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         if v is not None:
             v = _prepare_v(v, inputs, is_inputs_tuple, fn_name, create_graph)
         else:
             _require_v_or_single_element(v, inputs)
-            v = (gradcli.ones_like(inputs[0]),)
+            v = (ones_like(inputs[0]),)
         outputs = _single_scalar_output(func, inputs, fn_name, strict)
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict=strict)
@@ -500,7 +504,7 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
             grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
             result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
         else:
-            grad_jac = tuple(gradcli.zeros_like(inp).requires_grad_(True) for inp in inputs)
+            grad_jac = tuple(zeros_like(inp).requires_grad_(True) for inp in inputs)
             double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
             _check_requires_grad(jac, "hessian", strict=strict)
             grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)
