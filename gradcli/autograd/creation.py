@@ -84,6 +84,10 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     ``arange(0, 1, 0.25)`` -> tensor([0.0000, 0.2500, 0.5000, 0.7500])."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     values = (start, end, step)
     if dtype is None:
         integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)

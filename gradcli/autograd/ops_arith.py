@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from . import backend as B
-from .graph import Node, ResultNode
+from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .grad_mode import _state
 from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, attach, record
@@ -145,11 +145,14 @@ class PowBackward1(ResultNode):
 
 
 class PowBackward2(ResultNode):
-    __slots__ = ()
+    __slots__ = ("_meta",)  # base 0: mask exponent >= 0
 
     def backward(self, grad, base, result):  # number ** tensor
         if base == 0:
-            return (None, grad * 0)
+            # PyTorch: 0 where the exponent is >= 0, else result * log(0) (-inf for 0 ** -1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_base = np.log(np.float64(base))
+            return (None, B.where(self._meta, 0.0, grad * result * log_base))
         return (None, grad * result * math.log(base))
 
 
@@ -234,8 +237,12 @@ def mul(input, other):
 
 
 def div(input, other):
-    """``input / other`` with broadcasting (true division)."""
-    return _binary(DivBackward0, np.true_divide, input, other, "div")
+    """``input / other`` with broadcasting (true division); x / 0 is inf (or nan), silently."""
+    token = quiet_numpy()
+    try:
+        return _binary(DivBackward0, np.true_divide, input, other, "div")
+    finally:
+        restore_numpy(token)
 
 
 def rdiv(input, other):
@@ -252,7 +259,15 @@ def pow(input, exponent):
         data = input._data
         # B.number(exponent, data) with its cache hit inlined (saves a call per operation)
         operand = _cached_number(exponent) if data.dtype is _F64 else None
-        data = data ** (operand if operand is not None else B.number(exponent, data))
+        operand = operand if operand is not None else B.number(exponent, data)
+        if exponent.__class__ is int and exponent >= 0:
+            data = data ** operand
+        else:  # 0 ** -1 is inf and (-1) ** 0.5 nan, silently as in PyTorch
+            token = quiet_numpy()
+            try:
+                data = data ** operand
+            finally:
+                restore_numpy(token)
         if _state.enabled and input._requires_grad:
             return attach(PowBackward0, data, (input, exponent), (input, exponent))
         return _plain(data)
@@ -276,7 +291,10 @@ def rpow(input, base):
         return pow(base, input)
     with np.errstate(all="ignore"):
         data = np.power(base, input._data)
-    return record(PowBackward2, data, (base, input), (base,))
+    out = record(PowBackward2, data, (base, input), (base,))
+    if out._grad_fn is not None:
+        out._grad_fn._meta = input._data >= 0 if base == 0 else None
+    return out
 
 
 # ***** other binary functions *****

@@ -1,0 +1,659 @@
+"""Behaviours of PyTorch that gradcli must share (issue 9), one small function per
+case taking the library as its argument (``torch`` or ``gradcli``).
+
+tests/reference/record_torch_cases.py runs every case under PyTorch 2.13 and stores
+``outcome(case, torch)`` in tests/data/torch_cases.json; test_torch_cases.py runs
+it under gradcli and compares.  An outcome is the case's value in plain Python
+(tensors become (values, dtype, requires_grad)) or ("raises", kind, message).
+"""
+
+import pickle
+import warnings
+
+
+def plain(value):
+    """A JSON-able picture of ``value``, the same for a torch and a gradcli result."""
+    if hasattr(value, "tolist") and hasattr(value, "requires_grad"):
+        return {"tensor": value.detach().tolist(), "dtype": str(value.dtype).split(".")[-1],
+                "requires_grad": bool(value.requires_grad)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return "nan"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return str(value)
+    return value
+
+
+def outcome(case, lib):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a leaked warning is a difference too
+        try:
+            return plain(case(lib))
+        except Exception as error:  # noqa: BLE001 - the error is the outcome
+            message = str(error).replace("torch.", "LIB.").replace("gradcli.", "LIB.")
+            return ["raises", type(error).__name__, message]
+
+
+CASES = {}
+
+
+def case(function):
+    CASES[function.__name__] = function
+    return function
+
+
+# ***** 1. views see in-place changes of their base and siblings *****
+@case
+def view_sees_inplace_change_of_base(torch):
+    root = torch.tensor([[1.0, 1.0], [1.0, 1.0]], requires_grad=True)
+    x = root.clone()
+    v = x[0:1]
+    x.mul_(3)
+    v.sum().backward()
+    return root.grad
+
+
+@case
+def view_of_view_sees_inplace_change_of_base(torch):
+    root = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = root.clone()
+    v = x[1]
+    w = v[0:1]
+    x.mul_(root)
+    (w * 10).sum().backward()
+    return root.grad, w
+
+
+@case
+def inplace_on_view_of_view_reaches_root(torch):
+    root = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = root.clone()
+    v = x[1]
+    w = v[1:]
+    w.mul_(5)
+    (x * torch.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    return root.grad, x
+
+
+@case
+def sibling_view_sees_inplace_change(torch):
+    root = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = root.clone()
+    a = x[0:2]
+    b = x[1:3]
+    a.mul_(4)
+    b.sum().backward()
+    return root.grad, b
+
+
+@case
+def view_requires_grad_after_base_add_(torch):
+    x = torch.zeros(2)
+    v = x[1]
+    r = torch.tensor([1.0, 2.0], requires_grad=True)
+    x.add_(r)
+    (v * 3).backward()
+    return v.requires_grad, x[1].requires_grad, r.grad, v.grad_fn is not None
+
+
+@case
+def transposed_view_sees_inplace_change(torch):
+    root = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = root.clone()
+    t = x.t()
+    x.pow_(2)
+    (t * torch.tensor([[1.0, 0.0], [0.0, 0.0]])).sum().backward()
+    return root.grad
+
+
+# ***** 2. casts to integer or boolean dtypes detach *****
+@case
+def cast_to_int_detaches(torch):
+    x = torch.tensor([1.5, 2.5], requires_grad=True)
+    i = x.to(torch.int64)
+    return i.requires_grad, i.grad_fn is None, i.is_leaf, x.long().requires_grad, x.bool().requires_grad
+
+
+@case
+def gradient_through_integer_round_trip(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (x.to(torch.int64).to(torch.float64) * x).sum().backward()
+    return x.grad
+
+
+@case
+def requires_grad_on_integer_tensor(torch):
+    return torch.tensor([1, 2]).requires_grad_()
+
+
+@case
+def tensor_factory_integer_requires_grad(torch):
+    return torch.tensor([1, 2], requires_grad=True)
+
+
+@case
+def jacobian_strict_independent_input(torch):
+    def f(x, y):
+        return x.to(torch.int64).to(torch.float64) * y
+
+    return torch.autograd.functional.jacobian(f, (torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])), strict=True)
+
+
+@case
+def jacobian_strict_output_without_grad(torch):
+    return torch.autograd.functional.jacobian(lambda x: x.to(torch.int64).double(), torch.tensor([1.0, 2.0]), strict=True)
+
+
+@case
+def vjp_strict_independent_input(torch):
+    def f(x, y):
+        return x.long().double() + y
+
+    return torch.autograd.functional.vjp(f, (torch.tensor([1.0]), torch.tensor([2.0])), torch.tensor([1.0]), strict=True)
+
+
+@case
+def hvp_strict_independent_input(torch):
+    def f(x):
+        return (x.long().double() * x).sum()
+
+    return torch.autograd.functional.hvp(f, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]), strict=True)
+
+
+# ***** 3. retain_grad follows the tensor's current version *****
+@case
+def retain_grad_then_inplace(torch):
+    a = torch.tensor([1.0], requires_grad=True)
+    b = a * 1
+    b.retain_grad()
+    b.mul_(2)
+    b.sum().backward()
+    return b.grad, a.grad
+
+
+@case
+def hook_then_inplace_sees_old_value_gradient(torch):
+    a = torch.tensor([1.0], requires_grad=True)
+    b = a * 1
+    seen = []
+    b.register_hook(lambda g: seen.append(g.tolist()))
+    b.mul_(2)
+    b.sum().backward()
+    return seen, a.grad
+
+
+# ***** 4. mark_dirty *****
+def _inplace_triple(torch):
+    class Triple(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            return x.mul_(3)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 3
+
+    return Triple
+
+
+@case
+def mark_dirty_rebases_history(torch):
+    root = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = root.clone()
+    y = _inplace_triple(torch).apply(x)
+    y.sum().backward()
+    return y is x, root.grad, x._version, type(x.grad_fn).__name__
+
+
+@case
+def mark_dirty_duplicate_return(torch):
+    class AddInplace(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.mark_dirty(a)
+            return a.add_(b), a
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            return ga + gb, ga + gb
+
+    root = torch.tensor([1.0], requires_grad=True)
+    x = root.clone()
+    b = torch.tensor([2.0], requires_grad=True)
+    first, second = AddInplace.apply(x, b)
+    (first + 2 * second).sum().backward()
+    return root.grad, b.grad, first is x
+
+
+@case
+def mark_dirty_on_a_view(torch):
+    root = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = root.clone()
+    v = x[1:]
+    _inplace_triple(torch).apply(v)
+    x.sum().backward()
+    return root.grad, x
+
+
+@case
+def mark_dirty_of_leaf(torch):
+    return _inplace_triple(torch).apply(torch.tensor([1.0], requires_grad=True))
+
+
+@case
+def mark_dirty_not_returned(torch):
+    class Forgets(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.mark_dirty(x)
+            x.mul_(2)
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    return Forgets.apply(torch.tensor([1.0], requires_grad=True).clone())
+
+
+# ***** 5. 0 ** b with a Python-number base *****
+@case
+def zero_number_base_power_gradients(torch):
+    b = torch.tensor([-1.0, 0.0, 0.5, 2.0], requires_grad=True)
+    (0 ** b).sum().backward()
+    return b.grad
+
+
+@case
+def zero_tensor_base_power_gradients(torch):
+    b = torch.tensor([-1.0, 0.0, 0.5, 2.0], requires_grad=True)
+    torch.pow(torch.tensor(0.0), b).sum().backward()
+    return b.grad
+
+
+# ***** 6. invalid gradients *****
+def _bad_backward(torch, shape):
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return torch.ones(shape)
+
+    return Bad
+
+
+@case
+def custom_backward_wrong_shape(torch):
+    x = torch.ones(5, 5, requires_grad=True)
+    _bad_backward(torch, (10,)).apply(x).sum().backward()
+
+
+@case
+def custom_backward_broadcastable_shape_is_summed(torch):
+    x = torch.ones(5, requires_grad=True)
+    _bad_backward(torch, (3, 5)).apply(x).sum().backward()
+    return x.grad
+
+
+@case
+def custom_backward_too_few_dims(torch):
+    x = torch.ones(2, 3, requires_grad=True)
+    _bad_backward(torch, (3,)).apply(x).sum().backward()
+
+
+@case
+def assign_grad_wrong_shape(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.grad = torch.ones(2)
+
+
+@case
+def assign_grad_wrong_dtype(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.grad = torch.ones(3, dtype=torch.float32)
+
+
+@case
+def assign_grad_itself(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.grad = x
+
+
+@case
+def assign_grad_not_a_tensor(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.grad = [1.0, 2.0, 3.0]
+
+
+@case
+def assign_grad_right_then_accumulate(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.grad = torch.full((3,), 2.0)
+    (x * x).sum().backward()
+    return x.grad
+
+
+# ***** 7. checks on in-place operations and backward's arguments *****
+@case
+def inplace_on_no_grad_view_of_leaf(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.no_grad():
+        v = a[0:1]
+    v.mul_(2)
+
+
+@case
+def inplace_on_no_grad_view_of_leaf_inside_no_grad(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.no_grad():
+        v = a[0:1]
+        v.mul_(2)
+    return a, v.requires_grad
+
+
+@case
+def inplace_on_no_grad_view_of_non_leaf(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    with torch.no_grad():
+        v = b[0:1]
+    v.mul_(2)
+
+
+@case
+def inplace_on_view_of_leaf(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    a[0:1].mul_(2)
+
+
+@case
+def detach_inplace_on_view(torch):
+    a = torch.tensor([1.0, 2.0])
+    a[0:1].detach_()
+
+
+@case
+def detach_inplace_on_non_view(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    b.detach_()
+    return b, b.is_leaf, b.grad_fn is None
+
+
+@case
+def backward_with_empty_inputs(torch):
+    a = torch.tensor([1.0], requires_grad=True)
+    (a * 2).sum().backward(inputs=[])
+
+
+@case
+def write_into_expanded_tensor_add_(torch):
+    torch.tensor([1.0]).expand(3).add_(1)
+
+
+@case
+def write_into_expanded_tensor_setitem(torch):
+    x = torch.tensor([[1.0], [2.0]]).expand(2, 3)
+    x[0, 0] = 5.0
+
+
+@case
+def write_into_expanded_tensor_zero_(torch):
+    torch.tensor([1.0]).expand(3).zero_()
+
+
+@case
+def write_into_expanded_tensor_recorded(torch):
+    r = torch.tensor([1.0], requires_grad=True)
+    torch.zeros(1).expand(3).add_(r)
+
+
+@case
+def write_into_trivially_expanded_tensor(torch):
+    x = torch.tensor([1.0, 2.0])
+    e = x.expand(1, 2)
+    e.add_(1)
+    return x, e
+
+
+# ***** 8. grad() runs only what it needs *****
+@case
+def grad_runs_no_hook_on_unrelated_leaf(torch):
+    a = torch.tensor([2.0], requires_grad=True)
+    b = torch.tensor([3.0], requires_grad=True)
+    fired = []
+    b.register_hook(lambda g: fired.append("b"))
+    c = a * b
+    c.register_hook(lambda g: fired.append("c"))
+    (ga,) = torch.autograd.grad(c.sum(), a)
+    return ga, fired, b.grad
+
+
+@case
+def grad_wrt_intermediate_stops_there(torch):
+    a = torch.tensor([2.0], requires_grad=True)
+    fired = []
+    a.register_hook(lambda g: fired.append("a"))
+    b = a * 3
+    b.register_hook(lambda g: fired.append("b"))
+    c = b * b
+    (gb,) = torch.autograd.grad(c.sum(), b)
+    return gb, fired
+
+
+# ***** 9. grad-mode decorators *****
+@case
+def no_grad_decorator_without_parentheses(torch):
+    @torch.no_grad
+    def f(x):
+        return x * 2
+
+    return f(torch.ones(1, requires_grad=True)).requires_grad, f.__name__
+
+
+@case
+def no_grad_called_on_function(torch):
+    f = torch.no_grad(lambda x: x * 2)
+    return f(torch.ones(1, requires_grad=True)).requires_grad
+
+
+@case
+def enable_grad_decorator_without_parentheses(torch):
+    @torch.enable_grad
+    def f(x):
+        return x * 2
+
+    with torch.no_grad():
+        return f(torch.ones(1, requires_grad=True)).requires_grad
+
+
+@case
+def inference_mode_decorator_both_ways(torch):
+    @torch.inference_mode
+    def f(x):
+        return x * 2
+
+    @torch.inference_mode()
+    def g(x):
+        return x * 2
+
+    @torch.inference_mode(False)
+    def h(x):
+        return x * 2
+
+    x = torch.ones(1, requires_grad=True)
+    with torch.inference_mode():
+        inside = torch.is_grad_enabled(), torch.is_inference_mode_enabled()
+    return f(x).requires_grad, g(x).requires_grad, h(x).requires_grad, inside, torch.is_inference_mode_enabled()
+
+
+@case
+def set_grad_enabled_decorator(torch):
+    @torch.set_grad_enabled(False)
+    def f(x):
+        return x * 2
+
+    return f(torch.ones(1, requires_grad=True)).requires_grad, torch.is_grad_enabled()
+
+
+@case
+def no_grad_on_generator(torch):
+    @torch.no_grad()
+    def gen(x):
+        for _ in range(2):
+            yield (x * 2).requires_grad, torch.is_grad_enabled()
+
+    x = torch.ones(1, requires_grad=True)
+    seen = []
+    for item in gen(x):
+        seen.append(item)
+        seen.append(torch.is_grad_enabled())
+    return seen
+
+
+@case
+def enable_grad_on_generator_inside_no_grad(torch):
+    @torch.enable_grad
+    def gen():
+        yield torch.is_grad_enabled()
+        yield torch.is_grad_enabled()
+
+    seen = []
+    with torch.no_grad():
+        for item in gen():
+            seen.append((item, torch.is_grad_enabled()))
+    return seen
+
+
+@case
+def generator_send_and_close(torch):
+    @torch.no_grad()
+    def gen():
+        received = yield torch.is_grad_enabled()
+        yield received, torch.is_grad_enabled()
+
+    g = gen()
+    first = next(g)
+    second = g.send("hello")
+    g.close()
+    return first, second, torch.is_grad_enabled()
+
+
+# ***** 10. numpy(), attribute deletion, pickling *****
+@case
+def numpy_of_requires_grad_inside_no_grad(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.no_grad():
+        return x.numpy().tolist()
+
+
+@case
+def numpy_of_requires_grad_outside_no_grad(torch):
+    torch.tensor([1.0, 2.0], requires_grad=True).numpy()
+
+
+@case
+def delete_grad(torch):
+    x = torch.tensor([1.0], requires_grad=True)
+    (x * 2).sum().backward()
+    del x.grad
+    return x.grad
+
+
+@case
+def delete_data(torch):
+    x = torch.tensor([1.0], requires_grad=True)
+    del x.data
+
+
+@case
+def delete_requires_grad(torch):
+    x = torch.tensor([1.0], requires_grad=True)
+    del x.requires_grad
+
+
+@case
+def pickle_every_protocol(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    x.grad = torch.ones(2)
+    i = torch.tensor([[1, 2]])
+    found = []
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        y, j, d, s = pickle.loads(pickle.dumps((x, i, torch.float32, torch.Size([2, 3])), protocol=protocol))
+        found.append([y, y.grad, y.is_leaf, j, str(d).split(".")[-1], list(s), type(s).__name__])
+    return found
+
+
+@case
+def pickle_non_leaf(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = pickle.loads(pickle.dumps(x * 2))
+    return y, y.is_leaf
+
+
+# ***** issue 15: arange and silent floating-point edge cases *****
+@case
+def arange_zero_step(torch):
+    return torch.arange(0, 1, 0)
+
+
+@case
+def arange_wrong_sign(torch):
+    return torch.arange(0, 1, -1)
+
+
+@case
+def arange_negative_float_step(torch):
+    return torch.arange(1, 0, -0.25)
+
+
+@case
+def sqrt_backward_at_zero(torch):
+    x = torch.tensor(0.0, requires_grad=True)
+    torch.sqrt(x).backward()
+    return x.grad
+
+
+@case
+def pow_zero_zero_backward(torch):
+    x = torch.tensor(0.0, requires_grad=True)
+    y = torch.tensor(0.0, requires_grad=True)
+    torch.pow(x, y).backward()
+    z = torch.tensor(0.0, requires_grad=True)
+    torch.pow(z, 0).backward()
+    return x.grad, y.grad, z.grad
+
+
+@case
+def negative_power_at_zero(torch):
+    x = torch.tensor(0.0, requires_grad=True)
+    y = x**-1.0
+    y.backward()
+    return y, x.grad
+
+
+@case
+def mean_of_empty(torch):
+    return torch.tensor([]).mean(), torch.zeros(0, 3).mean(0)
+
+
+@case
+def division_by_zero(torch):
+    x = torch.tensor([1.0, 0.0, -1.0], requires_grad=True)
+    y = x / 0
+    y.sum().backward()
+    return y, x.grad
+
+
+@case
+def log_backward_at_zero(torch):
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    torch.log(x).sum().backward()
+    return x.grad
