@@ -272,15 +272,33 @@ def _topological_order(roots):
 
 
 def _needed_nodes(order, targets):
-    """Nodes from which some target is reachable: only these run in ``grad()``."""
-    needed = set(targets)
+    """Nodes with a path of at least one edge to some target: only these run in
+    ``grad()`` (a target whose gradient is captured does not run unless it leads
+    to another target)."""
+    needed = set()
     for node in reversed(order):
-        if node not in needed:
-            for nxt, _ in node._next:
-                if nxt in needed:
-                    needed.add(node)
-                    break
+        for nxt, _ in node._next:
+            if nxt in needed or nxt in targets:
+                needed.add(node)
+                break
     return needed
+
+
+def _apply_pruned(node, grad, create_graph, needed, targets):
+    """Run ``node`` with its edges to nodes that lead to no target cut, so that its
+    rule computes no gradient nobody asked for (``grad()`` does only the work needed)."""
+    edges = node._next
+    pruned = tuple(edge if edge[0] in needed or edge[0] in targets else _NO_EDGE for edge in edges)
+    if pruned == edges:
+        return node._apply(grad, create_graph)
+    node._next = pruned
+    try:
+        return node._apply(grad, create_graph)
+    finally:
+        node._next = edges
+
+
+_NO_EDGE = (None, 0)
 
 
 def _accumulate(buffers, node, nr, grad):
@@ -317,9 +335,10 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                 root_nodes.append(node)
             _accumulate(buffers, node, nr, grad)
     order = _topological_order(root_nodes)
-    needed = None
+    needed = targets = None
     if capture is not None:
-        needed = _needed_nodes(order, {node for node, _ in capture})
+        targets = {node for node, _ in capture}
+        needed = _needed_nodes(order, targets)
     check_nan = anomaly_mode._state.enabled
     previous_mode = _state.enabled
     _state.enabled = create_graph
@@ -330,15 +349,19 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
             grad = take(node, None)
             if grad is None:
                 continue
-            if node._hooks:
-                grad = _run_hooks(node, node._hooks, grad, create_graph)
             if capture is None:
+                if node._hooks:
+                    grad = _run_hooks(node, node._hooks, grad, create_graph)
                 input_grads = node._apply(grad, create_graph)
             else:
+                if node not in needed and node not in targets:
+                    continue  # leads to no input of grad(): no hooks, no work
+                if node._hooks:
+                    grad = _run_hooks(node, node._hooks, grad, create_graph)
                 _capture(capture, node, grad)
                 if node not in needed or node.__class__ is AccumulateGrad:
                     continue
-                input_grads = node._apply(grad, create_graph)
+                input_grads = _apply_pruned(node, grad, create_graph, needed, targets)
             if check_nan and input_grads:
                 anomaly_mode.check_nan(node, input_grads)
             if not retain_graph and (node._saved or node._saves_result):

@@ -15,7 +15,8 @@ from . import ops_arith, ops_unary
 from .grad_mode import _state
 from .graph import Node
 from .ops_shape import normalize_index
-from .tensor import Tensor, _as_array, _plain, edge, record
+from .tensor import Tensor, _as_array, _plain, record
+from .views import NO_GRAD_VIEW_MESSAGE, OVERLAP_MESSAGE, overlaps, set_history
 
 _F64 = np.dtype(np.float64)
 _LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -23,13 +24,16 @@ _VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being u
 
 
 def _recording(self, other=None):
-    """Whether this in-place change must be recorded; raises for a leaf that requires
-    grad (or a view of one)."""
+    """Whether this in-place change must be recorded; raises where PyTorch does (a leaf
+    that requires grad, a view of one, a view made under no_grad)."""
     if not _state.enabled:
         return False
     base = self._base
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
+    if base is not None:
+        if self._no_grad_view:
+            raise RuntimeError(NO_GRAD_VIEW_MESSAGE)
+        if base._requires_grad and base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
     if self._requires_grad:
         if self._grad_fn is None:
             raise RuntimeError(_LEAF_MESSAGE)
@@ -54,65 +58,15 @@ def _take_over(self, result):
             f"shape [{', '.join(map(str, result._data.shape))}]"
         )
     np.copyto(data, result._data, casting="same_kind")
-    self._grad_fn = result._grad_fn
-    self._output_nr = result._output_nr
-    self._requires_grad = result._requires_grad
     self._counter[0] += 1
-    if self._base is not None and result._grad_fn is not None:
-        _rebase_view(self)
+    set_history(self, result._grad_fn, result._output_nr)
     return self
-
-
-class ViewCopySlices(Node):
-    """The base of a view after an in-place change of the view: outside the view
-    the old base's values, inside it the view's new values."""
-
-    __slots__ = ("_meta",)  # (view_fn, mask: 1 outside the view, 0 inside)
-
-    def backward(self, grad):
-        view_fn, outside = self._meta
-        if isinstance(grad, Tensor):
-            grad_view = view_fn(grad)
-        else:
-            grad_view = view_fn(_plain(np.asarray(grad)))._data
-        return (grad * outside, grad_view)
-
-
-# PyTorch calls both kinds of node CopySlices.
-ViewCopySlices.__name__ = ViewCopySlices.__qualname__ = "CopySlices"
-
-
-def _rebase_view(view):
-    """After ``view`` changed in place (its grad_fn is the in-place op), make its base's
-    history go through that change and re-derive the view from the new base, as
-    PyTorch's CopySlices does."""
-    base, view_fn = view._base, view._view_fn
-    outside = np.ones(base._data.shape, dtype=base._data.dtype)
-    view_fn(_plain(outside))._data[...] = 0  # view ops give numpy views: this writes into outside
-    node = Node.__new__(ViewCopySlices)
-    node._next = (edge(base), (view._grad_fn, view._output_nr))
-    node._saved = ()
-    node._versions = None
-    node._meta = (view_fn, outside)
-    base._grad_fn = node
-    base._output_nr = 0
-    base._requires_grad = True
-    # The view now reads from the new base: re-derive its grad_fn through view_fn.
-    stand_in = _plain(base._data)
-    stand_in._grad_fn = node
-    stand_in._requires_grad = True
-    previous = _state.enabled
-    _state.enabled = True
-    try:
-        regenerated = view_fn(stand_in)
-    finally:
-        _state.enabled = previous
-    view._grad_fn = regenerated._grad_fn
-    view._output_nr = regenerated._output_nr
 
 
 def _binary_inplace(op, ufunc):
     def inplace(self, other):
+        if self._overlap:
+            raise RuntimeError(OVERLAP_MESSAGE)
         if _recording(self, other):
             return _take_over(self, op(_snapshot(self), other))
         other_data = other._data if isinstance(other, Tensor) else other
@@ -146,6 +100,8 @@ div_ = _binary_inplace(ops_arith.div, np.true_divide)
 
 def clamp_(self, min=None, max=None):
     """In-place clamp to [min, max]."""
+    if self._overlap:
+        raise RuntimeError(OVERLAP_MESSAGE)
     if _recording(self):
         return _take_over(self, ops_unary.clamp(_snapshot(self), min, max))
     lo = -np.inf if min is None else min
@@ -227,6 +183,8 @@ def fill_(self, value):
 
 def copy_(self, src):
     """Copy ``src`` (broadcast to self's shape) into self; self keeps its dtype."""
+    if self._overlap:
+        raise RuntimeError(OVERLAP_MESSAGE)
     src = src if isinstance(src, Tensor) else _plain(_as_array(src, None))
     new = np.broadcast_to(src._data, self._data.shape).astype(self._data.dtype)
     return _overwrite(self, CopyBackwards, new, src, (src._data.shape, src._data.dtype))
@@ -237,6 +195,8 @@ def setitem(self, index, value):
     index, _ = normalize_index(index)
     if _state.enabled and self._requires_grad and self._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
+    if self._overlap and overlaps(self._data[index]):
+        raise RuntimeError(OVERLAP_MESSAGE)
     if not isinstance(value, Tensor) and not isinstance(value, (int, float)):
         value = _plain(_as_array(value, None))
     if _recording(self, value):

@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 
 from . import graph
-from .dtypes import float32, float64, from_numpy_dtype, to_numpy_dtype
+from .dtypes import float32, float64, from_numpy_dtype, legacy_type_name, to_numpy_dtype
 from .grad_mode import _state
 from .tensor_str import tensor_repr
 
@@ -51,6 +51,8 @@ class Tensor:
     _retains_grad = False
     _base = None  # for a view: the tensor whose memory it shows
     _view_fn = None  # for a view: Tensor -> Tensor recreating it from _base
+    _overlap = False  # True: elements share memory (an expand()ed tensor); no in-place arithmetic
+    _no_grad_view = False  # a view made under no_grad of a tensor requiring grad
     # Operators with numpy arrays on the left come back to the Tensor's r-methods.
     __array_ufunc__ = None
     __hash__ = object.__hash__
@@ -132,8 +134,9 @@ class Tensor:
         return int(self._data.item())
 
     def numpy(self):
-        """The numpy array behind the tensor (shares memory)."""
-        if self._requires_grad:
+        """The numpy array behind the tensor (shares memory); for a tensor that requires
+        grad only inside ``no_grad`` (as in PyTorch)."""
+        if self._requires_grad and _state.enabled:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
                 "Use tensor.detach().numpy() instead."
@@ -171,6 +174,10 @@ class Tensor:
     def requires_grad(self, flag):
         self.requires_grad_(flag)
 
+    @requires_grad.deleter
+    def requires_grad(self):
+        raise RuntimeError("requires_grad must be a bool")
+
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf; returns ``self``."""
         if self._grad_fn is not None:
@@ -202,7 +209,13 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
+        if value is not None:
+            _check_assigned_grad(self, value)
         self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
 
     @property
     def retains_grad(self):
@@ -231,6 +244,10 @@ class Tensor:
     def data(self, value):
         self._data = value._data if isinstance(value, Tensor) else _as_array(value, None)
 
+    @data.deleter
+    def data(self):
+        raise RuntimeError("Deleting tensor data is not allowed. Delete tensor instead!")
+
     def detach(self):
         """A tensor sharing memory (and version counter) with this one, outside the graph."""
         out = Tensor(self._data)
@@ -239,6 +256,8 @@ class Tensor:
 
     def detach_(self):
         """Cut this tensor out of the graph in place: it becomes a leaf without grad."""
+        if self._base is not None:
+            raise RuntimeError(_DETACH_VIEW_MESSAGE)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -265,6 +284,10 @@ class Tensor:
             return
         _backward_module.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
+    def __reduce_ex__(self, protocol):
+        # The values and requires_grad, as PyTorch pickles a tensor: no history, no .grad.
+        return (_rebuild_tensor, (self._data.copy(), self._requires_grad))
+
     def register_hook(self, hook):
         """Call ``hook(grad)`` whenever this tensor's gradient is computed; a Tensor it
         returns replaces the gradient.  Returns a handle with ``remove()``.
@@ -280,6 +303,53 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         return graph.add_hook(self, "hook", hook)
+
+
+_DETACH_VIEW_MESSAGE = (
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+    "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
+    "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
+    "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+)
+
+
+def _rebuild_tensor(data, requires_grad):
+    return Tensor(data, requires_grad)
+
+
+def _check_assigned_grad(tensor, value):
+    """PyTorch's checks on ``tensor.grad = value`` (off the engine's path: only user assignments)."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+        )
+    if value is tensor:
+        raise RuntimeError("can't assign Variable as its own grad")
+    if value._data.dtype != tensor._data.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_c_type_name(value._data.dtype)}' to a tensor "
+            f"with grad_dtype '{_legacy_short(tensor._data.dtype)}'. The gradient must match the tensor's "
+            "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+            "with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging "
+            "the dtypes of a tensor and its gradient may break downstream systems that assume they match."
+        )
+    if value._data.shape != tensor._data.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '[{', '.join(map(str, value._data.shape))}]' to a "
+            f"tensor of size '[{', '.join(map(str, tensor._data.shape))}]'. Please ensure that the "
+            "gradient and the tensor are the same size"
+        )
+
+
+def _c_type_name(np_dtype):
+    # PyTorch names dtypes by their C++ scalar type here: float, double, long, ...
+    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half",
+            "bool": "bool", "int16": "short", "int8": "signed char", "uint8": "unsigned char"}.get(
+        np_dtype.name, np_dtype.name)
+
+
+def _legacy_short(np_dtype):
+    return legacy_type_name(np_dtype).removeprefix("gradcli.").removesuffix("Tensor")
 
 
 _new = object.__new__
