@@ -19,10 +19,26 @@ from .graph import Node
 from .tensor import Tensor
 
 from . import functional  # jacobian, hessian, vjp, jvp, hvp, vhp
+from . import function  # noqa: F401  (autograd.function.once_differentiable)
 from .gradcheck import gradcheck, gradgradcheck
+from .grad_mode import inference_mode
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """PyTorch's legacy ``Variable``: ``Variable(t, requires_grad=True)`` is a leaf sharing
+    t's memory; every Tensor is an instance."""
+
+    def __new__(cls, data, requires_grad=False, volatile=False):
+        out = data.detach() if isinstance(data, Tensor) else Tensor(data)
+        return out.requires_grad_(requires_grad)
 
 __all__ = [
     "Function", "Node", "Tensor", "backward", "detect_anomaly", "enable_grad", "functional",
-    "grad", "grad_mode", "gradcheck", "gradgradcheck", "no_grad", "set_detect_anomaly",
-    "set_grad_enabled",
+    "grad", "grad_mode", "gradcheck", "gradgradcheck", "inference_mode", "no_grad", "set_detect_anomaly",
+    "set_grad_enabled", "Variable",
 ]

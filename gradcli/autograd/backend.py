@@ -51,6 +51,14 @@ def sqrt(x):
     return x.sqrt() if _is_tensor(x) else np.sqrt(x)
 
 
+def exp(x):
+    return x.exp() if _is_tensor(x) else np.exp(x)
+
+
+def abs(x):
+    return x.abs() if _is_tensor(x) else np.abs(x)
+
+
 def sin(x):
     return x.sin() if _is_tensor(x) else np.sin(x)
 

@@ -205,3 +205,46 @@ class Function(metaclass=_FunctionMeta):
                 meta.append(((), np.float64))
         ctx._output_meta = tuple(meta)
         return outputs
+
+
+# ***** once_differentiable *****
+class DelayedError(Node):
+    """Stands for a backward that cannot itself be differentiated: raises when reached."""
+
+    __slots__ = ("_meta",)  # message
+
+    def backward(self, grad):
+        raise RuntimeError(self._meta)
+
+
+def once_differentiable(backward):
+    """Decorate a ``Function.backward`` that is not differentiable itself: it runs without
+    recording, and differentiating its results (``create_graph=True``) raises PyTorch's error."""
+    import functools
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grad_outputs):
+        previous = _state.enabled
+        _state.enabled = False
+        try:
+            results = backward(ctx, *grad_outputs)
+        finally:
+            _state.enabled = previous
+        if not previous or not any(isinstance(g, Tensor) and g._requires_grad for g in grad_outputs):
+            return results
+        single = not isinstance(results, tuple)
+        wrapped = []
+        for result in ((results,) if single else results):
+            if isinstance(result, Tensor):
+                node = Node.__new__(DelayedError)
+                node._next = tuple(edge(g) for g in grad_outputs if isinstance(g, Tensor))
+                node._saved = ()
+                node._versions = None
+                node._meta = "trying to differentiate twice a function that was marked with @once_differentiable"
+                result = Tensor(result._data)
+                result._grad_fn = node
+                result._requires_grad = True
+            wrapped.append(result)
+        return wrapped[0] if single else tuple(wrapped)
+
+    return wrapper

@@ -78,7 +78,10 @@ class Node:
                                  t._data if t.__class__ is _tensor_class else t)
         if create_graph:
             args = [_as_tensor(s) for s in saved]
-            if grad.__class__ is not _tensor_class:
+            if self._n_outputs > 1:  # one gradient (or None) per output
+                grad = [g if g is None or g.__class__ is _tensor_class else _tensor_class(np.asarray(g))
+                        for g in grad]
+            elif grad.__class__ is not _tensor_class:
                 grad = _tensor_class(np.asarray(grad))
         elif not saved:
             args = []

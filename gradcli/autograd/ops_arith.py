@@ -136,7 +136,10 @@ class PowBackward1(ResultNode):
     def backward(self, grad, self_, exponent, result):  # tensor ** tensor
         grad_self = grad_exponent = None
         if _needs(self, 0):
-            grad_self = B.where(_data(exponent) == 0, 0.0, grad * exponent * self_ ** (exponent - 1))
+            # 0 where 0 ** 0 would give 0 * inf; elsewhere the formula itself (PyTorch masks every
+            # point with exponent 0, which loses the mixed second derivative there)
+            zero = (_data(exponent) == 0) & (_data(self_) == 0)
+            grad_self = B.where(zero, 0.0, grad * exponent * self_ ** (exponent - 1))
         if _needs(self, 1):
             # 0 ** y has derivative 0 in y for y >= 0 (PyTorch's convention), not nan.
             zero = (_data(self_) == 0) & (_data(exponent) >= 0)

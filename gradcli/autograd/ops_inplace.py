@@ -98,6 +98,37 @@ mul_ = _binary_inplace(ops_arith.mul, np.multiply)
 div_ = _binary_inplace(ops_arith.div, np.true_divide)
 
 
+def _unary_inplace(op):
+    """In-place form of the elementwise ``op`` (``exp_``, ``sqrt_``, ...): recorded as ``op``
+    on the old value when needed, else computed straight into the tensor's memory."""
+
+    def inplace(self, *args):
+        if self._overlap:
+            raise RuntimeError(OVERLAP_MESSAGE)
+        if _recording(self):
+            return _take_over(self, op(_snapshot(self), *args))
+        np.copyto(self._data, op(_plain(self._data), *args)._data, casting="same_kind")
+        self._counter[0] += 1
+        return self
+
+    inplace.__name__ = op.__name__ + "_"
+    inplace.__doc__ = f"In-place {op.__name__}: changes the tensor and returns it."
+    return inplace
+
+
+UNARY_INPLACE = {
+    name + "_": _unary_inplace(op) for name, op in [
+        ("exp", ops_unary.exp), ("log", ops_unary.log), ("sqrt", ops_unary.sqrt), ("neg", ops_unary.neg),
+        ("reciprocal", ops_unary.reciprocal), ("sin", ops_unary.sin), ("cos", ops_unary.cos),
+        ("tan", ops_unary.tan), ("tanh", ops_unary.tanh), ("sinh", ops_unary.sinh), ("cosh", ops_unary.cosh),
+        ("asin", ops_unary.asin), ("acos", ops_unary.acos), ("atan", ops_unary.atan),
+        ("sigmoid", ops_unary.sigmoid), ("abs", ops_unary.abs), ("relu", ops_unary.relu),
+        ("pow", ops_arith.pow), ("square", lambda x: ops_arith.pow(x, 2)),
+    ]
+}
+UNARY_INPLACE["square_"].__name__ = "square_"
+
+
 def clamp_(self, min=None, max=None):
     """In-place clamp to [min, max]."""
     if self._overlap:

@@ -218,16 +218,22 @@ def normalize_index(index):
     return tuple(parts), basic
 
 
+_ALL = slice(None)
+
+
 def getitem(input, index):
     """``input[index]``: ints, slices, None, Ellipsis, integer or boolean tensors/lists."""
     index, basic = normalize_index(index)
     data = input._data[index]
     if not basic:
         cls = IndexBackward0
-    elif builtins.any(isinstance(p, slice) for p in index):
+    else:  # named after the last step that does something, as PyTorch applies them in turn
         cls = SliceBackward0
-    else:
-        cls = SelectBackward0
+        for part in index:
+            if isinstance(part, int):
+                cls = SelectBackward0
+            elif isinstance(part, slice) and part != _ALL:
+                cls = SliceBackward0
     out = record(cls, data, (input,))
     if basic:
         _mark_view(out, input, lambda tensor: getitem(tensor, index))

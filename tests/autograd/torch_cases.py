@@ -657,3 +657,226 @@ def log_backward_at_zero(torch):
     x = torch.tensor([0.0, 1.0], requires_grad=True)
     torch.log(x).sum().backward()
     return x.grad
+
+
+# ***** 11. functions PyTorch users reach for at once *****
+def _m(torch):
+    return torch.tensor([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]], requires_grad=True)
+
+
+def _forward_backward(torch, f):
+    x = _m(torch)
+    out = f(torch, x)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    total = sum((o * torch.arange(1, o.numel() + 1, dtype=torch.float64).reshape(o.shape)).sum() for o in outs)
+    total.backward()
+    return [o for o in outs], [type(o.grad_fn).__name__ for o in outs], x.grad
+
+
+FUNCTIONS = {
+    "narrow": lambda torch, x: x.narrow(1, 1, 2),
+    "narrow_negative_start": lambda torch, x: torch.narrow(x, 1, -2, 2),
+    "select": lambda torch, x: torch.select(x, 1, -1),
+    "chunk": lambda torch, x: x.chunk(2, 1),
+    "chunk_more_than_size": lambda torch, x: torch.chunk(x, 5, 1),
+    "split_size": lambda torch, x: x.split(2, 1),
+    "split_sections": lambda torch, x: torch.split(x, [1, 2], 1),
+    "unbind": lambda torch, x: x.unbind(0),
+    "repeat": lambda torch, x: x.repeat(2, 1, 2),
+    "flip": lambda torch, x: torch.flip(x, (0, 1)),
+    "roll_flat": lambda torch, x: x.roll(2),
+    "roll_dims": lambda torch, x: torch.roll(x, (1, -1), (0, 1)),
+    "tril": lambda torch, x: x.tril(),
+    "triu_offset": lambda torch, x: torch.triu(x, 1),
+    "diag_of_matrix": lambda torch, x: torch.diag(x, 1),
+    "diag_of_vector": lambda torch, x: torch.diag(x[0], -1),
+    "outer": lambda torch, x: torch.outer(x[0], x[1]),
+    "mm": lambda torch, x: torch.mm(x, x.t()),
+    "bmm": lambda torch, x: torch.bmm(x.reshape(1, 2, 3), x.reshape(1, 3, 2)),
+    "einsum_matmul": lambda torch, x: torch.einsum("ij,kj->ik", x, x),
+    "einsum_implicit": lambda torch, x: torch.einsum("ij,ij", x, x),
+    "einsum_trace": lambda torch, x: torch.einsum("ii->i", x[:, :2]),
+    "einsum_list": lambda torch, x: torch.einsum("i,j->ij", [x[0], x[1]]),
+    "norm": lambda torch, x: x.norm(),
+    "norm_p1_dim": lambda torch, x: torch.norm(x, 1, dim=1),
+    "norm_inf": lambda torch, x: torch.norm(x, float("inf")),
+    "norm_p3_keepdim": lambda torch, x: x.norm(3, 0, True),
+    "linalg_norm": lambda torch, x: torch.linalg.norm(x),
+    "linalg_norm_vector_ord": lambda torch, x: torch.linalg.norm(x, 1, dim=0),
+    "linalg_vector_norm": lambda torch, x: torch.linalg.vector_norm(x, 0.5),
+    "cumsum": lambda torch, x: x.cumsum(1),
+    "prod": lambda torch, x: x.prod(),
+    "prod_dim": lambda torch, x: torch.prod(x, 0, keepdim=True),
+    "logsumexp": lambda torch, x: torch.logsumexp(x, 1),
+    "softmax": lambda torch, x: torch.softmax(x, 0),
+    "log_softmax": lambda torch, x: x.log_softmax(-1),
+    "masked_fill": lambda torch, x: x.masked_fill(x > 0, 0.5),
+    "exp_on_clone": lambda torch, x: (x * 1).exp_(),
+    "sqrt_on_abs": lambda torch, x: x.abs().sqrt_(),
+    "neg_on_clone": lambda torch, x: (x * 1).neg_(),
+    "pow_on_clone": lambda torch, x: (x * 1).pow_(3),
+    "double_cast": lambda torch, x: x.double() * 2,
+}
+
+for _name, _function in FUNCTIONS.items():
+    CASES["function_" + _name] = (lambda f: lambda torch: _forward_backward(torch, f))(_function)
+
+
+@case
+def predicates(torch):
+    a = torch.tensor([1.0, float("nan"), float("inf"), 0.0])
+    b = torch.tensor([1.0 + 1e-9, float("nan"), float("inf"), 1e-9])
+    return (torch.isfinite(a), torch.isnan(a), torch.isinf(a), torch.isclose(a, b), torch.isclose(a, b, equal_nan=True),
+            torch.allclose(a[:1], b[:1]), torch.allclose(a, b), a.isnan().any(), torch.all(a > -1),
+            torch.tensor([[True, False], [True, True]]).all(dim=1), torch.tensor([[0, 1], [0, 0]]).any(0))
+
+
+@case
+def casts(torch):
+    x = torch.tensor([1.7, -2.2], requires_grad=True)
+    return [(c, c.dtype == d) for c, d in [(x.long(), torch.int64), (x.int(), torch.int32), (x.double(), torch.float64),
+                                           (x.bool(), torch.bool)]] + [str(x.float().dtype).split(".")[-1]]
+
+
+@case
+def factories(torch):
+    return ([torch.full((2,), 3).dtype == torch.int64, torch.full((2,), True).dtype == torch.bool,
+             torch.full((2,), 1.5).dtype == torch.float64, list(torch.empty(2, 3).shape), list(torch.empty((4,)).shape),
+             torch.empty_like(torch.ones(2, dtype=torch.int64)).dtype == torch.int64],
+            torch.full((2, 2), 7.0))
+
+
+@case
+def random_shapes_and_dtypes(torch):
+    first = torch.manual_seed(5)
+    a = torch.rand(2, 3)
+    torch.manual_seed(5)
+    b = torch.rand(2, 3)
+    n = torch.randn((4,), requires_grad=True)
+    i = torch.randint(3, 10, (5,))
+    j = torch.randint(10, (2, 2))
+    return (bool((a == b).all()), list(a.shape), str(a.dtype).split(".")[-1], bool(((a >= 0) & (a < 1)).all()),
+            list(n.shape), n.requires_grad, str(i.dtype).split(".")[-1], bool(((i >= 3) & (i < 10)).all()),
+            list(j.shape), first.initial_seed(), list(torch.rand_like(n).shape), list(torch.randn_like(a).shape))
+
+
+@case
+def once_differentiable_double_backward(torch):
+    once_differentiable = torch.autograd.function.once_differentiable
+
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x**2
+
+    x = torch.tensor([2.0], requires_grad=True)
+    (g,) = torch.autograd.grad(Cube.apply(x), x, create_graph=True)
+    first = (g, g.requires_grad)
+    g.sum().backward()
+    return first
+
+
+@case
+def once_differentiable_first_order(torch):
+    once_differentiable = torch.autograd.function.once_differentiable
+
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 2 * x
+
+    x = torch.tensor([3.0], requires_grad=True)
+    Square.apply(x).backward()
+    return x.grad
+
+
+@case
+def legacy_variable(torch):
+    Variable = torch.autograd.Variable
+    t = torch.tensor([1.0, 2.0])
+    v = Variable(t, requires_grad=True)
+    (v * v).sum().backward()
+    return isinstance(t, Variable), v.requires_grad, v.is_leaf, v.grad
+
+
+@case
+def register_hook_changes_gradient(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: g * 10)
+    handle = x.register_hook(lambda g: g + 1)
+    y.sum().backward()
+    first = x.grad.clone()
+    handle.remove()
+    x.grad = None
+    (x * 3).sum().backward()
+    return first, x.grad
+
+
+@case
+def narrow_out_of_range(torch):
+    return torch.ones(2, 3).narrow(1, 2, 2)
+
+
+@case
+def split_sections_wrong_sum(torch):
+    return torch.ones(2, 3).split([1, 1], 1)
+
+
+@case
+def chunk_zero(torch):
+    return torch.ones(3).chunk(0)
+
+
+@case
+def repeat_too_few_sizes(torch):
+    return torch.ones(2, 3).repeat(2)
+
+
+@case
+def mm_of_vectors(torch):
+    return torch.mm(torch.ones(3), torch.ones(3, 2))
+
+
+@case
+def bmm_of_matrices(torch):
+    return torch.bmm(torch.ones(2, 3), torch.ones(3, 2))
+
+
+@case
+def masked_fill_with_float_mask(torch):
+    return torch.ones(2).masked_fill(torch.ones(2), 0.0)
+
+
+@case
+def expand_to_incompatible_size(torch):
+    return torch.ones(2, 3).expand(4, 3, 2)
+
+
+@case
+def diag_of_3d(torch):
+    return torch.diag(torch.ones(2, 2, 2))
+
+
+@case
+def select_out_of_range(torch):
+    return torch.ones(2, 3).select(1, 3)
+
+
+@case
+def randint_empty_range(torch):
+    return torch.randint(5, 5, (2,))
