@@ -8,8 +8,7 @@ be differentiated again.  Operators (``* / + - ** @``, comparisons, ``[]``,
 
 import numpy as np
 
-from .tensor import Tensor
-
+from . import graph  # graph._tensor_class is the Tensor class (set by tensor.py): no import cycle
 
 _F64 = np.dtype(np.float64)
 _CONSTANTS = {}
@@ -40,7 +39,8 @@ def number(value, like):
 
 
 def _is_tensor(x):
-    return x.__class__ is Tensor or isinstance(x, Tensor)
+    tensor_class = graph._tensor_class
+    return x.__class__ is tensor_class or isinstance(x, tensor_class)
 
 
 def log(x):

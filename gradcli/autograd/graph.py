@@ -19,7 +19,7 @@ import weakref
 
 import numpy as np
 
-from . import anomaly_mode
+from . import anomaly_mode, hooks
 from .dtypes import legacy_type_name
 from .grad_mode import _state
 
@@ -172,7 +172,8 @@ _F64 = np.dtype(np.float64)
 # sqrt at 0 is inf, silently).  np.errstate costs ~2 us a time; setting numpy's
 # context variable directly costs ~0.2 us, so it is used when numpy has it.
 try:
-    from numpy._core.umath import _extobj_contextvar as _fp_state, _make_extobj
+    from numpy._core.umath import _extobj_contextvar as _fp_state
+    from numpy._core.umath import _make_extobj
 
     _QUIET = _make_extobj(all="ignore")
 
@@ -354,13 +355,13 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                 continue
             if capture is None:
                 if node._hooks:
-                    grad = _run_hooks(node, node._hooks, grad, create_graph)
+                    grad = hooks.run_hooks(node, node._hooks, grad, create_graph)
                 input_grads = node._apply(grad, create_graph)
             else:
                 if node not in needed and node not in targets:
                     continue  # leads to no input of grad(): no hooks, no work
                 if node._hooks:
-                    grad = _run_hooks(node, node._hooks, grad, create_graph)
+                    grad = hooks.run_hooks(node, node._hooks, grad, create_graph)
                 _capture(capture, node, grad)
                 if node not in needed or node.__class__ is AccumulateGrad:
                     continue
@@ -390,71 +391,3 @@ def _capture(capture, node, grad):
     for nr, value in enumerate(grads):
         if value is not None and (node, nr) in capture:
             capture[(node, nr)] = value
-
-
-# ----------------------------------------------------------------------------
-# Tensor hooks and retain_grad: run on the gradient arriving at a node, before it
-# runs.  Hooks first, in registration order (each may return a replacement
-# gradient); retain_grad last, so .grad sees what flows on (PyTorch's order).
-# ----------------------------------------------------------------------------
-def _run_hooks(node, hooks, grads, create_graph):
-    several = node._n_outputs > 1
-    if several:
-        grads = list(grads)
-    for kind, target, nr in sorted(hooks, key=lambda entry: entry[0] == "retain"):
-        grad = grads[nr] if several else grads
-        if grad is None:
-            continue
-        if kind == "hook":
-            result = target(_tensor_class(np.array(grad)) if grad.__class__ is not _tensor_class else grad)
-            if result is None:
-                continue
-            if not create_graph and result.__class__ is _tensor_class:
-                result = result._data
-            if several:
-                grads[nr] = result
-            else:
-                grads = result
-        else:
-            _retain(target(), grad)
-    return grads
-
-
-def _retain(tensor, grad):
-    if tensor is None:
-        return
-    if grad.__class__ is not _tensor_class:
-        grad = _tensor_class(np.array(grad, dtype=tensor._data.dtype))
-    tensor._grad = grad if tensor._grad is None else tensor._grad + grad
-
-
-class RemovableHandle:
-    """Returned by ``Tensor.register_hook``; ``remove()`` unregisters the hook."""
-
-    def __init__(self, hooks, entry):
-        self._hooks, self._entry = hooks, entry
-
-    def remove(self):
-        if self._entry in self._hooks:
-            self._hooks.remove(self._entry)
-
-
-def add_hook(tensor, kind, target):
-    """Register ``target`` on the node that receives ``tensor``'s gradient.
-
-    Leaves keep their hooks on themselves (their AccumulateGrad node is
-    recreated with each graph) and the node reads them from its variable.
-    """
-    if tensor._grad_fn is None:
-        if tensor.__dict__.get("_leaf_hooks") is None:
-            tensor._leaf_hooks = []
-        hooks = tensor._leaf_hooks
-        entry = (kind, target, 0)
-    else:
-        node = tensor._grad_fn
-        if node._hooks is None:
-            node._hooks = []
-        hooks = node._hooks
-        entry = (kind, target, tensor._output_nr)
-    hooks.append(entry)
-    return RemovableHandle(hooks, entry)

@@ -15,11 +15,10 @@ import math
 import numpy as np
 
 from . import backend as B
-from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .grad_mode import _state
+from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, attach, record
-
 
 _F64 = B._F64
 _cached_number = B._CONSTANTS.get  # only numbers B.number may replace are ever cached

@@ -13,7 +13,8 @@ import string
 import numpy as np
 
 from .graph import Node
-from .tensor import Tensor, _as_array, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
 
 
 def _parse(equation, operands):

@@ -5,7 +5,8 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node
-from .tensor import Tensor, _as_array, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
 
 
 class MatmulBackward(Node):

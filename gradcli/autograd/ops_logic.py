@@ -6,7 +6,9 @@ import numpy as np
 from . import backend as B
 from .graph import Node
 from .ops_reduce import _dims
-from .tensor import Tensor, _as_array, _c_type_name, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
+from .tensor_checks import c_type_name
 
 
 def _array(value):
@@ -66,7 +68,7 @@ def masked_fill(input, mask, value):
     ``value``: a number or a 0-d tensor (which then receives the gradient of the filled places)."""
     mask = _array(mask)
     if mask.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_type_name(mask.dtype)}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {c_type_name(mask.dtype)}")
     if isinstance(value, Tensor) and value._data.ndim != 0:
         raise RuntimeError(
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "

@@ -9,7 +9,8 @@ import numpy as np
 from . import backend as B
 from .dtypes import legacy_type_name
 from .graph import Node
-from .tensor import Tensor, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _plain, record
+from .tensor import with_meta as _with_meta
 
 
 def _dims(dim, ndim):

@@ -11,7 +11,8 @@ from . import backend as B
 from .grad_mode import _state
 from .graph import Node
 from .ops_shape import getitem
-from .tensor import _plain, edge, record, with_meta as _with_meta
+from .tensor import _plain, edge, record
+from .tensor import with_meta as _with_meta
 from .views import mark_view
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node
-from .tensor import Size, Tensor, _as_array, _plain, record, with_meta as _with_meta
+from .tensor import Size, Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
 from .views import mark_view as _mark_view
 
 

@@ -13,7 +13,8 @@ import numpy as np
 from . import backend as B
 from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .ops_reduce import _dims
-from .tensor import record, with_meta as _with_meta
+from .tensor import record
+from .tensor import with_meta as _with_meta
 
 
 def _keep(grad, shape, dims, keepdim):

@@ -11,18 +11,12 @@ import weakref
 
 import numpy as np
 
-from . import graph
-from .dtypes import float32, float64, from_numpy_dtype, legacy_type_name, to_numpy_dtype
+from . import graph, hooks
+from .convert import _as_array  # noqa: F401  (re-exported: the ops modules import it from here)
+from .dtypes import float32, float64, from_numpy_dtype, to_numpy_dtype
 from .grad_mode import _state
+from .tensor_checks import DETACH_VIEW_MESSAGE, NON_LEAF_GRAD_WARNING, check_assigned_grad
 from .tensor_str import tensor_repr
-
-_NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
-)
 
 
 class Size(tuple):
@@ -204,13 +198,13 @@ class Tensor:
     @property
     def grad(self):
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
     def grad(self, value):
         if value is not None:
-            _check_assigned_grad(self, value)
+            check_assigned_grad(self, value)
         self._grad = value
 
     @grad.deleter
@@ -232,7 +226,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
             return
-        graph.add_hook(self, "retain", weakref.ref(self))
+        hooks.add_hook(self, "retain", weakref.ref(self))
         self._retains_grad = True
 
     @property
@@ -257,7 +251,7 @@ class Tensor:
     def detach_(self):
         """Cut this tensor out of the graph in place: it becomes a leaf without grad."""
         if self._base is not None:
-            raise RuntimeError(_DETACH_VIEW_MESSAGE)
+            raise RuntimeError(DETACH_VIEW_MESSAGE)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -302,54 +296,11 @@ class Tensor:
         """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        return graph.add_hook(self, "hook", hook)
-
-
-_DETACH_VIEW_MESSAGE = (
-    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
-    "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP "
-    "buckets, and hence detach_() cannot be called on these gradients. To fix this error, please "
-    "refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
-)
+        return hooks.add_hook(self, "hook", hook)
 
 
 def _rebuild_tensor(data, requires_grad):
     return Tensor(data, requires_grad)
-
-
-def _check_assigned_grad(tensor, value):
-    """PyTorch's checks on ``tensor.grad = value`` (off the engine's path: only user assignments)."""
-    if not isinstance(value, Tensor):
-        raise TypeError(
-            f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
-        )
-    if value is tensor:
-        raise RuntimeError("can't assign Variable as its own grad")
-    if value._data.dtype != tensor._data.dtype:
-        raise RuntimeError(
-            f"attempting to assign a gradient with dtype '{_c_type_name(value._data.dtype)}' to a tensor "
-            f"with grad_dtype '{_legacy_short(tensor._data.dtype)}'. The gradient must match the tensor's "
-            "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
-            "with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging "
-            "the dtypes of a tensor and its gradient may break downstream systems that assume they match."
-        )
-    if value._data.shape != tensor._data.shape:
-        raise RuntimeError(
-            f"attempting to assign a gradient of size '[{', '.join(map(str, value._data.shape))}]' to a "
-            f"tensor of size '[{', '.join(map(str, tensor._data.shape))}]'. Please ensure that the "
-            "gradient and the tensor are the same size"
-        )
-
-
-def _c_type_name(np_dtype):
-    # PyTorch names dtypes by their C++ scalar type here: float, double, long, ...
-    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half",
-            "bool": "bool", "int16": "short", "int8": "signed char", "uint8": "unsigned char"}.get(
-        np_dtype.name, np_dtype.name)
-
-
-def _legacy_short(np_dtype):
-    return legacy_type_name(np_dtype).removeprefix("gradcli.").removesuffix("Tensor")
 
 
 _new = object.__new__
@@ -457,42 +408,6 @@ def with_meta(out, meta):
 _ndarray = np.ndarray
 
 
-def _as_array(data, dtype):
-    """numpy array from numbers, nested lists/tuples (of numbers or tensors), arrays."""
-    if isinstance(data, Tensor):
-        array = data._data
-    elif isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(data)):
-        array = np.array(_detach_nested(data))
-    else:
-        array = np.asarray(data)
-    if dtype is not None:
-        return array.astype(dtype, copy=False)
-    kind = array.dtype.kind
-    if kind == "f" or kind == "b":
-        return array
-    if kind in "iu":
-        return array.astype(np.int64, copy=False)
-    if kind == "O" or kind == "U":
-        raise TypeError(f"can't convert {type(data).__name__} of this content to a tensor")
-    return array
-
-
-def _flatten(data):
-    for value in data:
-        if isinstance(value, (list, tuple)):
-            yield from _flatten(value)
-        else:
-            yield value
-
-
-def _detach_nested(data):
-    if isinstance(data, Tensor):
-        return data._data
-    if isinstance(data, (list, tuple)):
-        return [_detach_nested(v) for v in data]
-    return data
-
-
 _ONES = {}
 
 
@@ -509,9 +424,9 @@ def _ones(like):
     return ones
 
 
-graph._tensor_class = Tensor
+graph._tensor_class = hooks._tensor_class = Tensor
 
 # Operations are defined in the ops modules and exposed here as methods/operators.
-from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)
-from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
 from . import backward as _backward_module  # noqa: E402  (may be partially initialised here)
+from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
+from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)

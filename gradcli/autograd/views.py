@@ -21,6 +21,7 @@ import weakref
 
 import numpy as np
 
+from . import hooks
 from .grad_mode import _state
 from .graph import Node
 from .tensor import Tensor, _plain, edge
@@ -144,12 +145,10 @@ def _refresh_views(base):
 
 def _move_retained_grad(tensor, old_node, old_nr):
     """A retained gradient belongs to the tensor's current version: move its hook."""
-    from .graph import add_hook
-
-    hooks = old_node._hooks or []
-    for entry in list(hooks):
+    registered = old_node._hooks or []
+    for entry in list(registered):
         kind, target, nr = entry
         if kind == "retain" and nr == old_nr and target() is tensor:
-            hooks.remove(entry)
+            registered.remove(entry)
     if tensor._grad_fn is not None:
-        add_hook(tensor, "retain", weakref.ref(tensor))
+        hooks.add_hook(tensor, "retain", weakref.ref(tensor))

@@ -11,8 +11,8 @@ For each parameter p with gradient g (negated if maximize), at step t::
 
 import numpy as np
 
-from .optimizer import Optimizer, fma, grad_array, update_
 from ..autograd.tensor import _plain
+from .optimizer import Optimizer, fma, grad_array, update_
 
 
 def _lerp(start, end, weight):

@@ -11,8 +11,8 @@ For each parameter p with gradient g (negated if maximize)::
 Each ``u + a * v`` is one fused multiply-add, as in PyTorch's ``add(alpha=)`` kernel.
 """
 
-from .optimizer import Optimizer, check_nonnegative, fma, grad_array, update_
 from ..autograd.tensor import _plain
+from .optimizer import Optimizer, check_nonnegative, fma, grad_array, update_
 
 
 class SGD(Optimizer):

@@ -8,9 +8,9 @@ import math
 import pathlib
 
 import pytest
+from torch_cases import CASES, outcome
 
 import gradcli
-from torch_cases import CASES, outcome
 
 RECORDED = json.loads((pathlib.Path(__file__).parents[1] / "data" / "torch_cases.json").read_text())["cases"]
 
