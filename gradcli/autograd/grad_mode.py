@@ -23,6 +23,9 @@ def is_grad_enabled():
     return _state.enabled
 
 
+_new_object = object.__new__
+
+
 class _GradModeContext:
     """Base for the grad-mode switches: context manager and decorator.
 
@@ -35,9 +38,9 @@ class _GradModeContext:
     _target = True
 
     def __new__(cls, orig_func=None):
-        if orig_func is None or cls is set_grad_enabled:
-            return super().__new__(cls)
-        return cls()(orig_func)
+        if orig_func is None:  # `with no_grad():`, the common case: as cheap as it can be
+            return _new_object(cls)
+        return cls()(orig_func)  # `@no_grad` without parentheses, or no_grad(fn)
 
     def __enter__(self):
         self._previous = _state.enabled

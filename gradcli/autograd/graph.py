@@ -183,7 +183,11 @@ try:
 
     def restore_numpy(token):
         _fp_state.reset(token)
+
+    _fp_set, _fp_reset = _fp_state.set, _fp_state.reset  # bound once: execute() inlines the two calls
 except ImportError:  # another numpy layout: the public, slower way
+    _fp_set = _fp_reset = _QUIET = None
+
     def quiet_numpy():
         state = np.errstate(all="ignore")
         state.__enter__()
@@ -347,7 +351,7 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
     previous_mode = _state.enabled
     _state.enabled = create_graph
     take, peek = buffers.pop, buffers.get
-    fp_token = quiet_numpy()
+    fp_token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
     try:
         for node in order:
             grad = take(node, None)
@@ -383,7 +387,10 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                         _accumulate(buffers, nxt, nr, grad)
     finally:
         _state.enabled = previous_mode
-        restore_numpy(fp_token)
+        if _fp_set is not None:
+            _fp_reset(fp_token)
+        else:
+            restore_numpy(fp_token)
 
 
 def _capture(capture, node, grad):

@@ -24,6 +24,7 @@ def run_hooks(node, hooks, grads, create_graph):
             result = target(_tensor_class(np.array(grad)) if grad.__class__ is not _tensor_class else grad)
             if result is None:
                 continue
+            _check_hook_result(target, result, np.shape(grad))
             if not create_graph and result.__class__ is _tensor_class:
                 result = result._data
             if several:
@@ -33,6 +34,15 @@ def run_hooks(node, hooks, grads, create_graph):
         else:
             _retain(target(), grad)
     return grads
+
+
+def _check_hook_result(hook, result, shape):
+    """PyTorch's checks on what a hook returns: a tensor of the gradient's shape."""
+    if not isinstance(result, _tensor_class):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    if result._data.shape != shape:
+        name = getattr(hook, "__name__", repr(hook))
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _retain(tensor, grad):

@@ -880,3 +880,29 @@ def select_out_of_range(torch):
 @case
 def randint_empty_range(torch):
     return torch.randint(5, 5, (2,))
+
+
+@case
+def hook_changes_the_size(torch):
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: g.sum())
+    y.sum().backward()
+
+
+@case
+def leaf_hook_changes_the_size(torch):
+    x = torch.ones(3, requires_grad=True)
+
+    def widen(g):
+        return torch.ones(2)
+
+    x.register_hook(widen)
+    (x * 2).sum().backward()
+
+
+@case
+def hook_returns_not_a_tensor(torch):
+    x = torch.ones(3, requires_grad=True)
+    x.register_hook(lambda g: "a")
+    (x * 2).sum().backward()
