@@ -242,7 +242,14 @@ def _short_name(name):
 
 
 def accumulator(tensor):
-    """The tensor's AccumulateGrad node, shared by every use of the leaf in one graph."""
+    """The tensor's AccumulateGrad node, shared by every use of the leaf in one graph
+    (None for a view made under no_grad: as in PyTorch, no gradient reaches it)."""
+    if tensor._no_grad_view:
+        if tensor.__dict__.get("_stale_no_grad_view"):
+            from .tensor_checks import STALE_NO_GRAD_VIEW_MESSAGE
+
+            raise RuntimeError(STALE_NO_GRAD_VIEW_MESSAGE)
+        return None
     ref = tensor._accumulator
     node = ref() if ref is not None else None
     if node is None:

@@ -15,7 +15,7 @@ from . import graph, hooks
 from .convert import _as_array  # noqa: F401  (re-exported: the ops modules import it from here)
 from .dtypes import float32, float64, from_numpy_dtype, to_numpy_dtype
 from .grad_mode import _state
-from .tensor_checks import DETACH_VIEW_MESSAGE, NON_LEAF_GRAD_WARNING, check_assigned_grad
+from .tensor_checks import DETACH_VIEW_MESSAGE, NON_LEAF_GRAD_WARNING, STALE_NO_GRAD_VIEW_MESSAGE, check_assigned_grad
 from .tensor_str import tensor_repr
 
 
@@ -193,6 +193,8 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._no_grad_view and self.__dict__.get("_stale_no_grad_view"):
+            raise RuntimeError(STALE_NO_GRAD_VIEW_MESSAGE)
         return self._grad_fn
 
     @property
@@ -246,6 +248,8 @@ class Tensor:
         """A tensor sharing memory (and version counter) with this one, outside the graph."""
         out = Tensor(self._data)
         out._counter = self._counter
+        if self._overlap:
+            out._overlap = True
         return out
 
     def detach_(self):

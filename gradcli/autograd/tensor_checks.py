@@ -54,3 +54,12 @@ def c_type_name(np_dtype):
 
 def _legacy_short(np_dtype):
     return legacy_type_name(np_dtype).removeprefix("gradcli.").removesuffix("Tensor")
+
+
+STALE_NO_GRAD_VIEW_MESSAGE = (
+    "A view was created in no_grad mode and its base or another view of its base has been modified "
+    "inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
+    "forbidden. You can clarify your code by moving both the view and the inplace either both inside "
+    "the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
+    "inplace to be tracked)."
+)

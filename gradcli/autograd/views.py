@@ -130,7 +130,10 @@ def _refresh_views(base):
     try:
         for ref in views:
             view = ref()
-            if view is None or view._no_grad_view:
+            if view is None:
+                continue
+            if view._no_grad_view:  # its history is now ambiguous: using it raises (graph.accumulator)
+                view._stale_no_grad_view = True
                 continue
             regenerated = view._view_fn(stand_in)
             old_node, old_nr = view._grad_fn, view._output_nr

@@ -906,3 +906,28 @@ def hook_returns_not_a_tensor(torch):
     x = torch.ones(3, requires_grad=True)
     x.register_hook(lambda g: "a")
     (x * 2).sum().backward()
+
+
+@case
+def no_grad_view_gets_no_gradient(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    with torch.no_grad():
+        v = a[0:1]
+    y = (v * 2).sum()
+    y.backward()
+    return v.grad, a.grad, y.requires_grad
+
+
+@case
+def no_grad_view_after_base_changed_in_place(torch):
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 1
+    with torch.no_grad():
+        v = b[0:1]
+    b.mul_(2)
+    return v.grad_fn
+
+
+@case
+def detached_expanded_tensor_is_not_writable(torch):
+    torch.ones(3).expand(2, 3).detach().add_(1)
