@@ -931,3 +931,74 @@ def no_grad_view_after_base_changed_in_place(torch):
 @case
 def detached_expanded_tensor_is_not_writable(torch):
     torch.ones(3).expand(2, 3).detach().add_(1)
+
+
+# ***** more view / in-place scenarios (each gradient against PyTorch's) *****
+def _weights(torch, *shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return torch.arange(1.0, n + 1).reshape(shape)
+
+
+@case
+def inplace_on_column_view_with_tensor(torch):
+    root = _weights(torch, 2, 3).requires_grad_()
+    w = torch.tensor([0.5, -1.0], requires_grad=True)
+    x = root.clone()
+    col = x[:, 1]
+    col.mul_(w)
+    (x * _weights(torch, 2, 3)).sum().backward()
+    return root.grad, w.grad, x
+
+
+@case
+def inplace_on_transposed_view(torch):
+    root = _weights(torch, 2, 3).requires_grad_()
+    x = root * 1
+    t = x.t()
+    t[0].add_(t[1] * 2)
+    (x * _weights(torch, 2, 3)).sum().backward()
+    return root.grad, x
+
+
+@case
+def inplace_on_reshaped_view_then_sibling(torch):
+    root = _weights(torch, 2, 2).requires_grad_()
+    x = root.clone()
+    flat = x.reshape(4)
+    row = x[1]
+    flat[1:3].mul_(root.reshape(4)[0:2])
+    (row * torch.tensor([3.0, 5.0])).sum().backward()
+    return root.grad, row
+
+
+@case
+def two_inplace_changes_base_then_view(torch):
+    root = _weights(torch, 3).requires_grad_()
+    x = root.clone()
+    v = x[1:]
+    x.mul_(root)
+    v.add_(x[0:2].detach() * 0 + root[0:2])
+    (x * torch.tensor([1.0, 10.0, 100.0])).sum().backward()
+    return root.grad, x, v
+
+
+@case
+def inplace_view_then_base_backward_with_create_graph(torch):
+    root = torch.tensor([1.0, 2.0], requires_grad=True)
+    x = root * 1
+    x[0:1].mul_(root[1])
+    (g,) = torch.autograd.grad((x * x).sum(), root, create_graph=True)
+    (h,) = torch.autograd.grad(g.sum(), root)
+    return g, h
+
+
+@case
+def setitem_through_view_of_view(torch):
+    root = _weights(torch, 2, 3).requires_grad_()
+    x = root.clone()
+    row = x[1]
+    row[0:2] = root[0, 1:] * 3
+    (x * _weights(torch, 2, 3)).sum().backward()
+    return root.grad, x
