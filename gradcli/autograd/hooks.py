@@ -13,6 +13,7 @@ _tensor_class = None
 
 
 def run_hooks(node, hooks, grads, create_graph):
+    """Run ``node``'s hooks on the gradient(s) arriving at it; returns the gradient(s) to use."""
     several = node._n_outputs > 1
     if several:
         grads = list(grads)

@@ -40,14 +40,17 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isfinite(input):
+    """Elementwise: neither inf nor nan (bool, same shape).  isfinite(tensor([1., inf])) -> [True, False]."""
     return _plain(np.isfinite(input._data))
 
 
 def isnan(input):
+    """Elementwise: is nan (bool, same shape)."""
     return _plain(np.isnan(input._data))
 
 
 def isinf(input):
+    """Elementwise: is +inf or -inf (bool, same shape)."""
     return _plain(np.isinf(input._data))
 
 

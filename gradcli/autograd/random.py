@@ -52,8 +52,10 @@ def randint(low=0, high=None, size=None, dtype=None, requires_grad=False, genera
 
 
 def rand_like(input, dtype=None, requires_grad=False):
+    """``rand`` with the shape (and dtype, unless given) of ``input``."""
     return rand(input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, requires_grad=False):
+    """``randn`` with the shape (and dtype, unless given) of ``input``."""
     return randn(input.shape, dtype=dtype if dtype is not None else input.dtype, requires_grad=requires_grad)

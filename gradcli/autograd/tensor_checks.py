@@ -46,6 +46,7 @@ def check_assigned_grad(tensor, value):
 
 
 def c_type_name(np_dtype):
+    """The C++ name PyTorch uses for a dtype in some messages: float64 -> "double"."""
     # PyTorch names dtypes by their C++ scalar type here: float, double, long, ...
     return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half",
             "bool": "bool", "int16": "short", "int8": "signed char", "uint8": "unsigned char"}.get(

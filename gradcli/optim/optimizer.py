@@ -223,5 +223,6 @@ _LONG = np.longdouble
 
 
 def check_nonnegative(value, message):
+    """PyTorch's ValueError for a negative hyperparameter: "Invalid learning rate: -1"."""
     if not 0.0 <= value:
         raise ValueError(f"{message}: {value}")
