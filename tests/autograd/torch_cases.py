@@ -1002,3 +1002,36 @@ def setitem_through_view_of_view(torch):
     row[0:2] = root[0, 1:] * 3
     (x * _weights(torch, 2, 3)).sum().backward()
     return root.grad, x
+
+
+@case
+def jvp_strict_independent_input(torch):
+    def f(x, y):
+        return x.long().double() + y
+
+    return torch.autograd.functional.jvp(f, (torch.tensor([1.0]), torch.tensor([2.0])),
+                                         (torch.tensor([1.0]), torch.tensor([1.0])), strict=True)
+
+
+@case
+def vhp_strict_independent_input(torch):
+    def f(x):
+        return (x.long().double() * x).sum()
+
+    return torch.autograd.functional.vhp(f, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]), strict=True)
+
+
+@case
+def hessian_strict_through_integer_cast(torch):
+    def f(x):
+        return (x.long().double() * x).sum()
+
+    return torch.autograd.functional.hessian(f, torch.tensor([1.0, 2.0]), strict=True)
+
+
+@case
+def jacobian_non_strict_through_integer_cast(torch):
+    def f(x, y):
+        return x.to(torch.int64).to(torch.float64) * y
+
+    return torch.autograd.functional.jacobian(f, (torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])))
