@@ -56,15 +56,20 @@ def run(key, case):
     for _ in range(50):
         losses.append(float(optimizer.step(closure)))
         trajectory.append(gradcli.cat([p.detach().reshape(-1) for p in params]).tolist())
-    return np.array(trajectory), np.array(losses)
+    counters = {}
+    if case["optimizer"] == "LBFGS":
+        state = optimizer.state[params[0]]
+        counters = {"func_evals": state["func_evals"], "n_iter": state["n_iter"]}
+    return np.array(trajectory), np.array(losses), counters
 
 
 @pytest.mark.parametrize("key", sorted(DATA["cases"]))
 def test_fifty_steps_follow_pytorchs_trajectory(key):
     case = DATA["cases"][key]
-    trajectory, losses = run(key, case)
+    trajectory, losses, counters = run(key, case)
     np.testing.assert_allclose(trajectory, case["trajectory"], rtol=1e-10, atol=0)
     np.testing.assert_allclose(losses, case["losses"], rtol=1e-10, atol=0)
+    assert counters == case["counters"]  # LBFGS: the closure ran as often as in PyTorch
 
 
 def test_the_tutorials_descent_through_optim_sgd_gives_the_tutorials_numbers():

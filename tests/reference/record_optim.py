@@ -71,8 +71,12 @@ def run(problem, name, options, groups=False):
     for _ in range(50):
         losses.append(float(optimizer.step(closure)))
         trajectory.append(torch.cat([p.detach().reshape(-1) for p in params]).tolist())
+    counters = {}
+    if name == "LBFGS":  # how often the closure ran, and the iterations: the closure protocol
+        state = optimizer.state[params[0]]
+        counters = {"func_evals": state["func_evals"], "n_iter": state["n_iter"]}
     return {"start": start, "optimizer": name, "options": options, "groups": groups,
-            "trajectory": trajectory, "losses": losses}
+            "trajectory": trajectory, "losses": losses, "counters": counters}
 
 
 def schedulers():
