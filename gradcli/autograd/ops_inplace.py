@@ -1,11 +1,14 @@
-"""In-place operations: ``add_ sub_ mul_ div_ clamp_ zero_ fill_ copy_``, ``+=`` and
-friends, and item assignment.
+"""In-place operations: ``add_ sub_ mul_ div_ clamp_ zero_ fill_ copy_``, the
+in-place unary functions (``exp_``, ``sqrt_``, ...), ``+=`` and friends, and item
+assignment.
 
 Every in-place change bumps the tensor's version counter, which is how a
 backward later notices that a value it saved was overwritten.  When the change
 must be recorded, the out-of-place operation is applied to a snapshot of the
 old value (same graph position, own copy of the data) and the tensor takes
-over the result's values and ``grad_fn``.
+over the result's values and ``grad_fn`` (``views.set_history`` then carries
+the change to its base and to every view of the base).  Arithmetic into a
+tensor whose elements share memory (an ``expand()``ed one) is refused.
 """
 
 import numpy as np
