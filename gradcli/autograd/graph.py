@@ -65,17 +65,22 @@ class Node:
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         versions = self._versions
+        if len(saved) == 2 and not create_graph and not self._saves_result:
+            # The commonest case (x * y, x ** 2): versions checked and arguments passed inline.
+            s, t = saved
+            if versions is not None:
+                first, second = versions
+                if (first is not None and s._counter[0] != first) or (
+                        second is not None and t._counter[0] != second):
+                    _check_versions(self)
+            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
+                                 t._data if t.__class__ is _tensor_class else t)
         if versions is not None:
             for value, expected in zip(saved, versions):
                 if expected is not None and value._counter[0] != expected:
                     _check_versions(self)
         if not saved and not create_graph and not self._saves_result:
             return self.backward(grad)
-        if len(saved) == 2 and not create_graph and not self._saves_result:
-            # The commonest case (x * y, x ** 2) without building an argument list.
-            s, t = saved
-            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
-                                 t._data if t.__class__ is _tensor_class else t)
         if create_graph:
             args = [_as_tensor(s) for s in saved]
             if self._n_outputs > 1:  # one gradient (or None) per output
