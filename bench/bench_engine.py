@@ -1,10 +1,12 @@
 """The tutorial's double-well descent loop, gradcli vs PyTorch eager, in one process.
 
-Run:  /tmp/bench-venv/bin/python bench/bench_engine.py   (PyTorch measured if importable)
+Run:  PYTHONPATH=. /work/sidevenv/bin/python bench/bench_engine.py   (PyTorch measured if importable)
 
 Each step is exactly the tutorial's: V = potential(x); V.backward();
 ``with no_grad(): x -= lr * x.grad``; x.grad.zero_(); record x.item() and
-potential(x).item().  Prints microseconds per step (best of several repeats).
+potential(x).item().  Prints microseconds per step: the best of many short runs
+(25 steps each, the libraries alternated), so that on a loaded machine some
+runs fall in a quiet moment for both.
 """
 
 import argparse
@@ -32,7 +34,7 @@ def descent(lib, n_steps=200, learning_rate=0.01):
     return trajectory, energies
 
 
-def seconds(lib, n_steps=200):
+def seconds(lib, n_steps):
     start = time.perf_counter()
     descent(lib, n_steps)
     return time.perf_counter() - start
@@ -40,7 +42,8 @@ def seconds(lib, n_steps=200):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=25, help="steps per timed run")
     args = parser.parse_args()
     libraries = {}
     for name in ("gradcli", "torch"):
@@ -55,8 +58,8 @@ def main():
     best = {name: float("inf") for name in libraries}
     for _ in range(args.repeats):
         for name, lib in libraries.items():
-            best[name] = min(best[name], seconds(lib))
-    results = {name: best[name] / 200 * 1e6 for name in libraries}
+            best[name] = min(best[name], seconds(lib, args.steps))
+    results = {name: best[name] / args.steps * 1e6 for name in libraries}
     for name, (trajectory, energies) in finals.items():
         print(f"{name:8s} {results[name]:7.1f} us/step   final x = {trajectory[-1]:.4f}, V = {energies[-1]:.4f}")
     if len(results) == 2:

@@ -19,23 +19,32 @@ __version__ = "0.1.0"
 _SOURCES = {
     "gradcli.autograd": "autograd=",
     "gradcli.autograd.creation": (
-        "arange eye from_numpy full full_like linspace ones ones_like tensor zeros zeros_like"
+        "arange empty empty_like eye from_numpy full full_like linspace ones ones_like tensor zeros zeros_like"
     ),
+    "gradcli.autograd.random": "manual_seed rand rand_like randint randn randn_like",
     "gradcli.autograd.dtypes": (
         "bool=bool_ double dtype float float16 float32 float64 half int int32 int64 long"
     ),
-    "gradcli.autograd.grad_mode": "enable_grad is_grad_enabled no_grad set_grad_enabled",
+    "gradcli.autograd.grad_mode": (
+        "enable_grad inference_mode is_grad_enabled is_inference_mode_enabled no_grad set_grad_enabled"
+    ),
     "gradcli.autograd.ops_arith": (
         "add atan2 div eq ge gt le lt maximum minimum mul ne pow sub where"
     ),
-    "gradcli.autograd.ops_linalg": "dot matmul",
+    "gradcli.autograd.ops_linalg": "bmm dot matmul mm outer",
+    "gradcli.autograd.ops_einsum": "einsum",
+    "gradcli.autograd.ops_logic": "all allclose any isclose isfinite isinf isnan masked_fill",
     "gradcli.autograd.ops_reduce": "max mean min sum",
+    "gradcli.autograd.ops_select": "chunk diag flip narrow roll select split tril triu unbind",
+    "gradcli.autograd.ops_softmax": "cumsum log_softmax logsumexp norm prod softmax",
+    "gradcli.autograd.linalg": "linalg=",
     "gradcli.autograd.ops_shape": "cat flatten permute reshape squeeze stack transpose unsqueeze",
     "gradcli.autograd.ops_unary": (
         "abs acos asin atan clamp cos cosh exp log neg reciprocal relu sigmoid sin sinh sqrt tan tanh"
         " arccos=acos arcsin=asin arctan=atan clip=clamp"
     ),
     "gradcli.autograd.tensor": "Size Tensor",
+    "gradcli.optim": "optim=",
     # the SymPy front-end and the named potentials (not in __all__: `from gradcli import *` stays free of SymPy)
     "gradcli.frontend.potential": "Potential VectorFunction",
     "gradcli.named": "named=",

@@ -8,8 +8,7 @@ be differentiated again.  Operators (``* / + - ** @``, comparisons, ``[]``,
 
 import numpy as np
 
-from .tensor import Tensor
-
+from . import graph  # graph._tensor_class is the Tensor class (set by tensor.py): no import cycle
 
 _F64 = np.dtype(np.float64)
 _CONSTANTS = {}
@@ -40,7 +39,8 @@ def number(value, like):
 
 
 def _is_tensor(x):
-    return x.__class__ is Tensor or isinstance(x, Tensor)
+    tensor_class = graph._tensor_class
+    return x.__class__ is tensor_class or isinstance(x, tensor_class)
 
 
 def log(x):
@@ -49,6 +49,14 @@ def log(x):
 
 def sqrt(x):
     return x.sqrt() if _is_tensor(x) else np.sqrt(x)
+
+
+def exp(x):
+    return x.exp() if _is_tensor(x) else np.exp(x)
+
+
+def abs(x):
+    return x.abs() if _is_tensor(x) else np.abs(x)
 
 
 def sin(x):

@@ -76,6 +76,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     roots, grads = _root_grads(outputs, grad_tensors, create_graph)
     if inputs is not None:
+        if len(_as_tuple(inputs)) == 0:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         captured = grad(outputs, inputs, grad_tensors, retain_graph, create_graph, allow_unused=True)
         for tensor, value in zip(_as_tuple(inputs), captured):
             if value is not None:

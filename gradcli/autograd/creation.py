@@ -55,9 +55,31 @@ def ones(*size, dtype=None, requires_grad=False):
     return _leaf(np.ones(_sizes(size), dtype=_dtype(dtype)), requires_grad)
 
 
+def _fill_dtype(fill_value):
+    # PyTorch infers full()'s dtype from the value: bool, int64, or the default float64
+    if isinstance(fill_value, bool):
+        return np.bool_
+    if isinstance(fill_value, (int, np.integer)):
+        return np.int64
+    return np.float64
+
+
 def full(size, fill_value, dtype=None, requires_grad=False):
-    """Tensor of shape ``size`` filled with ``fill_value``."""
-    return _leaf(np.full(_sizes((size,)), fill_value, dtype=_dtype(dtype)), requires_grad)
+    """Tensor of shape ``size`` filled with ``fill_value`` (dtype from the value unless given).
+
+    Example: full((2,), 1.5) -> tensor([1.5000, 1.5000]); full((2,), 3) -> int64.
+    """
+    return _leaf(np.full(_sizes((size,)), fill_value, dtype=_dtype(dtype, _fill_dtype(fill_value))), requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False):
+    """Tensor of the given shape with unspecified values (numpy's empty)."""
+    return _leaf(np.empty(_sizes(size), dtype=_dtype(dtype)), requires_grad)
+
+
+def empty_like(input, dtype=None, requires_grad=False):
+    """Unspecified values with the shape (and dtype, unless given) of ``input``."""
+    return _leaf(np.empty(input.shape, dtype=_dtype(dtype, input._data.dtype)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):
@@ -84,6 +106,10 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     ``arange(0, 1, 0.25)`` -> tensor([0.0000, 0.2500, 0.5000, 0.7500])."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     values = (start, end, step)
     if dtype is None:
         integral = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)

@@ -33,6 +33,9 @@ class dtype:
     def __hash__(self):
         return hash(self.numpy)
 
+    def __reduce__(self):
+        return (from_numpy_dtype, (self.numpy,))
+
 
 float64 = dtype("float64", np.float64)
 float32 = dtype("float32", np.float32)

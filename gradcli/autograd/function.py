@@ -24,10 +24,12 @@ Example::
 
 import numpy as np
 
+from . import backend as B
 from . import graph
 from .grad_mode import _state
 from .graph import FREED_MESSAGE, Node
 from .tensor import Tensor, edge
+from .views import set_history
 
 
 class BackwardCFunction(Node):
@@ -66,7 +68,9 @@ class BackwardCFunction(Node):
         self.non_differentiable = tensors
 
     def mark_dirty(self, *tensors):
-        pass
+        """Declare inputs that forward changed in place; each must be returned, and
+        takes this node as its history (as an in-place operation would)."""
+        self.dirty_tensors = tensors
 
     def set_materialize_grads(self, value):
         self.materialize_grads = bool(value)
@@ -92,14 +96,38 @@ class BackwardCFunction(Node):
                 f"(expected {len(self._next)}, got {len(results)})"
             )
         converted = []
-        for result, (node, _) in zip(results, self._next):
+        for index, (result, (node, _), meta) in enumerate(zip(results, self._next, self._input_meta)):
             if result is None or node is None:
                 converted.append(None)
-            elif create_graph:
-                converted.append(result if isinstance(result, Tensor) else Tensor(np.asarray(result)))
-            else:
-                converted.append(result._data if isinstance(result, Tensor) else np.asarray(result))
+                continue
+            if not isinstance(result, Tensor):
+                result = Tensor(np.asarray(result))
+            result = _validate_gradient(self, index, result, meta)
+            converted.append(result if create_graph else result._data)
         return tuple(converted)
+
+
+def _validate_gradient(node, index, grad, meta):
+    """PyTorch's check on a hand-written backward's result: the input's shape, or one
+    it broadcasts to (then summed back); the input's dtype."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        if not _expandable(shape, grad._data.shape):
+            raise RuntimeError(
+                f"Function {type(node).__name__} returned an invalid gradient at index {index} - got "
+                f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
+                f"[{', '.join(map(str, shape))}]"
+            )
+        grad = B.unbroadcast(grad, shape)
+    if grad._data.dtype != dtype and dtype.kind == "f":
+        grad = grad.to(dtype)
+    return grad
+
+
+def _expandable(shape, target):
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
 class _FunctionMeta(type):
@@ -136,13 +164,28 @@ class Function(metaclass=_FunctionMeta):
             outputs = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = previous
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        dirty = ctx.__dict__.get("dirty_tensors", ())
+        for tensor in dirty:
+            if not any(tensor is out for out in outs):
+                raise RuntimeError(
+                    "Some elements marked as dirty during the forward method were not returned as output. "
+                    "The inputs that are modified inplace must all be outputs of the Function."
+                )
+            tensor._counter[0] += 1
         if not record:
             return outputs
+        for tensor in dirty:
+            if tensor._requires_grad and tensor._grad_fn is None and tensor._base is None:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         ctx._next = tuple(edge(a) for a in args)
-        single = not isinstance(outputs, tuple)
-        # An input returned as is gets a new identity (its own grad_fn must not change).
+        ctx._input_meta = tuple(
+            (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args
+        )
+        # An input returned as is, and not dirty, gets a new identity (its own grad_fn must not change).
         outs = tuple(
-            o.detach() if any(o is a for a in args) else o for o in ((outputs,) if single else outputs)
+            o.detach() if any(o is a for a in args) and not any(o is d for d in dirty) else o for o in outs
         )
         outputs = outs[0] if single else outs
         ctx._n_outputs = len(outs)
@@ -152,7 +195,9 @@ class Function(metaclass=_FunctionMeta):
                 meta.append((out._data.shape, out._data.dtype))
                 if any(out is t for t in ctx.non_differentiable):
                     continue
-                if out._data.dtype.kind == "f":
+                if any(out is d for d in dirty):
+                    set_history(out, ctx, nr)  # rebases a view's base, refreshes its views
+                elif out._data.dtype.kind == "f":
                     out._grad_fn = ctx
                     out._output_nr = nr
                     out._requires_grad = True
@@ -160,3 +205,46 @@ class Function(metaclass=_FunctionMeta):
                 meta.append(((), np.float64))
         ctx._output_meta = tuple(meta)
         return outputs
+
+
+# ***** once_differentiable *****
+class DelayedError(Node):
+    """Stands for a backward that cannot itself be differentiated: raises when reached."""
+
+    __slots__ = ("_meta",)  # message
+
+    def backward(self, grad):
+        raise RuntimeError(self._meta)
+
+
+def once_differentiable(backward):
+    """Decorate a ``Function.backward`` that is not differentiable itself: it runs without
+    recording, and differentiating its results (``create_graph=True``) raises PyTorch's error."""
+    import functools
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grad_outputs):
+        previous = _state.enabled
+        _state.enabled = False
+        try:
+            results = backward(ctx, *grad_outputs)
+        finally:
+            _state.enabled = previous
+        if not previous or not any(isinstance(g, Tensor) and g._requires_grad for g in grad_outputs):
+            return results
+        single = not isinstance(results, tuple)
+        wrapped = []
+        for result in ((results,) if single else results):
+            if isinstance(result, Tensor):
+                node = Node.__new__(DelayedError)
+                node._next = tuple(edge(g) for g in grad_outputs if isinstance(g, Tensor))
+                node._saved = ()
+                node._versions = None
+                node._meta = "trying to differentiate twice a function that was marked with @once_differentiable"
+                result = Tensor(result._data)
+                result._grad_fn = node
+                result._requires_grad = True
+            wrapped.append(result)
+        return wrapped[0] if single else tuple(wrapped)
+
+    return wrapper

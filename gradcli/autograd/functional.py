@@ -20,192 +20,24 @@ from __future__ import annotations
 
 import numpy as np
 
-import gradcli
+from .creation import ones_like, tensor, zeros, zeros_like
+from .functional_helpers import (
+    _as_tuple,
+    _autograd_grad,
+    _check_requires_grad,
+    _fill_in_zeros,
+    _grad_postprocess,
+    _grad_preprocess,
+    _numel,
+    _prepare_v,
+    _require_v_or_single_element,
+    _single_scalar_output,
+    _tuple_postprocess,
+)
+from .grad_mode import enable_grad, no_grad
+from .ops_shape import stack
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
-
-
-# ----- structure helpers (PyTorch's _as_tuple / _tuple_postprocess) -----
-
-
-def _as_tuple(inp, arg_name, fn_name):
-    """Return ``(was_tuple, tuple_of_tensors)``; TypeError for non-Tensors."""
-    is_inp_tuple = isinstance(inp, tuple)
-    if not is_inp_tuple:
-        inp = (inp,)
-    for i, el in enumerate(inp):
-        if not isinstance(el, gradcli.Tensor):
-            if is_inp_tuple:
-                raise TypeError(
-                    f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
-                    f"Tensors but the value at index {i} has type {type(el)}."
-                )
-            raise TypeError(
-                f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
-                f"Tensors but the given {arg_name} has type {type(el)}."
-            )
-    return is_inp_tuple, inp
-
-
-def _tuple_postprocess(res, to_unpack):
-    """Undo ``_as_tuple``: ``to_unpack`` is one flag, or (outer, inner) flags for nested results."""
-    if isinstance(to_unpack, tuple):
-        if not to_unpack[1]:
-            res = tuple(el[0] for el in res)
-        if not to_unpack[0]:
-            res = res[0]
-    elif not to_unpack:
-        res = res[0]
-    return res
-
-
-def _numel(t):
-    return int(np.prod(t.shape, dtype=np.int64))
-
-
-def _grad_preprocess(inputs, create_graph, need_graph):
-    # Always a new Tensor object, so that the inputs we differentiate with respect to are
-    # distinguishable from the same tensors captured by func's closure (PyTorch issue 32576).
-    res = []
-    for inp in inputs:
-        if create_graph and inp.requires_grad:
-            res.append(inp.view_as(inp))  # differentiable shallow copy
-        else:
-            res.append(inp.detach().requires_grad_(need_graph))
-    return tuple(res)
-
-
-def _grad_postprocess(inputs, create_graph):
-    # Results carry history only when the caller asked for it.
-    if isinstance(inputs[0], gradcli.Tensor):
-        return inputs if create_graph else tuple(inp.detach() for inp in inputs)
-    return tuple(_grad_postprocess(inp, create_graph) for inp in inputs)
-
-
-def _validate_v(v, other, is_other_tuple):
-    if len(other) != len(v):
-        if is_other_tuple:
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}.")
-        raise RuntimeError("The given v should contain a single Tensor.")
-    for idx, (el_v, el_other) in enumerate(zip(v, other)):
-        if tuple(el_v.shape) != tuple(el_other.shape):
-            prepend = f"Entry {idx} in " if is_other_tuple else ""
-            raise RuntimeError(
-                f"{prepend}v has invalid size: should be {tuple(el_other.shape)} but got {tuple(el_v.shape)}."
-            )
-
-
-def _check_requires_grad(inputs, input_type, strict):
-    """In strict mode, raise PyTorch's message for a tensor that carries no graph."""
-    if not strict:
-        return
-    for i, inp in enumerate(inputs):
-        if inp is None:
-            raise RuntimeError(
-                f"The output of the user-provided function is independent of input {i}."
-                " This is not allowed in strict mode."
-            )
-        if inp.requires_grad:
-            continue
-        if input_type == "hessian":
-            raise RuntimeError(
-                f"The hessian of the user-provided function with respect to input {i}"
-                " is independent of the input. This is not allowed in strict mode."
-                " You should ensure that your function is thrice differentiable and that"
-                " the hessian depends on the inputs."
-            )
-        if input_type == "jacobian":
-            raise RuntimeError(
-                "While computing the hessian, found that the jacobian of the user-provided"
-                f" function with respect to input {i} is independent of the input. This is not"
-                " allowed in strict mode. You should ensure that your function is twice"
-                " differentiable and that the jacobian depends on the inputs (this would be"
-                " violated by a linear function for example)."
-            )
-        if input_type == "grad_inputs":
-            raise RuntimeError(
-                f"The gradient with respect to input {i} is independent of the inputs of the"
-                " user-provided function. This is not allowed in strict mode."
-            )
-        raise RuntimeError(
-            f"Output {i} of the user-provided function does not require gradients."
-            " The outputs must be computed in a differentiable manner from the input"
-            " when running in strict mode."
-        )
-
-
-def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=None):
-    """``autograd.grad`` that skips outputs without a graph and returns None for unused inputs."""
-    if grad_outputs is None:
-        grad_outputs = (None,) * len(outputs)
-    kept = [(out, g) for out, g in zip(outputs, grad_outputs) if out is not None and out.requires_grad]
-    if not kept:
-        return (None,) * len(inputs)
-    # An omitted grad_output is only allowed for single-element outputs: ones, made explicit.
-    new_outputs = tuple(out for out, _ in kept)
-    new_grads = tuple(gradcli.ones_like(out) if g is None else g for out, g in kept)
-    return gradcli.autograd.grad(
-        new_outputs, inputs, new_grads, retain_graph=retain_graph, create_graph=create_graph, allow_unused=True
-    )
-
-
-_STRICT_NONE = {
-    "back": "The output of the user-provided function is independent of input {i}. "
-    "This is not allowed in strict mode.",
-    "back_trick": "The gradient with respect to the input is independent of entry {i} in the "
-    "grad_outputs when using the double backward trick to compute forward mode gradients. "
-    "This is not allowed in strict mode.",
-    "double_back": "The jacobian of the user-provided function is independent of input {i}. "
-    "This is not allowed in strict mode.",
-    "double_back_trick": "The hessian of the user-provided function is independent of entry {i} "
-    "in the grad_jacobian. This is not allowed in strict mode as it prevents from using the "
-    "double backward trick to replace forward mode AD.",
-}
-
-
-def _fill_in_zeros(grads, refs, strict, create_graph, stage):
-    """Replace None gradients by zeros shaped like ``refs`` (or raise in strict mode)."""
-    res = []
-    for i, grads_i in enumerate(grads):
-        if grads_i is None:
-            if strict:
-                raise RuntimeError(_STRICT_NONE[stage].format(i=i))
-            grads_i = gradcli.zeros_like(refs[i])
-        elif strict and create_graph and not grads_i.requires_grad:
-            which = "hessian" if "double" in stage else "jacobian"
-            raise RuntimeError(
-                f"The {which} of the user-provided function is independent of input {i}. "
-                "This is not allowed in strict mode when create_graph=True."
-            )
-        res.append(grads_i)
-    return tuple(res)
-
-
-def _require_v_or_single_element(v, inputs):
-    if v is None and (len(inputs) != 1 or _numel(inputs[0]) != 1):
-        raise RuntimeError(
-            "The vector v can only be None if the input to the user-provided function "
-            "is a single Tensor with a single element."
-        )
-
-
-def _prepare_v(v, reference, is_reference_tuple, fn_name, create_graph):
-    _, v = _as_tuple(v, "v", fn_name)
-    v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
-    _validate_v(v, reference, is_reference_tuple)
-    return v
-
-
-def _single_scalar_output(func, inputs, fn_name, strict):
-    outputs = func(*inputs)
-    is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", fn_name)
-    _check_requires_grad(outputs, "outputs", strict=strict)
-    if is_outputs_tuple:
-        raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
-    if _numel(outputs[0]) != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should contain a single element")
-    return outputs
-
 
 
 # ----- public API -----
@@ -231,7 +63,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         >>> output, vjp_fn = vjp(f, x); vjp_fn(torch.tensor([1.0, 0.0]))
         tensor([3., 2.])
     """
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
@@ -239,7 +71,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         _check_requires_grad(outputs, "outputs", strict=strict)
 
         def product(v, retain_graph):
-            with gradcli.enable_grad():
+            with enable_grad():
                 v = _prepare_v(v, outputs, is_outputs_tuple, "vjp", create_graph)
                 grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph, retain_graph=retain_graph)
                 result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
@@ -248,7 +80,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         returned_outputs = _tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple)
         if v is None:
             if len(outputs) == 1 and _numel(outputs[0]) == 1:
-                v = gradcli.ones_like(outputs[0])
+                v = ones_like(outputs[0])
             else:
                 return returned_outputs, lambda v: product(v, retain_graph=True)
         return returned_outputs, product(v, retain_graph=None)
@@ -272,20 +104,20 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         >>> jvp_result                                 # first column of J
         tensor([3., 1.])
     """
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         if v is not None:
             v = _prepare_v(v, inputs, is_inputs_tuple, "jvp", create_graph)
         else:
             _require_v_or_single_element(v, inputs)
-            v = (gradcli.ones_like(inputs[0]),)
+            v = (ones_like(inputs[0]),)
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
         _check_requires_grad(outputs, "outputs", strict=strict)
         # The backward pass is linear in grad_outputs, so their value never matters;
         # zeros keep inf/nan out of the double-backward graph.
-        grad_outputs = tuple(gradcli.zeros_like(out).requires_grad_(True) for out in outputs)
+        grad_outputs = tuple(zeros_like(out).requires_grad_(True) for out in outputs)
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
         grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
@@ -299,7 +131,7 @@ def _unit(t, j):
     """A tensor shaped like ``t`` with a 1 at flat position ``j``."""
     e = np.zeros(_numel(t))
     e[j] = 1.0
-    return gradcli.tensor(e.reshape(tuple(t.shape)), dtype=t.dtype)
+    return tensor(e.reshape(tuple(t.shape)), dtype=t.dtype)
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
@@ -353,7 +185,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             "supported together. Please either set `strict=False` or `vectorize=False`."
         )
 
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         outputs = func(*inputs)
@@ -379,7 +211,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                                 f"Output {i} of the user-provided function is independent of input {k}. "
                                 "This is not allowed in strict mode."
                             )
-                        rows_k.append(gradcli.zeros_like(inp_k))
+                        rows_k.append(zeros_like(inp_k))
             blocks.append(tuple(_stack_rows(rows_k, out, inp_k) for rows_k, inp_k in zip(rows, inputs)))
         result = _grad_postprocess(tuple(blocks), create_graph)
     return _tuple_postprocess(result, (is_outputs_tuple, is_inputs_tuple))
@@ -388,21 +220,21 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 def _stack_rows(rows, out, inp):
     shape = tuple(out.shape) + tuple(inp.shape)
     if not rows:  # an output with no elements
-        return gradcli.zeros(shape, dtype=inp.dtype)
-    return gradcli.stack(rows, dim=0).reshape(shape)
+        return zeros(shape, dtype=inp.dtype)
+    return stack(rows, dim=0).reshape(shape)
 
 
 def _jacobian_forward(func, inputs):
     """Jacobian by columns: one exact ``jvp`` per input element."""
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
     inputs = tuple(inp.detach() for inp in inputs)
-    with gradcli.no_grad():
+    with no_grad():
         outputs = func(*inputs)
     columns = []  # columns[j][e] = tuple over outputs of d out / d inputs[j].flat[e]
     for j, inp in enumerate(inputs):
         cols_j = []
         for e in range(_numel(inp)):
-            tangent = tuple(_unit(t, e) if k == j else gradcli.zeros_like(t) for k, t in enumerate(inputs))
+            tangent = tuple(_unit(t, e) if k == j else zeros_like(t) for k, t in enumerate(inputs))
             outputs, jv = jvp(func, inputs, tangent)
             cols_j.append(jv if isinstance(jv, tuple) else (jv,))
         columns.append(cols_j)
@@ -414,9 +246,9 @@ def _jacobian_forward(func, inputs):
         for j, inp in enumerate(inputs):
             shape = tuple(out.shape) + tuple(inp.shape)
             if not columns[j]:
-                row.append(gradcli.zeros(shape, dtype=inp.dtype))
+                row.append(zeros(shape, dtype=inp.dtype))
             else:
-                row.append(gradcli.stack([c[i].reshape(-1) for c in columns[j]], dim=1).reshape(shape))
+                row.append(stack([c[i].reshape(-1) for c in columns[j]], dim=1).reshape(shape))
         blocks.append(tuple(row))
     return _tuple_postprocess(tuple(blocks), (is_outputs_tuple, is_inputs_tuple))
 
@@ -485,14 +317,14 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
-    with gradcli.enable_grad():
+    with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
         inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
         if v is not None:
             v = _prepare_v(v, inputs, is_inputs_tuple, fn_name, create_graph)
         else:
             _require_v_or_single_element(v, inputs)
-            v = (gradcli.ones_like(inputs[0]),)
+            v = (ones_like(inputs[0]),)
         outputs = _single_scalar_output(func, inputs, fn_name, strict)
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict=strict)
@@ -500,7 +332,7 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn_name):
             grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
             result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
         else:
-            grad_jac = tuple(gradcli.zeros_like(inp).requires_grad_(True) for inp in inputs)
+            grad_jac = tuple(zeros_like(inp).requires_grad_(True) for inp in inputs)
             double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
             _check_requires_grad(jac, "hessian", strict=strict)
             grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)

@@ -22,7 +22,11 @@ import warnings
 
 import numpy as np
 
-import gradcli
+from .backward import grad as _grad
+from .creation import tensor
+from .dtypes import float64
+from .grad_mode import enable_grad
+from .tensor import Tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -40,7 +44,7 @@ def _as_tuple(x):
 
 
 def _is_tensor(x):
-    return isinstance(x, gradcli.Tensor)
+    return isinstance(x, Tensor)
 
 
 def _differentiable_outputs(outputs):
@@ -57,7 +61,7 @@ def _numel(t):
 
 def _to_tensor(array, dtype=None):
     # Jacobians shown in messages print like PyTorch's (float64 shows no dtype).
-    return gradcli.tensor(np.asarray(array, dtype=np.float64), dtype=dtype)
+    return tensor(np.asarray(array, dtype=np.float64), dtype=dtype)
 
 
 # ----- the two Jacobians -----
@@ -70,7 +74,7 @@ def _numerical_jacobian(func, inputs, outputs, diff_indices, eps):
         original = inputs[index]
         data = _array(original).copy()
         data.reshape(-1)[flat_position] += delta
-        perturbed = gradcli.tensor(data, dtype=original.dtype, requires_grad=original.requires_grad)
+        perturbed = tensor(data, dtype=original.dtype, requires_grad=original.requires_grad)
         # A tensor passed twice is perturbed in both places (PyTorch perturbs it in place).
         args = [perturbed if a is original else a for a in inputs]
         outs = tuple(o for o in _as_tuple(func(*args)) if _is_tensor(o))
@@ -103,8 +107,8 @@ def _analytical_jacobian(output, diff_inputs, check_grad_dtypes):
     for e in range(n_out):
         unit = np.zeros(n_out)
         unit[e] = 1.0
-        grad_output = gradcli.tensor(unit.reshape(tuple(output.shape)), dtype=output.dtype)
-        grads = gradcli.autograd.grad(
+        grad_output = tensor(unit.reshape(tuple(output.shape)), dtype=output.dtype)
+        grads = _grad(
             (output,), diff_inputs, (grad_output,), retain_graph=True, allow_unused=True
         )
         for i, (g, inp) in enumerate(zip(grads, diff_inputs)):
@@ -173,7 +177,7 @@ def gradcheck(
             "but none of the them have requires_grad=True."
         )
     for i in diff_indices:
-        if tupled_inputs[i].dtype != gradcli.float64:
+        if tupled_inputs[i].dtype != float64:
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating point or complex. "
                 "This check will likely fail if all the inputs are not of double precision floating "
@@ -191,7 +195,7 @@ def gradcheck(
 
 
 def _check(func, inputs, diff_indices, eps, atol, rtol, nondet_tol, check_grad_dtypes):
-    with gradcli.enable_grad():
+    with enable_grad():
         all_outputs = tuple(o for o in _as_tuple(func(*inputs)) if _is_tensor(o))
         diff_inputs = tuple(inputs[i] for i in diff_indices)
         numerical = _numerical_jacobian(func, inputs, all_outputs, diff_indices, eps)
@@ -261,11 +265,11 @@ def gradgradcheck(
                                   "which gradcli does not have.")
     tupled_inputs = _as_tuple(inputs)
     if grad_outputs is None:
-        with gradcli.enable_grad():
+        with enable_grad():
             outputs = _differentiable_outputs(func(*tupled_inputs))
         rng = np.random.default_rng(0)
         tupled_grad_outputs = tuple(
-            gradcli.tensor(rng.uniform(-1.0, 1.0, size=tuple(o.shape)), dtype=o.dtype, requires_grad=True)
+            tensor(rng.uniform(-1.0, 1.0, size=tuple(o.shape)), dtype=o.dtype, requires_grad=True)
             for o in outputs
         )
     else:
@@ -278,7 +282,7 @@ def gradgradcheck(
         outputs = _differentiable_outputs(func(*input_args))
         grads_out = args[len(args) - num_outputs:]
         diff_input_args = tuple(input_args[i] for i in diff_input_indices)
-        grad_inputs = gradcli.autograd.grad(outputs, diff_input_args, grads_out, create_graph=True,
+        grad_inputs = _grad(outputs, diff_input_args, grads_out, create_graph=True,
                                             allow_unused=True)
         return tuple(g for g in grad_inputs if g is not None)
 

@@ -19,7 +19,7 @@ import weakref
 
 import numpy as np
 
-from . import anomaly_mode
+from . import anomaly_mode, hooks
 from .dtypes import legacy_type_name
 from .grad_mode import _state
 
@@ -65,20 +65,28 @@ class Node:
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         versions = self._versions
+        if len(saved) == 2 and not create_graph and not self._saves_result:
+            # The commonest case (x * y, x ** 2): versions checked and arguments passed inline.
+            s, t = saved
+            if versions is not None:
+                first, second = versions
+                if (first is not None and s._counter[0] != first) or (
+                        second is not None and t._counter[0] != second):
+                    _check_versions(self)
+            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
+                                 t._data if t.__class__ is _tensor_class else t)
         if versions is not None:
             for value, expected in zip(saved, versions):
                 if expected is not None and value._counter[0] != expected:
                     _check_versions(self)
         if not saved and not create_graph and not self._saves_result:
             return self.backward(grad)
-        if len(saved) == 2 and not create_graph and not self._saves_result:
-            # The commonest case (x * y, x ** 2) without building an argument list.
-            s, t = saved
-            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
-                                 t._data if t.__class__ is _tensor_class else t)
         if create_graph:
             args = [_as_tensor(s) for s in saved]
-            if grad.__class__ is not _tensor_class:
+            if self._n_outputs > 1:  # one gradient (or None) per output
+                grad = [g if g is None or g.__class__ is _tensor_class else _tensor_class(np.asarray(g))
+                        for g in grad]
+            elif grad.__class__ is not _tensor_class:
                 grad = _tensor_class(np.asarray(grad))
         elif not saved:
             args = []
@@ -164,6 +172,35 @@ class AccumulateGrad(Node):
 
 _F64 = np.dtype(np.float64)
 
+# numpy's floating-point error state, switched to "ignore" while the engine runs
+# backward: PyTorch never warns for a rule that divides by zero (the gradient of
+# sqrt at 0 is inf, silently).  np.errstate costs ~2 us a time; setting numpy's
+# context variable directly costs ~0.2 us, so it is used when numpy has it.
+try:
+    from numpy._core.umath import _extobj_contextvar as _fp_state
+    from numpy._core.umath import _make_extobj
+
+    _QUIET = _make_extobj(all="ignore")
+
+    def quiet_numpy():
+        """Silence numpy's floating-point warnings until ``restore_numpy(token)``."""
+        return _fp_state.set(_QUIET)
+
+    def restore_numpy(token):
+        _fp_state.reset(token)
+
+    _fp_set, _fp_reset = _fp_state.set, _fp_state.reset  # bound once: execute() inlines the two calls
+except ImportError:  # another numpy layout: the public, slower way
+    _fp_set = _fp_reset = _QUIET = None
+
+    def quiet_numpy():
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def restore_numpy(token):
+        token.__exit__(None, None, None)
+
 # Filled in by tensor.py (which imports this module first).
 _tensor_class = None
 
@@ -210,7 +247,14 @@ def _short_name(name):
 
 
 def accumulator(tensor):
-    """The tensor's AccumulateGrad node, shared by every use of the leaf in one graph."""
+    """The tensor's AccumulateGrad node, shared by every use of the leaf in one graph
+    (None for a view made under no_grad: as in PyTorch, no gradient reaches it)."""
+    if tensor._no_grad_view:
+        if tensor.__dict__.get("_stale_no_grad_view"):
+            from .tensor_checks import STALE_NO_GRAD_VIEW_MESSAGE
+
+            raise RuntimeError(STALE_NO_GRAD_VIEW_MESSAGE)
+        return None
     ref = tensor._accumulator
     node = ref() if ref is not None else None
     if node is None:
@@ -248,15 +292,33 @@ def _topological_order(roots):
 
 
 def _needed_nodes(order, targets):
-    """Nodes from which some target is reachable: only these run in ``grad()``."""
-    needed = set(targets)
+    """Nodes with a path of at least one edge to some target: only these run in
+    ``grad()`` (a target whose gradient is captured does not run unless it leads
+    to another target)."""
+    needed = set()
     for node in reversed(order):
-        if node not in needed:
-            for nxt, _ in node._next:
-                if nxt in needed:
-                    needed.add(node)
-                    break
+        for nxt, _ in node._next:
+            if nxt in needed or nxt in targets:
+                needed.add(node)
+                break
     return needed
+
+
+def _apply_pruned(node, grad, create_graph, needed, targets):
+    """Run ``node`` with its edges to nodes that lead to no target cut, so that its
+    rule computes no gradient nobody asked for (``grad()`` does only the work needed)."""
+    edges = node._next
+    pruned = tuple(edge if edge[0] in needed or edge[0] in targets else _NO_EDGE for edge in edges)
+    if pruned == edges:
+        return node._apply(grad, create_graph)
+    node._next = pruned
+    try:
+        return node._apply(grad, create_graph)
+    finally:
+        node._next = edges
+
+
+_NO_EDGE = (None, 0)
 
 
 def _accumulate(buffers, node, nr, grad):
@@ -293,27 +355,33 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                 root_nodes.append(node)
             _accumulate(buffers, node, nr, grad)
     order = _topological_order(root_nodes)
-    needed = None
+    needed = targets = None
     if capture is not None:
-        needed = _needed_nodes(order, {node for node, _ in capture})
+        targets = {node for node, _ in capture}
+        needed = _needed_nodes(order, targets)
     check_nan = anomaly_mode._state.enabled
     previous_mode = _state.enabled
     _state.enabled = create_graph
     take, peek = buffers.pop, buffers.get
+    fp_token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
     try:
         for node in order:
             grad = take(node, None)
             if grad is None:
                 continue
-            if node._hooks:
-                grad = _run_hooks(node, node._hooks, grad, create_graph)
             if capture is None:
+                if node._hooks:
+                    grad = hooks.run_hooks(node, node._hooks, grad, create_graph)
                 input_grads = node._apply(grad, create_graph)
             else:
+                if node not in needed and node not in targets:
+                    continue  # leads to no input of grad(): no hooks, no work
+                if node._hooks:
+                    grad = hooks.run_hooks(node, node._hooks, grad, create_graph)
                 _capture(capture, node, grad)
                 if node not in needed or node.__class__ is AccumulateGrad:
                     continue
-                input_grads = node._apply(grad, create_graph)
+                input_grads = _apply_pruned(node, grad, create_graph, needed, targets)
             if check_nan and input_grads:
                 anomaly_mode.check_nan(node, input_grads)
             if not retain_graph and (node._saved or node._saves_result):
@@ -331,6 +399,10 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                         _accumulate(buffers, nxt, nr, grad)
     finally:
         _state.enabled = previous_mode
+        if _fp_set is not None:
+            _fp_reset(fp_token)
+        else:
+            restore_numpy(fp_token)
 
 
 def _capture(capture, node, grad):
@@ -338,71 +410,3 @@ def _capture(capture, node, grad):
     for nr, value in enumerate(grads):
         if value is not None and (node, nr) in capture:
             capture[(node, nr)] = value
-
-
-# ----------------------------------------------------------------------------
-# Tensor hooks and retain_grad: run on the gradient arriving at a node, before it
-# runs.  Hooks first, in registration order (each may return a replacement
-# gradient); retain_grad last, so .grad sees what flows on (PyTorch's order).
-# ----------------------------------------------------------------------------
-def _run_hooks(node, hooks, grads, create_graph):
-    several = node._n_outputs > 1
-    if several:
-        grads = list(grads)
-    for kind, target, nr in sorted(hooks, key=lambda entry: entry[0] == "retain"):
-        grad = grads[nr] if several else grads
-        if grad is None:
-            continue
-        if kind == "hook":
-            result = target(_tensor_class(np.array(grad)) if grad.__class__ is not _tensor_class else grad)
-            if result is None:
-                continue
-            if not create_graph and result.__class__ is _tensor_class:
-                result = result._data
-            if several:
-                grads[nr] = result
-            else:
-                grads = result
-        else:
-            _retain(target(), grad)
-    return grads
-
-
-def _retain(tensor, grad):
-    if tensor is None:
-        return
-    if grad.__class__ is not _tensor_class:
-        grad = _tensor_class(np.array(grad, dtype=tensor._data.dtype))
-    tensor._grad = grad if tensor._grad is None else tensor._grad + grad
-
-
-class RemovableHandle:
-    """Returned by ``Tensor.register_hook``; ``remove()`` unregisters the hook."""
-
-    def __init__(self, hooks, entry):
-        self._hooks, self._entry = hooks, entry
-
-    def remove(self):
-        if self._entry in self._hooks:
-            self._hooks.remove(self._entry)
-
-
-def add_hook(tensor, kind, target):
-    """Register ``target`` on the node that receives ``tensor``'s gradient.
-
-    Leaves keep their hooks on themselves (their AccumulateGrad node is
-    recreated with each graph) and the node reads them from its variable.
-    """
-    if tensor._grad_fn is None:
-        if tensor.__dict__.get("_leaf_hooks") is None:
-            tensor._leaf_hooks = []
-        hooks = tensor._leaf_hooks
-        entry = (kind, target, 0)
-    else:
-        node = tensor._grad_fn
-        if node._hooks is None:
-            node._hooks = []
-        hooks = node._hooks
-        entry = (kind, target, tensor._output_nr)
-    hooks.append(entry)
-    return RemovableHandle(hooks, entry)

@@ -6,9 +6,13 @@ One table, so "which operations does a Tensor have" has one answer.
 from . import ops_arith as A
 from . import ops_inplace as I
 from . import ops_linalg as L
+from . import ops_logic as Q
 from . import ops_reduce as R
+from . import ops_select as P
 from . import ops_shape as S
+from . import ops_softmax as M
 from . import ops_unary as U
+from .dtypes import bool_, float16, float32, float64, int32, int64
 from .tensor import Tensor, _as_array, _plain
 
 
@@ -18,6 +22,10 @@ def _eq(self, other):
 
 def _ne(self, other):
     return True if other is None else A.ne(self, other)
+
+
+def _logical(other):
+    return other._data if isinstance(other, Tensor) else other
 
 
 def _rmatmul(self, other):
@@ -46,14 +54,27 @@ _BINDINGS = {
     "clip": U.clamp,
     # reductions and products
     "sum": R.sum, "mean": R.mean, "max": R.max, "min": R.min,
-    "matmul": L.matmul, "mm": L.matmul, "mv": L.matmul, "dot": L.dot,
+    "matmul": L.matmul, "mm": L.mm, "mv": L.matmul, "dot": L.dot,
     # shape changes
     "reshape": S.reshape, "view": S.view, "flatten": S.flatten, "squeeze": S.squeeze,
     "unsqueeze": S.unsqueeze, "transpose": S.transpose, "permute": S.permute, "t": S.t,
     "expand": S.expand, "clone": S.clone,
     # in-place methods
     "add_": I.add_, "sub_": I.sub_, "mul_": I.mul_, "div_": I.div_, "clamp_": I.clamp_,
-    "zero_": I.zero_, "fill_": I.fill_, "copy_": I.copy_,
+    "zero_": I.zero_, "fill_": I.fill_, "copy_": I.copy_, **I.UNARY_INPLACE,
+    # taking apart and rearranging
+    "narrow": P.narrow, "select": P.select, "chunk": P.chunk, "split": P.split, "unbind": P.unbind,
+    "repeat": P.repeat, "flip": P.flip, "roll": P.roll, "tril": P.tril, "triu": P.triu, "diag": P.diag,
+    # reductions with their own rules, products
+    "cumsum": M.cumsum, "prod": M.prod, "logsumexp": M.logsumexp, "softmax": M.softmax,
+    "log_softmax": M.log_softmax, "norm": M.norm, "outer": L.outer, "bmm": L.bmm,
+    # tests on values
+    "all": Q.all, "any": Q.any, "isclose": Q.isclose, "allclose": Q.allclose, "isfinite": Q.isfinite,
+    "isnan": Q.isnan, "isinf": Q.isinf, "masked_fill": Q.masked_fill,
+    # dtype conversions (to an integer or boolean type: detached)
+    "double": lambda self: self.to(float64), "float": lambda self: self.to(float32),
+    "half": lambda self: self.to(float16), "long": lambda self: self.to(int64),
+    "int": lambda self: self.to(int32), "bool": lambda self: self.to(bool_),
 }
 
 for _name, _function in _BINDINGS.items():
@@ -62,7 +83,13 @@ for _name, _function in _BINDINGS.items():
 Tensor.T = property(S.T)
 Tensor.mT = property(lambda self: S.transpose(self, -1, -2))
 Tensor.square = lambda self: A.pow(self, 2)
-Tensor.isnan = lambda self: _plain(self._data != self._data)
 Tensor.expand_as = lambda self, other: S.expand(self, other.shape)
 Tensor.view_as = lambda self, other: S.reshape(self, other.shape)
 Tensor.reshape_as = lambda self, other: S.reshape(self, other.shape)
+# logical operators on boolean (and integer) tensors: never recorded
+Tensor.__and__ = Tensor.__rand__ = lambda self, other: _plain(self._data & _logical(other))
+Tensor.__or__ = Tensor.__ror__ = lambda self, other: _plain(self._data | _logical(other))
+Tensor.__xor__ = Tensor.__rxor__ = lambda self, other: _plain(self._data ^ _logical(other))
+Tensor.__invert__ = lambda self: _plain(~self._data)
+Tensor.logical_not = lambda self: _plain(~self._data.astype(bool))
+Tensor.masked_fill_ = lambda self, mask, value: I.copy_(self, Q.masked_fill(self, mask, value))

@@ -15,11 +15,10 @@ import math
 import numpy as np
 
 from . import backend as B
-from .graph import Node, ResultNode
 from .grad_mode import _state
+from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, attach, record
-
 
 _F64 = B._F64
 _cached_number = B._CONSTANTS.get  # only numbers B.number may replace are ever cached
@@ -136,7 +135,10 @@ class PowBackward1(ResultNode):
     def backward(self, grad, self_, exponent, result):  # tensor ** tensor
         grad_self = grad_exponent = None
         if _needs(self, 0):
-            grad_self = B.where(_data(exponent) == 0, 0.0, grad * exponent * self_ ** (exponent - 1))
+            # 0 where 0 ** 0 would give 0 * inf; elsewhere the formula itself (PyTorch masks every
+            # point with exponent 0, which loses the mixed second derivative there)
+            zero = (_data(exponent) == 0) & (_data(self_) == 0)
+            grad_self = B.where(zero, 0.0, grad * exponent * self_ ** (exponent - 1))
         if _needs(self, 1):
             # 0 ** y has derivative 0 in y for y >= 0 (PyTorch's convention), not nan.
             zero = (_data(self_) == 0) & (_data(exponent) >= 0)
@@ -145,11 +147,14 @@ class PowBackward1(ResultNode):
 
 
 class PowBackward2(ResultNode):
-    __slots__ = ()
+    __slots__ = ("_meta",)  # base 0: mask exponent >= 0
 
     def backward(self, grad, base, result):  # number ** tensor
         if base == 0:
-            return (None, grad * 0)
+            # PyTorch: 0 where the exponent is >= 0, else result * log(0) (-inf for 0 ** -1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_base = np.log(np.float64(base))
+            return (None, B.where(self._meta, 0.0, grad * result * log_base))
         return (None, grad * result * math.log(base))
 
 
@@ -234,8 +239,12 @@ def mul(input, other):
 
 
 def div(input, other):
-    """``input / other`` with broadcasting (true division)."""
-    return _binary(DivBackward0, np.true_divide, input, other, "div")
+    """``input / other`` with broadcasting (true division); x / 0 is inf (or nan), silently."""
+    token = quiet_numpy()
+    try:
+        return _binary(DivBackward0, np.true_divide, input, other, "div")
+    finally:
+        restore_numpy(token)
 
 
 def rdiv(input, other):
@@ -252,7 +261,15 @@ def pow(input, exponent):
         data = input._data
         # B.number(exponent, data) with its cache hit inlined (saves a call per operation)
         operand = _cached_number(exponent) if data.dtype is _F64 else None
-        data = data ** (operand if operand is not None else B.number(exponent, data))
+        operand = operand if operand is not None else B.number(exponent, data)
+        if exponent.__class__ is int and exponent >= 0:
+            data = data ** operand
+        else:  # 0 ** -1 is inf and (-1) ** 0.5 nan, silently as in PyTorch
+            token = quiet_numpy()
+            try:
+                data = data ** operand
+            finally:
+                restore_numpy(token)
         if _state.enabled and input._requires_grad:
             return attach(PowBackward0, data, (input, exponent), (input, exponent))
         return _plain(data)
@@ -276,7 +293,10 @@ def rpow(input, base):
         return pow(base, input)
     with np.errstate(all="ignore"):
         data = np.power(base, input._data)
-    return record(PowBackward2, data, (base, input), (base,))
+    out = record(PowBackward2, data, (base, input), (base,))
+    if out._grad_fn is not None:
+        out._grad_fn._meta = input._data >= 0 if base == 0 else None
+    return out
 
 
 # ***** other binary functions *****

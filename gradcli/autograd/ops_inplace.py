@@ -1,11 +1,14 @@
-"""In-place operations: ``add_ sub_ mul_ div_ clamp_ zero_ fill_ copy_``, ``+=`` and
-friends, and item assignment.
+"""In-place operations: ``add_ sub_ mul_ div_ clamp_ zero_ fill_ copy_``, the
+in-place unary functions (``exp_``, ``sqrt_``, ...), ``+=`` and friends, and item
+assignment.
 
 Every in-place change bumps the tensor's version counter, which is how a
 backward later notices that a value it saved was overwritten.  When the change
 must be recorded, the out-of-place operation is applied to a snapshot of the
 old value (same graph position, own copy of the data) and the tensor takes
-over the result's values and ``grad_fn``.
+over the result's values and ``grad_fn`` (``views.set_history`` then carries
+the change to its base and to every view of the base).  Arithmetic into a
+tensor whose elements share memory (an ``expand()``ed one) is refused.
 """
 
 import numpy as np
@@ -15,7 +18,8 @@ from . import ops_arith, ops_unary
 from .grad_mode import _state
 from .graph import Node
 from .ops_shape import normalize_index
-from .tensor import Tensor, _as_array, _plain, edge, record
+from .tensor import Tensor, _as_array, _plain, record
+from .views import NO_GRAD_VIEW_MESSAGE, OVERLAP_MESSAGE, overlaps, set_history
 
 _F64 = np.dtype(np.float64)
 _LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -23,13 +27,16 @@ _VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being u
 
 
 def _recording(self, other=None):
-    """Whether this in-place change must be recorded; raises for a leaf that requires
-    grad (or a view of one)."""
+    """Whether this in-place change must be recorded; raises where PyTorch does (a leaf
+    that requires grad, a view of one, a view made under no_grad)."""
     if not _state.enabled:
         return False
     base = self._base
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
+    if base is not None:
+        if self._no_grad_view:
+            raise RuntimeError(NO_GRAD_VIEW_MESSAGE)
+        if base._requires_grad and base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
     if self._requires_grad:
         if self._grad_fn is None:
             raise RuntimeError(_LEAF_MESSAGE)
@@ -54,65 +61,15 @@ def _take_over(self, result):
             f"shape [{', '.join(map(str, result._data.shape))}]"
         )
     np.copyto(data, result._data, casting="same_kind")
-    self._grad_fn = result._grad_fn
-    self._output_nr = result._output_nr
-    self._requires_grad = result._requires_grad
     self._counter[0] += 1
-    if self._base is not None and result._grad_fn is not None:
-        _rebase_view(self)
+    set_history(self, result._grad_fn, result._output_nr)
     return self
-
-
-class ViewCopySlices(Node):
-    """The base of a view after an in-place change of the view: outside the view
-    the old base's values, inside it the view's new values."""
-
-    __slots__ = ("_meta",)  # (view_fn, mask: 1 outside the view, 0 inside)
-
-    def backward(self, grad):
-        view_fn, outside = self._meta
-        if isinstance(grad, Tensor):
-            grad_view = view_fn(grad)
-        else:
-            grad_view = view_fn(_plain(np.asarray(grad)))._data
-        return (grad * outside, grad_view)
-
-
-# PyTorch calls both kinds of node CopySlices.
-ViewCopySlices.__name__ = ViewCopySlices.__qualname__ = "CopySlices"
-
-
-def _rebase_view(view):
-    """After ``view`` changed in place (its grad_fn is the in-place op), make its base's
-    history go through that change and re-derive the view from the new base, as
-    PyTorch's CopySlices does."""
-    base, view_fn = view._base, view._view_fn
-    outside = np.ones(base._data.shape, dtype=base._data.dtype)
-    view_fn(_plain(outside))._data[...] = 0  # view ops give numpy views: this writes into outside
-    node = Node.__new__(ViewCopySlices)
-    node._next = (edge(base), (view._grad_fn, view._output_nr))
-    node._saved = ()
-    node._versions = None
-    node._meta = (view_fn, outside)
-    base._grad_fn = node
-    base._output_nr = 0
-    base._requires_grad = True
-    # The view now reads from the new base: re-derive its grad_fn through view_fn.
-    stand_in = _plain(base._data)
-    stand_in._grad_fn = node
-    stand_in._requires_grad = True
-    previous = _state.enabled
-    _state.enabled = True
-    try:
-        regenerated = view_fn(stand_in)
-    finally:
-        _state.enabled = previous
-    view._grad_fn = regenerated._grad_fn
-    view._output_nr = regenerated._output_nr
 
 
 def _binary_inplace(op, ufunc):
     def inplace(self, other):
+        if self._overlap:
+            raise RuntimeError(OVERLAP_MESSAGE)
         if _recording(self, other):
             return _take_over(self, op(_snapshot(self), other))
         other_data = other._data if isinstance(other, Tensor) else other
@@ -144,8 +101,41 @@ mul_ = _binary_inplace(ops_arith.mul, np.multiply)
 div_ = _binary_inplace(ops_arith.div, np.true_divide)
 
 
+def _unary_inplace(op):
+    """In-place form of the elementwise ``op`` (``exp_``, ``sqrt_``, ...): recorded as ``op``
+    on the old value when needed, else computed straight into the tensor's memory."""
+
+    def inplace(self, *args):
+        if self._overlap:
+            raise RuntimeError(OVERLAP_MESSAGE)
+        if _recording(self):
+            return _take_over(self, op(_snapshot(self), *args))
+        np.copyto(self._data, op(_plain(self._data), *args)._data, casting="same_kind")
+        self._counter[0] += 1
+        return self
+
+    inplace.__name__ = op.__name__ + "_"
+    inplace.__doc__ = f"In-place {op.__name__}: changes the tensor and returns it."
+    return inplace
+
+
+UNARY_INPLACE = {
+    name + "_": _unary_inplace(op) for name, op in [
+        ("exp", ops_unary.exp), ("log", ops_unary.log), ("sqrt", ops_unary.sqrt), ("neg", ops_unary.neg),
+        ("reciprocal", ops_unary.reciprocal), ("sin", ops_unary.sin), ("cos", ops_unary.cos),
+        ("tan", ops_unary.tan), ("tanh", ops_unary.tanh), ("sinh", ops_unary.sinh), ("cosh", ops_unary.cosh),
+        ("asin", ops_unary.asin), ("acos", ops_unary.acos), ("atan", ops_unary.atan),
+        ("sigmoid", ops_unary.sigmoid), ("abs", ops_unary.abs), ("relu", ops_unary.relu),
+        ("pow", ops_arith.pow), ("square", lambda x: ops_arith.pow(x, 2)),
+    ]
+}
+UNARY_INPLACE["square_"].__name__ = "square_"
+
+
 def clamp_(self, min=None, max=None):
     """In-place clamp to [min, max]."""
+    if self._overlap:
+        raise RuntimeError(OVERLAP_MESSAGE)
     if _recording(self):
         return _take_over(self, ops_unary.clamp(_snapshot(self), min, max))
     lo = -np.inf if min is None else min
@@ -227,6 +217,8 @@ def fill_(self, value):
 
 def copy_(self, src):
     """Copy ``src`` (broadcast to self's shape) into self; self keeps its dtype."""
+    if self._overlap:
+        raise RuntimeError(OVERLAP_MESSAGE)
     src = src if isinstance(src, Tensor) else _plain(_as_array(src, None))
     new = np.broadcast_to(src._data, self._data.shape).astype(self._data.dtype)
     return _overwrite(self, CopyBackwards, new, src, (src._data.shape, src._data.dtype))
@@ -237,6 +229,8 @@ def setitem(self, index, value):
     index, _ = normalize_index(index)
     if _state.enabled and self._requires_grad and self._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_MESSAGE)
+    if self._overlap and overlaps(self._data[index]):
+        raise RuntimeError(OVERLAP_MESSAGE)
     if not isinstance(value, Tensor) and not isinstance(value, (int, float)):
         value = _plain(_as_array(value, None))
     if _recording(self, value):

@@ -5,7 +5,8 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node
-from .tensor import Tensor, _as_array, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
 
 
 class MatmulBackward(Node):
@@ -73,3 +74,36 @@ def dot(input, other):
         raise RuntimeError("1D tensors expected, but got "
                            f"{input._data.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)
+
+
+def mm(input, mat2):
+    """Matrix product of two 2-D tensors: (n, m) @ (m, p) -> (n, p)."""
+    if input._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if _data_of(mat2).ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2):
+    """Batched matrix product of 3-D tensors: (b, n, m) @ (b, m, p) -> (b, n, p)."""
+    if input._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if _data_of(mat2).ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    return matmul(input, mat2)
+
+
+def outer(input, vec2):
+    """Outer product of two vectors: (n,) and (m,) -> (n, m) (``input[:, None] * vec2``, as PyTorch
+    computes it)."""
+    if input._data.ndim != 1 or _data_of(vec2).ndim != 1:
+        raise RuntimeError(
+            f"outer: Expected 1-D argument self, but got {input._data.ndim}-D"
+            if input._data.ndim != 1 else f"outer: Expected 1-D argument vec2, but got {_data_of(vec2).ndim}-D"
+        )
+    return input.reshape(-1, 1) * vec2
+
+
+def _data_of(value):
+    return value._data if isinstance(value, Tensor) else np.asarray(value)

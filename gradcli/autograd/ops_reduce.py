@@ -2,13 +2,15 @@
 derivative rules; ``max``/``min`` with ``dim`` return ``(values, indices)``."""
 
 import builtins
+import warnings
 
 import numpy as np
 
 from . import backend as B
 from .dtypes import legacy_type_name
 from .graph import Node
-from .tensor import Tensor, _plain, record, with_meta as _with_meta
+from .tensor import Tensor, _plain, record
+from .tensor import with_meta as _with_meta
 
 
 def _dims(dim, ndim):
@@ -91,10 +93,16 @@ def mean(input, dim=None, keepdim=False, dtype=None):
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {legacy_type_name(data.dtype).removeprefix('gradcli.').removesuffix('Tensor')}"
         )
+    dims = None if dim is None else _dims(dim, data.ndim)
+    if data.size == 0:  # nan, as in PyTorch, without numpy's "Mean of empty slice" warning
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            value = data.mean(axis=dims, keepdims=keepdim)
+    else:
+        value = data.mean(axis=dims, keepdims=keepdim)
     if dim is None:
-        return _with_meta(record(MeanBackward0, data.mean(), (input,)), data.shape)
-    dims = _dims(dim, data.ndim)
-    out = record(MeanBackward1, data.mean(axis=dims, keepdims=keepdim), (input,))
+        return _with_meta(record(MeanBackward0, value, (input,)), data.shape)
+    out = record(MeanBackward1, value, (input,))
     return _with_meta(out, (data.shape, dims, keepdim))
 
 

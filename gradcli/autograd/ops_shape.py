@@ -12,25 +12,9 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node
-from .tensor import Size, Tensor, _as_array, _plain, record, with_meta as _with_meta
-
-
-def _mark_view(out, input, view_fn):
-    """Record that ``out`` is a view of ``input``'s memory: they share the version
-    counter, and ``out`` remembers its base tensor and how to recreate itself from
-    it (``view_fn``: Tensor -> Tensor), so an in-place change of ``out`` can be
-    recorded on the base too (see ops_inplace)."""
-    if not np.may_share_memory(out._data, input._data):
-        return out  # numpy had to copy: not a view
-    out._counter = input._counter
-    base = input._base
-    if base is None:
-        out._base, out._view_fn = input, view_fn
-    else:
-        parent_fn = input._view_fn
-        out._base = base
-        out._view_fn = lambda tensor: view_fn(parent_fn(tensor))
-    return out
+from .tensor import Size, Tensor, _as_array, _plain, record
+from .tensor import with_meta as _with_meta
+from .views import mark_view as _mark_view
 
 
 # ***** shape changes *****
@@ -172,7 +156,19 @@ def expand(input, *sizes):
     data = input._data
     offset = len(sizes) - data.ndim
     shape = tuple(data.shape[i - offset] if s == -1 else s for i, s in enumerate(sizes))
-    out = record(ExpandBackward0, np.broadcast_to(data, shape), (input,))
+    try:
+        expanded = np.broadcast_to(data, shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({shape[-1] if shape else 0}) must match the existing size "
+            f"({data.shape[-1] if data.shape else 0}) at non-singleton dimension {len(shape) - 1}.  "
+            f"Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: [{', '.join(map(str, data.shape))}]"
+        ) from None
+    # A writeable view (PyTorch lets fill_ and single-element writes through); in-place
+    # arithmetic on elements that share memory is refused (views.OVERLAP_MESSAGE).
+    expanded = np.lib.stride_tricks.as_strided(data, expanded.shape, expanded.strides,
+                                               writeable=data.flags.writeable)
+    out = record(ExpandBackward0, expanded, (input,))
     return _with_meta(_mark_view(out, input, lambda tensor: expand(tensor, shape)), data.shape)
 
 
@@ -223,16 +219,22 @@ def normalize_index(index):
     return tuple(parts), basic
 
 
+_ALL = slice(None)
+
+
 def getitem(input, index):
     """``input[index]``: ints, slices, None, Ellipsis, integer or boolean tensors/lists."""
     index, basic = normalize_index(index)
     data = input._data[index]
     if not basic:
         cls = IndexBackward0
-    elif builtins.any(isinstance(p, slice) for p in index):
+    else:  # named after the last step that does something, as PyTorch applies them in turn
         cls = SliceBackward0
-    else:
-        cls = SelectBackward0
+        for part in index:
+            if isinstance(part, int):
+                cls = SelectBackward0
+            elif isinstance(part, slice) and part != _ALL:
+                cls = SliceBackward0
     out = record(cls, data, (input,))
     if basic:
         _mark_view(out, input, lambda tensor: getitem(tensor, index))

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import backend as B
 from .graph import Node, ResultNode
-from .tensor import Tensor, record
+from .tensor import Tensor, _plain, record
 
 
 def _data(value):
@@ -230,8 +230,12 @@ def clamp(input, min=None, max=None):
 
 
 def _convert(input, np_dtype):
+    """``input`` as ``np_dtype``; differentiable to floating types only (an integer or
+    boolean result never requires grad, as in PyTorch)."""
     if input._data.dtype == np_dtype:
         return input
+    if np_dtype.kind != "f":
+        return _plain(input._data.astype(np_dtype))
     out = record(ToCopyBackward0, input._data.astype(np_dtype), (input,))
     if out._grad_fn is not None:
         out._grad_fn._meta = input._data.dtype

@@ -11,18 +11,12 @@ import weakref
 
 import numpy as np
 
-from . import graph
+from . import graph, hooks
+from .convert import _as_array  # noqa: F401  (re-exported: the ops modules import it from here)
 from .dtypes import float32, float64, from_numpy_dtype, to_numpy_dtype
 from .grad_mode import _state
+from .tensor_checks import DETACH_VIEW_MESSAGE, NON_LEAF_GRAD_WARNING, STALE_NO_GRAD_VIEW_MESSAGE, check_assigned_grad
 from .tensor_str import tensor_repr
-
-_NON_LEAF_GRAD_WARNING = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
-)
 
 
 class Size(tuple):
@@ -51,6 +45,8 @@ class Tensor:
     _retains_grad = False
     _base = None  # for a view: the tensor whose memory it shows
     _view_fn = None  # for a view: Tensor -> Tensor recreating it from _base
+    _overlap = False  # True: elements share memory (an expand()ed tensor); no in-place arithmetic
+    _no_grad_view = False  # a view made under no_grad of a tensor requiring grad
     # Operators with numpy arrays on the left come back to the Tensor's r-methods.
     __array_ufunc__ = None
     __hash__ = object.__hash__
@@ -132,8 +128,9 @@ class Tensor:
         return int(self._data.item())
 
     def numpy(self):
-        """The numpy array behind the tensor (shares memory)."""
-        if self._requires_grad:
+        """The numpy array behind the tensor (shares memory); for a tensor that requires
+        grad only inside ``no_grad`` (as in PyTorch)."""
+        if self._requires_grad and _state.enabled:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. "
                 "Use tensor.detach().numpy() instead."
@@ -171,6 +168,10 @@ class Tensor:
     def requires_grad(self, flag):
         self.requires_grad_(flag)
 
+    @requires_grad.deleter
+    def requires_grad(self):
+        raise RuntimeError("requires_grad must be a bool")
+
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf; returns ``self``."""
         if self._grad_fn is not None:
@@ -192,17 +193,25 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._no_grad_view and self.__dict__.get("_stale_no_grad_view"):
+            raise RuntimeError(STALE_NO_GRAD_VIEW_MESSAGE)
         return self._grad_fn
 
     @property
     def grad(self):
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
-            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
     def grad(self, value):
+        if value is not None:
+            check_assigned_grad(self, value)
         self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
 
     @property
     def retains_grad(self):
@@ -219,7 +228,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
             return
-        graph.add_hook(self, "retain", weakref.ref(self))
+        hooks.add_hook(self, "retain", weakref.ref(self))
         self._retains_grad = True
 
     @property
@@ -231,14 +240,22 @@ class Tensor:
     def data(self, value):
         self._data = value._data if isinstance(value, Tensor) else _as_array(value, None)
 
+    @data.deleter
+    def data(self):
+        raise RuntimeError("Deleting tensor data is not allowed. Delete tensor instead!")
+
     def detach(self):
         """A tensor sharing memory (and version counter) with this one, outside the graph."""
         out = Tensor(self._data)
         out._counter = self._counter
+        if self._overlap:
+            out._overlap = True
         return out
 
     def detach_(self):
         """Cut this tensor out of the graph in place: it becomes a leaf without grad."""
+        if self._base is not None:
+            raise RuntimeError(DETACH_VIEW_MESSAGE)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -265,6 +282,10 @@ class Tensor:
             return
         _backward_module.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
+    def __reduce_ex__(self, protocol):
+        # The values and requires_grad, as PyTorch pickles a tensor: no history, no .grad.
+        return (_rebuild_tensor, (self._data.copy(), self._requires_grad))
+
     def register_hook(self, hook):
         """Call ``hook(grad)`` whenever this tensor's gradient is computed; a Tensor it
         returns replaces the gradient.  Returns a handle with ``remove()``.
@@ -279,7 +300,11 @@ class Tensor:
         """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        return graph.add_hook(self, "hook", hook)
+        return hooks.add_hook(self, "hook", hook)
+
+
+def _rebuild_tensor(data, requires_grad):
+    return Tensor(data, requires_grad)
 
 
 _new = object.__new__
@@ -387,42 +412,6 @@ def with_meta(out, meta):
 _ndarray = np.ndarray
 
 
-def _as_array(data, dtype):
-    """numpy array from numbers, nested lists/tuples (of numbers or tensors), arrays."""
-    if isinstance(data, Tensor):
-        array = data._data
-    elif isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in _flatten(data)):
-        array = np.array(_detach_nested(data))
-    else:
-        array = np.asarray(data)
-    if dtype is not None:
-        return array.astype(dtype, copy=False)
-    kind = array.dtype.kind
-    if kind == "f" or kind == "b":
-        return array
-    if kind in "iu":
-        return array.astype(np.int64, copy=False)
-    if kind == "O" or kind == "U":
-        raise TypeError(f"can't convert {type(data).__name__} of this content to a tensor")
-    return array
-
-
-def _flatten(data):
-    for value in data:
-        if isinstance(value, (list, tuple)):
-            yield from _flatten(value)
-        else:
-            yield value
-
-
-def _detach_nested(data):
-    if isinstance(data, Tensor):
-        return data._data
-    if isinstance(data, (list, tuple)):
-        return [_detach_nested(v) for v in data]
-    return data
-
-
 _ONES = {}
 
 
@@ -439,9 +428,9 @@ def _ones(like):
     return ones
 
 
-graph._tensor_class = Tensor
+graph._tensor_class = hooks._tensor_class = Tensor
 
 # Operations are defined in the ops modules and exposed here as methods/operators.
-from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)
-from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
 from . import backward as _backward_module  # noqa: E402  (may be partially initialised here)
+from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
+from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)

@@ -21,7 +21,7 @@ def tutorial_f(x):
 
 def test_tutorial_jacobian_vjp_jvp_example_runs_as_written(capsys):
     # The tutorial's code, verbatim apart from the import (from torch. -> from gradcli.).
-    from gradcli.autograd.functional import jacobian, vjp, jvp
+    from gradcli.autograd.functional import jacobian, jvp, vjp
 
     def f(x):
         return torch.stack([

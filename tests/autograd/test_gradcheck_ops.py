@@ -152,6 +152,64 @@ OPS = [
     pytest.param(lambda a, b: _augmented_assignments(a, b), [U(2, 3), AWAY(2, 3)], id="+=,-=,*=,/="),
     pytest.param(lambda a, b: _item_assignment(a, b), [U(2, 3), U(3)], id="setitem"),
     pytest.param(lambda a: _inplace_on_view(a), [U(2, 3)], id="inplace-on-a-view"),
+    pytest.param(lambda a: _inplace_on_base_seen_by_view(a), [U(2, 3)], id="inplace-on-base-seen-by-view"),
+    pytest.param(lambda a, b: (a * 1).masked_fill_(b > 0, 0.5), [U(2, 3), AWAY(3)], id="masked_fill_"),
+    *[pytest.param(lambda a, name=name: getattr(a * 1, name)(), [P(2, 3, lo=0.2, hi=0.8)], id=name)
+      for name in ("exp_", "log_", "sqrt_", "neg_", "reciprocal_", "sin_", "cos_", "tan_", "tanh_", "sinh_",
+                   "cosh_", "asin_", "acos_", "atan_", "sigmoid_", "abs_", "relu_", "square_")],
+    pytest.param(lambda a: (a * 1).pow_(2.5), [P(2, 3)], id="pow_"),
+    # ***** issue 9: taking apart and rearranging *****
+    pytest.param(lambda a: a.narrow(1, 1, 2), [U(2, 3)], id="narrow"),
+    pytest.param(lambda a: g.select(a, 1, -1), [U(2, 3)], id="select"),
+    pytest.param(lambda a: a.chunk(2, dim=1), [U(2, 5)], id="chunk"),
+    pytest.param(lambda a: g.split(a, [1, 3], dim=1), [U(2, 4)], id="split-sections"),
+    pytest.param(lambda a: a.split(2), [U(5, 2)], id="split-size"),
+    pytest.param(lambda a: a.unbind(1), [U(2, 3)], id="unbind"),
+    pytest.param(lambda a: a.repeat(2, 3), [U(2, 3)], id="repeat"),
+    pytest.param(lambda a: a.repeat(2, 1, 2), [U(2, 3)], id="repeat-new-axis"),
+    pytest.param(lambda a: a.flip(0), [U(2, 3)], id="flip"),
+    pytest.param(lambda a: g.flip(a, (0, 1)), [U(2, 3)], id="flip-two-dims"),
+    pytest.param(lambda a: a.roll(1), [U(2, 3)], id="roll-flat"),
+    pytest.param(lambda a: g.roll(a, (1, -1), (0, 1)), [U(2, 3)], id="roll-dims"),
+    pytest.param(lambda a: a.tril(), [U(3, 3)], id="tril"),
+    pytest.param(lambda a: g.triu(a, 1), [U(3, 4)], id="triu-1"),
+    pytest.param(lambda a: g.tril(a, -1), [U(2, 3, 3)], id="tril-batched"),
+    pytest.param(lambda a: g.diag(a), [U(3)], id="diag-1d"),
+    pytest.param(lambda a: g.diag(a, -1), [U(3)], id="diag-1d-offset"),
+    pytest.param(lambda a: a.diag(), [U(3, 4)], id="diag-2d"),
+    pytest.param(lambda a: g.diag(a, 1), [U(3, 4)], id="diag-2d-offset"),
+    # ***** issue 9: products *****
+    pytest.param(g.outer, [U(3), U(4)], id="outer"),
+    pytest.param(g.mm, [U(2, 3), U(3, 2)], id="mm-function"),
+    pytest.param(g.bmm, [U(2, 2, 3), U(2, 3, 2)], id="bmm"),
+    pytest.param(lambda a, b: g.einsum("ij,jk->ik", a, b), [U(2, 3), U(3, 2)], id="einsum-matmul"),
+    pytest.param(lambda a, b: g.einsum("bij,bjk->bik", a, b), [U(2, 2, 3), U(2, 3, 2)], id="einsum-batched"),
+    pytest.param(lambda a, b: g.einsum("i,j", a, b), [U(3), U(2)], id="einsum-outer-implicit"),
+    pytest.param(lambda a, b: g.einsum("ij,ij->i", a, b), [U(2, 3), U(2, 3)], id="einsum-rowdot"),
+    pytest.param(lambda a: g.einsum("ii", a), [U(3, 3)], id="einsum-trace"),
+    pytest.param(lambda a, b: g.einsum("ij,k->j", a, b), [U(2, 3), U(2)], id="einsum-summed-only-in-one"),
+    pytest.param(lambda a, b, c: g.einsum("ij,jk,kl->il", a, b, c), [U(2, 3), U(3, 2), U(2, 2)], id="einsum-3"),
+    # ***** issue 9: reductions with their own rules *****
+    pytest.param(lambda a: a.cumsum(1), [U(2, 3)], id="cumsum"),
+    pytest.param(lambda a: g.cumsum(a, 0), [U(3)], id="cumsum-1d"),
+    pytest.param(lambda a: a.prod(), [AWAY(2, 3)], id="prod"),
+    pytest.param(lambda a: g.prod(a, 1, keepdim=True), [AWAY(2, 3)], id="prod-dim-keepdim"),
+    pytest.param(lambda a: g.logsumexp(a, 1), [U(2, 3)], id="logsumexp"),
+    pytest.param(lambda a: a.logsumexp((0, 1), keepdim=True), [U(2, 3)], id="logsumexp-dims"),
+    pytest.param(lambda a: g.softmax(a, 1), [U(2, 3)], id="softmax"),
+    pytest.param(lambda a: a.softmax(0), [U(2, 3)], id="softmax-dim0"),
+    pytest.param(lambda a: g.log_softmax(a, -1), [U(2, 3)], id="log_softmax"),
+    pytest.param(lambda a: a.norm(), [U(2, 3)], id="norm"),
+    pytest.param(lambda a: g.norm(a, dim=1), [AWAY(2, 3)], id="norm-dim"),
+    pytest.param(lambda a: g.norm(a, 3, dim=0, keepdim=True), [AWAY(2, 3)], id="norm-p3"),
+    pytest.param(lambda a: g.norm(a, 1), [AWAY(2, 3)], id="norm-p1"),
+    pytest.param(lambda a: g.norm(a, float("inf"), dim=1), [FIXED([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4]])],
+                 id="norm-inf"),
+    pytest.param(lambda a: g.linalg.norm(a), [U(2, 3)], id="linalg.norm"),
+    pytest.param(lambda a: g.linalg.vector_norm(a, 1.5, dim=1), [AWAY(2, 3)], id="linalg.vector_norm"),
+    pytest.param(lambda a: a.masked_fill(a > 0, 2.0), [AWAY(2, 3)], id="masked_fill"),
+    pytest.param(lambda a, v: a.masked_fill(a > 0, v), [AWAY(2, 3), U()], id="masked_fill-tensor-value"),
+    pytest.param(lambda a: a.long().double() * a + a.double(), [U(2, 3, lo=1.2, hi=1.8)], id="integer-cast-detaches"),
 ]
 
 
@@ -168,6 +226,13 @@ def _item_assignment(a, b):
     y = a * 1
     y[0] = b
     return y
+
+
+def _inplace_on_base_seen_by_view(a):
+    y = a * 1
+    row = y[1]
+    y.mul_(a)  # the view row sees the change of its base (PyTorch's view tracking)
+    return row
 
 
 def _inplace_on_view(a):

@@ -8,7 +8,6 @@ VJP, JVP) is the functional-transforms test's business.
 """
 
 import re
-import warnings
 
 import pytest
 
