@@ -19,7 +19,7 @@ interior images are evaluated in one batched call per FIRE step.
 >>> from gradcli import Potential
 >>> mep = path(Potential("x**4 - 10*x**2 + 5"), [-2.0], [2.0])
 >>> [round(s.value, 10) for s in mep.saddles], round(mep.forward_barrier, 10)
-[5.0, 25.0]
+([5.0], 25.0)
 """
 
 from __future__ import annotations
