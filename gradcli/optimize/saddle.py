@@ -164,10 +164,10 @@ def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int 
     """
     x = np.array(x0, dtype=np.float64).reshape(-1)
     n = x.size
-    if not (isinstance(index, int) and 0 <= index <= n - zero_modes):
-        raise InputError(f"the index must be an integer from 0 to {n - zero_modes}, got {index}")
     if not 0 <= zero_modes < max(n, 1):
         raise InputError(f"zero_modes must be from 0 to {n - 1}, got {zero_modes}")
+    if not (isinstance(index, int) and 0 <= index <= n - zero_modes):
+        raise InputError(f"the index must be an integer from 0 to {n - zero_modes}, got {index}")
     if follow is not None and not (isinstance(follow, int) and 0 <= follow < n - zero_modes):
         raise InputError(f"the mode to follow must be from 0 to {n - zero_modes - 1}, got {follow}")
     if follow is not None and index < 1:
@@ -340,7 +340,7 @@ def _message(status: str, kind: str, found: int, wanted: int, steps: int) -> str
     if status in ("converged", "wrong-index"):
         got = "a degenerate stationary point" if kind == "degenerate" else \
             f"a {kind}" if kind != "saddle" else f"a saddle of index {found}"
-        return f"converged to {got} (index {found}), not {what}"
+        return f"stopped at {got} (index {found}), not {what}"
     if status == "ran-away":
         return (f"not converged: the climb left the basin without meeting negative curvature ({steps} steps, "
                 f"the point has index {found}); start nearer a saddle, or climb from a minimum along another mode")

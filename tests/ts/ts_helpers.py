@@ -1,0 +1,27 @@
+"""Named potentials and their listed stationary points for the tests in
+tests/ts (the values in potentials/*.toml: Müller & Brown 1979 for
+muller-brown, Himmelblau 1972 for himmelblau)."""
+
+import numpy as np
+
+from gradcli import Potential
+from gradcli.library import find_potential, resolve
+
+
+def named(name: str) -> Potential:
+    found = resolve("@" + name)
+    return Potential(found.expression, variables=found.variables, params=found.params)
+
+
+def listed(name: str, kind: str) -> list:
+    """The listed stationary points of one kind: [(point array, value, note)]."""
+    return [(np.array(s.point), s.value, s.note) for s in find_potential(name).stationary if s.kind == kind]
+
+
+def by_note(name: str, word: str):
+    """The listed stationary point whose note is ``word`` or names it in brackets
+    (MA, MB, MC, 'between MA and MC', ...): (point array, value)."""
+    (found,) = [(np.array(s.point), s.value) for s in find_potential(name).stationary
+                if s.note == word or f"({word})" in s.note]
+    return found
+
