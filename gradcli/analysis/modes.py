@@ -90,14 +90,19 @@ def atomic_layout(variables) -> bool:
 
 def parse_units(units) -> tuple[float, float, float, tuple[str, str, str]]:
     """(J per energy unit, m per length unit, kg per mass unit, names) from
-    ``"eV,Å,amu"`` or a 3-tuple of names.
+    ``"eV,Å,amu"`` or a 3-tuple of names; ``reduced`` for all three (a
+    potential in its own scale) gives factors of 1 and no physical units.
 
-    >>> parse_units("hartree,bohr,me")[3]
-    ('hartree', 'bohr', 'me')
+    >>> parse_units("hartree,bohr,me")[3], parse_units("reduced,reduced,reduced")[:3]
+    (('hartree', 'bohr', 'me'), (1.0, 1.0, 1.0))
     """
     names = tuple(u.strip() for u in units.split(",")) if isinstance(units, str) else tuple(units)
     if len(names) != 3:
         raise InputError(f"units are three names, energy,length,mass (e.g. eV,Å,amu), got {units!r}")
+    if "reduced" in names:
+        if set(names) != {"reduced"}:
+            raise InputError(f"reduced units go together (reduced,reduced,reduced), got {','.join(names)}")
+        return 1.0, 1.0, 1.0, names
     found = []
     for name, table, what in zip(names, (ENERGY_UNITS, LENGTH_UNITS, MASS_UNITS), ("energy", "length", "mass")):
         if name not in table:
@@ -164,7 +169,8 @@ class ModesResult:
     ``eigenvalues`` (n,) of the mass-weighted Hessian (energy/(length² mass),
     in the units given; 0 for projected rigid motions); ``frequencies`` a
     dict ``cm-1``, ``meV``, ``THz`` -> (n,) signed (negative: imaginary);
-    ``kinds`` (n,) ``real``, ``imaginary`` or ``zero`` (a projected rigid
+    (in reduced units only ``omega``, the angular frequency in the
+    potential's own scale, and no zero-point energy: NaN); ``kinds`` (n,) ``real``, ``imaginary`` or ``zero`` (a projected rigid
     motion or a zero mode set aside); ``vectors`` (n, n) the orthonormal
     mass-weighted eigenvectors as columns; ``displacements`` (n, n) the
     Cartesian displacements M^-1/2 q of each, normalised; ``masses`` (n,);
@@ -190,8 +196,10 @@ class ModesResult:
     def imaginary_count(self) -> int:
         return sum(k == "imaginary" for k in self.kinds)
 
-    def labels(self, unit: str = "cm-1", digits: int = 1) -> list[str]:
-        """Frequencies as text, ASE's way: ``4401.2``, ``12.3i``, zero modes ``0.0``."""
+    def labels(self, unit: str | None = None, digits: int = 1) -> list[str]:
+        """Frequencies as text, ASE's way: ``4401.2``, ``12.3i``, zero modes ``0.0``
+        (``unit`` a key of ``frequencies``, default the first: cm-1, or omega in reduced units)."""
+        unit = unit or next(iter(self.frequencies))
         return [format_frequency(f, digits) if k != "zero" else f"{0:.{digits}f}"
                 for f, k in zip(self.frequencies[unit], self.kinds)]
 
@@ -274,14 +282,15 @@ def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = Non
     vectors = vectors * np.where(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(n)] < 0, -1.0, 1.0)
 
     omega = np.sign(eigenvalues) * np.sqrt(np.abs(eigenvalues) * energy_j / (length_m**2 * mass_kg))  # rad/s
-    frequencies = {
+    reduced = unit_names[0] == "reduced"
+    frequencies = {"omega": omega} if reduced else {
         "cm-1": omega / (2 * math.pi * SPEED_OF_LIGHT * 100.0),
         "meV": HBAR * omega / ELEMENTARY_CHARGE * 1e3,
         "THz": omega / (2 * math.pi) / 1e12,
     }
     kinds = tuple("zero" if z else "imaginary" if w < 0 else "real" for z, w in zip(zero, omega))
     real = np.array([k == "real" for k in kinds])
-    zpe_j = float(np.sum(0.5 * HBAR * omega[real]))
+    zpe_j = float(np.sum(0.5 * HBAR * omega[real])) if not reduced else math.nan
     displacements = inv_root[:, None] * vectors
     displacements /= np.linalg.norm(displacements, axis=0)
     if atoms:

@@ -138,6 +138,25 @@ def test_linear_triatomic_has_five_rigid_motions():
     assert result.projected == 5 and result.kinds.count("zero") == 5
 
 
+def test_lennard_jones_dimer_in_reduced_units():
+    # Two atoms of mass 1 at the pair minimum 2^(1/6): omega = sqrt(k/mu), k = 72 * 2^(-1/3), mu = 1/2
+    # (the pair's force constant, gradcli/families.py); a linear molecule: 5 rigid motions.
+    r = 2 ** (1 / 6)
+    names = [f"{c}{i}" for i in (1, 2) for c in "xyz"]
+    V = Potential("4*(((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-6 - ((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-3)",
+                  variables=names)
+    result = modes(V, [0.0, 0.0, 0.0, r * 0.6, r * 0.8, 0.0], masses=[1.0], units="reduced,reduced,reduced")
+    assert result.projected == 5 and result.kinds == ("zero",) * 5 + ("real",)
+    assert list(result.frequencies) == ["omega"]
+    assert result.frequencies["omega"][-1] == pytest.approx(math.sqrt(72 * 2 ** (-1 / 3) / 0.5), rel=1e-12)
+    assert math.isnan(result.zero_point_energy)
+    assert result.labels()[-1] == f"{math.sqrt(144 * 2 ** (-1 / 3)):.1f}"
+    # The stretch moves the atoms apart along the bond, in opposite directions.
+    stretch = result.displacements[:, -1].reshape(2, 3)
+    np.testing.assert_allclose(stretch[0], -stretch[1], atol=1e-12)
+    np.testing.assert_allclose(np.abs(stretch[0]) / np.linalg.norm(stretch[0]), [0.6, 0.8, 0.0], atol=1e-12)
+
+
 def test_zero_modes_set_aside():
     # V independent of z: one zero mode, set aside on request.
     V = Potential("x**2 + 2*y**2", variables=["x", "y", "z"])
@@ -160,6 +179,7 @@ def test_masses_and_units_parsing():
     ({"masses": "1,2,3"}, r"give 1 mass, 2 \(one per variable\), got 3"),
     ({"units": "eV,Å"}, "units are three names"),
     ({"units": "eV,furlong,amu"}, "unknown length unit 'furlong'"),
+    ({"units": "reduced,Å,amu"}, "reduced units go together"),
     ({"project": True}, "needs atomic coordinates"),
     ({"zero_modes": 3}, "zero_modes must be an integer from 0 to 2"),
 ])
