@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 from gradcli._lazy import LazyModule
-from gradcli.errors import InputError
+from gradcli.errors import ComputationError, InputError
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
@@ -257,8 +257,6 @@ def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = Non
     m = parse_masses(masses, n, bool(atoms))
 
     if not np.all(np.isfinite(hessian)):
-        from gradcli.errors import ComputationError
-
         raise ComputationError("the Hessian has non-finite entries (inf or NaN) at this point")
     inv_root = 1.0 / np.sqrt(m)
     weighted = 0.5 * (hessian + hessian.T) * inv_root[:, None] * inv_root[None, :]

@@ -194,3 +194,10 @@ def test_bad_point_and_atom_counts():
     with pytest.raises(InputError, match="one per atom"):
         modes(Potential(_water_expression(), variables=[f"{c}{i}" for i in (1, 2, 3) for c in "xyz"]),
               _water_geometry(), masses="O,H")
+
+
+def test_a_hessian_that_overflows_is_a_domain_error():
+    from gradcli.errors import DomainError
+
+    with pytest.raises(DomainError, match="overflow in exp"):
+        modes(Potential("exp(x**2)"), [30.0])
