@@ -41,7 +41,7 @@ from ase.vibrations import Vibrations
 
 from gradcli import Potential
 from gradcli.analysis.modes import modes
-from gradcli.families import FAMILIES
+from gradcli.named.families import FAMILIES
 from gradcli.optimize.neb import path
 
 # Müller & Brown 1979: V = sum_k A_k exp(a_k (x-x0)^2 + b_k (x-x0)(y-y0) + c_k (y-y0)^2).

@@ -19,7 +19,7 @@ from ase import Atoms
 from ase.calculators.lj import LennardJones
 from ase.optimize import FIRE
 
-from gradcli.families import FAMILIES
+from gradcli.named.families import FAMILIES
 
 spec = FAMILIES["lj-cluster"].spec({"n": 7})
 start = np.array(spec.start, dtype=float).reshape(-1, 3)

@@ -3,7 +3,7 @@
 import pytest
 from ts_helpers import named
 
-from gradcli.library import ENV_VAR
+from gradcli.named import ENV_VAR
 
 
 @pytest.fixture(autouse=True)

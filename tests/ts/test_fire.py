@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradcli import Potential
 from gradcli.errors import InputError
-from gradcli.library import resolve
+from gradcli.named import load
 from gradcli.optimize.fire import fire, max_force
 
 DATA = Path(__file__).parents[1] / "data" / "ase_fire_lj7.json"
@@ -21,8 +20,7 @@ DATA = Path(__file__).parents[1] / "data" / "ase_fire_lj7.json"
 
 @pytest.fixture(scope="module")
 def lj7():
-    found = resolve("@lj-cluster", {"n": 7})
-    return Potential(found.expression, variables=found.variables, params=found.params)
+    return load("lj-cluster", n=7).potential
 
 
 def test_reproduces_ase_fire_trajectory_on_lj7(lj7):

@@ -140,7 +140,7 @@ def test_linear_triatomic_has_five_rigid_motions():
 
 def test_lennard_jones_dimer_in_reduced_units():
     # Two atoms of mass 1 at the pair minimum 2^(1/6): omega = sqrt(k/mu), k = 72 * 2^(-1/3), mu = 1/2
-    # (the pair's force constant, gradcli/families.py); a linear molecule: 5 rigid motions.
+    # (the pair's force constant, gradcli/named/families.py); a linear molecule: 5 rigid motions.
     r = 2 ** (1 / 6)
     names = [f"{c}{i}" for i in (1, 2) for c in "xyz"]
     V = Potential("4*(((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-6 - ((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-3)",

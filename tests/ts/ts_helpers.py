@@ -4,24 +4,23 @@ muller-brown, Himmelblau 1972 for himmelblau)."""
 
 import numpy as np
 
-from gradcli import Potential
-from gradcli.library import find_potential, resolve
+from gradcli.named import load
 
 
-def named(name: str) -> Potential:
-    found = resolve("@" + name)
-    return Potential(found.expression, variables=found.variables, params=found.params)
+def named(name: str, **params):
+    """The compiled Potential of a named potential."""
+    return load(name, **params).potential
 
 
 def listed(name: str, kind: str) -> list:
     """The listed stationary points of one kind: [(point array, value, note)]."""
-    return [(np.array(s.point), s.value, s.note) for s in find_potential(name).stationary if s.kind == kind]
+    return [(np.array(s.point), s.value, s.note) for s in load(name).stationary if s.kind == kind]
 
 
 def by_note(name: str, word: str):
     """The listed stationary point whose note is ``word`` or names it in brackets
     (MA, MB, MC, 'between MA and MC', ...): (point array, value)."""
-    (found,) = [(np.array(s.point), s.value) for s in find_potential(name).stationary
+    (found,) = [(np.array(s.point), s.value) for s in load(name).stationary
                 if s.note == word or f"({word})" in s.note]
     return found
 
