@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from gradcli._lazy import LazyModule
-from gradcli.errors import InputError
+from gradcli.errors import DomainError, InputError
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
@@ -307,9 +307,17 @@ def _search(V, x, steps, direction, *, index, follow, zero_modes, trust_radius, 
             length = trust
         predicted = float(grad @ dx + 0.5 * dx @ hess @ dx)
         previous = (x, value, grad, hess, predicted, length)
-        x = x + dx
         step_count += 1
-        value, grad, hess = evaluate(x)
+        try:
+            value, grad, hess = evaluate(x + dx)
+        except DomainError:
+            # The step left V's domain (a log of a negative number, ...): stay, with a quarter of the radius.
+            previous = None
+            trust = max(0.25 * min(trust, length), 1e-6 * trust_radius)
+            if trust <= 1e-6 * trust_radius:
+                raise
+            continue
+        x = x + dx
 
     return x, value, grad, hess, step_count, status, first_sign
 

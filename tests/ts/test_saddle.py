@@ -7,7 +7,7 @@ import pytest
 from ts_helpers import by_note, listed, named
 
 from gradcli import Potential
-from gradcli.errors import InputError
+from gradcli.errors import DomainError, InputError
 from gradcli.optimize.saddle import count_negative, saddle
 
 
@@ -122,3 +122,26 @@ def test_evaluations_are_counted(muller_brown):
 def test_bad_options(muller_brown, kwargs, message):
     with pytest.raises(InputError, match=message):
         saddle(muller_brown, [0.0, 0.0], **kwargs)
+
+
+def test_a_step_out_of_the_domain_is_taken_back():
+    # A potential whose second evaluation fails as a step out of V's domain
+    # would (log of a negative number): the search stays, shrinks its radius
+    # and still converges to the saddle of x^2 - y^2.
+    inner = Potential("x**2 - y**2")
+
+    class OutOfDomainOnce:
+        n, variables, calls = 2, ("x", "y"), 0
+
+        def value_and_grad(self, x):
+            self.calls += 1
+            if self.calls == 2:
+                raise DomainError("log of a negative number at x=-1")
+            return inner.value_and_grad(x)
+
+        def hessian(self, x):
+            return inner.hessian(x)
+
+    found = saddle(OutOfDomainOnce(), [0.3, 0.2])
+    assert found.status == "converged"
+    np.testing.assert_allclose(found.x, [0.0, 0.0], atol=1e-9)
