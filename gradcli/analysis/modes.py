@@ -196,10 +196,12 @@ class ModesResult:
     def imaginary_count(self) -> int:
         return sum(k == "imaginary" for k in self.kinds)
 
-    def labels(self, unit: str | None = None, digits: int = 1) -> list[str]:
+    def labels(self, unit: str | None = None, digits: int | None = None) -> list[str]:
         """Frequencies as text, ASE's way: ``4401.2``, ``12.3i``, zero modes ``0.0``
-        (``unit`` a key of ``frequencies``, default the first: cm-1, or omega in reduced units)."""
+        (``unit`` a key of ``frequencies``, default the first: cm-1, or omega in reduced units;
+        ``digits`` after the point, default 1 for cm-1 and 4 for the others)."""
         unit = unit or next(iter(self.frequencies))
+        digits = digits if digits is not None else 1 if unit == "cm-1" else 4
         return [format_frequency(f, digits) if k != "zero" else f"{0:.{digits}f}"
                 for f, k in zip(self.frequencies[unit], self.kinds)]
 

@@ -126,7 +126,7 @@ def _tables(run: Run, V, result, value: float, grad_norm: float) -> None:
     units = ["omega"] if reduced else ["cm-1", "meV", "THz"]
     headers = ["mode", *(("ω (reduced)",) if reduced else ("cm⁻¹", "meV", "THz")), "kind",
                f"largest components of the displacement (of {V.n})"]
-    labels = [result.labels(unit, 1 if unit == "cm-1" else 4) for unit in units]
+    labels = [result.labels(unit) for unit in units]
     table = [[str(i + 1), *(column[i] for column in labels), kind, _largest(V.variables, result.displacements[:, i])]
              for i, kind in enumerate(result.kinds)]
     render.show(render.summary(render.title("normal modes", run.name, V.text), rows),

@@ -150,7 +150,7 @@ def test_lennard_jones_dimer_in_reduced_units():
     assert list(result.frequencies) == ["omega"]
     assert result.frequencies["omega"][-1] == pytest.approx(math.sqrt(72 * 2 ** (-1 / 3) / 0.5), rel=1e-12)
     assert math.isnan(result.zero_point_energy)
-    assert result.labels()[-1] == f"{math.sqrt(144 * 2 ** (-1 / 3)):.1f}"
+    assert result.labels()[-1] == f"{math.sqrt(144 * 2 ** (-1 / 3)):.4f}"
     # The stretch moves the atoms apart along the bond, in opposite directions.
     stretch = result.displacements[:, -1].reshape(2, 3)
     np.testing.assert_allclose(stretch[0], -stretch[1], atol=1e-12)

@@ -24,3 +24,23 @@ def by_note(name: str, word: str):
                 if s.note == word or f"({word})" in s.note]
     return found
 
+
+
+def invoke(*args, input=None):
+    """Run ``gradcli ARGS`` in-process (Typer's CliRunner): click's Result."""
+    from typer.testing import CliRunner
+
+    from gradcli.cli.app import app
+
+    env = {"NO_COLOR": None, "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": "100",
+           "GRADCLI_POTENTIALS": None}
+    return CliRunner().invoke(app, [str(a) for a in args], input=input, env=env)
+
+
+def invoke_json(*args, exit_code=0):
+    """Run ``gradcli ARGS --json``, check the exit code, return the first JSON object on stdout."""
+    import json
+
+    result = invoke(*args, "--json")
+    assert result.exit_code == exit_code, (result.stdout, result.stderr)
+    return json.JSONDecoder().raw_decode(result.stdout.lstrip())[0]
