@@ -168,10 +168,11 @@ class ModesResult:
 
     ``eigenvalues`` (n,) of the mass-weighted Hessian (energy/(length² mass),
     in the units given; 0 for projected rigid motions); ``frequencies`` a
-    dict ``cm-1``, ``meV``, ``THz`` -> (n,) signed (negative: imaginary);
+    dict ``cm-1``, ``meV``, ``THz`` -> (n,) signed (negative: imaginary)
     (in reduced units only ``omega``, the angular frequency in the
-    potential's own scale, and no zero-point energy: NaN); ``kinds`` (n,) ``real``, ``imaginary`` or ``zero`` (a projected rigid
-    motion or a zero mode set aside); ``vectors`` (n, n) the orthonormal
+    potential's own scale, and no zero-point energy: NaN); ``kinds`` (n,)
+    ``real``, ``imaginary`` or ``zero`` (a projected rigid motion, a zero
+    mode set aside, or |λ| <= 1e-8 max|λ|); ``vectors`` (n, n) the orthonormal
     mass-weighted eigenvectors as columns; ``displacements`` (n, n) the
     Cartesian displacements M^-1/2 q of each, normalised; ``masses`` (n,);
     ``zero_point_energy`` sum of hbar*omega/2 over the real modes, in the
@@ -288,6 +289,8 @@ def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = Non
         "meV": HBAR * omega / ELEMENTARY_CHARGE * 1e3,
         "THz": omega / (2 * math.pi) / 1e12,
     }
+    # An eigenvalue zero to round-off (|λ| <= 1e-8 max|λ|, as in the stationary-point test) is a zero mode too.
+    zero |= np.abs(eigenvalues) <= 1e-8 * (float(np.abs(eigenvalues).max()) if n else 0.0)
     kinds = tuple("zero" if z else "imaginary" if w < 0 else "real" for z, w in zip(zero, omega))
     real = np.array([k == "real" for k in kinds])
     zpe_j = float(np.sum(0.5 * HBAR * omega[real])) if not reduced else math.nan

@@ -102,7 +102,8 @@ def modes_payload(result) -> dict:
 
 
 def _largest(variables, vector) -> str:
-    order = sorted(range(len(vector)), key=lambda k: -abs(vector[k]))[:SHOWN_COMPONENTS]
+    order = [k for k in sorted(range(len(vector)), key=lambda k: -abs(vector[k]))[:SHOWN_COMPONENTS]
+             if abs(vector[k]) >= 5e-4]  # none that would print as 0.000
     return ", ".join(f"{variables[k]} {vector[k]:+.3f}" for k in order)
 
 
