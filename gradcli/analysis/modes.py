@@ -162,6 +162,23 @@ def rigid_motions(x, masses):
     return basis[:, :rank]
 
 
+def hessian_eigen(hessian):
+    """Eigenvalues (n,) ascending and unit eigenvectors (n, n) as columns of a
+    symmetric matrix (symmetrised against round-off), each eigenvector's
+    largest-magnitude component positive so that the output is reproducible.
+
+    >>> values, vectors = hessian_eigen([[2.0, 0.0], [0.0, -1.0]])
+    >>> values.tolist(), vectors.tolist()
+    ([-1.0, 2.0], [[0.0, 1.0], [1.0, 0.0]])
+    """
+    h = np.asarray(hessian, dtype=np.float64)
+    values, vectors = np.linalg.eigh(0.5 * (h + h.T))
+    if values.size:
+        largest = vectors[np.argmax(np.abs(vectors), axis=0), np.arange(values.size)]
+        vectors = vectors * np.where(largest < 0, -1.0, 1.0)
+    return values, vectors
+
+
 @dataclass
 class ModesResult:
     """Normal modes at ``x`` (n,), ordered by eigenvalue (imaginary first).

@@ -189,3 +189,35 @@ def test_modes_bad_input(args, message):
     result = invoke("modes", *args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert message in result.stderr
+
+
+# --- force-constant: eigenvectors and listed points ---------------------------
+
+
+def test_force_constant_eigenvectors_at_a_listed_point():
+    out = invoke_json("force-constant", "@muller-brown", "--at", "S1")
+    s1, _ = by_note("muller-brown", S1)
+    np.testing.assert_allclose(out["point"], s1)
+    hessian, vectors = np.array(out["hessian"]), np.array(out["eigenvectors"])
+    for value, vector in zip(out["eigenvalues"], vectors):
+        np.testing.assert_allclose(hessian @ vector, value * vector, atol=1e-9 * abs(value))
+    np.testing.assert_allclose(vectors @ vectors.T, np.eye(2), atol=1e-12)
+    assert out["classification"] == "saddle" and out["saddle_index"] == 1
+    table = invoke("force-constant", "@muller-brown", "--at", "S1").stdout
+    # Each eigenvalue's row carries its eigenvector's components under x and y.
+    assert "-750.8626628 │ 0.7613963558 │ -0.6482866568" in table
+
+
+def test_force_constant_eigenvectors_beyond_eight_variables_are_in_the_json():
+    result = invoke("force-constant", "@lj-cluster", "--param", "n=3", "--at", "M1")
+    assert result.exit_code == 0
+    assert "eigenvectors of 9 variables: see --json" in result.stdout
+    out = invoke_json("force-constant", "@lj-cluster", "--param", "n=3", "--at", "M1")
+    assert np.array(out["eigenvectors"]).shape == (9, 9) and out["classification"] == "minimum"
+
+
+def test_force_constant_unknown_label():
+    result = invoke("force-constant", "@himmelblau", "--at", "S5")
+    assert result.exit_code == 2
+    assert "--at S5: @himmelblau has no point of that name; it lists M1, M2, M3, M4, S1, S2, S3, S4, X1" \
+        in result.stderr
