@@ -134,7 +134,8 @@ def bench_path(repeats: int) -> None:
     # The band only has to bring each maximum into the refinement's reach: a looser band, the same exact saddles.
     t_loose, loose = best_of(repeats, lambda: path(V, ma, mb, images=images, spring=0.1, fmax=2.0))
     s_loose = loose.saddles[0]
-    print(f"{'gradcli path fmax 2 (warm)':28}{loose.evaluations['value_and_grad']:>12}{loose.evaluations['hessian']:>10}"
+    counts = loose.evaluations
+    print(f"{'gradcli path fmax 2 (warm)':28}{counts['value_and_grad']:>12}{counts['hessian']:>10}"
           f"{loose.band_steps:>12}{t_loose * 1e3:>10.2f}   |x| {np.abs(s_loose.x - s1).max():.1e}, "
           f"V {abs(s_loose.value - v1):.1e} (refined; {len(loose.saddles)} saddles, {len(loose.minima)} minimum)")
     print(f"ratios gradcli/ASE: evaluations {ev['value_and_grad'] / calls:.2f} "

@@ -4,7 +4,7 @@
 the default point.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,20 +20,21 @@ SHOWN_COMPONENTS = 3
 def modes(
     run: Run,
     expr: Expr,
-    at: Annotated[Optional[str], typer.Option(
+    at: Annotated[str | None, typer.Option(
         "--at", metavar="POINT", help="The point: 2,3, x=2,y=3 or a listed point (MA, S1, ...) "
         "[default: a named potential's first listed minimum].")] = None,
-    masses: Annotated[Optional[str], typer.Option(
+    masses: Annotated[str | None, typer.Option(
         "--masses", metavar="M,...", help="Masses: one per variable, one per atom for x1,y1,z1,... coordinates, "
         "or one for all; numbers or element symbols (O,H,H) [default: 1, or a named potential's].")] = None,
-    units: Annotated[Optional[str], typer.Option(
+    units: Annotated[str | None, typer.Option(
         "--units", metavar="E,L,M", help="Energy, length and mass units of V, x and the masses "
         "[default: eV,Å,amu, or a named potential's].")] = None,
-    project: Annotated[Optional[bool], typer.Option(
+    project: Annotated[bool | None, typer.Option(
         "--project/--no-project", help="Project out rigid translations and rotations [default: on for x1,y1,z1,... "
         "coordinates].")] = None,
-    zero_modes: Annotated[Optional[int], typer.Option(
-        "--zero-modes", metavar="N", min=0, help="Set aside the N modes closest to zero instead of projecting.")] = None,
+    zero_modes: Annotated[int | None, typer.Option(
+        "--zero-modes", metavar="N", min=0,
+        help="Set aside the N modes closest to zero instead of projecting.")] = None,
 ):
     """Normal modes: frequencies (cm⁻¹, meV, THz) and the zero-point energy.
 

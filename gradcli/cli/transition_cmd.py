@@ -5,7 +5,7 @@ its maxima refined to saddles). Thin: options in, the library
 JSON out; a search that did not end where it should exits 1 after its output.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from gradcli.cli.options import Expr, Run, command
 from gradcli.errors import ComputationError, InputError
 
 ZeroModes = Annotated[
-    Optional[int],
+    int | None,
     typer.Option("--zero-modes", metavar="N", min=0,
                  help="Symmetry zero modes left out (6 for a cluster of atoms) [default: 0, or a named potential's]."),
 ]
@@ -68,11 +68,11 @@ def saddle_payload(found) -> dict:
 def saddle(
     run: Run,
     expr: Expr,
-    x0: Annotated[Optional[str], typer.Option(
+    x0: Annotated[str | None, typer.Option(
         "--x0", metavar="POINT", help="Start: 2,3, x=2,y=3, or a listed point of a named potential (MA, S1, ...) "
         "[default: a named potential's start].")] = None,
     index: Annotated[int, typer.Option("--index", min=0, help="Saddle index: the number of negative curvatures.")] = 1,
-    follow: Annotated[Optional[str], typer.Option(
+    follow: Annotated[str | None, typer.Option(
         "--follow", metavar="lowest|N", help="Climb along this Hessian mode (1 = lowest) and keep following it: "
         "from a minimum, which way to leave it.")] = None,
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most steps (Hessian evaluations).")] = 500,
@@ -149,7 +149,7 @@ def path(
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most FIRE steps of the band.")] = 2000,
     relax: Annotated[bool, typer.Option("--relax/--no-relax", help="Relax the ends to their minima first.")] = True,
     zero_modes: ZeroModes = None,
-    plot: Annotated[Optional[str], typer.Option(
+    plot: Annotated[str | None, typer.Option(
         "--plot", metavar="FILE", help="Draw the path to FILE (.png, .svg or .pdf): the map with the band for "
         "two variables, the energy profile for any number.")] = None,
 ):

@@ -23,8 +23,8 @@ nudged elastic band (the projected band force, ``neb.py``) share this loop.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import InputError

@@ -24,8 +24,8 @@ interior images are evaluated in one batched call per FIRE step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError, InputError

@@ -27,8 +27,8 @@ reported as such (status ``wrong-index``), never as a saddle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import DomainError, InputError
