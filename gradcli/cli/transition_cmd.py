@@ -145,7 +145,9 @@ def path(
     images: Annotated[int, typer.Option("--images", min=3, help="Band images, the two ends included.")] = 11,
     spring: Annotated[float, typer.Option("--spring", help="Spring constant k (V per length squared).")] = 0.1,
     climb: Annotated[bool, typer.Option("--climb/--no-climb", help="The highest image climbs to the saddle.")] = True,
-    fmax: Annotated[float, typer.Option("--fmax", help="Band converged when every force component is below.")] = 0.05,
+    fmax: Annotated[float, typer.Option(
+        "--fmax", help="Band converged when every force component (for x1,y1,z1,... coordinates every atom's "
+        "force) is below.")] = 0.05,
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most FIRE steps of the band.")] = 2000,
     relax: Annotated[bool, typer.Option("--relax/--no-relax", help="Relax the ends to their minima first.")] = True,
     zero_modes: ZeroModes = None,
@@ -165,6 +167,7 @@ def path(
 
     passes S1, the intermediate minimum MC and S2; forward barrier 106.03.
     """
+    from gradcli.analysis.modes import atomic_layout
     from gradcli.optimize.neb import path as minimum_energy_path
 
     if plot is not None:
@@ -180,7 +183,7 @@ def path(
     b = point_or_label(run, end, V.variables, "--to")
     zero = _zero_modes(run, zero_modes, V.n)
     mep = minimum_energy_path(V, a, b, images=images, spring=spring, climb=climb, fmax=fmax, steps=steps,
-                              relax=relax, zero_modes=zero)
+                              relax=relax, zero_modes=zero, atoms=atomic_layout(V.variables))
     if plot is not None:
         from gradcli.cli.path_plot import plot_path
 

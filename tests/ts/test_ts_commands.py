@@ -221,3 +221,12 @@ def test_force_constant_unknown_label():
     assert result.exit_code == 2
     assert "--at S5: @himmelblau has no point of that name; it lists M1, M2, M3, M4, S1, S2, S3, S4, X1" \
         in result.stderr
+
+
+def test_path_of_one_atom_uses_the_per_atom_force():
+    # x1, y1, z1: atomic coordinates, so the band's fmax is the atom's force norm (ASE's criterion).
+    out = invoke_json("path", "(x1**2 - 1)**2 + y1**2 + z1**2", "--vars", "x1,y1,z1",
+                      "--from", "-0.9,0.1,0", "--to", "1.1,0,0.1", "--images", "7")
+    assert out["forward_barrier"] == pytest.approx(1.0, abs=1e-12)
+    np.testing.assert_allclose(out["saddles"][0]["point"], [0.0, 0.0, 0.0], atol=1e-9)
+    assert out["band"]["fmax"] < 0.05
