@@ -225,12 +225,16 @@ class ModesResult:
 
 
 def format_frequency(value: float, digits: int = 1) -> str:
-    """A signed frequency (negative: imaginary) as ASE prints it.
+    """A signed frequency (negative: imaginary) as ASE prints it, with
+    ``digits`` after the point; one too small for them in 3 significant
+    digits instead, so no frequency is shown as 0 that is not.
 
-    >>> format_frequency(-12.34), format_frequency(4401.21)
-    ('12.3i', '4401.2')
+    >>> format_frequency(-12.34), format_frequency(4401.21), format_frequency(1.66e-11)
+    ('12.3i', '4401.2', '1.66e-11')
     """
-    return f"{abs(value):.{digits}f}i" if value < 0 else f"{value:.{digits}f}"
+    size = abs(value)
+    text = f"{size:.{digits}f}" if size == 0 or size >= 10**-digits else f"{size:.3g}"
+    return text + "i" if value < 0 else text
 
 
 def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = None, zero_modes: int = 0,

@@ -56,6 +56,11 @@ def modes(
     resolved = run.resolved
     point = point_or_label(run, at, V.variables, "--at") if at is not None else _first_minimum(run, V)
     declared = resolved.units if resolved is not None else None
+    if units is None and declared is not None and declared.length == "rad":
+        raise InputError(f"@{run.name}'s coordinates are angles (rad), whose inertia is a moment of inertia, not a "
+                         "mass: give --units E,L,M and --masses to treat them as lengths and masses")
+    if masses is None and declared is not None and declared.mass is None and declared.energy != "reduced":
+        raise InputError(f"@{run.name} declares no masses: give --masses")
     if units is None and declared is not None:
         units = (declared.energy, declared.length, declared.mass or DEFAULT_UNITS[2])
         if "reduced" in units and set(units) != {"reduced"}:

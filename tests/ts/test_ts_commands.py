@@ -184,6 +184,7 @@ def test_modes_of_a_typed_triatomic_with_element_masses():
     (("x**2 + y**2", "--at", "0,0", "--project"), "needs atomic coordinates"),
     (("x**2 + y**2", "--at", "0,0", "--project", "--zero-modes", "1"), "--project and --zero-modes"),
     (("@muller-brown", "--at", "S7"), "--at S7: @muller-brown has no point of that name"),
+    (("@pendulum",), "@pendulum's coordinates are angles (rad)"),
 ])
 def test_modes_bad_input(args, message):
     result = invoke("modes", *args)
