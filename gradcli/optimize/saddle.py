@@ -154,8 +154,14 @@ def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int 
     this chooses which way to leave it. ``zero_modes``: the number of symmetry
     zero modes (6 for a cluster of atoms) left out of the steps and the index.
     ``trust_radius`` (the first step's bound, in units of x) and
-    ``max_trust``; ``steps`` the iteration budget. ``callback(step, x, value)``
-    is called at every point.
+    ``max_trust``; ``steps`` the iteration budget, shared by all climbs.
+    ``callback(step, x, value)`` is called at every point.
+
+    A climb that runs away (uphill without meeting the curvature sought) is
+    followed by others: the same mode the other way, the next mode up both
+    ways, then from the basin's minimum (found by the same steps with index
+    0) along those modes; the result is the first that converges, else the
+    last.
 
     >>> from gradcli import Potential
     >>> s = saddle(Potential("(x**2 + y - 11)**2 + (x + y**2 - 7)**2"), [3.3, 0.2])
@@ -190,7 +196,7 @@ def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int 
     modes_to_try = [follow] if follow is not None else [None]
     if follow is None and 1 <= index < n - zero_modes:
         modes_to_try.append(index)
-    state = {"taken": 0, "attempts": 0}
+    state = {"taken": 0}
 
     def climb(start, modes, from_minimum):
         run = None
@@ -199,7 +205,6 @@ def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int 
             for _ in range(2):
                 run = _search(V, start, steps - state["taken"], direction, **{**options, "follow": mode})
                 state["taken"] += run[4]
-                state["attempts"] += 1
                 if run[5] == "converged" or state["taken"] >= steps or not run[6]:
                     return run
                 direction = -run[6]
