@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 import gradcli
-from gradcli.cli import calculus_cmd, descend_cmd
+from gradcli.cli import calculus_cmd, descend_cmd, modes_cmd, transition_cmd
 from gradcli.cli.parsing import Command, Group
 from gradcli.cli.potentials_cmd import potentials_app
 
@@ -24,6 +24,9 @@ COMMANDS = [
     calculus_cmd.jacobian,
     calculus_cmd.vjp,
     calculus_cmd.jvp,
+    transition_cmd.saddle,
+    transition_cmd.path,
+    modes_cmd.modes,
 ]
 
 app = typer.Typer(

@@ -109,8 +109,11 @@ def force_constant(
     from gradcli.frontend.domain import format_point
     from gradcli.optimize.stationary import classify_stationary_point
 
+    from gradcli.analysis.modes import hessian_eigen
+    from gradcli.cli.labels import point_or_label
+
     V = run.potential(expr)
-    x = parse_point(at, V.variables, "--at")
+    x = point_or_label(run, at, V.variables, "--at")  # coordinates, or a listed point (S1, MA)
     if zero_modes is None:
         zero_modes = _named_zero_modes(run)
     if not 0 <= zero_modes < V.n:
@@ -123,6 +126,7 @@ def force_constant(
     where = f"at {format_point(V.variables, x)}"
     with overflow_is_an_error(f"the Newton step {where}"):
         kind = classify_stationary_point(x, gradient, hessian, zero_modes=zero_modes)
+        _, eigenvectors = hessian_eigen(hessian)  # columns, in the eigenvalues' order
     with overflow_is_an_error(f"|grad V| {where}"):  # table and JSON fail alike
         grad_norm = sum(float(g) ** 2 for g in gradient) ** 0.5
     payload = {
@@ -132,6 +136,7 @@ def force_constant(
         "gradient": gradient,
         "hessian": hessian,
         "eigenvalues": kind.eigenvalues,
+        "eigenvectors": eigenvectors.T,  # one row per eigenvalue
         "classification": kind.classification,
         "saddle_index": kind.saddle_index,
         "newton_step": kind.newton_step,
@@ -163,15 +168,20 @@ def force_constant(
         render.show(
             render.summary(_title(run, V), rows),
             *_matrix(render, "Hessian (force constants)", V.variables, V.variables, hessian),
-            render.columns(
-                "eigenvalues",
-                ["", "λ", *(["mode"] if zero_modes else [])],
-                [[str(i + 1), e, *([label] if zero_modes else [])] for i, (e, label) in
-                 enumerate(zip(kind.eigenvalues, labels))],
-            ),
+            _eigen_columns(render, V, kind.eigenvalues, eigenvectors, labels if zero_modes else None),
         )
 
     run.emit(payload, human)
+
+
+def _eigen_columns(render, V, eigenvalues, eigenvectors, labels):
+    """The eigenvalues, each with its eigenvector's components under the variables' names (up to 8
+    variables; beyond, --json has them)."""
+    shown = V.n <= render.MAX_SHOWN
+    headers = ["", "λ", *(["mode"] if labels is not None else []), *(V.variables if shown else [])]
+    rows = [[str(i + 1), e, *([labels[i]] if labels is not None else []), *(eigenvectors[:, i] if shown else [])]
+            for i, e in enumerate(eigenvalues)]
+    return render.columns("eigenvalues", headers, rows, None if shown else f"eigenvectors of {V.n} variables: see --json")
 
 
 def _named_zero_modes(run: Run) -> int:
