@@ -2,7 +2,7 @@
 force-constant, derivative, jacobian, vjp, jvp.
 
 Each parses its options, calls the library (``Potential`` / ``VectorFunction``
-and ``gradcli.optimize.classify_stationary_point``) and renders; nothing else.
+and ``gradcli.analysis.stationary.classify_stationary_point``) and renders; nothing else.
 """
 
 from typing import Annotated, Optional
@@ -105,7 +105,7 @@ def force_constant(
 
     gives the force constant 2 (and not-stationary: the force there is -6).
     """
-    from gradcli.optimize.stationary import classify_stationary_point
+    from gradcli.analysis.stationary import classify_stationary_point
 
     V = run.potential(expr)
     x = parse_point(at, V.variables, "--at")

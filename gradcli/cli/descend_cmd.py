@@ -11,8 +11,6 @@ from gradcli.errors import InputError
 
 #: Rows of the trajectory table a person sees (the JSON has every recorded point).
 TABLE_ROWS = 21
-#: Settings for a typed expression; a named potential's [descent] table replaces them.
-DEFAULTS = {"lr": 0.01, "steps": 200, "tol": 1e-8}
 
 
 @command("descend")
@@ -38,7 +36,10 @@ def descend(
         ),
     ] = None,
     max_record: Annotated[
-        int, typer.Option("--max-record", min=2, help="Most trajectory points kept (evenly thinned past it).")
+        int,
+        typer.Option(
+            "--max-record", min=2, help="Most trajectory points kept (past it: evenly thinned, the last steps whole)."
+        ),
     ] = 1000,
     plot: Annotated[
         Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
@@ -56,7 +57,7 @@ def descend(
 
     ends at x = 2.2361 with V = -20 after the tutorial's 200 steps.
     """
-    from gradcli.optimize.descent import gradient_descent
+    from gradcli.optimize import minimize, resolve_settings
 
     if plot is not None:
         from gradcli.cli.plot import check_plot_path
@@ -71,9 +72,14 @@ def descend(
     else:  # the potential's start, in the order of V's variables (--vars may reorder them)
         by_name = dict(zip(spec.variables, spec.start))
         start = tuple(float(by_name[name]) for name in V.variables) if set(by_name) == set(V.variables) else spec.start
-    settings, source = _settings(spec, values, {"lr": lr, "steps": steps, "tol": tol})
+    given = {"lr": lr, "steps": steps, "tol": tol}
+    suggested = None
+    if spec is not None:  # options given here are not even evaluated from the file
+        suggested = spec.descent_settings(values, skip=[key for key, value in given.items() if value is not None])
+    resolved = resolve_settings(given, suggested, f"@{spec.name}" if spec is not None else "")
+    settings, source = resolved.values, resolved.source
     lr, steps, tol = settings["lr"], settings["steps"], settings["tol"]
-    result = gradient_descent(V, start, lr=lr, steps=steps, tol=tol, max_record=max_record)
+    result = minimize(V, start, method="gd", lr=lr, steps=steps, tol=tol, max_record=max_record)
     if plot is not None:
         from gradcli.cli.plot import plot_descent
 
@@ -111,24 +117,6 @@ def _named(run: Run):
     from gradcli.library import find_potential
 
     return find_potential(run.name, run.potentials_dirs).bind(run.user_params)
-
-
-def _settings(spec, values, given: dict) -> tuple[dict, dict]:
-    """lr, steps and tol: the options given, else the potential's suggestion,
-    else DEFAULTS; and where each came from (``"--lr"``, ``"@NAME"``, ``"default"``).
-
-    >>> _settings(None, None, {"lr": None, "steps": 50, "tol": None})
-    ({'lr': 0.01, 'steps': 50, 'tol': 1e-08}, {'lr': 'default', 'steps': '--steps', 'tol': 'default'})
-    """
-    settings, source = dict(DEFAULTS), {key: "default" for key in DEFAULTS}
-    if spec is not None:
-        given_keys = [key for key, value in given.items() if value is not None]
-        for key, value in spec.descent_settings(values, skip=given_keys).items():
-            settings[key], source[key] = value, f"@{spec.name}"
-    for key, value in given.items():
-        if value is not None:
-            settings[key], source[key] = value, f"--{key}"
-    return settings, source
 
 
 def _failure(result, tol: float) -> str:

@@ -16,7 +16,6 @@ MODULES = [
     "gradcli.potential_spec",
     "gradcli.optimize",
     "gradcli.optimize.descent",
-    "gradcli.optimize.stationary",
     "gradcli.optimize.trajectory",
 ]
 

@@ -7,7 +7,7 @@ import pytest
 
 from cli_helpers import invoke, invoke_json
 from gradcli.library import find_potential
-from gradcli.optimize.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
+from gradcli.analysis.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
 
 
 def _lj_minimum(n: int, index: int = 0) -> str:

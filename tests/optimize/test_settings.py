@@ -1,0 +1,90 @@
+"""gradcli.optimize.settings and registry: where each setting comes from, which values are
+refused (issue 15 item 3: non-finite or negative --tol, --lr, --steps are input errors), and
+the registry's errors."""
+
+import math
+
+import pytest
+from descend_helpers import invoke, invoke_json
+
+from gradcli.errors import InputError
+from gradcli.optimize import OPTIMIZERS, get_optimizer, minimize, resolve_settings
+
+
+def test_the_option_beats_the_suggestion_beats_the_default():
+    s = resolve_settings({"lr": 0.5, "steps": None, "tol": None}, {"lr": 0.1, "steps": 7}, "@well")
+    assert s.values == {"lr": 0.5, "steps": 7, "tol": 1e-8}
+    assert s.source == {"lr": "--lr", "steps": "@well", "tol": "default"}
+    assert s.suggested() == ["steps"]
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({"tol": math.inf}, "--tol must be a finite number >= 0, got inf"),
+        ({"tol": math.nan}, "--tol must be a finite number >= 0, got nan"),
+        ({"tol": -1.0}, "--tol must be a finite number >= 0, got -1"),
+        ({"lr": math.inf}, "--lr must be a finite number > 0, got inf"),
+        ({"lr": 0.0}, "--lr must be a finite number > 0, got 0"),
+        ({"lr": -0.1}, "--lr must be a finite number > 0, got -0.1"),
+        ({"steps": -1}, "--steps must be a whole number >= 0, got -1"),
+        ({"steps": 2.5}, "--steps must be a whole number >= 0, got 2.5"),
+        ({"steps": math.inf}, "--steps must be a whole number >= 0, got inf"),
+    ],
+)
+def test_refused_values_name_their_source(given, message):
+    with pytest.raises(InputError) as caught:
+        resolve_settings(given)
+    assert caught.value.message == message
+
+
+def test_a_bad_suggestion_names_the_potential():
+    with pytest.raises(InputError, match="the suggested tol of @well must be a finite number >= 0, got inf"):
+        resolve_settings({"tol": None}, {"tol": math.inf}, "@well")
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (("--tol", "inf"), "error: --tol must be a finite number >= 0, got inf"),
+        (("--tol", "nan"), "error: --tol must be a finite number >= 0, got nan"),
+        (("--lr", "inf"), "error: --lr must be a finite number > 0, got inf"),
+        (("--lr", "nan"), "error: --lr must be a finite number > 0, got nan"),
+        (("--lr", "-0.01"), "error: --lr must be a finite number > 0, got -0.01"),
+    ],
+)
+def test_the_command_refuses_them_with_exit_2(options, message):
+    result = invoke("descend", "x**4-10*x**2+5", "--x0", "3", *options)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message and result.stdout == ""
+    out = invoke_json("descend", "x**4-10*x**2+5", "--x0", "3", *options, exit_code=2)
+    assert out["error"]["message"] == message.removeprefix("error: ")
+
+
+def test_api_keywords_are_checked_too():
+    from gradcli import Potential
+
+    with pytest.raises(InputError, match="^tol must be a finite number >= 0, got inf$"):
+        minimize(Potential("x**2"), 1.0, tol=math.inf)
+    with pytest.raises(InputError, match="^max_record must be a whole number >= 2"):
+        minimize(Potential("x**2"), 1.0, max_record=1)
+
+
+def test_the_registry():
+    assert "gd" in OPTIMIZERS and get_optimizer("gd").name == "gd"
+    with pytest.raises(InputError, match="^unknown method 'sgd'; known methods: gd"):
+        get_optimizer("sgd")
+    with pytest.raises(InputError, match="^method 'gd' takes no option 'momentum'"):
+        minimize(None, 1.0, method="gd", momentum=0.9)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gradcli.optimize.settings", "gradcli.optimize.result", "gradcli.optimize.registry",
+     "gradcli.analysis.stationary"],
+)
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(name)).failed == 0
