@@ -23,7 +23,7 @@ class Optimizer:
     ``defaults`` the settings used when neither the user nor a named potential
     gives them.
 
-    >>> get_optimizer("gd").defaults["lr"]
+    >>> get_optimizer("momentum").defaults["lr"]
     0.01
     """
 
@@ -54,8 +54,8 @@ def register(optimizer: Optimizer) -> Optimizer:
 def get_optimizer(name: str) -> Optimizer:
     """The optimiser called ``name``; an ``InputError`` listing the known ones otherwise.
 
-    >>> get_optimizer("gd").summary
-    'gradient descent x <- x - lr * grad V(x) (the tutorial)'
+    >>> get_optimizer("lbfgs").summary
+    'limited-memory BFGS (scipy L-BFGS-B)'
     """
     try:
         return OPTIMIZERS[name]
@@ -64,29 +64,54 @@ def get_optimizer(name: str) -> Optimizer:
         raise InputError(f"unknown method {name!r}; known methods: {known}") from None
 
 
-def minimize(V, x0, method: str = "gd", **options):
+def minimize(V, x0, method: str = "gd", fix=None, **options):
     """Minimise the potential ``V`` (``n`` variables) from ``x0`` (a number or
     ``n`` numbers) with ``method``; ``options`` are the method's settings
     (``lr``, ``steps``, ``tol``, ``max_record``, ...), its defaults where not given.
-    Returns a ``DescentResult``; an unknown method or option is an ``InputError``.
+    ``fix`` holds variables where they are: a list of names (kept at their
+    ``x0`` values) or a dict name -> value (None: the ``x0`` value); the result
+    is over all ``n`` variables. Returns a ``DescentResult``; an unknown
+    method or option is an ``InputError``.
 
     >>> from gradcli import Potential
-    >>> r = minimize(Potential("(x-3)**2+2"), 0.0, method="gd", lr=0.25)
+    >>> r = minimize(Potential("(x-3)**2+2"), 0.0, method="momentum", lr=0.1)
     >>> r.status, r.method, round(r.x[0], 6)
-    ('converged', 'gd', 3.0)
+    ('converged', 'momentum', 3.0)
     """
     optimizer = get_optimizer(method)
     unknown = sorted(set(options) - set(optimizer.options) - {"max_record"})
     if unknown:
         takes = ", ".join(optimizer.options)
         raise InputError(f"method {method!r} takes no option {unknown[0]!r} (it takes {takes}, max_record)")
-    return optimizer.run(V, x0, **{**optimizer.defaults, **options})
+    settings = {**optimizer.defaults, **options}
+    if fix:
+        from gradcli.optimize.fixed import minimize_fixed
+
+        return minimize_fixed(optimizer.run, V, x0, fix, settings)
+    return optimizer.run(V, x0, **settings)
 
 
-register(Optimizer(
-    "gd",
-    "gradcli.optimize.descent:gradient_descent",
-    "gradient descent x <- x - lr * grad V(x) (the tutorial)",
-    ("lr", "steps", "tol", "bound"),
-    {"lr": 0.01, "steps": 200, "tol": 1e-8},
-))
+#: Options every method takes: the stopping rules and the divergence bound.
+COMMON = ("steps", "tol", "fmax", "atoms", "bound")
+#: The step budget of every method (updates or iterations): large, since a converged run stops early.
+STEPS = 10_000
+
+for _name, _target, _summary, _options, _defaults in [
+    ("gd", "first_order:gd", "gradient descent x <- x - lr grad V; without --lr a Barzilai-Borwein step",
+     ("lr",), {"lr": None}),
+    ("momentum", "first_order:momentum", "heavy-ball momentum (torch.optim.SGD)", ("lr", "momentum"),
+     {"lr": 0.01, "momentum": 0.9}),
+    ("nesterov", "first_order:nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", ("lr", "momentum"),
+     {"lr": 0.01, "momentum": 0.9}),
+    ("adam", "first_order:adam", "Adam (torch.optim.Adam)", ("lr", "betas", "eps"),
+     {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8}),
+    ("fire", "fire_descent:fire_descent", "FIRE, fast inertial relaxation (ASE's parameters)", ("max_step",),
+     {"max_step": 0.2}),
+    ("cg", "scipy_methods:cg", "nonlinear conjugate gradient (scipy CG)", (), {}),
+    ("bfgs", "scipy_methods:bfgs", "BFGS quasi-Newton (scipy BFGS)", (), {}),
+    ("lbfgs", "scipy_methods:lbfgs", "limited-memory BFGS (scipy L-BFGS-B)", (), {}),
+    ("newton", "scipy_methods:newton", "Newton-CG with the exact Hessian (scipy Newton-CG)", (), {}),
+    ("trust", "scipy_methods:trust", "trust region with the exact Hessian (scipy trust-exact)", (), {}),
+]:
+    register(Optimizer(_name, f"gradcli.optimize.{_target}", _summary, (*_options, *COMMON),
+                       {**_defaults, "steps": STEPS, "tol": 1e-8}))
