@@ -6,7 +6,11 @@
   that end a run (``StopRules``, divergence, statuses);
 - ``trajectory``: the bounded record of a run's path;
 - ``registry``: the optimisers by name (``OPTIMIZERS``) and ``minimize``;
-- one module per method (``descent``: the tutorial's gradient descent).
+- one module per family of methods: ``descent`` (the tutorial's fixed-step
+  loop), ``first_order`` (gd with an automatic step, momentum, nesterov,
+  adam), ``fire_descent`` (FIRE), ``scipy_methods`` (cg, bfgs, lbfgs,
+  newton, trust); ``fixed`` holds variables fixed; ``diagnosis`` explains
+  a failed run.
 
 Stationary-point analysis lives in ``gradcli.analysis``.
 
@@ -17,7 +21,7 @@ Stationary-point analysis lives in ``gradcli.analysis``.
 """
 
 from gradcli.optimize.descent import gradient_descent
-from gradcli.optimize.registry import OPTIMIZERS, Optimizer, get_optimizer, minimize, register
+from gradcli.optimize.registry import OPTIMIZERS, Optimizer, get_optimizer, method_settings, minimize, register
 from gradcli.optimize.result import STATUSES, DescentResult, Evaluations, StopRules
 from gradcli.optimize.settings import DEFAULTS, Settings, resolve_settings
 from gradcli.optimize.trajectory import TrajectoryPoint, TrajectoryRecorder
@@ -35,6 +39,7 @@ __all__ = [
     "TrajectoryRecorder",
     "get_optimizer",
     "gradient_descent",
+    "method_settings",
     "minimize",
     "register",
     "resolve_settings",

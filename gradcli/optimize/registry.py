@@ -115,3 +115,26 @@ for _name, _target, _summary, _options, _defaults in [
 ]:
     register(Optimizer(_name, f"gradcli.optimize.{_target}", _summary, (*_options, *COMMON),
                        {**_defaults, "steps": STEPS, "tol": 1e-8}))
+
+
+#: Methods whose ``lr`` is a gradient step, the meaning of a named potential's suggested ``lr``
+#: (Adam's lr is a step length instead, so a suggestion does not carry over).
+GRADIENT_STEP = ("gd", "momentum", "nesterov")
+
+
+def method_settings(method: str, given: dict, suggested: dict | None = None, suggested_by: str = ""):
+    """The ``Settings`` of ``method``: ``given`` options (None: not given) beat the named potential's
+    ``suggested`` ones beat the method's defaults; keys the method does not take are left out.
+
+    >>> s = method_settings("momentum", {"lr": None, "tol": 0.0}, {"lr": 2e-4, "steps": 2000}, "@mb")
+    >>> s.values["lr"], s.source["lr"], s.values["momentum"], s.source["tol"]
+    (0.0002, '@mb', 0.9, '--tol')
+    """
+    from gradcli.optimize.settings import resolve_settings
+
+    optimizer = get_optimizer(method)
+    takes = set(optimizer.options)
+    suggestion = {k: v for k, v in (suggested or {}).items()
+                  if k in takes and (k != "lr" or method in GRADIENT_STEP)}
+    return resolve_settings({k: v for k, v in given.items() if k in takes}, suggestion, suggested_by,
+                            defaults=optimizer.defaults)
