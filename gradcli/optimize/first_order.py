@@ -155,7 +155,7 @@ def barzilai_borwein():
     """Gradient descent with the Barzilai-Borwein step t = s·s / s·y (s, y the last changes of x
     and of the gradient) and a nonmonotone Armijo backtracking safeguard (Raydan, SIAM J. Optim. 7,
     26 (1997); Grippo, Lampariello and Lucidi, SIAM J. Numer. Anal. 23, 707 (1986)). The first step
-    moves a length of at most 1."""
+    moves a length of at most 1; where s·y <= 0 the last step is kept."""
     history: deque = deque(maxlen=MEMORY)
     previous = None
     t = 0.0
@@ -170,8 +170,8 @@ def barzilai_borwein():
             s = [a - b for a, b in zip(x, px)]
             y = [a - b for a, b in zip(g, pg)]
             sy = math.fsum(a * b for a, b in zip(s, y))
-            t = math.fsum(a * a for a in s) / sy if sy > 0 else STEP_MAX
-            t = min(max(t, STEP_MIN), STEP_MAX)
+            if sy > 0:  # else (no curvature seen, or no move at all) keep the last step
+                t = min(max(math.fsum(a * a for a in s) / sy, STEP_MIN), STEP_MAX)
         history.append(value)
         reference = max(history)
         for _ in range(HALVINGS):

@@ -96,7 +96,7 @@ def test_a_period_2_oscillation_stays_visible():
 
 
 def test_the_cli_keeps_every_point_up_to_max_record():
-    args = ("descend", "(x-1)**2 + 10*(y-x**2)**2", "--x0", "x=-1,y=1", "--steps", "5000")
+    args = ("descend", "(x-1)**2 + 10*(y-x**2)**2", "--x0", "x=-1,y=1", "--lr", "0.01", "--steps", "5000")
     full = invoke_json(*args, "--max-record", "4410")
     assert full["steps"] == 4409 and [p["step"] for p in full["trajectory"]] == list(range(4410))
     default = invoke_json(*args)
