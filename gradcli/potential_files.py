@@ -35,7 +35,7 @@ FIELDS = ("name", "description", "expression", "variables", "parameters", "start
           "zero_modes", "descent")
 REQUIRED = ("name", "description", "expression", "variables", "start")
 STATIONARY_FIELDS = ("point", "value", "kind", "zero_modes", "note")
-DESCENT_FIELDS = ("lr", "steps", "tol")
+DESCENT_FIELDS = ("lr", "steps", "tol", "method")
 
 
 def _display(file, builtin: bool) -> str:
@@ -110,10 +110,17 @@ def _descent(table, where: str) -> DescentSettings:
         raise PotentialFileError(f"{where}: field 'descent.steps' must be a whole number from 1 to {MAX_STEPS}")
     if tol is not None and not (_is_number(tol) and tol >= 0):
         raise PotentialFileError(f"{where}: field 'descent.tol' must be a number >= 0")
+    method = table.get("method")
+    if method is not None:
+        from gradcli.optimize.registry import OPTIMIZERS
+
+        if method not in OPTIMIZERS:
+            raise PotentialFileError(f"{where}: field 'descent.method' must be one of {', '.join(OPTIMIZERS)}")
     return DescentSettings(
         lr=" ".join(lr.split()) if isinstance(lr, str) else (float(lr) if lr is not None else None),
         steps=steps,
         tol=float(tol) if tol is not None else None,
+        method=method,
     )
 
 

@@ -86,6 +86,33 @@ def _bound_text(V, result, settings: dict) -> str:
             f"eigenvalue at {where}; lr is {settings['lr']:g})")
 
 
+#: V's last changes count as rounding when within this many units in the last place of V.
+ROUNDING_ULPS = 1e4
+
+
+def at_rounding_floor(result) -> bool:
+    """Whether the last recorded values of V differ by no more than its float64 rounding
+    (ROUNDING_ULPS units in the last place): an energy-based line search can then make no progress.
+
+    >>> from gradcli.optimize.trajectory import TrajectoryPoint as P
+    >>> from types import SimpleNamespace as R
+    >>> at_rounding_floor(R(trajectory=[P(0, (0.0,), -44.0, 1.0), P(1, (0.0,), -44.32680142, 2e-7),
+    ...                                  P(2, (0.0,), -44.32680142 - 3e-14, 1e-7)]))
+    True
+    """
+    values = [p.value for p in result.trajectory[-3:] if math.isfinite(p.value)]
+    if len(values) < 2:
+        return False
+    scale = max(1.0, max(abs(v) for v in values))
+    return max(values[-2:]) - min(values[-2:]) <= ROUNDING_ULPS * 2.220446049250313e-16 * scale
+
+
+def _above(grad_norm: float) -> str:
+    """A round tolerance at least 3 times ``grad_norm`` (``1e-06`` for 2.3e-7)."""
+    exponent = math.ceil(math.log10(3 * grad_norm)) if grad_norm > 0 else -8
+    return f"1e{exponent:+03d}".replace("+", "")
+
+
 def explain(V, result, settings: dict) -> str:
     """The one-line reason a run did not succeed, with advice (``result.status`` not converged/completed).
 
@@ -98,7 +125,12 @@ def explain(V, result, settings: dict) -> str:
     fixed_step = result.method in STABLE_FACTOR and settings.get("lr") is not None
     name = "descent" if result.method == "gd" else result.method
     if result.status == "stalled":
-        return f"{name} stalled after {result.steps} steps: {result.message}; try --method lbfgs or trust"
+        text = f"{name} stalled after {result.steps} steps at |grad V| = {result.grad_norm:.3g} ({result.message})"
+        if at_rounding_floor(result):
+            return (f"{text}: V no longer changes within float64 rounding here, so a line search cannot go "
+                    f"further; ask for --tol {_above(result.grad_norm)} or use --method fire or gd, which need "
+                    "no energy differences")
+        return f"{text}; try --method trust or fire"
     if result.status == "diverged":
         text = (f"{name} diverged at step {result.diverged_at} (a non-finite number or a coordinate beyond "
                 f"the bound)")

@@ -117,8 +117,9 @@ for _name, _target, _summary, _options, _defaults in [
                        {**_defaults, "steps": STEPS, "tol": 1e-8}))
 
 
-#: Methods whose ``lr`` is a gradient step, the meaning of a named potential's suggested ``lr``
-#: (Adam's lr is a step length instead, so a suggestion does not carry over).
+#: Methods whose ``lr`` is a gradient step, the meaning of a named potential's suggested ``lr``;
+#: its suggested ``steps`` is the budget of that step. Other methods keep their own defaults
+#: (Adam's lr is a step length, not a gradient step).
 GRADIENT_STEP = ("gd", "momentum", "nesterov")
 
 
@@ -129,12 +130,14 @@ def method_settings(method: str, given: dict, suggested: dict | None = None, sug
     >>> s = method_settings("momentum", {"lr": None, "tol": 0.0}, {"lr": 2e-4, "steps": 2000}, "@mb")
     >>> s.values["lr"], s.source["lr"], s.values["momentum"], s.source["tol"]
     (0.0002, '@mb', 0.9, '--tol')
+    >>> method_settings("lbfgs", {}, {"lr": 2e-4, "steps": 2000}, "@mb").source
+    {'steps': 'default', 'tol': 'default'}
     """
     from gradcli.optimize.settings import resolve_settings
 
     optimizer = get_optimizer(method)
     takes = set(optimizer.options)
     suggestion = {k: v for k, v in (suggested or {}).items()
-                  if k in takes and (k != "lr" or method in GRADIENT_STEP)}
+                  if k in takes and (k not in ("lr", "steps") or method in GRADIENT_STEP)}
     return resolve_settings({k: v for k, v in given.items() if k in takes}, suggestion, suggested_by,
                             defaults=optimizer.defaults)

@@ -9,9 +9,12 @@ on gradcli's exact gradient (and Hessian), under gradcli's stopping rules.
 | ``newton`` | ``Newton-CG`` | V, grad V, Hessian |
 | ``trust`` | ``trust-exact`` | V, grad V, Hessian |
 
-scipy's own tolerances are switched off (0, or tiny where 0 is not allowed):
-gradcli's rules (|grad V| <= tol, the largest force <= fmax) are checked at
-every iteration in scipy's callback, which ends the run when they hold. When
+scipy's own tests are gradcli's |grad V| <= tol where they are the same
+test, else switched off (0, or tiny where 0 is not allowed); gradcli's rules
+(|grad V| <= tol, the largest force <= fmax) are checked at every iteration
+in scipy's callback, which ends the run when they hold. BLAS runs on one
+thread (threadpoolctl): scipy's small dense updates are 10-20 times slower
+when threads compete for the cores. When
 scipy stops first (its line search fails, precision is lost) the run is
 ``stalled`` with scipy's message. ``evaluations`` are scipy's own counts
 (``nfev``, ``njev``, ``nhev``). scipy is imported only when one of these runs.
@@ -27,13 +30,14 @@ from gradcli.optimize.result import DescentResult, Evaluations, norm
 from gradcli.optimize.settings import check_max_record
 from gradcli.optimize.trajectory import TrajectoryRecorder
 
-#: gradcli's name -> (scipy's method, whether it takes the Hessian, options switching scipy's own tests off)
+#: gradcli's name -> (scipy's method, whether it takes the Hessian, scipy's options: "tol" stands for
+#: gradcli's tol where scipy's own test is the same, |grad V|_2 <= tol; the others switch its tests off)
 SCIPY = {
-    "cg": ("CG", False, {"gtol": 0.0, "norm": 2.0}),
-    "bfgs": ("BFGS", False, {"gtol": 0.0, "norm": 2.0}),
-    "lbfgs": ("L-BFGS-B", False, {"gtol": 0.0, "ftol": 0.0}),
+    "cg": ("CG", False, {"gtol": "tol", "norm": 2.0}),  # CG's line search needs gtol > 0 to accept its last step
+    "bfgs": ("BFGS", False, {"gtol": "tol", "norm": 2.0}),
+    "lbfgs": ("L-BFGS-B", False, {"gtol": 0.0, "ftol": 0.0}),  # its gtol is on max |g_i|: not ours
     "newton": ("Newton-CG", True, {"xtol": 1e-300}),
-    "trust": ("trust-exact", True, {"gtol": 0.0}),
+    "trust": ("trust-exact", True, {"gtol": "tol"}),
 }
 
 
@@ -77,7 +81,7 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
 
     from gradcli.optimize.descent import as_point
 
-    scipy_name, uses_hessian, switched_off = SCIPY[method]
+    scipy_name, uses_hessian, own_tests = SCIPY[method]
     rules = rules_from(steps, tol, fmax, bound, atoms)
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
@@ -101,7 +105,8 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
     x_start = np.array(start, dtype=np.float64)
     first = evaluated.f(*start)
     recorder.record(0, start, first[0], norm(first[1:]))
-    options = {**switched_off, "maxiter": rules.steps}
+    options = {key: rules.tol if value == "tol" else value for key, value in own_tests.items()}
+    options["maxiter"] = rules.steps
     if scipy_name == "L-BFGS-B":
         options["maxfun"] = max(15_000, 20 * rules.steps)
     extra = {"method": method}
@@ -109,8 +114,9 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
         status = "converged" if rules.met(first[1:]) else rules.final_status(first[1:], norm(first[1:]))
         return _result(recorder, start, start, first, 0, status, Evaluations(1, 1), extra)
     try:
-        res = minimize(evaluated, x_start, jac=True, method=scipy_name, options=options, callback=callback,
-                       hess=(lambda x: V.hessian(x)) if uses_hessian else None)
+        with _one_blas_thread():
+            res = minimize(evaluated, x_start, jac=True, method=scipy_name, options=options, callback=callback,
+                           hess=(lambda x: V.hessian(x)) if uses_hessian else None)
     except DomainError as error:
         from gradcli.optimize.result import is_overflow
 
@@ -135,6 +141,12 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
         else:
             status, message = "stalled", f"scipy ({scipy_name}): {res.message}"
     return _result(recorder, start, x, out, steps_made, status, evaluations, {**extra, "message": message})
+
+
+def _one_blas_thread():
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
 
 
 def error_point(error, start):
