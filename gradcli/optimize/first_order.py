@@ -233,7 +233,7 @@ def nesterov(V, x0, **options):
     return momentum(V, x0, nesterov=True, **options)
 
 
-def adam(V, x0, *, lr=0.001, betas=(0.9, 0.999), eps=1e-8, steps=10_000, tol=1e-8, fmax=None, bound=1e12,
+def adam(V, x0, *, lr=0.01, betas=(0.9, 0.999), eps=1e-8, steps=10_000, tol=1e-8, fmax=None, bound=1e12,
          atoms=False, max_record=1000):
     """Adam with torch.optim.Adam's update, from ``x0``.
 

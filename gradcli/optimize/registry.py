@@ -104,7 +104,7 @@ for _name, _target, _summary, _options, _defaults in [
     ("nesterov", "first_order:nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", ("lr", "momentum"),
      {"lr": 0.01, "momentum": 0.9}),
     ("adam", "first_order:adam", "Adam (torch.optim.Adam)", ("lr", "betas", "eps"),
-     {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8}),
+     {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8}),  # torch's lr is 0.001: too slow for 10,000 steps
     ("fire", "fire_descent:fire_descent", "FIRE, fast inertial relaxation (ASE's parameters)", ("max_step",),
      {"max_step": 0.2}),
     ("cg", "scipy_methods:cg", "nonlinear conjugate gradient (scipy CG)", (), {}),
