@@ -17,7 +17,7 @@ import pytest
 
 from gradcli.analysis.stationary import classify_stationary_point
 from gradcli.frontend.potential import Potential
-from gradcli.library import find_potential
+from gradcli.named import find_potential
 from gradcli.optimize import OPTIMIZERS, method_settings, minimize
 
 METHODS = list(OPTIMIZERS)
