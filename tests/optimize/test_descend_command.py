@@ -163,7 +163,8 @@ def test_the_comparison_plot(tmp_path):
         (("--fmax", "0"), "--fmax must be a finite number > 0, got 0"),
         (("--fix", "z"), "cannot fix 'z': it is not a variable (x, y)"),
         (("--fix", "x,y"), "every variable is fixed: nothing is left to minimise"),
-        (("--fix", "x=a"), "--fix x: 'a' is not a number"),
+        (("--fix", "x=a"), "--fix x: 'a' is not a number (ASCII digits in decimal or scientific notation, "
+                           "e.g. 2, -0.5, 1e-3)"),
         (("--fix", "x", "--fix", "x=1"), "--fix: 'x' is fixed twice"),
     ],
 )
