@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from gradcli.errors import DomainError
-from gradcli.optimize.first_order import rules_from, scalar_function
+from gradcli.optimize.first_order import rules_from
 from gradcli.optimize.result import DescentResult, Evaluations, ended_by_domain_error, norm
 from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
@@ -37,13 +37,14 @@ def fire_descent(V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, boun
     max_step = check_setting("max_step", max_step)
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
-    f = scalar_function(V)
+    value_and_grad = V.value_and_grad
     last = {"out": None, "status": None, "step": 0, "x": start}
 
     def force(x):
-        last["x"] = tuple(x.tolist())
-        out = last["out"] = f(*last["x"])
-        return -np.array(out[1:])
+        last["x"] = x
+        value, gradient = value_and_grad(x)
+        last["out"] = (float(value), *gradient.tolist())
+        return -gradient
 
     def callback(step, x, _force):
         out = last["out"]
@@ -65,7 +66,8 @@ def fire_descent(V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, boun
         run = fire(force, np.array(start), fmax=core_fmax, steps=rules.steps, atoms=rules.group == 3,
                    max_step=max_step, callback=callback)
     except DomainError as error:
-        result = ended_by_domain_error(error, recorder, start, last["x"], last["step"] + 1, method="fire")
+        x = tuple(np.asarray(last["x"]).tolist())
+        result = ended_by_domain_error(error, recorder, start, x, last["step"] + 1, method="fire")
         return _with(result, last["step"] + 2)
     out = last["out"]
     x = tuple(run.x.tolist())

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 from gradcli.errors import DomainError
-from gradcli.optimize.first_order import rules_from, scalar_function
+from gradcli.optimize.first_order import rules_from
 from gradcli.optimize.result import DescentResult, Evaluations, norm
 from gradcli.optimize.settings import check_max_record
 from gradcli.optimize.trajectory import TrajectoryRecorder
@@ -42,29 +42,24 @@ SCIPY = {
 
 
 class _Evaluated:
-    """V and grad V at the last few points scipy asked for, so the callback finds the gradient
-    of the point it is given without evaluating again."""
+    """``V.value_and_grad`` for scipy, remembering V and grad V at the last few points so the
+    callback finds the gradient of the point it is given without evaluating again."""
 
-    def __init__(self, f):
-        self.f = f
+    def __init__(self, V):
+        self.value_and_grad = V.value_and_grad
         self.points: dict = {}
 
     def __call__(self, x):
-        import numpy as np
-
-        out = self.f(*x.tolist())
+        value, gradient = self.value_and_grad(x)
         if len(self.points) > 8:
             self.points.clear()
-        self.points[x.tobytes()] = out
-        return out[0], np.array(out[1:])
+        self.points[x.tobytes()] = (float(value), gradient)
+        return value, gradient
 
     def at(self, x) -> tuple:
-        out = self.points.get(x.tobytes())
-        return out if out is not None else self.f(*x.tolist())
-
-
-class _Stop(Exception):
-    pass
+        """``(value, g_0, ..., g_{n-1})`` at ``x``."""
+        value, gradient = self.points.get(x.tobytes()) or self.value_and_grad(x)
+        return (float(value), *gradient.tolist())
 
 
 def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound=1e12, atoms=False,
@@ -85,7 +80,7 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
     rules = rules_from(steps, tol, fmax, bound, atoms)
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
-    evaluated = _Evaluated(scalar_function(V))
+    evaluated = _Evaluated(V)
     outcome = {"status": None, "step": 0}
 
     def callback(intermediate_result):
@@ -103,7 +98,7 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
             raise StopIteration
 
     x_start = np.array(start, dtype=np.float64)
-    first = evaluated.f(*start)
+    first = evaluated.at(x_start)
     recorder.record(0, start, first[0], norm(first[1:]))
     options = {key: rules.tol if value == "tol" else value for key, value in own_tests.items()}
     options["maxiter"] = rules.steps
