@@ -35,31 +35,48 @@ from gradcli.optimize.trajectory import TrajectoryRecorder
 SCIPY = {
     "cg": ("CG", False, {"gtol": "tol", "norm": 2.0}),  # CG's line search needs gtol > 0 to accept its last step
     "bfgs": ("BFGS", False, {"gtol": "tol", "norm": 2.0}),
-    "lbfgs": ("L-BFGS-B", False, {"gtol": 0.0, "ftol": 0.0}),  # its gtol is on max |g_i|: not ours
+    # L-BFGS-B's gtol is on max |g_i|, not ours; 100 corrections kept, as ASE's LBFGS (memory=100).
+    "lbfgs": ("L-BFGS-B", False, {"gtol": 0.0, "ftol": 0.0, "maxcor": 100}),
     "newton": ("Newton-CG", True, {"xtol": 1e-300}),
     "trust": ("trust-exact", True, {"gtol": "tol"}),
 }
 
 
 class _Evaluated:
-    """``V.value_and_grad`` for scipy, remembering V and grad V at the last few points so the
-    callback finds the gradient of the point it is given without evaluating again."""
+    """``V.value_and_grad`` for scipy, remembering V and grad V at the last few points: the callback
+    finds the gradient of the point it is given, and scipy's first call (at the start, evaluated
+    already) is answered without evaluating again."""
 
     def __init__(self, V):
         self.value_and_grad = V.value_and_grad
         self.points: dict = {}
 
     def __call__(self, x):
+        key = x.tobytes()
+        known = self.points.get(key)
+        if known is not None:
+            return known
         value, gradient = self.value_and_grad(x)
         if len(self.points) > 8:
             self.points.clear()
-        self.points[x.tobytes()] = (float(value), gradient)
-        return value, gradient
+        known = self.points[key] = (float(value), gradient)
+        return known
 
     def at(self, x) -> tuple:
         """``(value, g_0, ..., g_{n-1})`` at ``x``."""
-        value, gradient = self.points.get(x.tobytes()) or self.value_and_grad(x)
-        return (float(value), *gradient.tolist())
+        value, gradient = self(x)
+        return (value, *gradient.tolist())
+
+
+def _met(rules, gradient, grad_norm: float) -> bool:
+    """``rules.met`` on a numpy gradient, in numpy (the callback runs at every iteration)."""
+    if rules.tests_nothing or (rules.tol > 0 and not grad_norm <= rules.tol):
+        return False
+    if rules.fmax is None:
+        return True
+    if rules.group == 1:
+        return float(abs(gradient).max()) <= rules.fmax
+    return float(((gradient.reshape(-1, rules.group) ** 2).sum(axis=1) ** 0.5).max()) <= rules.fmax
 
 
 def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound=1e12, atoms=False,
@@ -86,14 +103,13 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
     def callback(intermediate_result):
         step = outcome["step"] = outcome["step"] + 1
         x = intermediate_result.x
-        out = evaluated.at(x)
-        gradient = out[1:]
-        grad_norm = norm(gradient)
-        recorder.record(step, tuple(x.tolist()), out[0], grad_norm)
-        if not max(map(abs, x.tolist())) <= rules.bound or not math.isfinite(out[0] + grad_norm):
+        value, gradient = evaluated(x)
+        grad_norm = math.sqrt(float(gradient @ gradient))
+        recorder.record(step, x.copy(), value, grad_norm)  # scipy may reuse x's array
+        if not (float(abs(x).max()) <= rules.bound and math.isfinite(value + grad_norm)):
             outcome["status"] = "diverged"
             raise StopIteration
-        if rules.met(gradient, grad_norm):
+        if _met(rules, gradient, grad_norm):
             outcome["status"] = "converged"
             raise StopIteration
 
@@ -138,10 +154,17 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
     return _result(recorder, start, x, out, steps_made, status, evaluations, {**extra, "message": message})
 
 
-def _one_blas_thread():
-    from threadpoolctl import threadpool_limits
+_CONTROLLER = []
 
-    return threadpool_limits(1, user_api="blas")
+
+def _one_blas_thread():
+    """A context with BLAS on one thread. The controller (which scans the loaded libraries, about
+    a millisecond) is made once."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def error_point(error, start):

@@ -127,4 +127,6 @@ class TrajectoryRecorder:
                 # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
                 end = len(head) - 1
                 head = [head[round(i * end / (room - 1))] for i in range(room)] if room > 1 else head[:room]
-        return [TrajectoryPoint(s, tuple(p), v, g) for s, p, v, g in (*head, *tail, last)]
+        # x may have been recorded as a numpy array (the scipy methods): always tuples of floats here.
+        return [TrajectoryPoint(s, tuple(p.tolist()) if hasattr(p, "tolist") else tuple(p), v, g)
+                for s, p, v, g in (*head, *tail, last)]

@@ -16,7 +16,7 @@ TOL = 1e-8
 DIRECT = {
     "cg": ("CG", {"gtol": TOL, "norm": 2.0}),
     "bfgs": ("BFGS", {"gtol": TOL, "norm": 2.0}),
-    "lbfgs": ("L-BFGS-B", {"gtol": 0.0, "ftol": 0.0, "maxfun": 15_000}),
+    "lbfgs": ("L-BFGS-B", {"gtol": 0.0, "ftol": 0.0, "maxcor": 100, "maxfun": 15_000}),
     "newton": ("Newton-CG", {"xtol": 1e-300}),
     "trust": ("trust-exact", {"gtol": TOL}),
 }
