@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gradcli.errors import InputError
+from gradcli.errors import GradcliError, InputError
 from gradcli.optimize.result import DescentResult
 from gradcli.optimize.trajectory import TrajectoryPoint
 
@@ -101,11 +101,11 @@ def expand(W: Fixed, result: DescentResult, x0) -> DescentResult:
     for i, g in zip(W.free, result.gradient):
         gradient[i] = g
     if all(map(math.isfinite, x)):
-        try:
-            out = W.V.scalar_value_and_grad(*x) if hasattr(W.V, "scalar_value_and_grad") else None
-        except ArithmeticError:
-            out = None
-        if out is not None:
-            gradient = list(out[1:])
+        try:  # the gradient along the fixed variables too (reported, not part of the stopping test)
+            import numpy as np
+
+            gradient = np.asarray(W.V.value_and_grad(np.array(x))[1], dtype=np.float64).tolist()
+        except (ArithmeticError, GradcliError):
+            pass
     trajectory = [TrajectoryPoint(p.step, tuple(W.full(p.x)), p.value, p.grad_norm) for p in result.trajectory]
     return replace(result, x0=tuple(x0), x=x, gradient=tuple(gradient), trajectory=trajectory)

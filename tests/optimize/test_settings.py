@@ -88,11 +88,23 @@ def test_the_registry():
 
 @pytest.mark.parametrize(
     "name",
-    ["gradcli.optimize.settings", "gradcli.optimize.result", "gradcli.optimize.registry",
-     "gradcli.analysis.stationary"],
+    ["gradcli.optimize.settings", "gradcli.optimize.result", "gradcli.optimize.registry", "gradcli.optimize.first_order",
+     "gradcli.optimize.scipy_methods", "gradcli.optimize.fire_descent", "gradcli.optimize.fixed",
+     "gradcli.optimize.diagnosis", "gradcli.cli.descend_tables", "gradcli.analysis.stationary"],
 )
 def test_docstring_examples(name):
     import doctest
     import importlib
 
     assert doctest.testmod(importlib.import_module(name)).failed == 0
+
+
+def test_fixed_variables_from_the_api():
+    from gradcli import Potential
+
+    # V = (x-1)² + (y-2)² + x y with y held at 1: x = 1/2 (dV/dx = 2(x - 1) + 1 = 0).
+    result = minimize(Potential("(x-1)**2 + (y-2)**2 + x*y"), (0.0, 1.0), method="lbfgs", fix=["y"])
+    assert result.status == "converged" and result.x == pytest.approx((0.5, 1.0), abs=1e-9)
+    assert result.gradient[1] == pytest.approx(2 * (1.0 - 2) + 0.5)
+    with pytest.raises(InputError, match="^cannot fix 'z': it is not a variable"):
+        minimize(Potential("x**2"), 1.0, fix={"z": 1.0})
