@@ -147,7 +147,8 @@ def main():
                 ratios[method]["time"].append(g["time"] / a["time"])
                 flag = "" if g["converged"] and a["converged"] else f"  [gradcli {g['status']}, ASE {a['converged']}]"
                 print(f"{seed:5d}  {method:6s} {g['evaluations']:5d} / {a['evaluations']:5d}   "
-                      f"{1e3 * g['time']:8.1f} / {1e3 * a['time']:8.1f}   {g['energy']:12.6f} {a['energy']:12.6f}{flag}")
+                      f"{1e3 * g['time']:8.1f} / {1e3 * a['time']:8.1f}   "
+                      f"{g['energy']:12.6f} {a['energy']:12.6f}{flag}")
         for method, r in ratios.items():
             print(f"median over {args.starts} starts, {method}: evaluations gradcli/ASE = "
                   f"{statistics.median(r['evaluations']):.2f} (range {min(r['evaluations']):.2f}-"

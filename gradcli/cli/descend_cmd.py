@@ -53,7 +53,8 @@ def descend(
     tol: Annotated[
         Optional[float],
         typer.Option(
-            "--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's]."
+            "--tol", min=0.0,
+            help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's].",
         ),
     ] = None,
     fmax: Annotated[
@@ -61,7 +62,9 @@ def descend(
         typer.Option("--fmax", help="Also stop only when the largest force is <= fmax (ASE's test; per atom for "
                                     "x1,y1,z1,... coordinates)."),
     ] = None,
-    momentum: Annotated[Optional[float], typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")] = None,
+    momentum: Annotated[
+        Optional[float], typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")
+    ] = None,
     betas: Annotated[
         Optional[str], typer.Option("--betas", metavar="B1,B2", help="adam: β1,β2 [default: 0.9,0.999].")
     ] = None,

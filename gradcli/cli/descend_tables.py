@@ -89,13 +89,12 @@ def _status(result) -> str:
 
 
 def _shown_points(trajectory) -> list:
-    """At most TABLE_ROWS rows: the first, evenly spaced ones (at a round stride, 1, 2 or 5 times
-    a power of ten, when every step was kept), then the last TABLE_TAIL steps whole when the run
-    ended in consecutive steps, so an oscillation between two points shows.
+    """At most TABLE_ROWS rows: the first and evenly spaced ones, then the last TABLE_TAIL steps
+    whole when the run ended in consecutive steps, so an oscillation between two points shows.
 
     >>> from gradcli.optimize.trajectory import TrajectoryPoint as P
-    >>> [p.step for p in _shown_points([P(k, (0.0,), 0.0, 0.0) for k in range(201)])][-7:]
-    [140, 160, 180, 197, 198, 199, 200]
+    >>> [p.step for p in _shown_points([P(k, (0.0,), 0.0, 0.0) for k in range(201)])][-6:]
+    [184, 196, 197, 198, 199, 200]
     """
     from gradcli.cli import render
 
@@ -104,12 +103,7 @@ def _shown_points(trajectory) -> list:
     tail = trajectory[-TABLE_TAIL:]
     if tail[-1].step - tail[0].step != TABLE_TAIL - 1:
         return render.thin(trajectory, TABLE_ROWS)
-    head = trajectory[:-TABLE_TAIL]
-    rows = TABLE_ROWS - TABLE_TAIL
-    if head[-1].step == len(head) - 1:  # every step kept: a round stride reads best
-        stride = next(s for s in (m * 10**k for k in range(19) for m in (1, 2, 5)) if head[-1].step // s < rows)
-        return [*[p for p in head if p.step % stride == 0], *tail]
-    return [*render.thin(head, rows), *tail]
+    return [*render.thin(trajectory[:-TABLE_TAIL], TABLE_ROWS - TABLE_TAIL), *tail]
 
 
 TITLES = {"gd": "gradient descent"}

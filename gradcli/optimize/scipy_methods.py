@@ -193,7 +193,7 @@ def _runner(method: str):
         return scipy_minimize(V, x0, method=method, **options)
 
     run.__name__ = method
-    run.__doc__ = f"``scipy.optimize.minimize(method={SCIPY[method][0]!r})`` under gradcli's rules (``scipy_minimize``)."
+    run.__doc__ = f"``scipy.optimize.minimize(method={SCIPY[method][0]!r})`` under gradcli's rules (scipy_minimize)."
     return run
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from gradcli.analysis.stationary import classify_stationary_point
 
+
 @pytest.mark.parametrize(
     "x, gradient, hessian, kind, index",
     [
