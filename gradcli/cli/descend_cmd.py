@@ -7,9 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from gradcli.cli.options import ExitStatus, Expr, Run, command
+from gradcli.cli.options import Expr, Run, command
+from gradcli.cli.output import write
 from gradcli.cli.points import parse_number, parse_point
-from gradcli.errors import InputError
+from gradcli.errors import ComputationError, InputError
 
 #: Options that are settings of a method (the command line's names, as the registry's keys).
 SETTING_OPTIONS = ("lr", "steps", "tol", "fmax", "momentum", "betas", "eps", "max_step")
@@ -129,16 +130,18 @@ def descend(
     for r in runs:
         if r.end_kind in ("maximum", "saddle"):
             name = "" if len(runs) == 1 else f"{r.method}: "
-            sys.stderr.write(f"warning: {name}the end point is a {r.end_kind} (from the Hessian there), not a "
-                             "minimum; start elsewhere to go downhill\n")
+            write(f"warning: {name}the end point is a {r.end_kind} (from the Hessian there), not a minimum; "
+                  "start elsewhere to go downhill\n", sys.stderr)
     failed = [r for r in runs if not r.result.succeeded]
     if failed:
         from gradcli.optimize.diagnosis import explain
 
-        for r in failed:
-            text = explain(V, r.result, {**r.settings.values, "atoms": _atoms(V.variables)})
-            sys.stderr.write(f"error: {text if len(runs) == 1 else f'{r.method}: {text}'}\n")
-        raise typer.Exit(ExitStatus.FAILURE)
+        texts = [explain(V, r.result, {**r.settings.values, "atoms": _atoms(V.variables)}) for r in failed]
+        if len(runs) > 1:
+            texts = [f"{r.method}: {text}" for r, text in zip(failed, texts)]
+        for text in texts[:-1]:  # the boundary writes the last (one line each, exit 1)
+            write(f"error: {text}\n", sys.stderr)
+        raise ComputationError(texts[-1])
 
 
 def _run_method(V, spec, method, start, given, suggested, fixed, max_record) -> MethodRun:
