@@ -115,10 +115,11 @@ def descend(
     suggested = {}
     if spec is not None:  # options given here are not even evaluated from the file
         suggested = spec.descent_settings(values, skip=[key for key, value in given.items() if value is not None])
-    methods = _methods(method, suggested.pop("method", None))
+    suggested_method = suggested.pop("method", None)
+    methods = _methods(method, suggested_method)
     _check_used(given, methods)
     fixed = _fix(fix)
-    runs = [_run_method(V, spec, m, start, given, suggested, fixed, max_record) for m in methods]
+    runs = [_run_method(V, spec, m, start, given, suggested, suggested_method, fixed, max_record) for m in methods]
     if plot is not None:
         from gradcli.cli.plot_compare import plot_runs
 
@@ -144,11 +145,11 @@ def descend(
         raise ComputationError(texts[-1])
 
 
-def _run_method(V, spec, method, start, given, suggested, fixed, max_record) -> MethodRun:
+def _run_method(V, spec, method, start, given, suggested, suggested_method, fixed, max_record) -> MethodRun:
     from gradcli.analysis.stationary import end_point_kind
     from gradcli.optimize import method_settings, minimize
 
-    settings = method_settings(method, given, suggested, f"@{spec.name}" if spec is not None else "")
+    settings = method_settings(method, given, suggested, f"@{spec.name}" if spec is not None else "", suggested_method)
     result = minimize(V, start, method=method, fix=fixed or None, atoms=_atoms(V.variables), max_record=max_record,
                       **settings.values)
     end_kind = None

@@ -123,9 +123,12 @@ for _name, _target, _summary, _options, _defaults in [
 GRADIENT_STEP = ("gd", "momentum", "nesterov")
 
 
-def method_settings(method: str, given: dict, suggested: dict | None = None, suggested_by: str = ""):
+def method_settings(method: str, given: dict, suggested: dict | None = None, suggested_by: str = "",
+                    suggested_method: str | None = None):
     """The ``Settings`` of ``method``: ``given`` options (None: not given) beat the named potential's
-    ``suggested`` ones beat the method's defaults; keys the method does not take are left out.
+    ``suggested`` ones beat the method's defaults; keys the method does not take are left out. The
+    suggested ``lr`` and ``steps`` are for a gradient step (GRADIENT_STEP), unless the potential
+    suggests ``method`` itself (``suggested_method``): then they are for it.
 
     >>> s = method_settings("momentum", {"lr": None, "tol": 0.0}, {"lr": 2e-4, "steps": 2000}, "@mb")
     >>> s.values["lr"], s.source["lr"], s.values["momentum"], s.source["tol"]
@@ -138,6 +141,6 @@ def method_settings(method: str, given: dict, suggested: dict | None = None, sug
     optimizer = get_optimizer(method)
     takes = set(optimizer.options)
     suggestion = {k: v for k, v in (suggested or {}).items()
-                  if k in takes and (k not in ("lr", "steps") or method in GRADIENT_STEP)}
+                  if k in takes and (k not in ("lr", "steps") or method in GRADIENT_STEP or method == suggested_method)}
     return resolve_settings({k: v for k, v in given.items() if k in takes}, suggestion, suggested_by,
                             defaults=optimizer.defaults)

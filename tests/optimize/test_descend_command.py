@@ -205,8 +205,14 @@ def test_a_potential_may_suggest_a_method(tmp_path):
     folder = _write(tmp_path / "p", 'method = "lbfgs"\nsteps = 50')
     out = invoke_json("descend", "@well", "--potentials-dir", folder)
     assert out["method"] == "lbfgs" and out["status"] == "converged"
-    assert out["settings_from"] == {"steps": "default", "tol": "default"}  # steps is a gd budget
-    assert invoke_json("descend", "@well", "--potentials-dir", folder, "--method", "gd")["method"] == "gd"
+    assert out["settings_from"] == {"steps": "@well", "tol": "default"} and out["max_steps"] == 50
+    # Another method asked for keeps the file's steps only if it is a gradient step (steps is its budget).
+    gd = invoke_json("descend", "@well", "--potentials-dir", folder, "--method", "gd")
+    assert gd["method"] == "gd" and gd["settings_from"]["steps"] == "@well"
+    bfgs = invoke_json("descend", "@well", "--potentials-dir", folder, "--method", "bfgs")
+    assert bfgs["settings_from"]["steps"] == "default"
+    table = invoke("potentials", "show", "well", "--potentials-dir", folder, env={"COLUMNS": "200"})
+    assert "method lbfgs, steps 50; descend uses these unless --method, --lr, --steps, --tol are given" in table.stdout
 
 
 def test_a_potential_file_naming_an_unknown_method_is_refused(tmp_path):
