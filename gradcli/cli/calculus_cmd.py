@@ -2,7 +2,7 @@
 force-constant, derivative, jacobian, vjp, jvp.
 
 Each parses its options, calls the library (``Potential`` / ``VectorFunction``
-and ``gradcli.optimize.classify_stationary_point``) and renders; nothing else.
+and ``gradcli.analysis.stationary.classify_stationary_point``) and renders; nothing else.
 """
 
 from typing import Annotated, Optional
@@ -106,8 +106,8 @@ def force_constant(
 
     gives the force constant 2 (and not-stationary: the force there is -6).
     """
+    from gradcli.analysis.stationary import classify_stationary_point
     from gradcli.frontend.domain import format_point
-    from gradcli.optimize.stationary import classify_stationary_point
 
     from gradcli.analysis.modes import hessian_eigen
     from gradcli.cli.labels import point_or_label

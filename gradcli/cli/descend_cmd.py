@@ -1,17 +1,30 @@
-"""The descend command: the tutorial's gradient descent, as tables, JSON or a plot."""
+"""The descend command: minimise a potential with one method, or compare several,
+as tables, JSON or a plot."""
 
+import sys
+from dataclasses import dataclass
 from typing import Annotated, Optional
 
 import typer
 
 from gradcli.cli.options import Expr, Run, command
-from gradcli.cli.points import parse_point
+from gradcli.cli.output import write
+from gradcli.cli.points import parse_number, parse_point
 from gradcli.errors import ComputationError, InputError
 
-#: Rows of the trajectory table a person sees (the JSON has every recorded point).
-TABLE_ROWS = 21
-#: Settings for a typed expression; a named potential's [descent] table replaces them.
-DEFAULTS = {"lr": 0.01, "steps": 200, "tol": 1e-8}
+#: Options that are settings of a method (the command line's names, as the registry's keys).
+SETTING_OPTIONS = ("lr", "steps", "tol", "fmax", "momentum", "betas", "eps", "max_step")
+
+
+@dataclass
+class MethodRun:
+    """One method's run: its name, ``Settings`` (values and sources), ``DescentResult`` and the
+    kind of its end point (None when not checked)."""
+
+    method: str
+    settings: object
+    result: object
+    end_kind: str | None
 
 
 @command("descend")
@@ -22,84 +35,133 @@ def descend(
         Optional[str],
         typer.Option("--x0", metavar="POINT", help="Start: 3, 2,3 or x=2,y=3 (default: a named potential's start)."),
     ] = None,
+    method: Annotated[
+        Optional[str],
+        typer.Option("--method", metavar="NAME[,NAME...]",
+                     help="gd, momentum, nesterov, adam, fire, cg, bfgs, lbfgs, newton or trust; several, "
+                          "comma-separated, are compared [default: gd, or a named potential's suggestion]."),
+    ] = None,
     lr: Annotated[
         Optional[float],
-        typer.Option("--lr", help="Learning rate (step size) [default: 0.01, or a named potential's suggestion]."),
+        typer.Option("--lr", help="Step size of gd/momentum/nesterov/adam [default: gd picks its own step "
+                                  "(Barzilai-Borwein); a named potential's suggestion; 0.01; adam 0.001]."),
     ] = None,
     steps: Annotated[
         Optional[int],
-        typer.Option("--steps", min=0, help="Most updates to make [default: 200, or a named potential's suggestion]."),
+        typer.Option("--steps", min=0, help="Most updates (iterations) to make [default: 10000, or a named "
+                                            "potential's suggestion]."),
     ] = None,
     tol: Annotated[
         Optional[float],
         typer.Option(
-            "--tol", min=0.0, help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's]."
+            "--tol", min=0.0,
+            help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's].",
         ),
     ] = None,
+    fmax: Annotated[
+        Optional[float],
+        typer.Option("--fmax", help="Also stop only when the largest force is <= fmax (ASE's test; per atom for "
+                                    "x1,y1,z1,... coordinates)."),
+    ] = None,
+    momentum: Annotated[
+        Optional[float], typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")
+    ] = None,
+    betas: Annotated[
+        Optional[str], typer.Option("--betas", metavar="B1,B2", help="adam: β1,β2 [default: 0.9,0.999].")
+    ] = None,
+    eps: Annotated[Optional[float], typer.Option("--eps", help="adam: ε [default: 1e-8].")] = None,
+    max_step: Annotated[
+        Optional[float], typer.Option("--max-step", help="fire: longest move of one step [default: 0.2].")
+    ] = None,
+    fix: Annotated[
+        Optional[list[str]],
+        typer.Option("--fix", metavar="NAME[=VALUE]", help="Hold a variable fixed (at its --x0 value, or VALUE); "
+                                                           "repeat or comma-separate for several."),
+    ] = None,
     max_record: Annotated[
-        int, typer.Option("--max-record", min=2, help="Most trajectory points kept (evenly thinned past it).")
+        int,
+        typer.Option(
+            "--max-record", min=2, help="Most trajectory points kept (past it: evenly thinned, the last steps whole)."
+        ),
     ] = 1000,
     plot: Annotated[
         Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
     ] = None,
 ):
-    """Gradient descent x <- x - lr * grad V(x) from --x0.
+    """Minimise V from --x0 with --method (gradient descent by default).
 
-    Stops when |grad V| <= --tol (status converged) or after --steps updates
-    (max_steps, exit 1); --tol 0 runs exactly --steps updates like the tutorial
-    (completed). A NaN/infinity or |x| > 1e12 stops it as diverged (exit 1).
-    A named potential (@NAME) brings its suggested --lr and --steps (see
-    'gradcli potentials show NAME'); options given here always win.
+    Stops when |grad V| <= --tol (and the largest force <= --fmax when given:
+    status converged) or after --steps updates (max_steps, exit 1); --tol 0
+    runs exactly --steps updates like the tutorial (completed). A NaN/infinity
+    or |x| > 1e12 stops it as diverged (exit 1); a method that can make no
+    progress is stalled (exit 1). A named potential (@NAME) brings its
+    suggested settings (see 'gradcli potentials show NAME'); options given
+    here always win. Several methods (--method gd,momentum,lbfgs) are compared
+    from the same start in one table.
 
-    Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --tol 0
+    Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --method gd --lr 0.01 --tol 0
 
     ends at x = 2.2361 with V = -20 after the tutorial's 200 steps.
     """
-    from gradcli.optimize.descent import gradient_descent
-
     if plot is not None:
         from gradcli.cli.plot import check_plot_path
 
         check_plot_path(plot)
     V = run.potential(expr)
     spec, values = _named(run)
-    if x0 is not None:
-        start = parse_point(x0, V.variables, "--x0")
-    elif spec is None:
-        raise InputError("--x0 POINT is required (the start of the descent), e.g. --x0 3 or --x0 x=1,y=2")
-    else:  # the potential's start, in the order of V's variables (--vars may reorder them)
-        by_name = dict(zip(spec.variables, spec.start))
-        start = tuple(float(by_name[name]) for name in V.variables) if set(by_name) == set(V.variables) else spec.start
-    settings, source = _settings(spec, values, {"lr": lr, "steps": steps, "tol": tol})
-    lr, steps, tol = settings["lr"], settings["steps"], settings["tol"]
-    result = gradient_descent(V, start, lr=lr, steps=steps, tol=tol, max_record=max_record)
+    start = _start(V, spec, x0)
+    given = {"lr": lr, "steps": steps, "tol": tol, "fmax": fmax, "momentum": momentum,
+             "betas": None if betas is None else _betas(betas), "eps": eps, "max_step": max_step}
+    suggested = {}
+    if spec is not None:  # options given here are not even evaluated from the file
+        suggested = spec.descent_settings(values, skip=[key for key, value in given.items() if value is not None])
+    suggested_method = suggested.pop("method", None)
+    methods = _methods(method, suggested_method)
+    _check_used(given, methods)
+    fixed = _fix(fix)
+    runs = [_run_method(V, spec, m, start, given, suggested, suggested_method, fixed, max_record) for m in methods]
     if plot is not None:
-        from gradcli.cli.plot import plot_descent
+        from gradcli.cli.plot_compare import plot_runs
 
-        plot_descent(plot, V, result, title=(f"@{run.name}: " if run.name else "") + V.text)
-    payload = {
-        **run.header(V),
-        "x0": result.x0,
-        "x": result.x,
-        "value": result.value,
-        "gradient": result.gradient,
-        "grad_norm": result.grad_norm,
-        "steps": result.steps,
-        "status": result.status,
-        "converged": result.converged,
-        "diverged_at": result.diverged_at,
-        "lr": lr,
-        "max_steps": steps,
-        "tol": tol,
-        "settings_from": source,
-        "plot": plot,
-        "trajectory": [
-            {"step": p.step, "x": p.x, "value": p.value, "grad_norm": p.grad_norm} for p in result.trajectory
-        ],
-    }
-    run.emit(payload, lambda: _tables(run, V, result, settings, source, plot))
-    if not result.succeeded:
-        raise ComputationError(_failure(result, tol))
+        plot_runs(plot, V, [(r.method, r.result) for r in runs], title=(f"@{run.name}: " if run.name else "") + V.text)
+    from gradcli.cli import descend_tables
+
+    payload = descend_tables.payload(run.header(V), runs, plot, fixed)
+    run.emit(payload, lambda: descend_tables.tables(run, V, runs, plot))
+    for r in runs:
+        if r.end_kind in ("maximum", "saddle"):
+            name = "" if len(runs) == 1 else f"{r.method}: "
+            write(f"warning: {name}the end point is a {r.end_kind} (from the Hessian there), not a minimum; "
+                  "start elsewhere to go downhill\n", sys.stderr)
+    failed = [r for r in runs if not r.result.succeeded]
+    if failed:
+        from gradcli.optimize.diagnosis import explain
+
+        texts = [explain(V, r.result, {**r.settings.values, "atoms": _atoms(V.variables)}) for r in failed]
+        if len(runs) > 1:
+            texts = [f"{r.method}: {text}" for r, text in zip(failed, texts)]
+        for text in texts[:-1]:  # the boundary writes the last (one line each, exit 1)
+            write(f"error: {text}\n", sys.stderr)
+        raise ComputationError(texts[-1])
+
+
+def _run_method(V, spec, method, start, given, suggested, suggested_method, fixed, max_record) -> MethodRun:
+    from gradcli.analysis.stationary import end_point_kind
+    from gradcli.optimize import method_settings, minimize
+
+    settings = method_settings(method, given, suggested, f"@{spec.name}" if spec is not None else "", suggested_method)
+    result = minimize(V, start, method=method, fix=fixed or None, atoms=_atoms(V.variables), max_record=max_record,
+                      **settings.values)
+    end_kind = None
+    if result.converged:
+        W, x = V, result.x
+        if fixed:
+            from gradcli.optimize.fixed import Fixed, fixed_values
+
+            W = Fixed(V, fixed_values(V, start, fixed))
+            x = tuple(x[i] for i in W.free)
+        end_kind = end_point_kind(W, x, spec.zero_modes if spec is not None and not fixed else 0)
+    return MethodRun(method, settings, result, end_kind)
 
 
 def _named(run: Run):
@@ -109,71 +171,73 @@ def _named(run: Run):
     return run.resolved.spec, run.resolved.params
 
 
-def _settings(spec, values, given: dict) -> tuple[dict, dict]:
-    """lr, steps and tol: the options given, else the potential's suggestion,
-    else DEFAULTS; and where each came from (``"--lr"``, ``"@NAME"``, ``"default"``).
+def _start(V, spec, x0) -> tuple[float, ...]:
+    if x0 is not None:
+        return parse_point(x0, V.variables, "--x0")
+    if spec is None:
+        raise InputError("--x0 POINT is required (the start of the descent), e.g. --x0 3 or --x0 x=1,y=2")
+    # The potential's start, in the order of V's variables (--vars may reorder them).
+    by_name = dict(zip(spec.variables, spec.start))
+    return tuple(float(by_name[name]) for name in V.variables) if set(by_name) == set(V.variables) else spec.start
 
-    >>> _settings(None, None, {"lr": None, "steps": 50, "tol": None})
-    ({'lr': 0.01, 'steps': 50, 'tol': 1e-08}, {'lr': 'default', 'steps': '--steps', 'tol': 'default'})
-    """
-    settings, source = dict(DEFAULTS), {key: "default" for key in DEFAULTS}
-    if spec is not None:
-        given_keys = [key for key, value in given.items() if value is not None]
-        for key, value in spec.descent_settings(values, skip=given_keys).items():
-            settings[key], source[key] = value, f"@{spec.name}"
+
+def _methods(text: str | None, suggested: str | None) -> list[str]:
+    """The methods of --method (comma-separated), else the potential's suggestion, else gd."""
+    from gradcli.optimize import get_optimizer
+
+    if text is None:
+        return [suggested or "gd"]
+    names = [name.strip() for name in text.split(",")]
+    if any(not name for name in names):
+        raise InputError(f"--method: {text!r} has an empty name; e.g. --method gd,lbfgs")
+    if len(set(names)) != len(names):
+        raise InputError(f"--method: {text!r} names a method twice")
+    for name in names:
+        get_optimizer(name)
+    return names
+
+
+def _check_used(given: dict, methods: list[str]) -> None:
+    """Every option given is a setting of at least one of the methods run."""
+    from gradcli.optimize import get_optimizer
+
     for key, value in given.items():
-        if value is not None:
-            settings[key], source[key] = value, f"--{key}"
-    return settings, source
+        if value is not None and not any(key in get_optimizer(m).options for m in methods):
+            shown = ",".join(methods)
+            users = [name for name in _all_methods() if key in get_optimizer(name).options]
+            raise InputError(f"--{key.replace('_', '-')} is not a setting of --method {shown} "
+                             f"(it is one of {', '.join(users)})")
 
 
-def _failure(result, tol: float) -> str:
-    if result.status == "diverged":
-        return (
-            f"descent diverged at step {result.diverged_at} (a non-finite number or a coordinate beyond 1e12); "
-            "try a smaller --lr"
-        )
-    return (
-        f"descent did not converge in {result.steps} steps (|grad V| = {result.grad_norm:.3g} > tol {tol:g}); "
-        "try more --steps or a larger --lr"
-    )
+def _all_methods() -> list[str]:
+    from gradcli.optimize import OPTIMIZERS
+
+    return list(OPTIMIZERS)
 
 
-def _settings_text(settings: dict, source: dict) -> str:
-    """``(lr 0.0002, tol 1e-08; lr and steps from @muller-brown)``: the settings
-    used and which a named potential suggested."""
-    text = f"lr {settings['lr']:g}, tol {settings['tol']:g}"
-    named = [key for key in ("lr", "steps", "tol") if source[key].startswith("@")]
-    if named:
-        keys = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
-        text += f"; {keys} from {source[named[0]]}"
-    return f"({text})"
+def _betas(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise InputError(f"--betas takes two numbers B1,B2 (e.g. 0.9,0.999), got {text!r}")
+    return tuple(parse_number(part, "--betas") for part in parts)
 
 
-def _tables(run: Run, V, result, settings: dict, source: dict, plot) -> None:
-    from gradcli.cli import render
+def _fix(items: list[str] | None) -> dict:
+    """--fix y, --fix y=1, --fix y,z=2 -> {name: value or None}."""
+    fixed: dict = {}
+    for item in items or []:
+        for part in item.split(","):
+            name, _, value = part.partition("=")
+            name = name.strip()
+            if not name:
+                raise InputError(f"--fix: {item!r} has an empty name; e.g. --fix y or --fix y=1")
+            if name in fixed:
+                raise InputError(f"--fix: '{name}' is fixed twice")
+            fixed[name] = parse_number(value, f"--fix {name}") if value.strip() else None
+    return fixed
 
-    status = result.status if result.diverged_at is None else f"{result.status} at step {result.diverged_at}"
-    rows = [
-        ("start x0", render.point(V.variables, result.x0)),
-        ("end x", render.point(V.variables, result.x)),
-        ("V(x)", render.number(result.value)),
-        ("|grad V|", render.number(result.grad_norm)),
-        ("steps", f"{result.steps} {_settings_text(settings, source)}"),
-        ("status", render.status(status, result.succeeded)),
-    ]
-    if plot is not None:
-        rows.append(("plot", plot))
-    shown = render.thin(result.trajectory, TABLE_ROWS)
-    caption = None
-    if len(shown) < result.steps + 1:
-        caption = f"{len(shown)} of {result.steps + 1} points shown; --json lists {len(result.trajectory)}"
-    # Coordinates get a column each only while that stays readable; the JSON has them all.
-    names = list(V.variables) if V.n <= 3 else []
-    trajectory = render.columns(
-        "trajectory",
-        ["step", *names, "V", "|grad V|"],
-        [[str(p.step), *p.x[: len(names)], p.value, p.grad_norm] for p in shown],
-        caption=caption,
-    )
-    render.show(render.summary(render.title("gradient descent", run.name, V.text), rows), trajectory)
+
+def _atoms(variables) -> bool:
+    """Whether the coordinates are atoms' x1,y1,z1,x2,... (ASE's per-atom fmax then applies)."""
+    n = len(variables)
+    return n >= 3 and n % 3 == 0 and list(variables) == [f"{c}{i}" for i in range(1, n // 3 + 1) for c in "xyz"]

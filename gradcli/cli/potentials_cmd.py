@@ -182,15 +182,16 @@ def _descent_text(spec) -> str:
     """``lr 0.0002, steps 2000 (gradcli descend @NAME uses these ...)``."""
     settings = spec.descent_settings()
     if not settings:
-        return "no suggestion (gradcli descend's defaults: lr 0.01, steps 200, tol 1e-8)"
-    parts = []
+        return "no suggestion (gradcli descend's defaults: gd with its own step, steps 10000, tol 1e-8)"
+    parts = [f"method {settings['method']}"] if "method" in settings else []
     if "lr" in settings:
         lr = f"lr {settings['lr']:.6g}"
         if isinstance(spec.descent.lr, str):
             lr += f" (= {spec.descent.lr})"
         parts.append(lr)
     parts += [f"{key} {settings[key]:g}" for key in ("steps", "tol") if key in settings]
-    return ", ".join(parts) + "; descend uses these unless --lr, --steps, --tol are given"
+    given = "--method, --lr, --steps, --tol" if "method" in settings else "--lr, --steps, --tol"
+    return ", ".join(parts) + f"; descend uses these unless {given} are given"
 
 
 def _show_one(spec, overridden: bool = False) -> None:

@@ -13,22 +13,22 @@ import math
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import GradcliError, InputError, PotentialFileError
+from gradcli.analysis.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 from gradcli.named.spec import PotentialSpec
-from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from
-# gradcli.optimize.stationary.classify_eigenvalues (zero modes set aside).
+# gradcli.analysis.stationary.classify_eigenvalues (zero modes set aside).
 GRAD_TOL = 1e-6
 VALUE_RTOL = 1e-6
 
 
 def classify_kind(eigenvalues, zero_modes: int = 0) -> str:
     """minimum/maximum/saddle/degenerate from Hessian eigenvalues, after setting
-    aside up to ``zero_modes`` zero modes: ``gradcli.optimize.stationary.classify_eigenvalues``,
+    aside up to ``zero_modes`` zero modes: ``gradcli.analysis.stationary.classify_eigenvalues``,
     the one rule ``gradcli force-constant`` uses too.
 
     >>> classify_kind([2.0, -1.0]), classify_kind([0.0, 8.0], zero_modes=1), classify_kind([0.0, 8.0])

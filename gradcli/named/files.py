@@ -55,7 +55,7 @@ FIELDS = (
 )
 REQUIRED = ("name", "description", "expression", "variables", "start")
 STATIONARY_FIELDS = ("point", "value", "kind", "zero_modes", "note")
-DESCENT_FIELDS = ("lr", "steps", "tol")
+DESCENT_FIELDS = ("lr", "steps", "tol", "method")
 UNITS_FIELDS = ("energy", "length", "mass")
 
 
@@ -144,10 +144,17 @@ def _descent(table, where: str) -> DescentSettings:
         raise PotentialFileError(f"{where}: field 'descent.tol' must be a number >= 0")
     if tol is not None and tol > MAX_TOL:
         raise PotentialFileError(f"{where}: field 'descent.tol' is {tol:g}, outside the range 0 to {MAX_TOL:g}")
+    method = table.get("method")
+    if method is not None:
+        from gradcli.optimize.registry import OPTIMIZERS
+
+        if method not in OPTIMIZERS:
+            raise PotentialFileError(f"{where}: field 'descent.method' must be one of {', '.join(OPTIMIZERS)}")
     return DescentSettings(
         lr=" ".join(lr.split()) if isinstance(lr, str) else (float(lr) if lr is not None else None),
         steps=steps,
         tol=float(tol) if tol is not None else None,
+        method=method,
     )
 
 

@@ -64,6 +64,7 @@ class DescentSettings:
     lr: float | str | None = None
     steps: int | None = None
     tol: float | None = None
+    method: str | None = None  # a name in gradcli.optimize.registry.OPTIMIZERS
 
     def evaluate(self, values: dict[str, float], where: str = "", name: str = "", skip=()) -> dict:
         """``{"lr": float, "steps": int, "tol": float}`` with ``lr`` evaluated at
@@ -101,6 +102,8 @@ class DescentSettings:
             out["steps"] = self.steps
         if self.tol is not None and "tol" not in skip:
             out["tol"] = self.tol
+        if self.method is not None and "method" not in skip:
+            out["method"] = self.method
         return out
 
 

@@ -1,14 +1,27 @@
-"""Recording an optimiser's path: every step up to a bound, evenly thinned past it.
+"""Recording an optimiser's path: every point while the run fits the budget,
+evenly thinned points past it, and always the last steps whole.
 
-Shared by every optimiser in ``gradcli.optimize``: an optimiser calls
-``recorder.wants(step)`` (a cheap integer comparison) and, when it says yes,
-``recorder.add(step, x, value, grad_norm)``; at the end ``recorder.finish(...)``
-adds the last point and returns the list of ``TrajectoryPoint``.
+Shared by every optimiser in ``gradcli.optimize``. An optimiser either calls
+``recorder.record(step, x, value, grad_norm)`` at every step, or (the fast
+loops of a deterministic method such as gradient descent) calls
+``recorder.add(...)`` when ``step == recorder.next_step`` and
+``recorder.checkpoint(step, x)`` when ``step & recorder.mask == 0``, having set
+``recorder.replay``: the last steps are then recomputed from a checkpoint at
+the end instead of being stored at every step.
+``recorder.finish(...)`` adds the last point and returns the ``TrajectoryPoint`` list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: The last steps kept whole (a period-2 oscillation stays visible however long the run).
+TAIL = 16
+#: Candidate points kept in memory, as a multiple of ``max_record``, so that the final
+#: choice is nearly even whatever the run's length.
+MEMORY = 8
+#: Coordinates kept in memory at most (``MEMORY`` shrinks for many variables).
+MEMORY_FLOATS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -29,52 +42,91 @@ class TrajectoryPoint:
 
 
 class TrajectoryRecorder:
-    """Streaming decimation with a fixed memory bound.
+    """A bounded record of a run whose length is not known in advance.
 
-    Steps 0, stride, 2*stride, ... are kept. When a point would make the
-    buffer exceed ``max_record - 1`` points, every other point is dropped and
-    the stride doubles, so the kept points stay evenly spaced whatever the run's length
-    (which need not be known in advance). The first point (step 0) is never
-    dropped, and ``finish`` always appends the last one, so a trajectory holds
-    at most ``max_record`` points.
+    A run of at most ``max_record`` points is kept whole. A longer one keeps
+    exactly ``max_record`` points: step 0 and evenly spaced steps after it,
+    then the last ``tail`` steps whole (so an oscillation between two points
+    stays visible), then the last point. Memory is bounded: the candidates for
+    the evenly spaced points are held at a stride that doubles when they
+    exceed ``MEMORY * max_record``, and ``finish`` picks ``max_record - tail - 1``
+    of them as evenly as they allow (gaps differ by at most that stride).
 
-    >>> r = TrajectoryRecorder(max_record=5)
-    >>> for step in range(11):
-    ...     if r.wants(step):
-    ...         r.add(step, (float(step),), 0.0, 0.0)
-    >>> [p.step for p in r.finish(10, (10.0,), 0.0, 0.0)]
-    [0, 4, 8, 10]
+    >>> r = TrajectoryRecorder(max_record=8, tail=2)
+    >>> for step in range(20):
+    ...     r.record(step, (float(step),), 0.0, 0.0)
+    >>> [p.step for p in r.finish(20, (20.0,), 0.0, 0.0)]
+    [0, 4, 8, 13, 17, 18, 19, 20]
     """
 
-    __slots__ = ("max_record", "stride", "next_step", "_points")
+    __slots__ = ("max_record", "stride", "next_step", "ring", "mask", "capacity", "replay", "_checkpoints", "_points")
 
-    def __init__(self, max_record: int = 1000):
+    def __init__(self, max_record: int = 1000, n: int = 1, tail: int = TAIL):
         if max_record < 2:
             raise ValueError(f"max_record must be at least 2 (first and last point), got {max_record}")
         self.max_record = max_record
+        # The tail is a ring of a power-of-two size, at most a quarter of the budget.
+        size = 1
+        while size * 2 <= min(tail, max_record // 4):
+            size *= 2
+        self.mask = size - 1
+        self.ring: list = [None] * size
+        memory = max(2, min(MEMORY, MEMORY_FLOATS // max(1, max_record * n)))
+        self.capacity = memory * max_record
         self.stride = 1
-        # The next step worth recording; optimisers compare against it directly.
+        # The next step worth keeping among the evenly spaced points; fast loops compare against it.
         self.next_step = 0
         self._points: list[tuple] = []
+        # replay(step, x, end) -> [(step, x, value, grad_norm), ...] for steps step..end-1, recomputed.
+        self.replay = None
+        self._checkpoints: list[tuple] = []
+
+    def checkpoint(self, step: int, x) -> None:
+        """Remember the point of ``step`` (a multiple of the tail's size) to recompute the last steps from."""
+        self._checkpoints = [*self._checkpoints[-1:], (step, x)]
 
     def wants(self, step: int) -> bool:
-        """True when ``step`` is the next step to record."""
+        """True when ``step`` is the next step to keep among the evenly spaced points."""
         return step == self.next_step
 
+    def record(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> None:
+        """Record the point of ``step`` (steps in increasing order): the general path."""
+        point = (step, x, value, grad_norm)
+        self.ring[step & self.mask] = point
+        if step == self.next_step:
+            self.add(step, x, value, grad_norm)
+
     def add(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> None:
-        """Record a point; call only when ``wants(step)`` is true."""
+        """Keep a point among the evenly spaced ones; call only when ``wants(step)``."""
         points = self._points
         points.append((step, x, value, grad_norm))
         self.next_step = step + self.stride
-        if len(points) >= self.max_record:
-            # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced, one slot left for the last point.
+        if len(points) > self.capacity:
+            # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced.
             del points[1::2]
             self.stride *= 2
             self.next_step = points[-1][0] + self.stride
 
+    def recent(self) -> list[tuple]:
+        """The last recorded steps (up to the tail's size) as ``(step, x, value, grad_norm)``, in order."""
+        return sorted((p for p in self.ring if p is not None), key=lambda p: p[0])
+
     def finish(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> list[TrajectoryPoint]:
-        """Append the final point (unless already recorded) and return the trajectory."""
-        points = self._points
-        if not points or points[-1][0] != step:
-            points.append((step, x, value, grad_norm))
-        return [TrajectoryPoint(s, tuple(p), v, g) for s, p, v, g in points]
+        """Add the final point (``step``) and return the trajectory (at most ``max_record`` points)."""
+        if self.replay is not None and self._checkpoints:
+            start, x_start = self._checkpoints[0]
+            for point in self.replay(start, x_start, step):
+                self.ring[point[0] & self.mask] = point
+        tail = [p for p in self.recent() if p[0] < step]
+        last = (step, x, value, grad_norm)
+        head = [p for p in self._points if p[0] < step and (not tail or p[0] < tail[0][0])]
+        if len(head) + len(tail) + 1 > self.max_record:
+            tail = tail[len(tail) - min(len(tail), self.mask + 1, self.max_record - 2) :]
+            room = self.max_record - len(tail) - 1
+            if len(head) > room:
+                # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
+                end = len(head) - 1
+                head = [head[round(i * end / (room - 1))] for i in range(room)] if room > 1 else head[:room]
+        # x may have been recorded as a numpy array (the scipy methods): always tuples of floats here.
+        return [TrajectoryPoint(s, tuple(p.tolist()) if hasattr(p, "tolist") else tuple(p), v, g)
+                for s, p, v, g in (*head, *tail, last)]

@@ -68,11 +68,11 @@ def test_signal_statuses_are_128_plus_the_signal():
 
 def test_descend_failure_goes_through_the_boundary():
     # One error line (not two), and with --json one object: the result, no second error object.
-    result = invoke("descend", "x**2", "--x0", "3", "--steps", "2")
+    result = invoke("descend", "x**2", "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "2")
     assert result.exit_code == 1
     assert result.stderr.count("error: ") == 1
     assert result.stderr.startswith("error: descent did not converge in 2 steps")
-    result = invoke("descend", "x**2", "--x0", "3", "--steps", "2", "--json")
+    result = invoke("descend", "x**2", "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "2", "--json")
     assert result.exit_code == 1
     out = json.loads(result.stdout)  # exactly one object
     assert out["status"] == "max_steps" and "error" not in out
@@ -108,7 +108,7 @@ def test_no_numpy_warning_reaches_the_user():
 
 
 def test_a_numpy_warning_in_a_command_becomes_one_error_line(monkeypatch):
-    import gradcli.optimize.stationary as stationary
+    import gradcli.analysis.stationary as stationary
 
     def warns(*args, **kwargs):
         import numpy as np

@@ -37,7 +37,7 @@ def test_descend_default_tol_converges():
 
 
 def test_descend_table_output():
-    result = invoke("descend", DOUBLE_WELL, "--x0", "3", "--tol", "0")
+    result = invoke("descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "200", "--tol", "0")
     assert result.exit_code == 0, result.stderr
     assert "completed" in result.stdout
     assert "2.236067977" in result.stdout

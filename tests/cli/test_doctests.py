@@ -24,7 +24,6 @@ MODULES = [
     "gradcli.named.units",
     "gradcli.optimize",
     "gradcli.optimize.descent",
-    "gradcli.optimize.stationary",
     "gradcli.optimize.trajectory",
 ]
 

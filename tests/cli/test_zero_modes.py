@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cli_helpers import invoke, invoke_json
+from gradcli.analysis.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
 from gradcli.named import find_potential
-from gradcli.optimize.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
 
 
 def _lj_minimum(n: int, index: int = 0) -> str:

@@ -116,7 +116,8 @@ def test_user_options_win():
 
 def test_plain_expressions_keep_the_defaults():
     out = run_json("descend", "x**4-10*x**2+5", "--x0", "3")
-    assert (out["lr"], out["max_steps"], out["tol"]) == (0.01, 200, 1e-8)
+    # lr None: gradient descent picks its own step (Barzilai-Borwein) when none is given or suggested.
+    assert (out["lr"], out["max_steps"], out["tol"]) == (None, 10_000, 1e-8)
     assert out["settings_from"] == {"lr": "default", "steps": "default", "tol": "default"}
     assert "from @" not in run("descend", "x**2", "--x0", "1").stdout
 
@@ -191,7 +192,7 @@ def test_a_good_descent_table(tmp_path):
 
 @pytest.mark.parametrize("descent, top, message", [
     ("", "descent = 0.1\n", "field 'descent' must be a table"),
-    ("[descent]\nrate = 0.1\n", "", "field 'descent' has an unknown key 'rate' (known: lr, steps, tol)"),
+    ("[descent]\nrate = 0.1\n", "", "field 'descent' has an unknown key 'rate' (known: lr, steps, tol, method)"),
     ("[descent]\nlr = -0.1\n", "", "field 'descent.lr' must be a positive number or an expression"),
     ("[descent]\nlr = 0\n", "", "field 'descent.lr' must be a positive number"),
     ("[descent]\nlr = \"  \"\n", "", "field 'descent.lr' must be a positive number"),

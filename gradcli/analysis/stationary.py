@@ -153,3 +153,29 @@ def classify_stationary_point(x, gradient, hessian, zero_modes: int = 0) -> Stat
         zero_modes,
         tuple(float(e) for e in eigenvalues[aside]),
     )
+
+
+#: Largest number of variables whose end point ``end_point_kind`` checks with the full Hessian.
+END_CHECK_MAX_N = 60
+
+
+def end_point_kind(V, x, zero_modes: int = 0) -> str | None:
+    """The kind of the point ``x`` (n,) where a descent of ``V`` converged: ``minimum``,
+    ``maximum``, ``saddle``, ``degenerate`` or ``not-stationary`` (``classify_stationary_point``
+    on V's exact Hessian), or None when n > END_CHECK_MAX_N (not checked). One variable needs
+    no Hessian: the sign of V'' from central differences of the exact V' tells, with no numpy.
+
+    >>> from gradcli import Potential
+    >>> end_point_kind(Potential("-x**2"), (0.0,)), end_point_kind(Potential("x**2 - y**2"), (0.0, 0.0))
+    ('maximum', 'saddle')
+    """
+    if V.n == 1 and hasattr(V, "scalar_value_and_grad"):
+        f = V.scalar_value_and_grad
+        h = 1e-4 * max(1.0, abs(x[0]))
+        curvature = (f(x[0] + h)[1] - f(x[0] - h)[1]) / (2 * h)
+        return "minimum" if curvature > 0 else "maximum" if curvature < 0 else "degenerate"
+    if V.n > END_CHECK_MAX_N:
+        return None
+    point = np.array(x, dtype=np.float64)
+    _, gradient = V.value_and_grad(point)
+    return classify_stationary_point(point, gradient, V.hessian(point), zero_modes).classification

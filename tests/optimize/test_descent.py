@@ -1,11 +1,11 @@
-"""gradcli.optimize: the descent loop, trajectory thinning, stationary points."""
+"""gradcli.optimize: the descent loop and trajectory thinning."""
 
 import math
 
 import pytest
 
 from gradcli.errors import InputError
-from gradcli.optimize import TrajectoryRecorder, classify_stationary_point, gradient_descent
+from gradcli.optimize import gradient_descent
 
 
 class DoubleWell:
@@ -90,63 +90,6 @@ def test_zero_steps_evaluates_the_start():
     result = gradient_descent(DoubleWell, 3.0, steps=0, tol=0)
     assert result.steps == 0 and result.x == (3.0,) and result.value == -4.0
     assert len(result.trajectory) == 1
-
-
-# --- trajectory thinning ----------------------------------------------------------
-
-
-def record(n_steps, max_record):
-    recorder = TrajectoryRecorder(max_record)
-    for step in range(n_steps):
-        if recorder.wants(step):
-            recorder.add(step, (float(step),), 0.0, 0.0)
-    return [p.step for p in recorder.finish(n_steps, (float(n_steps),), 0.0, 0.0)]
-
-
-def test_every_step_is_kept_below_the_bound():
-    assert record(10, 1000) == list(range(11))
-
-
-@pytest.mark.parametrize("n_steps, max_record", [(200_000, 1000), (1000, 1000), (12345, 50), (7, 2), (100, 3)])
-def test_thinned_trajectory_is_bounded_even_and_keeps_the_ends(n_steps, max_record):
-    steps = record(n_steps, max_record)
-    assert steps[0] == 0 and steps[-1] == n_steps
-    assert len(steps) <= max_record
-    gaps = {b - a for a, b in zip(steps[:-2], steps[1:-1])}
-    assert len(gaps) <= 1  # evenly spaced (the last gap may be shorter)
-    if gaps:
-        assert steps[-1] - steps[-2] <= max(gaps)
-    assert len(steps) >= min(n_steps + 1, max_record // 2)  # thinning keeps at least half the budget
-
-
-def test_descent_trajectory_is_thinned():
-    result = gradient_descent(DoubleWell, 3.0, steps=5000, tol=0, max_record=100)
-    steps = [p.step for p in result.trajectory]
-    assert steps[0] == 0 and steps[-1] == 5000 and len(steps) <= 100
-    assert result.trajectory[-1].x == result.x
-
-
-# --- stationary points ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "x, gradient, hessian, kind, index",
-    [
-        ([0.0], [0.0], [[2.0]], "minimum", 0),
-        ([0.0], [0.0], [[-2.0]], "maximum", 1),
-        ([0, 0], [0, 0], [[2.0, 0], [0, -1.0]], "saddle", 1),
-        ([0, 0], [0, 0], [[2.0, 0], [0, 0.0]], "degenerate", 0),
-        ([0.0], [0.0], [[0.0]], "degenerate", 0),
-        ([3.0], [6.0], [[2.0]], "not-stationary", 0),  # the tutorial's spring at x=3
-        ([2.0], [1e-9], [[40.0]], "minimum", 0),  # Newton step 2.5e-11
-        ([1.0], [1.0], [[0.0]], "not-stationary", 0),  # V = x: flat and sloped
-        ([1e-3], [4e-9], [[1.2e-5]], "not-stationary", 0),  # x**4 near 0: Newton step 3.3e-4
-    ],
-)
-def test_classification(x, gradient, hessian, kind, index):
-    point = classify_stationary_point(x, gradient, hessian)
-    assert point.classification == kind
-    assert point.saddle_index == index
 
 
 class Cliff:
