@@ -35,7 +35,7 @@ from gradcli.errors import DomainError, InputError
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
-# An eigenvalue is zero when |b| <= EIG_RTOL * max|b| (as in optimize/stationary.py).
+# An eigenvalue is zero when |b| <= EIG_RTOL * max|b| (as in analysis/stationary.py).
 EIG_RTOL = 1e-8
 # An attempt stops ("ran-away") after this many steps in a row that rose in V
 # with fewer negative eigenvalues than the index sought: climbing out of a basin
