@@ -89,7 +89,7 @@ def pairs_within(X, cutoff: float, n_atoms: int, m: int) -> PairList:
 
 def separations(X, pairs: PairList):
     """(d, s): d = x_i - x_j (k, dim) and s = |d|**2 (k,)."""
-    d = X[pairs.gi] - X[pairs.gj]
+    d = np.take(X, pairs.gi, axis=0) - np.take(X, pairs.gj, axis=0)  # take: faster than X[gi]
     return d, np.einsum("ij,ij->i", d, d)
 
 

@@ -32,10 +32,10 @@ from typing import Mapping
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
-from ..frontend import transforms
+from ..frontend import codegen, transforms
 from ..frontend.binding import bind, read_expression, substitute, symbol_for
 from ..frontend.codegen import gc_paused
-from ..frontend.compiled import Compiled
+from ..frontend.compiled import ERRSTATE, Compiled
 from ..frontend.domain import fmt
 from ..frontend.program import from_sympy
 
@@ -62,6 +62,7 @@ class PairFunction:
         with gc_paused():
             self.program = from_sympy([self.sympy_s], ["s"], self.text)
         self._value = Compiled(self.program, ("s",))
+        self._code: dict[Compiled, object] = {}  # Compiled -> its generated numpy function f(out, s)
         self.cutoff = None if cutoff is None else _check_cutoff(cutoff)
         self.shift = 0.0
         if self.cutoff is not None:
@@ -88,12 +89,24 @@ class PairFunction:
             return Compiled(transforms.hessian_program(self.program, grad), ("s",))
 
     def _run(self, compiled: Compiled, s):
-        """(k_outputs, len(s)); a domain failure raises ``PairFailure`` with the
-        index of the first failing pair."""
+        """The outputs (k, len(s)) of ``compiled`` at s (k,). The generated code
+        runs straight, under ``np.errstate`` raising (see ``ERRSTATE``); on a
+        floating-point error ``Compiled.array`` diagnoses it and ``PairFailure``
+        carries the first failing pair."""
+        f = self._code.get(compiled)
+        if f is None:
+            with gc_paused():
+                f = self._code[compiled] = codegen.compile_array(compiled.program)
         try:
-            return compiled.array(s.reshape(-1, 1))
+            with np.errstate(**ERRSTATE):
+                return f(np.empty((len(compiled.program.outputs), len(s))), s)
+        except FloatingPointError:
+            pass
+        try:
+            compiled.array(s.reshape(-1, 1))
         except DomainError as error:
             raise PairFailure(error, _index_of(s, error)) from None
+        raise PairFailure(DomainError("the pair term failed"), 0)  # pragma: no cover - the diagnosis always finds it
 
     def energy(self, s):
         """V(r) - V(rc) for pair distances squared s (k,) -> (k,)."""

@@ -5,7 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import LJ, jittered_lattice
+from particle_helpers import LJ, jittered_lattice
 
 from gradcli.errors import DomainError, ExpressionError, InputError
 from gradcli.particles import ParticlePotential

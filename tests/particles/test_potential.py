@@ -4,7 +4,7 @@ pairs spelled out as one expression and compiled by gradcli's ``Potential``
 
 import numpy as np
 import pytest
-from conftest import LJ, MORSE, jittered_lattice, written_out
+from particle_helpers import LJ, MORSE, jittered_lattice, written_out
 
 from gradcli import Potential
 from gradcli.optimize.descent import gradient_descent
