@@ -8,8 +8,10 @@ configuration and a batch, with or without a cutoff; nothing loops over
 pairs in Python. The pair term is evaluated on s = |x_i - x_j|**2 (see
 ``pair.py``) and
 
-    dV/dx_i = 2 V_s d,    d = x_i - x_j      (and -that for x_j),
-    H_ij = -(4 V_ss d d^T + 2 V_s I),   H_ii = -sum_j H_ij   (plus one-body terms).
+    dV/dx_i = W d,    d = x_i - x_j      (and -that for x_j),
+    H_ij = -(K d d^T + W I),   H_ii = -sum_j H_ij   (plus one-body terms),
+
+with W = V'(r)/r and K = (V''(r) - V'(r)/r)/r**2 from the pair term.
 
 Example::
 
@@ -56,7 +58,7 @@ class PairList:
     def per_config(self, values, m: int):
         """The sum of per-pair ``values`` (k,) over each configuration -> (m,)."""
         if self.counts is None:
-            return values.reshape(m, -1).sum(axis=1) if len(values) else np.zeros(m)
+            return np.add.reduce(values.reshape(m, -1), axis=1) if len(values) else np.zeros(m)
         return np.bincount(self.config, weights=values, minlength=m)
 
 
@@ -89,21 +91,21 @@ def pairs_within(X, cutoff: float, n_atoms: int, m: int) -> PairList:
 
 def separations(X, pairs: PairList):
     """(d, s): d = x_i - x_j (k, dim) and s = |d|**2 (k,)."""
-    d = np.take(X, pairs.gi, axis=0) - np.take(X, pairs.gj, axis=0)  # take: faster than X[gi]
+    d = X.take(pairs.gi, axis=0) - X.take(pairs.gj, axis=0)  # take: faster than X[gi]
     return d, np.einsum("ij,ij->i", d, d)
 
 
 def energy(pair, X, pairs: PairList, m: int):
     """The pair energy of each configuration -> (m,)."""
     _, s = separations(X, pairs)
-    return pairs.per_config(pair.energy(s), m)
+    return pairs.per_config(pair.evaluate(s, 0)[0], m)
 
 
 def energy_and_grad(pair, X, pairs: PairList, m: int):
     """(energy (m,), gradient (m*N*dim,)) of the pair sum."""
     d, s = separations(X, pairs)
-    values, dv_ds = pair.energy_d1(s)
-    forces = (d * (2.0 * dv_ds)[:, None]).ravel()  # dV/dx_i of each pair, flattened like flat_i
+    values, w = pair.evaluate(s, 1)
+    forces = (d * w[:, None]).ravel()  # dV/dx_i = W d for each pair, flattened like flat_i
     size = X.size
     grad = np.bincount(pairs.flat_i, forces, size) - np.bincount(pairs.flat_j, forces, size)
     return pairs.per_config(values, m), grad
@@ -114,11 +116,11 @@ def hessian(pair, X, pairs: PairList, m: int):
     its energy (m,) and gradient (m*N*dim,) from the same evaluation."""
     n_atoms, dim = pairs.n_atoms, pairs.dim
     d, s = separations(X, pairs)
-    values, dv_ds, d2v_ds2 = pair.energy_d2(s)
-    # Block of d^2V/dx_i dx_i^T for each pair: 4 V_ss d d^T + 2 V_s I, shape (k, dim, dim).
-    blocks = (4.0 * d2v_ds2)[:, None, None] * (d[:, :, None] * d[:, None, :])
+    values, w, k = pair.evaluate(s, 2)
+    # Block of d^2V/dx_i dx_i^T for each pair: K d d^T + W I, shape (k, dim, dim).
+    blocks = k[:, None, None] * (d[:, :, None] * d[:, None, :])
     diagonal = np.arange(dim)
-    blocks[:, diagonal, diagonal] += (2.0 * dv_ds)[:, None]
+    blocks[:, diagonal, diagonal] += w[:, None]
     H = np.zeros((m, n_atoms, dim, n_atoms, dim))
     c, a, b = pairs.config, pairs.gi % n_atoms, pairs.gj % n_atoms
     # Advanced indices split by slices: the indexed result is (k, dim, dim), as blocks are.
@@ -127,6 +129,6 @@ def hessian(pair, X, pairs: PairList, m: int):
     # Each row of blocks sums to zero over a particle's partners and itself (translation invariance).
     atoms = np.arange(n_atoms)
     H[:, atoms, :, atoms, :] = -H.sum(axis=3).transpose(1, 0, 2, 3)
-    forces = (d * (2.0 * dv_ds)[:, None]).ravel()
+    forces = (d * w[:, None]).ravel()
     grad = np.bincount(pairs.flat_i, forces, X.size) - np.bincount(pairs.flat_j, forces, X.size)
     return pairs.per_config(values, m), grad, H.reshape(m, n_atoms * dim, n_atoms * dim)

@@ -2,17 +2,24 @@
 
 The expression is written in ``r`` (and parameters) and parsed by gradcli's
 own front-end (``parse`` -> SymPy -> ``Program`` -> generated numpy code; the
-text is never run). It is compiled as a function of s = r**2: the assembly
-then needs no square root or division by r for even pair terms such as
-Lennard-Jones (SymPy turns (sigma/sqrt(s))**12 into sigma**12/s**6), and
-V'(r)/r, which the forces need, is finite at r = 0 whenever it has a limit.
-The derivatives in r follow exactly by the chain rule:
+text is never run). The assembly needs, per pair with d = x_i - x_j and
+s = |d|**2 = r**2,
 
-    V'(r) / r = 2 V_s,        V''(r) = 2 V_s + 4 s V_ss,
+    V,    W = V'(r) / r = 2 dV/ds,    K = (V''(r) - V'(r)/r) / r**2 = 4 d^2V/ds^2,
 
-so the 3x3 block of the Hessian for the pair (i, j) with d = x_i - x_j is
+since dV/dx_i = W d and the Hessian block d^2V/dx_i dx_i^T = K d d^T + W I.
+These are the derivatives in r by the chain rule (V''(r) = W + K s), taken
+as functions of s, which needs no square root or division by r for even
+pair terms (SymPy turns (sigma/sqrt(s))**12 into sigma**12/s**6) and keeps
+W finite at r = 0 whenever it has a limit (a spring k r**2).
 
-    d^2 V / dx_i dx_i^T = 4 V_ss d d^T + 2 V_s I.
+Each order (V; V, W; V, W, K) is compiled once, on first use, from the
+candidate that computes it in the fewest operations: the outputs as
+functions of s or of u = 1/s (Lennard-Jones is a polynomial in u, as in a
+hand-written LJ), from SymPy's derivatives as they come or with common
+factors pulled out, or from the front-end's own derivative program
+(``transforms``). A floating-point failure is diagnosed on the functions of
+s and reported with r and the pair (``PairFailure``).
 
 With a cutoff rc the pair term is V(r) - V(rc) for r < rc and 0 beyond:
 energy-shifted, so V is continuous at rc (its derivative is not).
@@ -20,8 +27,9 @@ energy-shifted, so V is continuous at rc (its derivative is not).
 Example::
 
     >>> lj = PairFunction("4*eps*((sigma/r)**12 - (sigma/r)**6)", {"eps": 1, "sigma": 1})
-    >>> lj.energy(np.array([2 ** (1 / 3)]))          # s = r**2 at the minimum r = 2**(1/6)
-    array([-1.])
+    >>> lj.evaluate(np.array([2 ** (1 / 3)]), 1)     # s = r**2 at the minimum r = 2**(1/6): V, W
+    array([[-1.],
+           [ 0.]])
 """
 
 from __future__ import annotations
@@ -37,19 +45,24 @@ from ..frontend.binding import bind, read_expression, substitute, symbol_for
 from ..frontend.codegen import gc_paused
 from ..frontend.compiled import ERRSTATE, Compiled
 from ..frontend.domain import fmt
-from ..frontend.program import from_sympy
+from ..frontend.program import Builder, Program, from_sympy
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 PAIR_VARIABLE = "r"
+# Factoring candidates only for expressions of at most this many SymPy operations (cost of set-up).
+FACTOR_MAX_OPS = 200
+
+
+def _operations(program: Program) -> int:
+    return sum(1 for ins in program.instrs if ins.op not in ("input", "const"))
 
 
 class PairFunction:
-    """V(r) of a pair term, with ``energy(s)``, ``energy_d1(s)`` and
-    ``energy_d2(s)`` taking pair distances squared s, shape (k,), and giving
-    V (k,), (V, V_s) (2, k) and (V, V_s, V_ss) (3, k), with the cutoff's
-    shift already subtracted from V. ``cutoff`` is rc or None, ``shift`` is
-    V(rc) (0.0 without a cutoff)."""
+    """V(r) of a pair term. ``evaluate(s, order)`` takes pair distances squared
+    s (k,) and gives (V,) for order 0, (V, W) for 1, (V, W, K) for 2, shape
+    (order + 1, k), the cutoff's shift already subtracted from V.
+    ``cutoff`` is rc or None, ``shift`` is V(rc) (0.0 without a cutoff)."""
 
     def __init__(self, expression, params: Mapping[str, float] | None = None, cutoff: float | None = None):
         import sympy
@@ -57,75 +70,89 @@ class PairFunction:
         self.text, expr = read_expression(expression)
         _, self.params = bind((expr,), self.text, (PAIR_VARIABLE,), params)
         self.sympy_r = substitute(expr, self.params)  # V(r), parameters substituted
-        s = sympy.Symbol("s", positive=True)
-        self.sympy_s = self.sympy_r.xreplace({symbol_for(self.sympy_r, PAIR_VARIABLE): sympy.sqrt(s)})
+        self.s = sympy.Symbol("s", positive=True)
+        self.sympy_s = self.sympy_r.xreplace({symbol_for(self.sympy_r, PAIR_VARIABLE): sympy.sqrt(self.s)})
         with gc_paused():
-            self.program = from_sympy([self.sympy_s], ["s"], self.text)
-        self._value = Compiled(self.program, ("s",))
-        self._code: dict[Compiled, object] = {}  # Compiled -> its generated numpy function f(out, s)
+            self.program = from_sympy([self.sympy_s], ["s"], self.text)  # refuses what cannot compile
+        self._compiled: dict[int, tuple[bool, object, Compiled]] = {}
         self.cutoff = None if cutoff is None else _check_cutoff(cutoff)
         self.shift = 0.0
         if self.cutoff is not None:
             try:
-                self.shift = float(self._value.array(np.array([[self.cutoff**2]]))[0, 0])
-            except DomainError as error:
+                self.shift = float(self.evaluate(np.array([self.cutoff**2]), 0)[0, 0])
+            except PairFailure as failure:
                 raise InputError(f"the pair term cannot be evaluated at the cutoff r={fmt(self.cutoff)}: "
-                                 f"{error.message}") from None
+                                 f"{failure.error.message.rsplit(' at s=', 1)[0]}") from None
 
     @property
     def shifted(self) -> bool:
         """True when a cutoff shifts the pair energy (V(r) - V(rc) inside rc)."""
         return self.cutoff is not None
 
-    @cached_property
-    def _grad(self) -> Compiled:
-        with gc_paused():
-            return Compiled(transforms.grad_program(self.program), ("s",))
+    def _sympy_outputs(self, order: int) -> list:
+        """[V, W, K][:order + 1] as SymPy expressions in s."""
+        import sympy
 
-    @cached_property
-    def _hessian(self) -> Compiled:
-        with gc_paused():
-            grad = self._grad.program
-            return Compiled(transforms.hessian_program(self.program, grad), ("s",))
+        outputs = [self.sympy_s]
+        if order >= 1:
+            outputs.append(2 * sympy.diff(self.sympy_s, self.s))
+        if order >= 2:
+            outputs.append(4 * sympy.diff(self.sympy_s, self.s, 2))
+        return outputs
 
-    def _run(self, compiled: Compiled, s):
-        """The outputs (k, len(s)) of ``compiled`` at s (k,). The generated code
-        runs straight, under ``np.errstate`` raising (see ``ERRSTATE``); on a
-        floating-point error ``Compiled.array`` diagnoses it and ``PairFailure``
-        carries the first failing pair."""
-        f = self._code.get(compiled)
-        if f is None:
+    def _candidates(self, order: int):
+        """(uses u = 1/s, Program) for each way of computing the outputs."""
+        import sympy
+
+        outputs = self._sympy_outputs(order)
+        u = sympy.Symbol("u", positive=True)
+        forms = [outputs]
+        if sum(sympy.count_ops(e) for e in outputs) <= FACTOR_MAX_OPS:
+            forms.append([sympy.factor_terms(e) for e in outputs])
+        for form in forms:
+            yield False, from_sympy(form, ["s"], self.text)
+            yield True, from_sympy([e.xreplace({self.s: 1 / u}) for e in form], ["u"], self.text)
+        # The front-end's reverse-mode derivatives of V(s), scaled to W and K.
+        grad = transforms.grad_program(self.program)
+        program = grad if order == 1 else transforms.hessian_program(self.program, grad) if order == 2 else None
+        if program is not None:
+            yield False, _scaled(program, (1.0, 2.0, 4.0)[: order + 1])
+
+    def _get(self, order: int):
+        found = self._compiled.get(order)
+        if found is None:
             with gc_paused():
-                f = self._code[compiled] = codegen.compile_array(compiled.program)
+                in_u, program = min(self._candidates(order), key=lambda c: _operations(c[1]))
+                checked = Compiled(from_sympy(self._sympy_outputs(order), ["s"], self.text), ("s",))
+                found = self._compiled[order] = (in_u, codegen.compile_array(program), checked)
+        return found
+
+    def evaluate(self, s, order: int):
+        """(V - V(rc), W, K)[:order + 1] at pair distances squared s (k,) -> (order + 1, k).
+
+        The generated code runs straight under ``np.errstate`` raising; on a
+        floating-point error the functions of s are diagnosed (``Compiled``)
+        and ``PairFailure`` carries the error and the first failing pair."""
+        in_u, f, checked = self._get(order)
         try:
             with np.errstate(**ERRSTATE):
-                return f(np.empty((len(compiled.program.outputs), len(s))), s)
+                out = f(np.empty((order + 1, len(s))), 1.0 / s if in_u else s)
         except FloatingPointError:
-            pass
+            raise self._failure(checked, s) from None
+        if self.shift:
+            out[0] -= self.shift
+        return out
+
+    def _failure(self, checked: Compiled, s) -> PairFailure:
         try:
-            compiled.array(s.reshape(-1, 1))
+            checked.array(s.reshape(-1, 1))
         except DomainError as error:
-            raise PairFailure(error, _index_of(s, error)) from None
-        raise PairFailure(DomainError("the pair term failed"), 0)  # pragma: no cover - the diagnosis always finds it
-
-    def energy(self, s):
-        """V(r) - V(rc) for pair distances squared s (k,) -> (k,)."""
-        out = self._run(self._value, s)[0]
-        return out - self.shift if self.shift else out
-
-    def energy_d1(self, s):
-        """(V - V(rc), dV/ds) for s (k,) -> (2, k)."""
-        out = self._run(self._grad, s)
-        if self.shift:
-            out[0] -= self.shift
-        return out
-
-    def energy_d2(self, s):
-        """(V - V(rc), dV/ds, d^2V/ds^2) for s (k,) -> (3, k)."""
-        out = self._run(self._hessian, s)
-        if self.shift:
-            out[0] -= self.shift
-        return out
+            return PairFailure(error, _index_of(s, error))
+        # The functions of s evaluate where those of u = 1/s did not: only s = 0 does that.
+        index = int(np.argmin(s))
+        error = DomainError("division by zero at s=0")
+        error.reason, error.operation, error.point = "division-by-zero", "div", (float(s[index]),)
+        return PairFailure(error, index)
 
     @cached_property
     def taylor_program(self):
@@ -134,10 +161,15 @@ class PairFunction:
         import sympy
 
         t, c, e = sympy.symbols("t c e", real=True)
-        s = next(iter(self.sympy_s.free_symbols), None)
-        expr = self.sympy_s if s is None else self.sympy_s.xreplace({s: (t - c) ** 2 + e})
         with gc_paused():
-            return from_sympy([expr], ["t", "c", "e"], self.text)
+            return from_sympy([self.sympy_s.xreplace({self.s: (t - c) ** 2 + e})], ["t", "c", "e"], self.text)
+
+
+def _scaled(program: Program, factors) -> Program:
+    """``program`` with output k multiplied by factors[k]."""
+    b = Builder(program.names, base=program)
+    outputs = [o if k == 1.0 else b.mul(o, k) for o, k in zip(program.outputs, factors)]
+    return b.build(outputs, program.primal_size)
 
 
 class PairFailure(Exception):

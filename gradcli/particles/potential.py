@@ -22,6 +22,7 @@ Example (LJ13 at the fcc start of the lj-cluster family)::
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import Mapping
 
@@ -125,7 +126,7 @@ class ParticlePotential:
         else:
             raise InputError(f"expected one point of shape ({n},) or a batch of shape (m, {n}), "
                              f"got shape {arr.shape}")
-        if not np.isfinite(arr).all():
+        if not (math.isfinite(np.add.reduce(arr, axis=None)) or np.isfinite(arr).all()):  # the sum: one call
             raise InputError(f"coordinates must be finite numbers, got {arr!s:.80}")
         return arr.reshape(m * self.n_atoms, self.dim), m, single
 
@@ -236,6 +237,13 @@ class ParticlePotential:
         f = self.force(x)
         norms = np.linalg.norm(f.reshape(-1, self.n_atoms, self.dim), axis=2)
         return norms[0] if f.ndim == 1 else norms
+
+    def graph(self, x):
+        """V evaluated with engine operations on the Tensor ``x`` (shape (n,) or
+        (m, n)) -> Tensor of shape () or (m,), differentiable by the engine."""
+        from .graph import particle_graph
+
+        return particle_graph(self, x)
 
     def derivatives(self, x, order: int, variable: str | None = None, method: str = "taylor") -> list[float]:
         """[d^k V / d var^k for k = 0..order] at one point (n,), the other

@@ -7,6 +7,7 @@ import pytest
 from particle_helpers import LJ, MORSE, jittered_lattice, written_out
 
 from gradcli import Potential
+from gradcli.errors import InputError
 from gradcli.optimize.descent import gradient_descent
 from gradcli.particles import ParticlePotential, coordinate_names
 
@@ -102,3 +103,20 @@ def test_text_names_the_pair_the_atoms_the_cutoff_shift_and_the_one_body_term():
     assert V.shifted and V.energy_shift == pytest.approx(shift, rel=1e-15)
     assert V.text == f"pair {LJ} over 4 atoms (3D), cutoff 2.5 (energy-shifted by {-shift:.12g}) + one-body z"
     assert not ParticlePotential(LJ, 4, params={"eps": 1, "sigma": 1}).shifted
+
+
+def test_the_engine_graph_gives_the_energy_and_its_gradient_by_backward():
+    import gradcli
+
+    V = ParticlePotential(MORSE, 6, params=MORSE_PARAMS, cutoff=2.0, one_body="0.1*(x**2 + y**2 + z**2)")
+    batch = np.stack([jittered_lattice(6, seed=s) for s in range(3)])
+    t = gradcli.tensor(batch, requires_grad=True)
+    energies = V.graph(t)
+    energies.sum().backward()
+    close(energies.detach().numpy(), V(batch))
+    close(t.grad.numpy(), V.grad(batch), 1e-11)
+    single = gradcli.tensor(batch[0], requires_grad=True)
+    V.graph(single).backward()
+    close(single.grad.numpy(), V.grad(batch[0]), 1e-11)
+    with pytest.raises(InputError, match=r"^graph\(\) takes a gradcli Tensor of shape \(18,\) or \(m, 18\)"):
+        V.graph(batch)
