@@ -113,11 +113,11 @@ from gradcli.particles import ParticlePotential
 n = int(sys.argv[1])
 x = np.random.default_rng(0).uniform(0.0, 2.0 * n ** (1 / 3), 3 * n)
 start = time.perf_counter()
-V = ParticlePotential("{lj}", n, params={{"eps": 1, "sigma": 1}})
+V = ParticlePotential("LJ_TEXT", n, params={"eps": 1, "sigma": 1})
 built = time.perf_counter()
 V.value_and_grad(x)
 print(built - start, time.perf_counter() - start)
-""".format(lj=LJ)
+""".replace("LJ_TEXT", LJ)
 
 
 def setup_cost(n: int) -> tuple[float, float]:

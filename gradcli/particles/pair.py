@@ -35,8 +35,8 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Mapping
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError

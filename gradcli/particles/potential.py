@@ -23,8 +23,8 @@ Example (LJ13 at the fcc start of the lj-cluster family)::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Mapping
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError

@@ -90,15 +90,19 @@ def test_masses_agree_with_ase():
     ("two\n\nAr 0 0 0\n", r"^{p}, line 1: expected the number of atoms, got 'two'$"),
     ("-1\n\n", r"^{p}, line 1: the number of atoms must be 0 or more, got -1$"),
     ("2", r"^{p}, line 1: the file ends before the comment line of a frame of 2 atoms$"),
-    ("3\nc\nAr 0 0 0\n", r"^{p}, line 3: the file ends 2 atom lines short of the frame of 3 atoms that starts at line 1$"),
+    ("3\nc\nAr 0 0 0\n",
+     r"^{p}, line 3: the file ends 2 atom lines short of the frame of 3 atoms that starts at line 1$"),
     ("1\nc\nAr 0 0\n", r"^{p}, line 3: expected an element symbol and 3 coordinates, got 'Ar 0 0'$"),
     ("1\nc\nAr 0 zero 0\n", r"^{p}, line 3: coordinate 'zero' is not a number$"),
     ("1\nc\nAr 0 nan 0\n", r"^{p}, line 3: coordinate 'nan' is not a finite number$"),
     ("1\nc\nAr 0 0 0\n\n1\nc\nAr 1 1 1\n", r"^{p}, line 4: expected the number of atoms, got an empty line$"),
-    ("1\nProperties=species:S:1:pos:R\nAr 0 0 0\n", r"^{p}, line 2: Properties=species:S:1:pos:R is not a list of name:type:count$"),
+    ("1\nProperties=species:S:1:pos:R\nAr 0 0 0\n",
+     r"^{p}, line 2: Properties=species:S:1:pos:R is not a list of name:type:count$"),
     ("1\nProperties=species:S:1:vel:R:3\nAr 0 0 0\n", r"^{p}, line 2: Properties has no pos:R:3 column$"),
-    ("1\nProperties=pos:R:3:species:S:one\nAr 0 0 0\n", r"^{p}, line 2: Properties: the count of 'species' is not a number \('one'\)$"),
-    ("1\nProperties=species:S:1:pos:R:3:forces:R:3\nAr 0 0 0\n", r"^{p}, line 3: expected an element symbol and 3 coordinates \(7 columns\)"),
+    ("1\nProperties=pos:R:3:species:S:one\nAr 0 0 0\n",
+     r"^{p}, line 2: Properties: the count of 'species' is not a number \('one'\)$"),
+    ("1\nProperties=species:S:1:pos:R:3:forces:R:3\nAr 0 0 0\n",
+     r"^{p}, line 3: expected an element symbol and 3 coordinates \(7 columns\)"),
 ])
 def test_bad_files_are_one_line_input_errors_naming_file_and_line(tmp_path, text, message):
     path = tmp_path / "bad.xyz"
