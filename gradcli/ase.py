@@ -31,6 +31,7 @@ from __future__ import annotations
 
 try:
     from ase.calculators.calculator import Calculator, all_changes
+    from ase.vibrations import VibrationsData
 except ImportError as error:  # the optional extra is not installed
     raise ImportError('gradcli.ase needs ASE, an optional extra: pip install "gradcli[ase]" '
                       f"(or pip install ase) [{error}]") from None
@@ -95,7 +96,5 @@ class GradcliCalculator(Calculator):
     def get_vibrations(self, atoms=None):
         """ASE's ``VibrationsData`` from the exact Hessian and the atoms' masses
         (frequencies, modes, ``write_jmol``, ...)."""
-        from ase.vibrations import VibrationsData
-
         atoms = atoms if atoms is not None else self.atoms
         return VibrationsData.from_2d(atoms, self.get_hessian(atoms))

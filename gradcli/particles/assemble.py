@@ -27,6 +27,7 @@ from functools import cached_property
 from .._lazy import LazyModule
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+spatial = LazyModule("scipy.spatial", globals(), "spatial")  # only with a cutoff
 
 
 @dataclass
@@ -74,12 +75,10 @@ def all_pairs(n_atoms: int, dim: int, m: int = 1) -> PairList:
 def pairs_within(X, cutoff: float, n_atoms: int, m: int) -> PairList:
     """The pairs closer than ``cutoff`` in each configuration of X (m*N, dim),
     from a k-d tree (scipy's cKDTree) per configuration."""
-    from scipy.spatial import cKDTree
-
     found = []
     for c in range(m):
         block = X[c * n_atoms:(c + 1) * n_atoms]
-        pairs = cKDTree(block).query_pairs(cutoff, output_type="ndarray")
+        pairs = spatial.cKDTree(block).query_pairs(cutoff, output_type="ndarray")
         pairs = np.sort(pairs, axis=1)
         # Same order as all_pairs (by i, then j): results do not depend on the tree's order.
         pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]

@@ -20,17 +20,16 @@ import math
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
+from ..frontend import engine_graph
 from ..frontend.binding import check_order, variable_index
 from ..frontend.domain import format_point
+from ..frontend.taylor import MAX_ORDER, taylor_derivatives
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 def derivatives_along(V, x, order: int, variable: str | None, method: str) -> list[float]:
     """[d^k V / d variable^k for k = 0..order] at the one point x (n,)."""
-    from ..frontend import engine_graph
-    from ..frontend.taylor import MAX_ORDER, taylor_derivatives
-
     if method not in ("taylor", "engine"):
         raise InputError(f"unknown method {method!r} for derivatives; use 'taylor' or 'engine'")
     X, _, single = V._configurations(x)

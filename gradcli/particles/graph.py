@@ -14,6 +14,8 @@ between crossings of rc, so it carries no derivative), as in
 
 from __future__ import annotations
 
+import gradcli
+
 from .._lazy import LazyModule
 from ..errors import InputError
 from ..frontend import engine_graph
@@ -49,8 +51,6 @@ def particle_graph(V, x):
 
 
 def _one_hot(m: int, c: int):
-    import gradcli
-
     e = np.zeros(m)
     e[c] = 1.0
     return gradcli.tensor(e)

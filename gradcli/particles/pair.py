@@ -38,6 +38,8 @@ import math
 from collections.abc import Mapping
 from functools import cached_property
 
+import sympy
+
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from ..frontend import codegen, transforms
@@ -65,8 +67,6 @@ class PairFunction:
     ``cutoff`` is rc or None, ``shift`` is V(rc) (0.0 without a cutoff)."""
 
     def __init__(self, expression, params: Mapping[str, float] | None = None, cutoff: float | None = None):
-        import sympy
-
         self.text, expr = read_expression(expression)
         _, self.params = bind((expr,), self.text, (PAIR_VARIABLE,), params)
         self.sympy_r = substitute(expr, self.params)  # V(r), parameters substituted
@@ -91,8 +91,6 @@ class PairFunction:
 
     def _sympy_outputs(self, order: int) -> list:
         """[V, W, K][:order + 1] as SymPy expressions in s."""
-        import sympy
-
         outputs = [self.sympy_s]
         if order >= 1:
             outputs.append(2 * sympy.diff(self.sympy_s, self.s))
@@ -102,8 +100,6 @@ class PairFunction:
 
     def _candidates(self, order: int):
         """(uses u = 1/s, Program) for each way of computing the outputs."""
-        import sympy
-
         outputs = self._sympy_outputs(order)
         u = sympy.Symbol("u", positive=True)
         forms = [outputs]
@@ -158,8 +154,6 @@ class PairFunction:
     def taylor_program(self):
         """V((t - c)**2 + e) as a Program of (t, c, e): derivatives of any order
         along one coordinate t of a pair whose other coordinates give e."""
-        import sympy
-
         t, c, e = sympy.symbols("t c e", real=True)
         with gc_paused():
             return from_sympy([self.sympy_s.xreplace({self.s: (t - c) ** 2 + e})], ["t", "c", "e"], self.text)

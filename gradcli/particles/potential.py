@@ -29,7 +29,10 @@ from functools import cached_property
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from ..frontend.domain import fmt
+from ..frontend.potential import Potential
 from . import assemble
+from .derivatives import derivatives_along
+from .graph import particle_graph
 from .pair import PairFailure, PairFunction
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
@@ -69,8 +72,6 @@ class ParticlePotential:
         self.params = dict(self.pair.params)
         self.one_body = None
         if one_body is not None:
-            from ..frontend.potential import Potential
-
             self.one_body = Potential(one_body, variables=tuple(AXES[:dim]), params=params)
         self.variables = coordinate_names(self.n_atoms, self.dim)
         self.n = len(self.variables)
@@ -241,8 +242,6 @@ class ParticlePotential:
     def graph(self, x):
         """V evaluated with engine operations on the Tensor ``x`` (shape (n,) or
         (m, n)) -> Tensor of shape () or (m,), differentiable by the engine."""
-        from .graph import particle_graph
-
         return particle_graph(self, x)
 
     def derivatives(self, x, order: int, variable: str | None = None, method: str = "taylor") -> list[float]:
@@ -251,8 +250,6 @@ class ParticlePotential:
         variable's particle (inside the cutoff) and its one-body term, each
         by Taylor-mode arithmetic over the compiled pair term
         (``method="engine"``: the engine's repeated differentiation)."""
-        from .derivatives import derivatives_along
-
         return derivatives_along(self, x, order, variable, method)
 
 
