@@ -17,7 +17,7 @@ at N = 1000 (first call, which compiles its program, and later calls).
 
 Run by hand (ASE is installed only in the side venv):
 
-    PYTHONPATH=. /work/sidevenv/bin/python bench/bench_particles.py [--repeats 7]
+    PYTHONPATH=. /work/sidevenv/bin/python bench/bench_particles.py [--repeats 30]
 
 Each timing is the best of ``--repeats`` blocks; within a size the
 implementations are timed block by block in turn, so load changes hit all.
@@ -128,7 +128,7 @@ def setup_cost(n: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
     from gradcli.particles import ParticlePotential
 
@@ -149,11 +149,11 @@ def main() -> None:
             energy, gradient = contenders[name](x)
             assert abs(energy - reference[0]) <= 1e-9 * abs(reference[0]), name
             assert np.allclose(gradient, reference[1], rtol=1e-9, atol=1e-9), name
-        calls = max(3, int(20_000 / n))
+        calls = max(2, 2000 // n)  # short blocks (~5 ms), many of them: the best dodges the load
         best = {name: math.inf for name in contenders}
         for _ in range(args.repeats):
             for name, f in contenders.items():
-                best[name] = min(best[name], best_per_call(f, x, calls if "ASE" not in name else max(3, calls // 10)))
+                best[name] = min(best[name], best_per_call(f, x, calls if "ASE" not in name else max(1, calls // 10)))
         rows.append((n, best))
         us = {k: v * 1e6 for k, v in best.items()}
         fastest_numpy = min(us["numpy pairs"], us["numpy broadcast"])

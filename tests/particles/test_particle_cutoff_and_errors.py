@@ -133,3 +133,31 @@ def test_derivatives_refuse_a_batch_an_unknown_variable_and_an_unknown_method():
         V.derivatives(x, 2, "w1")
     with pytest.raises(InputError, match="^unknown method 'fd'"):
         V.derivatives(x, 2, method="fd")
+
+
+def test_many_pairs_are_summed_in_slices_and_a_kd_tree_finds_the_cutoff_pairs():
+    # 260 atoms: 33,670 pairs, more than one slice of assemble.CHUNK and past the brute-force
+    # neighbour search (assemble.BRUTE_FORCE_PAIRS), so the cKDTree path is the one checked.
+    from gradcli.particles import assemble
+
+    n = 260
+    assert n * (n - 1) // 2 > max(assemble.CHUNK, assemble.BRUTE_FORCE_PAIRS)
+    x = jittered_lattice(n, seed=11)
+    for rc in (2.2, 1e6):
+        energy, grad = brute_force(x, rc, n)
+        value, gradient = ParticlePotential(LJ, n, params=UNIT, cutoff=rc).value_and_grad(x)
+        assert value == pytest.approx(energy, rel=1e-12)
+        np.testing.assert_allclose(gradient, grad, rtol=1e-11, atol=1e-11 * np.abs(grad).max())
+    full = ParticlePotential(LJ, 300, params=UNIT)
+    x = jittered_lattice(300, seed=12)
+    energy, grad = brute_force(x, 1e6, 300)
+    assert full(x) == pytest.approx(energy - 44850 * lj(1e6), rel=1e-12)
+    np.testing.assert_allclose(full.grad(x), grad, rtol=1e-11, atol=1e-11 * np.abs(grad).max())
+
+
+def test_a_failure_in_a_later_slice_names_its_atoms():
+    n = 300
+    x = jittered_lattice(n, seed=12).reshape(n, 3)
+    x[298] = x[299]
+    with pytest.raises(DomainError, match=r"^division by zero in the pair term at r=0 \(atoms 299 and 300\)$"):
+        ParticlePotential(LJ, n, params=UNIT).grad(x.ravel())
