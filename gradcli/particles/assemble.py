@@ -63,15 +63,16 @@ class PairList:
         """The configuration of each pair, (k,)."""
         return self.gi // self.n_atoms
 
-    def slices(self):
+    @cached_property
+    def slices(self) -> list[tuple[int, int]]:
         """(start, stop) of the slices of at most CHUNK pairs (one empty slice when there are none)."""
         k = len(self.gi)
         return [(a, min(a + CHUNK, k)) for a in range(0, k, CHUNK)] or [(0, 0)]
 
     def per_config(self, values, m: int, a: int):
-        """The sum over each configuration of ``values`` of pairs a, a+1, ...: a float when m is 1, else (m,)."""
+        """The sum over each configuration of ``values`` of pairs a, a+1, ... -> (m,)."""
         if m == 1:
-            return float(np.add.reduce(values))
+            return np.add.reduce(values, keepdims=True)
         return np.bincount(self.config[a:a + len(values)], weights=values, minlength=m)
 
 
@@ -84,12 +85,13 @@ def all_pairs(n_atoms: int, dim: int, m: int = 1) -> PairList:
     return PairList(i, j, n_atoms, dim)
 
 
-def pairs_within(X, cutoff: float, n_atoms: int, m: int) -> PairList:
+def pairs_within(X, cutoff: float, n_atoms: int, m: int, every: PairList | None = None) -> PairList:
     """The pairs closer than ``cutoff`` (or at it) in each configuration of X
     (m*N, dim): every pair tested for small N, else a k-d tree (scipy's
-    cKDTree) per configuration; ordered by configuration, i, then j."""
+    cKDTree) per configuration; ordered by configuration, i, then j. ``every``:
+    all the pairs, when the caller keeps them."""
     if n_atoms * (n_atoms - 1) // 2 <= BRUTE_FORCE_PAIRS:
-        every = all_pairs(n_atoms, X.shape[1], m)
+        every = every if every is not None else all_pairs(n_atoms, X.shape[1], m)
         _, s = separations(X, every, 0, len(every.gi))
         inside = s <= cutoff * cutoff
         return PairList(every.gi[inside], every.gj[inside], n_atoms, X.shape[1])
@@ -118,23 +120,24 @@ def _evaluate(pair, s, order: int, a: int):
 
 def energy(pair, X, pairs: PairList, m: int):
     """The pair energy of each configuration -> (m,)."""
-    total = np.zeros(m)
-    for a, b in pairs.slices():
+    total = 0.0
+    for a, b in pairs.slices:
         _, s = separations(X, pairs, a, b)
-        total += pairs.per_config(_evaluate(pair, s, 0, a)[0], m, a)
+        total = total + pairs.per_config(_evaluate(pair, s, 0, a)[0], m, a)
     return total
 
 
 def energy_and_grad(pair, X, pairs: PairList, m: int):
     """(energy (m,), gradient (m*N*dim,)) of the pair sum."""
-    total, grad, size, dim = np.zeros(m), np.zeros(X.size), X.size, pairs.dim
-    for a, b in pairs.slices():
+    total = grad = 0.0  # the first slice's arrays replace these
+    size, dim = X.size, pairs.dim
+    for a, b in pairs.slices:
         d, s = separations(X, pairs, a, b)
         values, w = _evaluate(pair, s, 1, a)
         forces = (d * w[:, None]).ravel()  # dV/dx_i = W d for each pair, flattened like flat_i
-        grad += np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
-        grad -= np.bincount(pairs.flat_j[a * dim:b * dim], forces, size)
-        total += pairs.per_config(values, m, a)
+        grad = grad + (np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
+                       - np.bincount(pairs.flat_j[a * dim:b * dim], forces, size))
+        total = total + pairs.per_config(values, m, a)
     return total, grad
 
 
@@ -143,9 +146,9 @@ def hessian(pair, X, pairs: PairList, m: int):
     its energy (m,) and gradient (m*N*dim,) from the same evaluation."""
     n_atoms, dim = pairs.n_atoms, pairs.dim
     H = np.zeros((m, n_atoms, dim, n_atoms, dim))
-    total, grad, size = np.zeros(m), np.zeros(X.size), X.size
-    diagonal = np.arange(dim)
-    for a, b in pairs.slices():
+    total = grad = 0.0
+    size, diagonal = X.size, np.arange(dim)
+    for a, b in pairs.slices:
         d, s = separations(X, pairs, a, b)
         values, w, k = _evaluate(pair, s, 2, a)
         # Block of d^2V/dx_i dx_i^T for each pair: K d d^T + W I, shape (b-a, dim, dim).
@@ -156,9 +159,9 @@ def hessian(pair, X, pairs: PairList, m: int):
         H[c, i, :, j, :] = -blocks
         H[c, j, :, i, :] = -blocks  # each block is symmetric
         forces = (d * w[:, None]).ravel()
-        grad += np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
-        grad -= np.bincount(pairs.flat_j[a * dim:b * dim], forces, size)
-        total += pairs.per_config(values, m, a)
+        grad = grad + (np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
+                       - np.bincount(pairs.flat_j[a * dim:b * dim], forces, size))
+        total = total + pairs.per_config(values, m, a)
     # Each row of blocks sums to zero over a particle's partners and itself (translation invariance).
     atoms = np.arange(n_atoms)
     H[:, atoms, :, atoms, :] = -H.sum(axis=3).transpose(1, 0, 2, 3)

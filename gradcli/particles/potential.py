@@ -132,14 +132,16 @@ class ParticlePotential:
         return arr.reshape(m * self.n_atoms, self.dim), m, single
 
     def _pair_list(self, X, m: int) -> assemble.PairList:
-        if self.cutoff is not None:
+        if self.cutoff is not None and self.n_atoms * (self.n_atoms - 1) // 2 > assemble.BRUTE_FORCE_PAIRS:
             return assemble.pairs_within(X, self.cutoff, self.n_atoms, m)
-        found = self._pairs.get(m)
-        if found is None:
-            found = assemble.all_pairs(self.n_atoms, self.dim, m)
+        every = self._pairs.get(m)
+        if every is None:
+            every = assemble.all_pairs(self.n_atoms, self.dim, m)
             if m == 1:  # the one kept: batches come in many sizes
-                self._pairs[m] = found
-        return found
+                self._pairs[m] = every
+        if self.cutoff is not None:
+            return assemble.pairs_within(X, self.cutoff, self.n_atoms, m, every)
+        return every
 
     def _evaluate(self, kind: str, x):
         """(energy (m,), gradient (m, n) or None, Hessian (m, n, n) or None, single)."""

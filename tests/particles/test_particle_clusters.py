@@ -47,3 +47,25 @@ def test_units_scale_the_energy_and_the_size():
     V = ParticlePotential(LJ, 13, params={"eps": 2.0, "sigma": 3.0})
     x, energy = relax(V, 3.0 * icosahedron_13().ravel())
     assert energy == pytest.approx(2 * CCD[13], abs=2e-6)
+
+
+# Morse clusters, V = eps * sum exp(rho (1 - r/r0)) (exp(rho (1 - r/r0)) - 2), eps = r0 = 1: the energies of the
+# global minima of 5, 6 and 7 atoms at four ranges rho, to the 4 decimals published in J. P. K. Doye's PhD thesis
+# (Cambridge, 1996), Table 2.2 (the source of the Cambridge Cluster Database's Morse clusters).
+MORSE = "eps*exp(rho*(1 - r/r0))*(exp(rho*(1 - r/r0)) - 2)"
+DOYE = {
+    5: {3: -9.2995, 6: -9.0449, 10: -9.0036, 14: -9.0003},
+    6: {3: -13.5442, 6: -12.4878, 10: -12.0949, 14: -12.0182},
+    7: {3: -17.5530, 6: -16.2076, 10: -15.9565, 14: -15.8831},
+}
+
+
+@pytest.mark.parametrize("n", sorted(DOYE))
+@pytest.mark.parametrize("rho", [3, 6, 10, 14])
+def test_morse_clusters_relax_to_the_published_energies(n, rho):
+    from gradcli.particles.clusters import SHAPES
+
+    V = ParticlePotential(MORSE, n, params={"eps": 1, "r0": 1, "rho": rho})
+    start = SHAPES[n](1.0).ravel() + np.random.default_rng(n).uniform(-0.02, 0.02, 3 * n)
+    _, energy = relax(V, start)
+    assert energy == pytest.approx(DOYE[n][rho], abs=5e-5)
