@@ -34,11 +34,11 @@ def test_lj_energy_and_gradient_equal_the_written_out_expression(n):
     assert V.scalar_value_and_grad(*x) == pytest.approx(W.scalar_value_and_grad(*x), rel=1e-12, abs=1e-10)
 
 
-def test_lj_hessian_equals_the_written_out_expression():
-    n = 7
+@pytest.mark.parametrize("n", [7, 13])
+def test_lj_hessian_equals_the_written_out_expression(n):
     V = ParticlePotential(LJ, n, params=LJ_PARAMS)
     W = Potential(written_out(LJ, n), variables=V.variables, params=LJ_PARAMS)
-    x = 0.9 * jittered_lattice(n, seed=3)
+    x = 0.9 * jittered_lattice(n, seed=n)
     close(V.hessian(x), W.hessian(x))
 
 
