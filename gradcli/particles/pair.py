@@ -43,7 +43,7 @@ import sympy
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from ..frontend import codegen, transforms
-from ..frontend.binding import bind, read_expression, substitute, symbol_for
+from ..frontend.binding import bind, check_params, check_variables, read_expressions, substitute, symbol_for
 from ..frontend.codegen import gc_paused
 from ..frontend.compiled import ERRSTATE, Compiled
 from ..frontend.domain import fmt
@@ -67,8 +67,11 @@ class PairFunction:
     ``cutoff`` is rc or None, ``shift`` is V(rc) (0.0 without a cutoff)."""
 
     def __init__(self, expression, params: Mapping[str, float] | None = None, cutoff: float | None = None):
-        self.text, expr = read_expression(expression)
-        _, self.params = bind((expr,), self.text, (PAIR_VARIABLE,), params)
+        params = check_params(params)
+        check_variables((PAIR_VARIABLE,), params)
+        # Declared before parsing: r and the parameters are those symbols everywhere (as Potential does).
+        self.text, (expr,), names = read_expressions(expression, declared={PAIR_VARIABLE, *params})
+        _, self.params = bind((expr,), self.text, (PAIR_VARIABLE,), params, names)
         self.sympy_r = substitute(expr, self.params)  # V(r), parameters substituted
         self.s = sympy.Symbol("s", positive=True)
         self.sympy_s = self.sympy_r.xreplace({symbol_for(self.sympy_r, PAIR_VARIABLE): sympy.sqrt(self.s)})
