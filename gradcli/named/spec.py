@@ -238,7 +238,14 @@ class PotentialSpec:
         """Parse a file's expression (a family's is built in code): a refused
         one, or a name that is neither a variable nor a parameter, is a
         ``PotentialFileError`` naming the file."""
-        if self.path is not None:
+        if self.path is not None and self.particles is not None:
+            stray = "neither r nor a parameter"
+            _parse_field(self.expression, self.where, "pair.expression", {"r", *self.parameters}, stray)
+            if self.particles.one_body is not None:
+                axes = tuple("xyz"[: self.particles.dim])
+                _parse_field(self.particles.one_body, self.where, "pair.one_body", {*axes, *self.parameters},
+                             f"neither a coordinate ({', '.join(axes)}) nor a parameter")
+        elif self.path is not None:
             _parse_field(
                 self.expression,
                 self.where,
