@@ -11,6 +11,7 @@ from gradcli.named import find_potential, load, validate_potential
 from gradcli.particles import ParticlePotential
 
 R = 2 ** (1 / 6)
+A, B = R / math.sqrt(3), -R / (2 * math.sqrt(3))  # the triangle of side R: (A, 0), (B, ±R/2)
 TRIMER = f"""
 name = "trimer"
 description = "Three LJ atoms in a plane, in a weak harmonic trap"
@@ -32,7 +33,7 @@ sigma = 1.0
 k = 0.0
 
 [[stationary]]
-point = [{R / math.sqrt(3)}, 0, {-R / (2 * math.sqrt(3))}, 0.5612310241546865, {-R / (2 * math.sqrt(3))}, -0.5612310241546865]
+point = [{A}, 0, {B}, {R / 2}, {B}, {-R / 2}]
 value = {3 * 4 * (R ** -12 - R ** -6) - 3 * 4 * (3.0 ** -12 - 3.0 ** -6)}
 kind = "minimum"
 zero_modes = 3
