@@ -2,10 +2,9 @@
 and exit codes only by the command layer.
 
 The engine (``gradcli.autograd``) raises ``RuntimeError`` like PyTorch does;
-everything above it raises a ``GradcliError`` subclass.
-
-Exit codes (see ``gradcli.cli``): 2 for bad input (``InputError`` and its
-subclasses), 1 for a computation that ran but failed (``ComputationError``).
+everything above it raises a ``GradcliError`` subclass. An error carries its
+kind (its class, and ``kind``, a short stable name for JSON); which exit code a
+kind means is decided by the command line alone (``gradcli/cli/boundary.py``).
 """
 
 from __future__ import annotations
@@ -14,12 +13,10 @@ from __future__ import annotations
 class GradcliError(Exception):
     """Base of every gradcli library error.
 
-    ``kind`` is a short stable name used in JSON error objects;
-    ``exit_code`` is what the command line exits with.
+    ``kind`` is a short stable name used in JSON error objects.
     """
 
     kind = "error"
-    exit_code = 2
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -35,7 +32,6 @@ class InputError(GradcliError):
     an option value that makes no sense."""
 
     kind = "input"
-    exit_code = 2
 
 
 class ExpressionError(InputError):
@@ -97,7 +93,6 @@ class ComputationError(GradcliError):
     """The computation ran but did not succeed."""
 
     kind = "computation"
-    exit_code = 1
 
 
 class DomainError(ComputationError):
@@ -112,7 +107,6 @@ class PotentialFileError(GradcliError):
     file and the field."""
 
     kind = "potential-file"
-    exit_code = 2
 
 
 class UnknownPotentialError(InputError):

@@ -1,8 +1,14 @@
 """gradcli's command line (Typer + Rich): ``gradcli.cli.app:main``.
 
-A thin layer: ``options.py`` holds the common options and the one error
-boundary, ``points.py`` parses POINT/VECTOR/--param, ``calculus_cmd.py`` and
-``descend_cmd.py`` are the commands, ``render.py`` draws Rich tables (JSON is
-in ``options.py``), ``plot.py`` draws matplotlib figures. Importing this
-package imports nothing heavy.
+A thin layer, one job per module:
+
+- ``app.py``: the one list of commands, and the entry point;
+- ``options.py``: the options every command shares (``@command``) and how EXPR is read;
+- ``parsing.py``: how the command line is read (minus signs, repeated options);
+- ``boundary.py``: where errors, signals and broken pipes become exit statuses (``status.py``);
+- ``output.py``: JSON objects and the one writer (ASCII when stdout cannot encode);
+  ``render.py``: Rich tables; ``plot.py``: matplotlib figures;
+- ``points.py``: POINT/VECTOR/--param; ``*_cmd.py``: the commands.
+
+Importing this package imports nothing heavy.
 """

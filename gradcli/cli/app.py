@@ -10,27 +10,38 @@ from typing import Annotated, Optional
 import typer
 
 import gradcli
-from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
-from gradcli.cli.coercion import PlainGroup
-from gradcli.cli.options import COMMANDS, Command
+from gradcli.cli import calculus_cmd, descend_cmd
+from gradcli.cli.parsing import Command, Group
 from gradcli.cli.potentials_cmd import potentials_app
+
+#: Every command, in the order ``gradcli --help`` lists them (``potentials`` is a group, added below).
+COMMANDS = [
+    descend_cmd.descend,
+    calculus_cmd.grad,
+    calculus_cmd.force,
+    calculus_cmd.force_constant,
+    calculus_cmd.derivative,
+    calculus_cmd.jacobian,
+    calculus_cmd.vjp,
+    calculus_cmd.jvp,
+]
 
 app = typer.Typer(
     name="gradcli",
-    cls=PlainGroup,
+    cls=Group,
     help=(
         "Descent, forces, force constants, derivatives and Jacobians of potentials typed as strings.\n\n"
         'Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png'
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for _name, _function in COMMANDS:
-    app.command(_name, cls=Command)(_function)
+for _function in COMMANDS:
+    app.command(_function.command_name, cls=Command)(_function)
 
 app.add_typer(potentials_app, name="potentials")
 

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from gradcli.cli.boundary import overflow_is_an_error
 from gradcli.cli.options import At, Expr, Exprs, Run, command
 from gradcli.cli.points import parse_point, parse_vector
 from gradcli.errors import InputError
@@ -105,6 +106,7 @@ def force_constant(
 
     gives the force constant 2 (and not-stationary: the force there is -6).
     """
+    from gradcli.frontend.domain import format_point
     from gradcli.optimize.stationary import classify_stationary_point
 
     V = run.potential(expr)
@@ -118,7 +120,11 @@ def force_constant(
         )
     value, gradient = V.value_and_grad(x)
     hessian = V.hessian(x)
-    kind = classify_stationary_point(x, gradient, hessian, zero_modes=zero_modes)
+    where = f"at {format_point(V.variables, x)}"
+    with overflow_is_an_error(f"the Newton step {where}"):
+        kind = classify_stationary_point(x, gradient, hessian, zero_modes=zero_modes)
+    with overflow_is_an_error(f"|grad V| {where}"):  # table and JSON fail alike
+        grad_norm = sum(float(g) ** 2 for g in gradient) ** 0.5
     payload = {
         **run.header(V),
         "point": x,
@@ -136,7 +142,6 @@ def force_constant(
     def human():
         from gradcli.cli import render
 
-        grad_norm = sum(float(g) ** 2 for g in gradient) ** 0.5
         rows = [
             ("point", render.point(V.variables, x)),
             ("V", render.number(value)),

@@ -1,13 +1,12 @@
 """The descend command: the tutorial's gradient descent, as tables, JSON or a plot."""
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
-from gradcli.cli.options import ExitStatus, Expr, Run, command
+from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.points import parse_point
-from gradcli.errors import InputError
+from gradcli.errors import ComputationError, InputError
 
 #: Rows of the trajectory table a person sees (the JSON has every recorded point).
 TABLE_ROWS = 21
@@ -100,8 +99,7 @@ def descend(
     }
     run.emit(payload, lambda: _tables(run, V, result, settings, source, plot))
     if not result.succeeded:
-        sys.stderr.write(f"error: {_failure(result, tol)}\n")
-        raise typer.Exit(ExitStatus.FAILURE)
+        raise ComputationError(_failure(result, tol))
 
 
 def _named(run: Run):

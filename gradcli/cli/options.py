@@ -1,42 +1,38 @@
-"""What every gradcli command shares: its common options, how EXPR is read and
-compiled, how results are emitted, and the one place errors become exit codes.
+"""The options every gradcli command shares, and how EXPR is read.
 
 A command is a function ``def grad(run: Run, expr: ..., at: ...)`` decorated
 with ``@command("grad")``; the decorator adds ``--param``, ``--vars``,
-``--json``, ``--potentials-dir`` and ``--debug`` to its signature (so Typer
-shows them in ``--help``) and runs the body inside ``Run.boundary()``.
+``--json``, ``--potentials-dir`` and ``--debug`` (or the ``common`` subset
+asked for) to its signature, so Typer shows them in ``--help``, and runs the
+body inside the error boundary (``boundary.command_boundary``). app.py
+registers the decorated functions, in its one list of commands.
 """
 
-import enum
 import functools
 import inspect
-import json
-import math
+import re
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Annotated, Any, Optional
 
 import typer
 
-from gradcli.cli.coercion import PlainCommand, UsageError
+from gradcli.cli import boundary, output
 from gradcli.cli.points import parse_params, parse_vars
-from gradcli.errors import GradcliError, InputError
+from gradcli.errors import InputError
+
+#: The longest expression gradcli reads (the parser's limit); stdin is read to one character past it.
+MAX_EXPRESSION = 100_000
 
 
-class ExitStatus(enum.IntEnum):
-    """gradcli's exit codes."""
+def complete_potential_names(incomplete: str) -> list[str]:
+    """Shell completion of EXPR: ``@NAME`` of every named potential starting with ``incomplete``."""
+    if incomplete and not incomplete.startswith("@"):
+        return []
+    from gradcli.named import list_potentials
+    names = [f"@{spec.name}" for spec in list_potentials(errors=[])]
+    return [name for name in names if name.startswith(incomplete or "@")]
 
-    SUCCESS = 0
-    #: The computation ran but did not succeed: max_steps, diverged, a domain error.
-    FAILURE = 1
-    #: Bad input or usage: a refused expression, a malformed POINT, an unknown option.
-    USAGE = 2
-    #: Interrupted by Ctrl-C.
-    INTERRUPTED = 130
-
-
-# --- the common options --------------------------------------------------------
 
 _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
     "param": (
@@ -78,11 +74,14 @@ _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
         False,
     ),
 }
+ALL_COMMON = tuple(_COMMON_OPTIONS)
 
 Expr = Annotated[
     str,
     typer.Argument(
-        metavar="EXPR", help="The potential, e.g. 'x**4-10*x**2+5'; '@NAME' for a named one; '-' reads stdin."
+        metavar="EXPR",
+        help="The potential, e.g. 'x**4-10*x**2+5'; '@NAME' for a named one; '-' reads stdin.",
+        autocompletion=complete_potential_names,
     ),
 ]
 Exprs = Annotated[
@@ -90,29 +89,31 @@ Exprs = Annotated[
     typer.Argument(
         metavar="EXPRS",
         help="Comma-separated expressions, e.g. '[x*y, x+y**2]'; '@NAME' for a named one; '-' reads stdin.",
+        autocompletion=complete_potential_names,
     ),
 ]
 At = Annotated[str, typer.Option("--at", metavar="POINT", help="The point: 3, 2,3 (variable order) or x=2,y=3.")]
 
 
-#: Commands in the order they were defined: (name, function for Typer); app.py registers them.
-COMMANDS: list[tuple[str, Callable]] = []
+def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable:
+    """Make ``func(run, **own_options)`` the command ``name`` with the ``common`` options.
 
-
-def command(name: str) -> Callable:
-    """Declare ``func(run, **own_options)`` as the command ``name`` with the common options."""
+    Returns the function Typer registers (its signature has the own and the
+    common options); ``command_name`` on it is ``name``.
+    """
 
     def decorate(func: Callable) -> Callable:
         own = [p for p in inspect.signature(func).parameters.values() if p.name != "run"]
-        common = [
+        shared = [
             inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
             for key, (annotation, default) in _COMMON_OPTIONS.items()
+            if key in common
         ]
-        parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + common
+        parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
 
         @functools.wraps(func)
         def wrapper(**kwargs):
-            options = {key: kwargs.pop(key) for key in _COMMON_OPTIONS}
+            options = {key: kwargs.pop(key) for key in common}
             run = Run(name, **options)
             with run.boundary():
                 func(run, **kwargs)
@@ -120,65 +121,30 @@ def command(name: str) -> Callable:
         del wrapper.__wrapped__
         wrapper.__signature__ = inspect.Signature(parameters)
         wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-        COMMANDS.append((name, wrapper))
-        return func
+        wrapper.command_name = name
+        return wrapper
 
     return decorate
 
 
-class Command(PlainCommand):
-    """The Typer command class of every gradcli command: a usage error (an
-    unknown option, a bad option value) is also reported as a JSON error
-    object when --json is among the arguments, like every other error."""
+def read_stdin(limit: int = MAX_EXPRESSION) -> str:
+    """The expression on standard input, reading at most ``limit`` + 1 characters.
 
-    def parse_args(self, ctx, args):
-        args = expression_behind_double_dash(self.get_params(ctx), args)
-        wants_json = "--json" in args
-        try:
-            return super().parse_args(ctx, args)
-        except UsageError as error:
-            if wants_json:
-                emit_json({"command": self.name, "error": {"kind": "usage", "message": error.format_message()}})
-            raise
-
-
-def expression_behind_double_dash(params, args: list[str]) -> list[str]:
-    """Move an expression that starts with a minus sign behind ``--``.
-
-    click reads ``gradcli grad "-x**2" --at 1`` as the unknown option ``-x``;
-    a token that starts with a single ``-``, is no option of this command and
-    is not the value of one (``params``: the command's, help included) can
-    only be the expression, so it is moved to
-    the end behind ``--``, where click takes it as EXPR. Arguments that
-    already contain ``--`` are left alone.
-
-    >>> expression_behind_double_dash(params, ["-x**2", "--at", "1"])   # doctest: +SKIP
-    ['--at', '1', '--', '-x**2']
+    Raises InputError when there is nothing, or more than ``limit`` characters.
     """
-    if "--" in args:
-        return args
-    flags, valued = set(), set()
-    for param in params:
-        if getattr(param, "param_type_name", None) == "option":
-            names = list(param.opts) + list(param.secondary_opts)
-            (flags if param.is_flag else valued).update(names)
-    kept, expressions = [], []
-    previous_takes_value = False
-    for arg in args:
-        is_expression = (
-            not previous_takes_value
-            and arg.startswith("-")
-            and not arg.startswith("--")
-            and arg != "-"
-            and arg not in flags
-            and arg not in valued
-        )
-        (expressions if is_expression else kept).append(arg)
-        previous_takes_value = not is_expression and arg in valued
-    return kept + ["--"] + expressions if expressions else args
+    try:
+        text = sys.stdin.read(limit + 1)
+    except UnicodeDecodeError as error:
+        raise InputError(f"standard input is not text in {error.encoding} (byte {error.start + 1})") from None
+    if len(text) > limit:
+        raise InputError(f"standard input: expression too long (more than {limit} characters)")
+    text = text.strip()
+    if not text:
+        raise InputError("no expression on standard input")
+    return text
 
 
-# --- one run of a command ------------------------------------------------------
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # not the e of 1e5
 
 
 class Run:
@@ -195,51 +161,26 @@ class Run:
         self.params: dict[str, float] = {}  # the values compiled in (a named potential's defaults too)
         self.user_params: dict[str, float] = {}  # the --param values alone
         self.resolved = None  # the gradcli.named Resolved EXPR (a named potential's spec too), once resolved
+        self.emitted = False  # the result is on stdout: an error after it adds no second JSON object
 
-    # -- errors ------------------------------------------------------------
-
-    @contextmanager
     def boundary(self):
-        """The error boundary: library errors become one line and an exit code."""
-        try:
-            yield
-        except GradcliError as error:
-            if self.debug:
-                raise
-            self.fail(error.message, error.kind, error.exit_code, error.detail_lines())
-        except (typer.Exit, typer.Abort):
-            raise
-        except KeyboardInterrupt:
-            if self.debug:
-                raise
-            self.fail("interrupted", "interrupted", ExitStatus.INTERRUPTED)
-        except Exception as error:  # a bug in gradcli: still one line, unless --debug
-            if self.debug:
-                raise
-            message = f"internal error: {type(error).__name__}: {error} (run again with --debug for the traceback)"
-            self.fail(message, "internal", ExitStatus.FAILURE)
-
-    def fail(self, message: str, kind: str, exit_code: int, detail_lines=()):
-        """Report an error (stderr, and a JSON object on stdout with --json) and exit."""
-        if self.json:
-            emit_json({"command": self.command, "error": {"kind": kind, "message": message}})
-        sys.stderr.write("".join(line + "\n" for line in [f"error: {message}", *detail_lines]))
-        raise typer.Exit(int(exit_code))
+        """The error boundary of this run (``boundary.command_boundary``)."""
+        return boundary.command_boundary(self)
 
     # -- reading EXPR ----------------------------------------------------------
 
     def resolve(self, argument: str):
         """EXPR ('-' for stdin, '@NAME', or text) -> library ``Resolved``; sets ``params``."""
         if argument == "-":
-            argument = sys.stdin.read().strip()
-            if not argument:
-                raise InputError("no expression on standard input")
+            argument = read_stdin()
         params = self.user_params = parse_params(self.raw_params)
         from gradcli.named.registry import resolve
 
         resolved = self.resolved = resolve(argument, params, self.potentials_dirs)
         self.name = resolved.name
         self.params = dict(resolved.params)
+        if resolved.name is None:
+            _check_params_used(params, resolved.expression)
         return resolved
 
     def variables(self, resolved) -> tuple[str, ...] | None:
@@ -281,67 +222,27 @@ class Run:
     def emit(self, payload: dict, human: Callable[[], None]) -> None:
         """Print ``payload`` as JSON with --json, else call ``human()`` to draw tables."""
         if self.json:
-            emit_json(payload)
+            output.emit_json(payload)
         else:
             human()
+        self.emitted = True
+
+    def emit_list(self, key: str, items: list, **extra) -> None:
+        """Print a list as one JSON object, ``{"command": ..., key: items}``."""
+        output.emit_list(self.command, key, items, **extra)
+        self.emitted = True
 
 
-# --- JSON ----------------------------------------------------------------------
+def _check_params_used(params: dict[str, float], expression: str) -> None:
+    """A ``--param`` the typed expression does not mention is an input error (it would do nothing).
 
-
-def plain(value, _counter: list[int] | None = None):
-    """``value`` as plain JSON data: tuples and arrays become lists, numpy scalars
-    floats, and non-finite floats ``None`` (JSON has no NaN or infinity).
-
-    >>> plain({"x": (1.0, float("nan"))})
-    {'x': [1.0, None]}
+    >>> _check_params_used({"k": 2.0}, "0.5*k*x**2")
+    >>> _check_params_used({"m": 2.0}, "0.5*k*x**2")
+    Traceback (most recent call last):
+    gradcli.errors.InputError: --param m: the expression has no symbol m (it uses k, x)
     """
-    if isinstance(value, dict):
-        return {str(k): plain(v, _counter) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v, _counter) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
-        return value
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return plain(value.tolist(), _counter)
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        if _counter is not None:
-            _counter[0] += 1
-        return None
-    return str(value)
-
-
-def dumps(data: dict) -> str:
-    """One key per line, each value compact; a list of objects (a trajectory)
-    one object per line. Still one JSON object, easy to read and to diff.
-
-    >>> print(dumps({"x": [1.0, 2.0], "trajectory": [{"step": 0}, {"step": 1}]}))
-    {
-      "x": [1.0, 2.0],
-      "trajectory": [
-        {"step": 0},
-        {"step": 1}
-      ]
-    }
-    """
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            items = ",\n".join("    " + json.dumps(v, allow_nan=False) for v in value)
-            text = "[\n" + items + "\n  ]"
-        else:
-            text = json.dumps(value, allow_nan=False)
-        lines.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
-
-
-def emit_json(payload: dict) -> None:
-    """Write ``payload`` as one JSON object on stdout; say on stderr if any
-    non-finite number had to be written as null."""
-    counter = [0]
-    data = plain(payload, counter)
-    sys.stdout.write(dumps(data) + "\n")
-    if counter[0]:
-        sys.stderr.write(f"note: {counter[0]} non-finite number(s) (inf or NaN) written as null in the JSON\n")
+    names = set(_IDENTIFIER.findall(expression))
+    unknown = [name for name in params if name not in names]
+    if unknown:
+        uses = ", ".join(sorted(names)) or "no symbol"
+        raise InputError(f"--param {unknown[0]}: the expression has no symbol {unknown[0]} (it uses {uses})")

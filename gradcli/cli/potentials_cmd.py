@@ -12,14 +12,15 @@ is reported on stderr and the others are still listed.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from gradcli.cli.options import Run, emit_json, plain
+from gradcli.cli.options import Run, command
+from gradcli.cli.parsing import Command
 from gradcli.cli.points import parse_params
+from gradcli.cli.status import ExitStatus
 
 potentials_app = typer.Typer(
     help="List the named potentials (@NAME) and show one.\n\nExample:  gradcli potentials show morse",
@@ -28,13 +29,6 @@ potentials_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-DirsOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--potentials-dir", metavar="DIR",
-                 help="Also look for potentials in DIR (repeatable; searched before the built-in ones)."),
-]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
 # The variables column shows at most this many names (lj-cluster has 3n).
 MAX_VARIABLES_SHOWN = 6
 MAX_EXPRESSION_SHOWN = 300
@@ -58,54 +52,54 @@ def _units(parameter: dict) -> str:
     return parameter.get("units") or ""
 
 
+#: The common options of ``potentials`` and ``potentials show`` (see gradcli/cli/options.py).
+COMMON = ("json_output", "potentials_dir", "debug")
+
+
 @potentials_app.callback(invoke_without_command=True)
+@command("potentials", common=COMMON)
 def potentials(
+    run: Run,
     ctx: typer.Context,
-    json_output: JsonOption = False,
-    potentials_dir: DirsOption = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Also compile each potential and verify its stationary points (slower).")] = False,
-    debug: DebugOption = False,
 ) -> None:
     """List the named potentials: name, variables, description.
 
     Example:  gradcli potentials --json
     """
-    ctx.obj = tuple(potentials_dir or ())
+    ctx.obj = run.potentials_dirs
     if ctx.invoked_subcommand is not None:
         return
     from gradcli import named
     from gradcli.errors import PotentialFileError
 
-    run = Run("potentials", json_output=json_output, potentials_dir=potentials_dir, debug=debug)
-    with run.boundary():
-        errors: list = []
-        specs = named.list_potentials(run.potentials_dirs, errors=errors)
-        problems = {}
-        if check:
-            for spec in specs:
-                try:
-                    named.validate_potential(spec)
-                except PotentialFileError as error:
-                    problems[spec.name] = error.message
-        for error in errors:
-            sys.stderr.write(f"warning: {error.message}\n")
-        if json_output:
-            rows = []
-            for spec in specs:
-                row = spec.to_dict()
-                if check:
-                    row["valid"] = spec.name not in problems
-                    row["problem"] = problems.get(spec.name)
-                rows.append(row)
-            # The listing is a JSON array (emit_json writes one object).
-            sys.stdout.write(json.dumps(plain(rows), indent=2) + "\n")
-        else:
-            _show_list(specs, problems if check else None)
-        for message in problems.values():
-            sys.stderr.write(f"error: {message}\n")
-        if problems or (check and errors):
-            raise typer.Exit(2)
+    errors: list = []
+    specs = named.list_potentials(run.potentials_dirs, errors=errors)
+    problems = {}
+    if check:
+        for spec in specs:
+            try:
+                named.validate_potential(spec)
+            except PotentialFileError as error:
+                problems[spec.name] = error.message
+    for error in errors:
+        sys.stderr.write(f"warning: {error.message}\n")
+    if run.json:
+        rows = []
+        for spec in specs:
+            row = spec.to_dict()
+            if check:
+                row["valid"] = spec.name not in problems
+                row["problem"] = problems.get(spec.name)
+            rows.append(row)
+        run.emit_list("potentials", rows)
+    else:
+        _show_list(specs, problems if check else None)
+    for message in problems.values():
+        sys.stderr.write(f"error: {message}\n")
+    if problems or (check and errors):
+        raise typer.Exit(ExitStatus.USAGE)
 
 
 def _show_list(specs, problems) -> None:
@@ -129,16 +123,15 @@ def _left(table, numeric=()):
     return table
 
 
-@potentials_app.command("show")
+@potentials_app.command("show", cls=Command)
+@command("potentials show", common=COMMON)
 def show(
+    run: Run,
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The potential, e.g. morse or @morse.")],
     param: Annotated[Optional[list[str]], typer.Option(
         "--param", "-p", metavar="NAME=VALUE",
         help="Size a family (e.g. --param n=5 for lj-cluster) or override a parameter.")] = None,
-    json_output: JsonOption = False,
-    potentials_dir: DirsOption = None,
-    debug: DebugOption = False,
 ) -> None:
     """Show one potential: expression, parameters, start, stationary points, references.
 
@@ -148,17 +141,12 @@ def show(
     """
     from gradcli import named
 
-    dirs = tuple(ctx.obj or ()) + tuple(potentials_dir or ())
-    run = Run("potentials show", json_output=json_output, potentials_dir=dirs, debug=debug)
-    with run.boundary():
-        found = named.lookup(name, run.potentials_dirs)
-        params = parse_params(param)
-        spec = _with_params(found, params)
-        named.validate_potential(spec)
-        if json_output:
-            emit_json(spec.to_dict(full=True))
-        else:
-            _show_one(spec, overridden=bool(params) and spec.family is None)
+    run.potentials_dirs = tuple(ctx.obj or ()) + run.potentials_dirs
+    found = named.lookup(name, run.potentials_dirs)
+    params = parse_params(param)
+    spec = _with_params(found, params)
+    named.validate_potential(spec)
+    run.emit(spec.to_dict(full=True), lambda: _show_one(spec, overridden=bool(params) and spec.family is None))
 
 
 def _with_params(found, params):

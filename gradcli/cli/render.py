@@ -15,6 +15,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from gradcli.cli.output import for_stream, write
+
+
+def text(value: object, style: str = "") -> Text:
+    """A table cell: ``value`` as text stdout can encode (in ASCII when it must: λ -> lambda)."""
+    return Text(for_stream(str(value)), style=style)
+
 
 def console() -> Console:
     """A console on the current stdout (colour only on a terminal, never with NO_COLOR)."""
@@ -64,9 +71,9 @@ def title(heading: str, name: str | None, text: str) -> str:
     return ": ".join([*parts, flat])
 
 
-def status(text: str, good: bool) -> Text:
+def status(word: str, good: bool) -> Text:
     """A status word, green when all went well and red when not (no colour with NO_COLOR or in a pipe)."""
-    return Text(text, style="bold green" if good else "bold red")
+    return text(word, "bold green" if good else "bold red")
 
 
 def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
@@ -75,18 +82,18 @@ def summary(title: str, rows: Sequence[tuple[str, object]]) -> Table:
     table.add_column("", style="bold")
     table.add_column("")
     for key, value in rows:
-        table.add_row(Text(key), value if isinstance(value, Text) else Text(str(value)))
+        table.add_row(text(key), value if isinstance(value, Text) else text(value))
     return table
 
 
 def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str | None = None) -> Table:
     """A table with ``headers`` and rows of numbers (formatted, right-aligned) or strings (left-aligned)."""
-    table = Table(title=title, caption=Text(caption) if caption else None)
+    table = Table(title=title, caption=text(caption) if caption else None)
     for i, header in enumerate(headers):
         numeric = bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if i < len(row))
-        table.add_column(Text(header), justify="right" if numeric else "left")
+        table.add_column(text(header), justify="right" if numeric else "left")
     for row in rows:
-        table.add_row(*(Text(number(c) if isinstance(c, float) else str(c)) for c in row))
+        table.add_row(*(text(number(c) if isinstance(c, float) else c) for c in row))
     return table
 
 
@@ -97,19 +104,21 @@ def matrix(title: str, row_labels: Sequence[str], column_labels: Sequence[str], 
 
 
 def show(*renderables) -> None:
-    """Print tables (with a blank line between them) on stdout.
+    """Print tables (with a blank line between them) on stdout, through ``output.write``.
 
     A table's title goes on a line of its own above it: Rich would wrap it at
     the table's width, which for a narrow table breaks even short titles.
     """
     out = console()
-    for i, renderable in enumerate(renderables):
-        if i:
-            out.print()
-        if isinstance(renderable, Table) and isinstance(renderable.title, str):
-            out.print(Text(renderable.title, style="bold"))
-            renderable.title = None
-        out.print(renderable)
+    with out.capture() as captured:  # rendered whole, then written by the one writer (ASCII when it must)
+        for i, renderable in enumerate(renderables):
+            if i:
+                out.print()
+            if isinstance(renderable, Table) and isinstance(renderable.title, str):
+                out.print(text(renderable.title, "bold"))
+                renderable.title = None
+            out.print(renderable)
+    write(captured.get())
 
 
 def thin(items: Sequence, limit: int) -> list:

@@ -24,7 +24,7 @@ def test_bad_option_values_are_usage_errors(args, message):
 def test_good_values_are_converted():
     from cli_helpers import invoke_json
 
-    out = invoke_json("descend", "x**2", "--x0", "1", "--lr", "2.5e-1", "--steps", "7", "--tol", "0", "-p", "a=1")
+    out = invoke_json("descend", "a*x**2", "--x0", "1", "--lr", "2.5e-1", "--steps", "7", "--tol", "0", "-p", "a=1")
     assert out["lr"] == 0.25 and out["steps"] == 7 and out["params"] == {"a": 1.0}
 
 

@@ -7,6 +7,10 @@ import pytest
 
 MODULES = [
     "gradcli.cli.options",
+    "gradcli.cli.output",
+    "gradcli.cli.boundary",
+    "gradcli.cli.parsing",
+    "gradcli.cli.status",
     "gradcli.cli.points",
     "gradcli.cli.render",
     "gradcli.cli.plot",

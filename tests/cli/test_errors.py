@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from gradcli.cli.options import ExitStatus
+from gradcli.cli.status import ExitStatus
 
 from cli_helpers import invoke
 

@@ -10,7 +10,7 @@ import pytest
 import typer
 
 from gradcli.cli.app import app
-from gradcli.cli.options import emit_json, plain
+from gradcli.cli.output import emit_json, plain
 
 from cli_helpers import invoke
 

@@ -11,7 +11,7 @@ import sympy
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
-from gradcli.errors import DomainError
+from gradcli.errors import ComputationError, DomainError
 from gradcli.frontend import Potential, VectorFunction
 from gradcli.frontend.functions import cbrt
 
@@ -113,7 +113,7 @@ def test_the_batch_evaluator_refuses_a_kink_and_names_the_point():
     with pytest.raises(DomainError) as error:
         V.grad(np.array([[1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]))
     assert str(error.value) == "abs at its kink (argument 0): the derivatives are not defined at x=2, y=2"
-    assert error.value.exit_code == 1 and error.value.reason == "domain" and error.value.operation == "dabs"
+    assert isinstance(error.value, ComputationError) and error.value.reason == "domain" and error.value.operation == "dabs"
     with pytest.raises(DomainError, match="abs at its kink"):
         V.hessian(np.array([[2.0, 2.0]]))
     with pytest.raises(DomainError, match="abs at its kink"):

@@ -35,7 +35,7 @@ def test_list_table():
 
 
 def test_list_json_keys():
-    rows = run_json("potentials")
+    rows = run_json("potentials")["potentials"]
     assert all(set(row) == {"name", "description", "expression", "variables", "parameters"} for row in rows)
     morse = next(row for row in rows if row["name"] == "morse")
     assert morse["variables"] == ["r"]
@@ -45,7 +45,7 @@ def test_list_json_keys():
 def test_list_check_validates_everything():
     result = run("potentials", "--check")
     assert result.exit_code == 0, result.stderr
-    rows = run_json("potentials", "--check")
+    rows = run_json("potentials", "--check")["potentials"]
     assert all(row["valid"] and row["problem"] is None for row in rows)
 
 
@@ -91,7 +91,7 @@ def test_show_unknown_name_suggests():
 def test_potentials_dir_and_environment_shadow_builtins(write):
     folder = write("morse", expression="k*x**2 + x**4")
     for args, env in ((("--potentials-dir", folder), None), ((), {"GRADCLI_POTENTIALS": str(folder)})):
-        rows = run_json("potentials", *args, env=env)
+        rows = run_json("potentials", *args, env=env)["potentials"]
         assert next(r for r in rows if r["name"] == "morse")["expression"] == "k*x**2 + x**4"
         data = run_json("potentials", "show", "morse", *args, env=env)
         assert data["variables"] == ["x"]

@@ -146,7 +146,7 @@ def test_potentials_show_lists_the_settings():
 
 
 def test_listing_json_keeps_its_keys():
-    rows = run_json("potentials")
+    rows = run_json("potentials")["potentials"]
     assert all(set(row) == {"name", "description", "expression", "variables", "parameters"} for row in rows)
 
 
