@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from gradcli.cli.coordinate_files import check_coordinate_path, write_descent
 from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.points import parse_point
 from gradcli.errors import ComputationError, InputError
@@ -42,6 +43,13 @@ def descend(
     plot: Annotated[
         Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
     ] = None,
+    output: Annotated[
+        Optional[str], typer.Option("--output", metavar="FILE.xyz", help="Write the end point as particles (XYZ).")
+    ] = None,
+    trajectory: Annotated[
+        Optional[str],
+        typer.Option("--trajectory", metavar="FILE.xyz", help="Write the recorded points, one XYZ frame each."),
+    ] = None,
 ):
     """Gradient descent x <- x - lr * grad V(x) from --x0.
 
@@ -53,7 +61,9 @@ def descend(
 
     Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --tol 0
 
-    ends at x = 2.2361 with V = -20 after the tutorial's 200 steps.
+    ends at x = 2.2361 with V = -20 after the tutorial's 200 steps. For
+    particles (--pair, @lj-cluster) --x0 may be an .xyz file; --output and
+    --trajectory write XYZ files.
     """
     from gradcli.optimize.descent import gradient_descent
 
@@ -61,6 +71,8 @@ def descend(
         from gradcli.cli.plot import check_plot_path
 
         check_plot_path(plot)
+    check_coordinate_path(output, "--output")
+    check_coordinate_path(trajectory, "--trajectory")
     V = run.potential(expr)
     spec, values = _named(run)
     if x0 is not None:
@@ -73,6 +85,7 @@ def descend(
     settings, source = _settings(spec, values, {"lr": lr, "steps": steps, "tol": tol})
     lr, steps, tol = settings["lr"], settings["steps"], settings["tol"]
     result = gradient_descent(V, start, lr=lr, steps=steps, tol=tol, max_record=max_record)
+    write_descent(run, V, result, output, trajectory)
     if plot is not None:
         from gradcli.cli.plot import plot_descent
 

@@ -37,11 +37,12 @@ def is_coordinate_file(text: str) -> bool:
 
 
 def layout(V) -> tuple[int, int]:
-    """(particles, dimensions) of V's variables; InputError when they are not coordinates."""
+    """(particles, dimensions) of V's variables (a potential, or a tuple of
+    variable names); InputError when they are not coordinates."""
     dim = getattr(V, "dim", None)
     if dim is not None and hasattr(V, "n_atoms"):
         return V.n_atoms, dim
-    names = tuple(V.variables)
+    names = tuple(getattr(V, "variables", V))
     for d in (3, 2, 1):
         count = len(names) // d
         if len(names) % d == 0 and names == tuple(f"{a}{i}" for i in range(1, count + 1) for a in "xyz"[:d]):
@@ -53,7 +54,8 @@ def layout(V) -> tuple[int, int]:
 
 
 def point_from_file(path, V, what: str = "--x0", index: int = -1) -> tuple[float, ...]:
-    """V's variables from frame ``index`` (default the last, as ASE) of an XYZ file."""
+    """V's variables (V a potential or a tuple of names) from frame ``index``
+    (default the last, as ASE) of an XYZ file."""
     frame = xyz.read_frame(path, index)
     n_atoms, dim = layout(V)
     if frame.n_atoms != n_atoms:
@@ -74,8 +76,8 @@ def masses_from_file(path, V, index: int = -1) -> tuple[float, ...]:
 def _positions(V, points) -> np.ndarray:
     n_atoms, dim = layout(V)
     P = np.asarray(points, dtype=np.float64)
-    if P.shape[-1] != V.n:
-        raise InputError(f"expected points of {V.n} coordinates, got shape {P.shape}")
+    if P.shape[-1] != n_atoms * dim:
+        raise InputError(f"expected points of {n_atoms * dim} coordinates, got shape {P.shape}")
     return P.reshape(*P.shape[:-1], n_atoms, dim)
 
 
