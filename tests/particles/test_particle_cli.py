@@ -116,3 +116,26 @@ def test_morse_cluster_writes_its_end_point(tmp_path):
     assert out["value"] == pytest.approx(-42.439863, abs=1e-6)  # CCD, rho = 6
     (frame,) = read_xyz(tmp_path / "m13.xyz")
     assert frame.symbols == ("X",) * 13 and float(frame.info["energy"]) == out["value"]
+
+
+def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
+    # README "Particle systems": the Python blocks (doctests) and the command lines, in one folder, in order.
+    import doctest
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Particle systems"):]
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    for language, body in re.findall(r"```(python|text)\n(.*?)```", section, re.S):
+        if language == "text":
+            for line in body.splitlines():
+                result = run(*shlex.split(line)[1:])
+                assert result.exit_code == 0, (line, result.stderr)
+            continue
+        test = doctest.DocTestParser().get_doctest(body, namespace, "README", "README.md", 0)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        runner.run(test, clear_globs=False)
+        assert runner.failures == 0
