@@ -8,6 +8,7 @@ body inside the error boundary (``boundary.command_boundary``). app.py
 registers the decorated functions, in its one list of commands.
 """
 
+import dataclasses
 import functools
 import inspect
 import re
@@ -283,8 +284,10 @@ class Run:
         params = self.user_params = self.params = parse_params(self.raw_params)
         texts = " ".join(filter(None, (options["pair"], options.get("one_body"), "r x y z")))
         _check_params_used(params, texts)
-        return ParticlePotential(options["pair"], atoms, dim=options.get("dim", 3), params=params,
-                                 cutoff=options.get("cutoff"), one_body=options.get("one_body"))
+        V = ParticlePotential(options["pair"], atoms, dim=options.get("dim", 3), params=params,
+                              cutoff=options.get("cutoff"), one_body=options.get("one_body"))
+        self.resolved = _ParticleSystem(options["pair"], V.variables, params, None, None, V)
+        return V
 
     def vector_function(self, argument: str):
         """Compile EXPRS as a ``VectorFunction``."""
@@ -321,6 +324,32 @@ class Run:
         """Print a list as one JSON object, ``{"command": ..., key: items}``."""
         output.emit_list(self.command, key, items, **extra)
         self.emitted = True
+
+
+@functools.cache
+def _particle_system_class():
+    from gradcli.named.resolved import Resolved  # SymPy-free, but only --pair needs it
+
+    @dataclasses.dataclass(frozen=True)
+    class ParticleSystem(Resolved):
+        """What --pair resolves to: a typed particle system (no spec) carrying its compiled
+        ``ParticlePotential``, whose translations and rotations are its zero modes."""
+
+        particle_potential: Any = None
+
+        @property
+        def potential(self):
+            return self.particle_potential
+
+        @property
+        def zero_modes(self) -> int:
+            return self.particle_potential.symmetry_zero_modes
+
+    return ParticleSystem
+
+
+def _ParticleSystem(*args):
+    return _particle_system_class()(*args)
 
 
 def _check_params_used(params: dict[str, float], expression: str) -> None:

@@ -94,6 +94,18 @@ class ParticlePotential:
         return self.pair.shift
 
     @property
+    def symmetry_zero_modes(self) -> int:
+        """Hessian eigenvalues zero at every stationary point by symmetry: with no
+        one-body term, the translations and rotations of the whole system (3 + 3
+        in 3D, 5 for a 3D pair, 2 + 1 in 2D, 1 in 1D); 0 for a single particle
+        (nothing to set aside: V is constant) or with a one-body term (it
+        generally breaks them)."""
+        if self.one_body is not None or self.n_atoms == 1:
+            return 0
+        rotations = {1: 0, 2: 1, 3: 3 if self.n_atoms > 2 else 2}[self.dim]
+        return self.dim + rotations
+
+    @property
     def text(self) -> str:
         """'pair 4*((1/r)**12 - ...) over 13 atoms (3D)' with cutoff and one-body term when present."""
         text = f"pair {self.pair.text or self.pair.sympy_r} over {self.n_atoms} atoms ({self.dim}D)"

@@ -139,3 +139,18 @@ def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         runner.run(test, clear_globs=False)
         assert runner.failures == 0
+
+
+@pytest.mark.parametrize("n, dim, one_body, expected", [
+    (13, 3, None, 6), (2, 3, None, 5), (5, 2, None, 3), (4, 1, None, 1), (1, 3, None, 0), (13, 3, "z**2", 0),
+])
+def test_a_pair_system_sets_aside_its_translations_and_rotations(n, dim, one_body, expected):
+    V = ParticlePotential(LJ, n, dim=dim, one_body=one_body)
+    assert V.symmetry_zero_modes == expected
+
+
+def test_force_constant_of_a_typed_pair_sets_aside_six_zero_modes(tmp_path):
+    at = tmp_path / "lj13.xyz"
+    write_xyz(at, np.reshape(load("lj-cluster", n=13).stationary[0].point, (13, 3)), "Ar")
+    out = run_json("force-constant", "--pair", LJ, "--at", at)
+    assert out["classification"] == "minimum" and out["zero_modes"] == 6
