@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from gradcli.cli.coordinate_files import check_coordinate_path, write_descent
 from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.output import write
 from gradcli.cli.points import parse_number, parse_point
@@ -87,6 +88,13 @@ def descend(
     plot: Annotated[
         Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
     ] = None,
+    output: Annotated[
+        Optional[str], typer.Option("--output", metavar="FILE.xyz", help="Write the end point as particles (XYZ).")
+    ] = None,
+    trajectory: Annotated[
+        Optional[str],
+        typer.Option("--trajectory", metavar="FILE.xyz", help="Write the recorded points, one XYZ frame each."),
+    ] = None,
 ):
     """Minimise V from --x0 with --method (gradient descent by default).
 
@@ -101,12 +109,16 @@ def descend(
 
     Example:  gradcli descend "x**4-10*x**2+5" --x0 3 --method gd --lr 0.01 --tol 0
 
-    ends at x = 2.2361 with V = -20 after the tutorial's 200 steps.
+    ends at x = 2.2361 with V = -20 after the tutorial's 200 steps. For
+    particles (--pair, @lj-cluster) --x0 may be an .xyz file; --output and
+    --trajectory write XYZ files.
     """
     if plot is not None:
         from gradcli.cli.plot import check_plot_path
 
         check_plot_path(plot)
+    check_coordinate_path(output, "--output")
+    check_coordinate_path(trajectory, "--trajectory")
     V = run.potential(expr)
     spec, values = _named(run)
     start = _start(V, spec, x0)
@@ -119,7 +131,10 @@ def descend(
     methods = _methods(method, suggested_method)
     _check_used(given, methods)
     fixed = _fix(fix)
+    if len(methods) > 1 and (output or trajectory):
+        raise InputError("--output and --trajectory write one run: give one --method")
     runs = [_run_method(V, spec, m, start, given, suggested, suggested_method, fixed, max_record) for m in methods]
+    write_descent(run, V, runs[0].result, output, trajectory)
     if plot is not None:
         from gradcli.cli.plot_compare import plot_runs
 

@@ -8,6 +8,7 @@ body inside the error boundary (``boundary.command_boundary``). app.py
 registers the decorated functions, in its one list of commands.
 """
 
+import dataclasses
 import functools
 import inspect
 import re
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gradcli.cli import boundary, output
-from gradcli.cli.points import parse_params, parse_vars
+from gradcli.cli.points import is_coordinate_file, parse_params, parse_vars
 from gradcli.errors import InputError
 
 #: The longest expression gradcli reads (the parser's limit); stdin is read to one character past it.
@@ -76,6 +77,51 @@ _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
 }
 ALL_COMMON = tuple(_COMMON_OPTIONS)
 
+# A particle system instead of EXPR (gradcli.particles): added to every command that takes a scalar EXPR.
+_PARTICLE_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "pair": (
+        Annotated[
+            Optional[str],
+            typer.Option("--pair", metavar="EXPR", rich_help_panel="Particles",
+                         help="Instead of EXPR: a pair term in r over all pairs of --atoms particles, e.g. "
+                              "'4*((1/r)**12-(1/r)**6)'; variables x1,y1,z1,x2,..."),
+        ],
+        None,
+    ),
+    "atoms": (
+        Annotated[
+            Optional[int],
+            typer.Option("--atoms", metavar="N", rich_help_panel="Particles",
+                         help="The number of particles for --pair (default: the atoms of an .xyz --x0/--at file)."),
+        ],
+        None,
+    ),
+    "cutoff": (
+        Annotated[
+            Optional[float],
+            typer.Option("--cutoff", metavar="RC", rich_help_panel="Particles",
+                         help="Drop pairs beyond RC; the pair energy is shifted by -V(RC) so V stays continuous."),
+        ],
+        None,
+    ),
+    "one_body": (
+        Annotated[
+            Optional[str],
+            typer.Option("--one-body", metavar="EXPR", rich_help_panel="Particles",
+                         help="A term in x, y, z added for every particle of --pair (an external field, a well)."),
+        ],
+        None,
+    ),
+    "dim": (
+        Annotated[
+            int,
+            typer.Option("--dim", min=1, max=3, rich_help_panel="Particles",
+                         help="Dimensions of the --pair particles (1, 2 or 3)."),
+        ],
+        3,
+    ),
+}
+
 Expr = Annotated[
     str,
     typer.Argument(
@@ -104,10 +150,14 @@ def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable:
 
     def decorate(func: Callable) -> Callable:
         own = [p for p in inspect.signature(func).parameters.values() if p.name != "run"]
+        # A command of one scalar EXPR also takes a particle system (--pair ...), and EXPR may then be left out.
+        particle = tuple(_PARTICLE_OPTIONS) if any(p.name == "expr" for p in own) else ()
+        own = [p.replace(default=None) if p.name == "expr" and particle else p for p in own]
         shared = [
             inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
-            for key, (annotation, default) in _COMMON_OPTIONS.items()
-            if key in common
+            for options in (_COMMON_OPTIONS, _PARTICLE_OPTIONS)
+            for key, (annotation, default) in options.items()
+            if key in common or key in particle
         ]
         parameters = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
 
@@ -115,6 +165,9 @@ def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable:
         def wrapper(**kwargs):
             options = {key: kwargs.pop(key) for key in common}
             run = Run(name, **options)
+            run.particle_options = {key: kwargs.pop(key) for key in particle}
+            # An .xyz start or point gives --pair its number of atoms.
+            run.coordinate_file = next((kwargs[k] for k in ("x0", "at") if is_coordinate_file(kwargs.get(k))), None)
             with run.boundary():
                 func(run, **kwargs)
 
@@ -161,6 +214,8 @@ class Run:
         self.params: dict[str, float] = {}  # the values compiled in (a named potential's defaults too)
         self.user_params: dict[str, float] = {}  # the --param values alone
         self.resolved = None  # the gradcli.named Resolved EXPR (a named potential's spec too), once resolved
+        self.particle_options: dict = {}  # --pair, --atoms, --cutoff, --one-body, --dim
+        self.coordinate_file = None  # an .xyz file given as --x0 or --at
         self.emitted = False  # the result is on stdout: an error after it adds no second JSON object
 
     def boundary(self):
@@ -171,6 +226,7 @@ class Run:
 
     def resolve(self, argument: str):
         """EXPR ('-' for stdin, '@NAME', or text) -> library ``Resolved``; sets ``params``."""
+        self._check_particle_options(argument)
         if argument == "-":
             argument = read_stdin()
         params = self.user_params = parse_params(self.raw_params)
@@ -187,14 +243,51 @@ class Run:
         given = parse_vars(self.raw_vars)
         return given if given is not None else (tuple(resolved.variables) if resolved.variables else None)
 
-    def potential(self, argument: str):
-        """Compile EXPR as a scalar ``Potential``."""
+    def potential(self, argument: str | None):
+        """Compile EXPR as a scalar ``Potential`` (a ``ParticlePotential`` for --pair or a particle family)."""
+        if self.particle_options.get("pair") is not None:
+            return self.particle_potential(argument)
         resolved = self.resolve(argument)
         if self.raw_vars is None:
             return resolved.potential  # compiled once, kept on the resolved EXPR
         from gradcli.frontend.potential import Potential
 
         return Potential(resolved.expression, variables=self.variables(resolved), params=self.params)
+
+    def _check_particle_options(self, argument) -> None:
+        given = [k for k in ("atoms", "cutoff", "one_body") if self.particle_options.get(k) is not None]
+        if self.particle_options.get("dim", 3) != 3:
+            given.append("dim")
+        if given:
+            raise InputError(f"--{given[0].replace('_', '-')} goes with --pair EXPR (a pair term over particles)")
+        if argument is None:
+            raise InputError("EXPR is missing: give the potential, e.g. 'x**4-10*x**2+5' or @NAME, "
+                             "or a particle system with --pair EXPR --atoms N")
+
+    def particle_potential(self, argument: str | None):
+        """The ``ParticlePotential`` of --pair, --atoms (or the atoms of the .xyz point), --cutoff,
+        --one-body and --dim."""
+        from gradcli.particles import ParticlePotential
+        from gradcli.particles.xyz import read_frame
+
+        options = self.particle_options
+        if argument is not None:
+            raise InputError("give EXPR or --pair EXPR, not both")
+        if self.raw_vars is not None:
+            raise InputError("--vars does not apply to --pair (the variables are x1, y1, z1, x2, ...)")
+        atoms = options.get("atoms")
+        if atoms is None:
+            if self.coordinate_file is None:
+                raise InputError("--pair needs --atoms N, or a coordinate file as the start or point "
+                                 "(--x0 start.xyz, --at min.xyz)")
+            atoms = read_frame(self.coordinate_file.strip()).n_atoms
+        params = self.user_params = self.params = parse_params(self.raw_params)
+        texts = " ".join(filter(None, (options["pair"], options.get("one_body"), "r x y z")))
+        _check_params_used(params, texts)
+        V = ParticlePotential(options["pair"], atoms, dim=options.get("dim", 3), params=params,
+                              cutoff=options.get("cutoff"), one_body=options.get("one_body"))
+        self.resolved = _ParticleSystem(options["pair"], V.variables, params, None, None, V)
+        return V
 
     def vector_function(self, argument: str):
         """Compile EXPRS as a ``VectorFunction``."""
@@ -231,6 +324,32 @@ class Run:
         """Print a list as one JSON object, ``{"command": ..., key: items}``."""
         output.emit_list(self.command, key, items, **extra)
         self.emitted = True
+
+
+@functools.cache
+def _particle_system_class():
+    from gradcli.named.resolved import Resolved  # SymPy-free, but only --pair needs it
+
+    @dataclasses.dataclass(frozen=True)
+    class ParticleSystem(Resolved):
+        """What --pair resolves to: a typed particle system (no spec) carrying its compiled
+        ``ParticlePotential``, whose translations and rotations are its zero modes."""
+
+        particle_potential: Any = None
+
+        @property
+        def potential(self):
+            return self.particle_potential
+
+        @property
+        def zero_modes(self) -> int:
+            return self.particle_potential.symmetry_zero_modes
+
+    return ParticleSystem
+
+
+def _ParticleSystem(*args):
+    return _particle_system_class()(*args)
 
 
 def _check_params_used(params: dict[str, float], expression: str) -> None:

@@ -17,7 +17,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from gradcli._lazy import LazyModule
 from gradcli.errors import InputError
+
+particle_coordinates = LazyModule("gradcli.particles.coordinates", globals(), "particle_coordinates")
+#: A POINT ending so names a coordinate file (XYZ or extended XYZ), read by gradcli.particles.
+COORDINATE_FILE_SUFFIXES = (".xyz", ".extxyz")
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII only, unlike \d
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -85,8 +90,19 @@ def _items(text: str, what: str) -> list[str]:
     return _SEPARATOR.split(inner)
 
 
+def is_coordinate_file(text) -> bool:
+    """True when a POINT names a coordinate file (``start.xyz``, ``min.extxyz``).
+
+    >>> is_coordinate_file("min.xyz"), is_coordinate_file("1,2,3")
+    (True, False)
+    """
+    return isinstance(text, str) and text.strip().lower().endswith(COORDINATE_FILE_SUFFIXES)
+
+
 def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> tuple[float, ...]:
-    """Coordinates in ``variables`` order from ``3``, ``2,3`` or ``x=2,y=3``.
+    """Coordinates in ``variables`` order from ``3``, ``2,3`` or ``x=2,y=3``,
+    or from the last frame of an XYZ file (``min.xyz``) when the variables are
+    particle coordinates (x1, y1, z1, x2, ...).
 
     The named form must give every variable exactly once, in any order.
 
@@ -95,6 +111,8 @@ def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> t
     >>> parse_point("2,3", ("x", "y"))
     (2.0, 3.0)
     """
+    if is_coordinate_file(text):
+        return particle_coordinates.point_from_file(text.strip(), tuple(variables), what)
     items = _items(text, what)
     n = len(variables)
     expected = f"{n} coordinate{'s' * (n != 1)} ({', '.join(variables)})"

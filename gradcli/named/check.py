@@ -17,7 +17,6 @@ from gradcli.analysis.stationary import ZERO_MODE_RTOL, classify_eigenvalues, ze
 from gradcli.named.spec import PotentialSpec
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
-frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from
@@ -56,7 +55,7 @@ def validate_potential(spec: PotentialSpec) -> None:
             message = f"{spec.where}: field 'descent.lr': {message}"
         raise PotentialFileError(f"{message} at the defaults") from error
     try:
-        V = frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
+        V = spec.potential()  # a Potential, or a ParticlePotential for a particle system
     except GradcliError as error:
         raise PotentialFileError(f"{spec.where}: field 'expression' cannot be compiled: {error.message}") from error
     try:

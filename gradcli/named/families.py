@@ -1,8 +1,11 @@
-"""Potentials built in code for a size ``n``: ``lj-cluster`` and ``rosenbrock-nd``.
+"""Potentials built in code for a size ``n``: ``lj-cluster``, ``morse-cluster``
+and ``rosenbrock-nd``.
 
 A family's expression, start, known minima, suggested descent settings,
 zero modes, units and masses are generated for the size given as a parameter:
-``resolve("@lj-cluster", {"n": 13})`` builds the 13-atom cluster once.
+``resolve("@lj-cluster", {"n": 13})`` builds the 13-atom cluster once. The
+clusters are particle systems (``ParticleSpec``): one pair term over all
+pairs, compiled once whatever n (``gradcli.particles``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from gradcli.errors import InputError
-from gradcli.named.spec import DescentSettings, PotentialSpec, Stationary, check_parameter_names
+from gradcli.named.spec import DescentSettings, ParticleSpec, PotentialSpec, Stationary, check_parameter_names
 from gradcli.named.units import Units
 
 
@@ -37,6 +40,7 @@ class Family:
     zero_modes: object = None  # n -> the number of symmetry zero modes
     units: Units | None = None
     atom_mass: float | None = None  # every atom's mass (in units.mass), for a family of atoms
+    particles: bool = False  # the expression is a pair term over n particles in 3D (a ParticleSpec)
 
     def bind(self, params: dict[str, float] | None = None) -> tuple[PotentialSpec, dict[str, float]]:
         """``PotentialSpec.bind`` without a spec at the defaults first: the
@@ -75,6 +79,7 @@ class Family:
             descent=self.descent(n, values) if self.descent else DescentSettings(),
             units=self.units,
             masses=(self.atom_mass,) * len(variables) if self.atom_mass is not None else None,
+            particles=ParticleSpec(expression, n) if self.particles else None,
             rebuild=self.spec,
         )
 
@@ -97,6 +102,21 @@ def _icosahedron(radius: float) -> list[tuple[float, float, float]]:
             unit += [(0.0, s1, s2 * _PHI), (s1, s2 * _PHI, 0.0), (s2 * _PHI, 0.0, s1)]
     norm = math.sqrt(1 + _PHI**2)
     return [(0.0, 0.0, 0.0)] + [tuple(radius * c / norm for c in v) for v in unit]
+
+
+def _truncated_octahedron(a: float, b: float, p: float, q: float) -> list[tuple[float, float, float]]:
+    # LJ38's global minimum (Oh): 6 atoms at (±a, 0, 0) and permutations, 8 at (±b, ±b, ±b), 24 at
+    # (0, ±p, ±q) and permutations. The four lengths: the fcc construction (gradcli.particles.clusters)
+    # relaxed, then Newton's method on the four (|grad V| ~ 2e-14).
+    atoms = [tuple(s * a * (k == axis) for k in range(3)) for axis in range(3) for s in (1.0, -1.0)]
+    atoms += [(sx * b, sy * b, sz * b) for sx in (1, -1) for sy in (1, -1) for sz in (1, -1)]
+    for i, j in ((0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)):
+        for si in (1, -1):
+            for sj in (1, -1):
+                atom = [0.0, 0.0, 0.0]
+                atom[i], atom[j] = si * q, sj * p
+                atoms.append(tuple(atom))
+    return atoms
 
 
 _LJ_MINIMA = {
@@ -129,6 +149,11 @@ _LJ_MINIMA = {
         "pentagonal bipyramid; CCD: -16.505384",
     ),
     13: (lambda: _icosahedron(1.0818382885513658), -44.32680141953402, "Mackay icosahedron; CCD: -44.326801"),
+    38: (
+        lambda: _truncated_octahedron(0.7759309576204478, 0.7790009250831657, 0.7808894437219709, 1.5655837414624079),
+        -173.92842659062876,
+        "fcc truncated octahedron; CCD: -173.928427",
+    ),
 }
 
 # Other minima, listed because descent from the family's start ends there. LJ6's
@@ -179,28 +204,30 @@ def _lj_descent(n: int, values: dict) -> DescentSettings:
     return DescentSettings(lr=lr, steps=50_000)
 
 
-def _fcc_start(n: int) -> list[tuple[float, float, float]]:
+def _fcc_start(n: int, spacing: float = _LJ_R) -> list[tuple[float, float, float]]:
     # The n fcc sites nearest the origin at the pair-minimum spacing, nudged
     # off their symmetric positions so a descent does not sit on a saddle.
-    span = range(-4, 5)
+    reach = 2 + int(math.ceil((4 * n) ** (1 / 3)))  # a cube holding well over n sites
+    span = range(-reach, reach + 1)
     sites = sorted((i * i + j * j + k * k, (i, j, k)) for i in span for j in span for k in span if (i + j + k) % 2 == 0)
-    scale = _LJ_R / math.sqrt(2)
+    scale = spacing / math.sqrt(2)
     return [
-        tuple(scale * c + 0.04 * math.sin(2.0 * (3 * a + b) + 1.0) for b, c in enumerate(site))
+        tuple(scale * c + 0.04 * spacing / _LJ_R * math.sin(2.0 * (3 * a + b) + 1.0) for b, c in enumerate(site))
         for a, (_, site) in enumerate(sites[:n])
     ]
 
 
+LJ_PAIR = "4*eps*((sigma/r)**12 - (sigma/r)**6)"
+# Morse clusters as in the Cambridge Cluster Database: V = eps sum_ij exp(rho (1 - r/r0)) (exp(rho (1 - r/r0)) - 2).
+MORSE_PAIR = "eps*exp(rho*(1 - r/r0))*(exp(rho*(1 - r/r0)) - 2)"
+
+
+def _atom_names(n: int) -> list[str]:
+    return [f"{c}{i}" for i in range(1, n + 1) for c in "xyz"]
+
+
 def _lj_cluster(n: int, values: dict):
     eps, sigma = values["eps"], values["sigma"]
-    variables = [f"{c}{i}" for i in range(1, n + 1) for c in "xyz"]
-    terms = []
-    for i in range(1, n + 1):
-        for j in range(i + 1, n + 1):
-            # Written without spaces: n = 40 (780 pairs) stays under the parser's 100,000 characters.
-            s = f"sigma**2/((x{i}-x{j})**2+(y{i}-y{j})**2+(z{i}-z{j})**2)"
-            terms.append(f"({s})**6-({s})**3")
-    expression = f"4*eps*({_balanced_sum(terms)})"
     start = [sigma * c for atom in _fcc_start(n) for c in atom]
     stationary = []
     for table, prefix in ((_LJ_MINIMA, "global minimum: "), (_LJ_LOCAL, "")):
@@ -208,7 +235,40 @@ def _lj_cluster(n: int, values: dict):
             atoms, energy, note = table[n]
             point = tuple(sigma * c for atom in atoms() for c in atom)
             stationary.append(Stationary(point, eps * energy, "minimum", _lj_zero_modes(n), prefix + note))
-    return expression, variables, start, stationary
+    return LJ_PAIR, _atom_names(n), start, stationary
+
+
+# Morse clusters' global minima at rho = 6 (eps = r0 = 1), shapes with one or two free lengths fixed by
+# relaxing the construction (gradcli.particles.clusters) and Newton's method on those lengths
+# (|grad V| ~ 2e-14). Energies: Doye's Table 2.2 gives -9.0449, -12.4878, -16.2076 (n = 5, 6, 7); the
+# Cambridge Cluster Database -42.439863 (n = 13).
+_MORSE6_MINIMA = {
+    5: (lambda: _ring(3, 0.5779474924121422) + [(0.0, 0.0, 0.8142197315954691), (0.0, 0.0, -0.8142197315954691)],
+        -9.04493049597353, "trigonal bipyramid; Doye: -9.0449"),
+    6: (lambda: [tuple(s * 0.703943568129067 * (k == axis) for k in range(3)) for axis in range(3) for s in (1, -1)],
+        -12.487809004245971, "octahedron; Doye: -12.4878"),
+    7: (lambda: _ring(5, 0.8533144886321978) + [(0.0, 0.0, 0.5097267156179263), (0.0, 0.0, -0.5097267156179263)],
+        -16.207579623634274, "pentagonal bipyramid; Doye: -16.2076"),
+    13: (lambda: _icosahedron(0.9647027502285753), -42.4398626905845, "Mackay icosahedron; CCD: -42.439863"),
+}
+
+
+def _morse_cluster(n: int, values: dict):
+    eps, r0 = values["eps"], values["r0"]
+    stationary = []
+    if values["rho"] == 6.0 and n in _MORSE6_MINIMA:  # the minima move with rho: listed for the default only
+        atoms, energy, note = _MORSE6_MINIMA[n]
+        point = tuple(r0 * c for atom in atoms() for c in atom)
+        stationary.append(Stationary(point, eps * energy, "minimum", _lj_zero_modes(n), "global minimum: " + note))
+    return MORSE_PAIR, _atom_names(n), [r0 * c for atom in _fcc_start(n, 1.0) for c in atom], stationary
+
+
+def _morse_descent(n: int, values: dict) -> DescentSettings:
+    # As for LJ: the pair's force constant at its minimum, V''(r0) = 2 eps rho^2 / r0^2 (72 at rho = 6, close
+    # to LJ's 57), times min(n, 14) bounds the curvature met; lr = 1/that.
+    eps, rho, r0 = values["eps"], values["rho"], values["r0"]
+    lr = r0**2 / (2 * eps * rho**2 * min(n, 14)) if eps > 0 and rho != 0 else math.nan
+    return DescentSettings(lr=lr, steps=50_000)
 
 
 # Extended Rosenbrock: the global minimum at (1, ..., 1) and, for 4 <= n <= 7,
@@ -269,18 +329,20 @@ def _rosenbrock_nd_descent(n: int, values: dict) -> DescentSettings:
 FAMILIES: dict[str, Family] = {
     "lj-cluster": Family(
         "lj-cluster",
-        "Lennard-Jones cluster of n atoms (3n coordinates x1,y1,z1,...), reduced units; size with --param n=...",
+        "Lennard-Jones cluster of n atoms (3n coordinates x1,y1,z1,...), reduced units; size with --param n=... "
+        "(up to 1000)",
         {
             "n": {"value": 13, "units": None},
             "eps": {"value": 1.0, "units": "energy"},
             "sigma": {"value": 1.0, "units": "length"},
         },
-        40,
+        1000,
         (
             "J. E. Lennard-Jones, Proc. R. Soc. Lond. A 106, 463 (1924)",
             "D. J. Wales and J. P. K. Doye, Global optimization by basin-hopping and the lowest energy structures of "
             "Lennard-Jones clusters containing up to 110 atoms, J. Phys. Chem. A 101, 5111 (1997); energies in the "
-            "Cambridge Cluster Database (n=5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801)",
+            "Cambridge Cluster Database (n=5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801, "
+            "38: -173.928427)",
         ),
         _lj_cluster,
         _lj_descent,
@@ -288,6 +350,32 @@ FAMILIES: dict[str, Family] = {
         # Reduced units: energies in eps, lengths in sigma, masses in the atom's mass.
         units=Units("reduced", "reduced", "reduced"),
         atom_mass=1.0,
+        particles=True,
+    ),
+    "morse-cluster": Family(
+        "morse-cluster",
+        "Morse cluster of n atoms (3n coordinates x1,y1,z1,...), range rho, reduced units (eps = r0 = 1); "
+        "size with --param n=... (up to 1000)",
+        {
+            "n": {"value": 13, "units": None},
+            "eps": {"value": 1.0, "units": "energy"},
+            "r0": {"value": 1.0, "units": "length"},
+            "rho": {"value": 6.0, "units": None},
+        },
+        1000,
+        (
+            "P. M. Morse, Diatomic molecules according to the wave mechanics. II. Vibrational levels, Phys. Rev. 34, "
+            "57 (1929)",
+            "J. P. K. Doye and D. J. Wales, Structural consequences of the range of the interatomic potential: a "
+            "menagerie of clusters, J. Chem. Soc., Faraday Trans. 93, 4233 (1997); J. P. K. Doye, PhD thesis "
+            "(Cambridge, 1996), Table 2.2 (n=5-7 at rho=3, 6, 10, 14); the Cambridge Cluster Database",
+        ),
+        _morse_cluster,
+        _morse_descent,
+        _lj_zero_modes,
+        units=Units("reduced", "reduced", "reduced"),
+        atom_mass=1.0,
+        particles=True,
     ),
     "rosenbrock-nd": Family(
         "rosenbrock-nd",

@@ -14,6 +14,13 @@ as ``"0.5/k"``; ``steps``; ``tol``; each within the bounds in
 ``gradcli.named.spec``), a ``[units]`` table (``energy``, ``length``, ``mass``:
 see ``gradcli.named.units``) and ``masses`` (one per variable or per atom).
 
+A particle system has a ``[pair]`` table instead of ``expression`` and
+``variables``: ``expression`` (the pair term in r and the parameters),
+``atoms``, and optionally ``dim`` (1-3, default 3), ``cutoff`` (the pair
+energy is shifted to 0 there), ``one_body`` (a term in x, y, z added per
+particle) and ``element`` (the symbol written to coordinate files); its
+variables are x1, y1, z1, x2, ... and ``start`` gives all of them.
+
 Every field's type and shape is checked here, with errors naming the file and
 the field; nothing is parsed or compiled (``PotentialSpec.check_expression``
 and ``gradcli.named.check.validate_potential`` do that). A file larger than
@@ -28,7 +35,15 @@ import tomllib
 from pathlib import Path
 
 from gradcli.errors import PotentialFileError
-from gradcli.named.spec import LR_RANGE, MAX_STEPS, MAX_TOL, DescentSettings, PotentialSpec, Stationary
+from gradcli.named.spec import (
+    LR_RANGE,
+    MAX_STEPS,
+    MAX_TOL,
+    DescentSettings,
+    ParticleSpec,
+    PotentialSpec,
+    Stationary,
+)
 from gradcli.named.units import KNOWN, Units, masses_per_variable, unit_name
 
 KINDS = ("minimum", "maximum", "saddle")
@@ -52,8 +67,12 @@ FIELDS = (
     "descent",
     "units",
     "masses",
+    "pair",
 )
 REQUIRED = ("name", "description", "expression", "variables", "start")
+PAIR_FIELDS = ("expression", "atoms", "dim", "cutoff", "one_body", "element")
+#: The most particles a [pair] file may declare (as the cluster families).
+MAX_ATOMS = 1000
 STATIONARY_FIELDS = ("point", "value", "kind", "zero_modes", "note")
 DESCENT_FIELDS = ("lr", "steps", "tol", "method")
 UNITS_FIELDS = ("energy", "length", "mass")
@@ -266,6 +285,14 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise PotentialFileError(f"{where}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
+    particles = _pair(data["pair"], where) if "pair" in data else None
+    if particles is not None:
+        given = [key for key in ("expression", "variables") if key in data]
+        if given:
+            raise PotentialFileError(f"{where}: field '{given[0]}' cannot be given with [pair] "
+                                     f"(the pair term is pair.expression, the variables x1, y1, z1, ...)")
+        data["expression"] = particles.pair
+        data["variables"] = [f"{a}{i}" for i in range(1, particles.n_atoms + 1) for a in "xyz"[: particles.dim]]
     for key in REQUIRED:
         if key not in data:
             raise PotentialFileError(f"{where}: field '{key}' is missing")
@@ -318,4 +345,36 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
         descent=_descent(data.get("descent", {}), where),
         units=units,
         masses=_masses(data.get("masses"), variables, units, where),
+        particles=particles,
     )
+
+
+def _pair(table, where: str) -> ParticleSpec:
+    """The ``[pair]`` table of a particle system, each field checked."""
+    if not isinstance(table, dict):
+        raise PotentialFileError(f"{where}: field 'pair' must be a table ([pair])")
+    unknown = sorted(set(table) - set(PAIR_FIELDS))
+    if unknown:
+        raise PotentialFileError(f"{where}: unknown field 'pair.{unknown[0]}' (known: {', '.join(PAIR_FIELDS)})")
+    for key in ("expression", "atoms"):
+        if key not in table:
+            raise PotentialFileError(f"{where}: field 'pair.{key}' is missing")
+    expression = table["expression"]
+    if not (isinstance(expression, str) and expression.strip()):
+        raise PotentialFileError(f"{where}: field 'pair.expression' must be a non-empty string")
+    atoms, dim = table["atoms"], table.get("dim", 3)
+    if not (_is_whole(atoms) and 1 <= atoms <= MAX_ATOMS):
+        raise PotentialFileError(f"{where}: field 'pair.atoms' must be a whole number from 1 to {MAX_ATOMS}")
+    if not (_is_whole(dim) and 1 <= dim <= 3):
+        raise PotentialFileError(f"{where}: field 'pair.dim' must be 1, 2 or 3")
+    cutoff = table.get("cutoff")
+    if cutoff is not None and not (_is_number(cutoff) and cutoff > 0):
+        raise PotentialFileError(f"{where}: field 'pair.cutoff' must be a positive number")
+    one_body = table.get("one_body")
+    if one_body is not None and not (isinstance(one_body, str) and one_body.strip()):
+        raise PotentialFileError(f"{where}: field 'pair.one_body' must be a non-empty string")
+    element = table.get("element", "X")
+    if not (isinstance(element, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", element)):
+        raise PotentialFileError(f"{where}: field 'pair.element' must be an element symbol such as Ar")
+    return ParticleSpec(" ".join(expression.split()), atoms, dim, None if cutoff is None else float(cutoff),
+                        None if one_body is None else " ".join(one_body.split()), element)

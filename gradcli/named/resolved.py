@@ -43,7 +43,10 @@ class Resolved:
 
     @cached_property
     def potential(self):
-        """The compiled ``gradcli.Potential`` (variables in the potential's order)."""
+        """The compiled ``gradcli.Potential`` (variables in the potential's order),
+        or a ``ParticlePotential`` for a particle system."""
+        if self.spec is not None and self.spec.particles is not None:
+            return self.spec.particles.potential(self.params)
         return frontend_potential.Potential(self.expression, variables=self.variables, params=self.params)
 
     @property

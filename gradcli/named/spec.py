@@ -21,6 +21,7 @@ from gradcli.named.units import Units
 # Parsing and compiling load SymPy: only when an expression is parsed (gradcli/_lazy.py).
 parse = LazyModule("gradcli.frontend.parse", globals(), "parse")
 frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
+particles = LazyModule("gradcli.particles", globals(), "particles")  # a particle system's potential
 sympy = LazyModule("sympy", globals(), "sympy")
 
 # Suggested descent settings are bounded like the command's options, so a file
@@ -130,6 +131,36 @@ class Stationary:
         }
 
 
+@dataclass(frozen=True)
+class ParticleSpec:
+    """A potential of ``n_atoms`` particles in ``dim`` dimensions: the ``pair``
+    term (an expression in r and the parameters) over every pair, an optional
+    ``cutoff`` (energy-shifted) and ``one_body`` term (in x, y, z), and the
+    ``element`` written for each particle in coordinate files. Its variables
+    are x1, y1, z1, x2, ...
+
+    >>> from gradcli.named import find_potential
+    >>> find_potential("lj-cluster").particles.n_atoms
+    13
+    """
+
+    pair: str
+    n_atoms: int
+    dim: int = 3
+    cutoff: float | None = None
+    one_body: str | None = None
+    element: str = "X"
+
+    def potential(self, values: dict[str, float]):
+        """The ``gradcli.particles.ParticlePotential`` at these parameter values."""
+        return particles.ParticlePotential(self.pair, self.n_atoms, dim=self.dim, params=values,
+                                           cutoff=self.cutoff, one_body=self.one_body)
+
+    def to_dict(self) -> dict:
+        return {"pair": self.pair, "atoms": self.n_atoms, "dim": self.dim, "cutoff": self.cutoff,
+                "one_body": self.one_body, "element": self.element}
+
+
 def check_parameter_names(name: str, parameters: dict, params: dict) -> None:
     """Refuse a ``params`` name that is not one of ``parameters`` of the
     potential ``name`` (``InputError`` naming the valid ones)."""
@@ -151,7 +182,9 @@ class PotentialSpec:
     stationary point by symmetry (6 for a cluster of atoms: 3 translations and
     3 rotations; 5 for a dimer); ``descent`` the suggested descent settings;
     ``units`` the energy, length and mass units (None if undeclared);
-    ``masses`` one mass per variable (None if undeclared).
+    ``masses`` one mass per variable (None if undeclared); ``particles`` a
+    ``ParticleSpec`` for a particle system (its ``expression`` is then the
+    pair term and its potential a ``ParticlePotential``), else None.
 
     >>> from gradcli.named import find_potential
     >>> spec = find_potential("morse")
@@ -174,6 +207,7 @@ class PotentialSpec:
     descent: DescentSettings = DescentSettings()
     units: Units | None = None
     masses: tuple[float, ...] | None = None
+    particles: ParticleSpec | None = None
     rebuild: Callable[[dict], PotentialSpec] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -207,7 +241,14 @@ class PotentialSpec:
         """Parse a file's expression (a family's is built in code): a refused
         one, or a name that is neither a variable nor a parameter, is a
         ``PotentialFileError`` naming the file."""
-        if self.path is not None:
+        if self.path is not None and self.particles is not None:
+            stray = "neither r nor a parameter"
+            _parse_field(self.expression, self.where, "pair.expression", {"r", *self.parameters}, stray)
+            if self.particles.one_body is not None:
+                axes = tuple("xyz"[: self.particles.dim])
+                _parse_field(self.particles.one_body, self.where, "pair.one_body", {*axes, *self.parameters},
+                             f"neither a coordinate ({', '.join(axes)}) nor a parameter")
+        elif self.path is not None:
             _parse_field(
                 self.expression,
                 self.where,
@@ -225,6 +266,8 @@ class PotentialSpec:
         -4.0
         """
         spec, values = self.bind(params)
+        if spec.particles is not None:
+            return spec.particles.potential(values)
         return frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
 
     def descent_settings(self, values: dict[str, float] | None = None, skip=()) -> dict:
@@ -245,8 +288,9 @@ class PotentialSpec:
         """JSON form: name, description, expression, variables, parameters; with
         ``full`` also start, stationary, references, path, zero_modes, descent
         (the settings at these parameters, ``lr_expression`` the file's text),
-        units (``{"energy", "length", "mass"}`` or None) and masses (one per
-        variable, or None)."""
+        units (``{"energy", "length", "mass"}`` or None), masses (one per
+        variable, or None) and particles (``{"pair", "atoms", "dim", "cutoff",
+        "one_body", "element"}`` for a particle system, or None)."""
         out = {
             "name": self.name,
             "description": self.description,
@@ -266,4 +310,5 @@ class PotentialSpec:
             }
             out["units"] = self.units.to_dict() if self.units is not None else None
             out["masses"] = list(self.masses) if self.masses is not None else None
+            out["particles"] = self.particles.to_dict() if self.particles is not None else None
         return out

@@ -37,7 +37,7 @@ def test_options():
 
 @pytest.mark.parametrize("command", ["grad", "descend", "force-constant", "jacobian"])
 def test_named_potentials(command):
-    assert complete(f"gradcli {command} @mo") == ["@morse"]
+    assert complete(f"gradcli {command} @mo") == ["@morse", "@morse-cluster"]
     offered = complete(f"gradcli {command} @m")
     assert {"@morse", "@muller-brown", "@mexican-hat"} <= set(offered)
     assert all(name.startswith("@m") for name in offered)

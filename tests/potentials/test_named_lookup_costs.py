@@ -53,11 +53,12 @@ def built(monkeypatch):
 
 @pytest.fixture
 def compiled(monkeypatch):
-    """Counts compilations: ``Potential`` and ``VectorFunction`` constructions."""
+    """Counts compilations: ``Potential``, ``VectorFunction`` and ``ParticlePotential`` constructions."""
     from gradcli.frontend.potential import Potential, VectorFunction
+    from gradcli.particles import ParticlePotential
 
     counts = Counter()
-    for cls in (Potential, VectorFunction):
+    for cls in (Potential, VectorFunction, ParticlePotential):
 
         def counting_init(self, *args, _cls=cls, _init=cls.__init__, **kwargs):
             counts[_cls.__name__] += 1

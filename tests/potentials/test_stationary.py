@@ -14,6 +14,7 @@ from gradcli.named import classify_kind, find_potential, list_potentials, valida
 
 FILES = sorted(spec.name for spec in list_potentials() if spec.family is None)
 SIZES = [("lj-cluster", n) for n in (2, 3, 4, 5, 6, 7, 8, 13)] + [("rosenbrock-nd", n) for n in (2, 3, 4, 5, 6, 7, 12)]
+SIZES += [("lj-cluster", 38)] + [("morse-cluster", n) for n in (5, 6, 7, 13)]
 CASES = [(name, None) for name in FILES] + SIZES
 
 
@@ -30,7 +31,7 @@ def _spec_and_values(name, n):
 @pytest.fixture(params=CASES, ids=_case_id, scope="module")
 def compiled(request):
     spec, values = _spec_and_values(*request.param)
-    return spec, gradcli.Potential(spec.expression, variables=spec.variables, params=values)
+    return spec, spec.potential()  # a ParticlePotential for the clusters
 
 
 def test_validate_potential_accepts_every_builtin(compiled):
@@ -103,7 +104,20 @@ def test_himmelblau_agrees_with_the_quoted_values():
 
 
 # Cambridge Cluster Database (Wales and Doye, J. Phys. Chem. A 101, 5111 (1997)), reduced units.
-CCD = {2: -1.0, 3: -3.0, 4: -6.0, 5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801}
+# Morse at rho = 6: J. P. K. Doye, PhD thesis (Cambridge, 1996), Table 2.2 (4 decimals), and the CCD for 13.
+MORSE6 = {5: -9.0449, 6: -12.4878, 7: -16.2076, 13: -42.439863}
+
+
+@pytest.mark.parametrize("n", sorted(MORSE6))
+def test_morse_cluster_minima_match_the_published_energies(n):
+    (s,) = _stationary("morse-cluster", n=n)
+    decimals = 6 if n == 13 else 4
+    assert round(s.value, decimals) == pytest.approx(MORSE6[n], abs=1e-12)
+    assert round(find_potential("morse-cluster").bind({"n": n})[0].potential()(np.array(s.point)), decimals) == (
+        pytest.approx(MORSE6[n], abs=1e-12))
+
+
+CCD = {2: -1.0, 3: -3.0, 4: -6.0, 5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801, 38: -173.928427}
 
 
 @pytest.mark.parametrize("n", sorted(CCD))
@@ -112,7 +126,7 @@ def test_lj_cluster_minima_match_the_cambridge_cluster_database(n):
     assert s.note.startswith("global minimum")
     assert round(s.value, 6) == pytest.approx(CCD[n], abs=1e-12)
     spec, values = find_potential("lj-cluster").bind({"n": n})
-    V = gradcli.Potential(spec.expression, variables=spec.variables, params=values)
+    V = spec.potential()
     assert round(V(np.array(s.point)), 6) == pytest.approx(CCD[n], abs=1e-12)
 
 
@@ -130,7 +144,7 @@ def test_lj13_descends_from_its_start_to_the_icosahedron():
     from gradcli.optimize.descent import gradient_descent
 
     spec, values = find_potential("lj-cluster").bind({"n": 13})
-    V = gradcli.Potential(spec.expression, variables=spec.variables, params=values)
+    V = spec.potential()
     result = gradient_descent(V, spec.start, lr=0.002, steps=20000, tol=1e-6)
     assert result.status == "converged"
     assert result.value == pytest.approx(-44.326801, abs=1e-6)
