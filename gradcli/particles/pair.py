@@ -135,7 +135,8 @@ class PairFunction:
         in_u, f, checked = self._get(order)
         try:
             with np.errstate(**ERRSTATE):
-                out = f(np.empty((order + 1, len(s))), 1.0 / s if in_u else s)
+                out = f.function(np.empty((order + 1, len(s))), np.empty((f.registers, len(s))),
+                                 1.0 / s if in_u else s)
         except FloatingPointError:
             raise self._failure(checked, s) from None
         if self.shift:

@@ -24,8 +24,9 @@ METHODS = list(OPTIMIZERS)
 
 
 def named(name, params=None):
-    spec, values = find_potential(name).bind(params or {})
-    return Potential(spec.expression, variables=spec.variables, params=values), spec, values
+    found = find_potential(name)
+    spec, values = found.bind(params or {})
+    return found.potential(params or {}), spec, values
 
 
 def pair_distances(x):
