@@ -11,6 +11,7 @@ import typer
 
 import gradcli
 from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
+from gradcli.cli.batch_cmd import batch
 from gradcli.cli.coercion import PlainGroup
 from gradcli.cli.options import COMMANDS, Command
 from gradcli.cli.potentials_cmd import potentials_app
@@ -33,6 +34,7 @@ for _name, _function in COMMANDS:
     app.command(_name, cls=Command)(_function)
 
 app.add_typer(potentials_app, name="potentials")
+app.command("batch")(batch)
 
 
 def _version(value: bool) -> None:
