@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 import gradcli
-from gradcli.cli import descend_cmd, calculus_cmd  # noqa: F401, I001  (they declare the commands, in this order)
+from gradcli.cli import descend_cmd, calculus_cmd, landscape_cmd  # noqa: F401, I001  (they declare the commands, in this order)
 from gradcli.cli.batch_cmd import batch
 from gradcli.cli.coercion import PlainGroup
 from gradcli.cli.options import COMMANDS, Command
