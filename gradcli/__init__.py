@@ -5,9 +5,11 @@ and a command-line tool for potentials built on it.
 Importing gradcli imports nothing heavy: the engine (``gradcli.tensor``,
 ``gradcli.autograd``, ..., which import numpy) and the SymPy front-end
 (``Potential``, ``VectorFunction``) load on first use of one of their names
-(PEP 562), so ``gradcli descend``, which needs neither numpy nor the engine,
-pays for neither.
+(``gradcli/_lazy.py``, the package's one lazy-loading idiom), so ``gradcli
+descend``, which needs neither numpy nor the engine, pays for neither.
 """
+
+from . import _lazy
 
 __version__ = "0.1.0"
 
@@ -45,23 +47,11 @@ _LAZY = {
     for entry in entries.split()
 }
 
-
-def __getattr__(name):
-    # Only names that gradcli never re-exports may be used here: the engine's
-    # `float`, `max`, `sum`, ... land in this module's globals once loaded.
-    found = _LAZY.get(name)
-    if found is None:
-        raise AttributeError(f"module 'gradcli' has no attribute {name!r}")
-    from importlib import import_module
-
-    module = import_module(found[0])
-    value = getattr(module, found[1]) if found[1] else module
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+# Only names that gradcli never re-exports may be used in this module: the
+# engine's `float`, `max`, `sum`, ... land in its globals once loaded.
+__getattr__, __dir__ = _lazy.exports(globals(), {name: _lazy.attribute(*found) for name, found in _LAZY.items()})
+_tensor = _lazy.LazyModule("gradcli.autograd.tensor", globals(), "_tensor")
+_dtypes = _lazy.LazyModule("gradcli.autograd.dtypes", globals(), "_dtypes")
 
 
 # --- PyTorch helpers -----------------------------------------------------------
@@ -69,9 +59,7 @@ def __dir__():
 
 def is_tensor(obj):
     """True if ``obj`` is a gradcli Tensor."""
-    from .autograd.tensor import Tensor
-
-    return isinstance(obj, Tensor)
+    return isinstance(obj, _tensor.Tensor)
 
 
 def numel(input):
@@ -79,9 +67,7 @@ def numel(input):
 
 
 def get_default_dtype():
-    from .autograd.dtypes import float64
-
-    return float64
+    return _dtypes.float64
 
 
 __all__ = sorted(

@@ -1,16 +1,31 @@
-"""A module imported on first use, for modules that only sometimes need it.
+"""gradcli's one way of loading lazily: a module-level name that stands in
+for its value until first used, then is replaced by it in the module's globals.
 
 ``gradcli descend`` runs generated code over Python floats and never needs
-numpy (SymPy does not import it either), so the front-end modules on its path
-write, instead of ``import numpy as np``::
+numpy or the engine; ``import gradcli`` must stay light. So a module that
+only sometimes needs something binds a name to a stand-in, in one of two forms:
 
-    np = LazyModule("numpy", globals(), "np")
+* ``LazyModule`` -- a module the module's own code uses (``np.asarray`` in a
+  function body)::
 
-The first attribute read (``np.asarray``) imports numpy and puts the real
-module in the caller's globals under the same name, so every later ``np.``
-in that module is an ordinary global lookup: no cost on any call after the
-first. (Anything that kept a reference to the stand-in itself still works,
-through ``__getattr__``.)
+      np = LazyModule("numpy", globals(), "np")
+
+  The first attribute read imports numpy and puts the real module in the
+  caller's globals under the same name, so every later ``np.`` there is an
+  ordinary global lookup: no cost on any call after the first. (Anything that
+  kept a reference to the stand-in itself still works, through
+  ``__getattr__``.)
+
+* ``exports`` -- names a module offers to *other* modules (``gradcli.tensor``,
+  ``ops.ARRAY``), computed on first access through PEP 562::
+
+      __getattr__, __dir__ = exports(globals(), {"ARRAY": _array_table})
+
+  The first ``module.ARRAY`` (or ``from module import ARRAY``) calls the
+  loader and stores its result as an ordinary module global.
+
+No other idiom: no hand-written module ``__getattr__``, and no import inside
+a function to put off a cost.
 
 Example::
 
@@ -23,6 +38,8 @@ Example::
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 
 class LazyModule:
@@ -43,3 +60,32 @@ class LazyModule:
 
     def __repr__(self) -> str:
         return f"<module {self._name!r}, imported on first use>"
+
+
+def attribute(module: str, name: str = "") -> Callable[[], Any]:
+    """A loader for ``exports``: ``module.name`` (the module itself when ``name`` is empty)."""
+
+    def load():
+        loaded = importlib.import_module(module)
+        return getattr(loaded, name) if name else loaded
+
+    return load
+
+
+def exports(namespace: dict, loaders: dict[str, Callable[[], Any]]):
+    """(``__getattr__``, ``__dir__``) for a module whose globals are
+    ``namespace``: a name in ``loaders`` is computed by its loader on first
+    access and then kept in ``namespace`` (an ordinary global from then on)."""
+    module = namespace["__name__"]
+
+    def __getattr__(name: str):
+        load = loaders.get(name)
+        if load is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        value = namespace[name] = load()
+        return value
+
+    def __dir__():
+        return sorted(set(namespace) | set(loaders))
+
+    return __getattr__, __dir__

@@ -24,8 +24,9 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from . import codegen
@@ -33,6 +34,7 @@ from .domain import diagnose
 from .program import Program
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+schedule = LazyModule("gradcli.frontend.schedule", globals(), "schedule")  # for long programs and batches
 
 if TYPE_CHECKING:
     from .schedule import Schedule
@@ -57,9 +59,7 @@ class Compiled:
 
     @cached_property
     def schedule(self) -> Schedule:
-        from .schedule import Schedule  # numpy's, for long programs and batches only
-
-        return Schedule(self.program)
+        return schedule.Schedule(self.program)
 
     @cached_property
     def scalar(self):

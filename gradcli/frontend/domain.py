@@ -19,22 +19,17 @@ Example::
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .._lazy import LazyModule
 from ..errors import DomainError
 from . import ops
+from .functions import PRIMITIVES, fmt
 from .program import Program
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
-_WORDS = {"add": "addition", "sub": "subtraction", "mul": "multiplication", "div": "division",
-          "neg": "negation", "pow": "power"}
-
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: 3, -2, 0.5, 1e+300."""
-    return f"{float(x):.12g}"
+__all__ = ["describe", "diagnose", "find_failure", "fmt", "format_point"]
 
 
 def format_point(variables: Sequence[str], point: Sequence[float]) -> str:
@@ -43,29 +38,9 @@ def format_point(variables: Sequence[str], point: Sequence[float]) -> str:
 
 
 def describe(op: str, args: Sequence[float]) -> str:
-    """What went wrong when ``op`` on finite ``args`` gave inf or NaN."""
-    a = args[0] if args else None
-    b = args[1] if len(args) > 1 else None
-    if op == "log":
-        return "log of zero" if a == 0 else f"log of a negative number ({fmt(a)})"
-    if op == "sqrt":
-        return f"square root of a negative number ({fmt(a)})"
-    if op == "div" and b == 0:
-        return "division by zero"
-    if op == "pow":
-        if a == 0 and b < 0:
-            return f"zero raised to a negative power ({fmt(b)})"
-        if a < 0 and not float(b).is_integer():
-            return f"non-integer power ({fmt(b)}) of a negative number ({fmt(a)})"
-    if op in ("asin", "acos"):
-        return f"{op} of a value outside [-1, 1] ({fmt(a)})"
-    if op == "acosh":
-        return f"acosh of a value below 1 ({fmt(a)})"
-    if op == "atanh":
-        return f"atanh of a value outside (-1, 1) ({fmt(a)})"
-    if op == "tan":
-        return f"tan at a pole ({fmt(a)})"
-    return f"overflow in {_WORDS.get(op, op)}"
+    """What went wrong when ``op`` on finite ``args`` gave inf or NaN (the
+    primitive's domain description in ``functions.PRIMITIVES``)."""
+    return PRIMITIVES[op].describe(args)
 
 
 def find_failure(program: Program, inputs: np.ndarray):
@@ -125,7 +100,7 @@ def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseExce
     what = describe(ins.op, args)
     reason = ("overflow" if what.startswith("overflow") else
               "division-by-zero" if what.startswith(("division", "zero raised")) else "domain")
-    if i >= program.primal_size:
+    if i >= program.primal_size and not PRIMITIVES[ins.op].derivative_only:
         what += " in the derivative"
     return _error(f"{what} at {where}", reason, ins.op, inputs[k], variables)
 

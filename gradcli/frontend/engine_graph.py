@@ -1,9 +1,11 @@
 """Evaluating a Program with the engine's Tensor operations, which records the
 engine's autograd graph: "the potential compiled to the engine".
 
-Each opcode maps to the engine function of the same meaning (``gradcli.exp``,
+Each opcode maps to the engine function of the same meaning (``exp``,
 ``Tensor.__mul__``, ...); the few without an engine primitive are written in
-engine operations (``asinh(x) = log(x + sqrt(x*x + 1))``). Higher derivatives
+engine operations (``asinh(x) = log(x + sqrt(x*x + 1))``) or, where that
+cannot be done (erf, cbrt), are an engine ``Function`` whose backward is
+written in engine operations. Higher derivatives
 then come from the engine itself: ``nth_derivatives`` calls
 ``gradcli.autograd.grad(..., create_graph=True)`` repeatedly, like the
 tutorial.
@@ -18,74 +20,148 @@ Example::
 
 from __future__ import annotations
 
+import math
 import operator
-from typing import Sequence
+from collections.abc import Sequence
+from functools import cache
 
 from .._lazy import LazyModule
 from .program import Program
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
-
-
-def _engine():
-    import gradcli
-
-    return gradcli
+# The engine (and numpy) load on first use: `gradcli descend` never needs them.
+np = LazyModule("numpy", globals(), "np")
+autograd = LazyModule("gradcli.autograd", globals(), "autograd")
+creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
+dtypes = LazyModule("gradcli.autograd.dtypes", globals(), "dtypes")
+unary = LazyModule("gradcli.autograd.ops_unary", globals(), "unary")
+arith = LazyModule("gradcli.autograd.ops_arith", globals(), "arith")
+function = LazyModule("gradcli.autograd.function", globals(), "function")
 
 
 def is_tensor(v) -> bool:
-    return isinstance(v, _engine().Tensor)
+    return isinstance(v, autograd.Tensor)
 
 
 def _tensor(v):
     """Constants as 0-d float64 tensors so that engine functions accept them."""
-    g = _engine()
-    return v if is_tensor(v) else g.tensor(float(v), dtype=g.float64)
+    return v if is_tensor(v) else creation.tensor(float(v), dtype=dtypes.float64)
 
 
 def _unary(name):
     def apply(x):
-        return getattr(_engine(), name)(_tensor(x))
+        return getattr(unary, name)(_tensor(x))
 
     return apply
 
 
+def _constant(values):
+    """A tensor of ``values`` with no derivative (sign, and the slopes of abs and sign)."""
+    return creation.tensor(values, dtype=dtypes.float64)
+
+
+def _value(x):
+    return x.detach().numpy() if is_tensor(x) else np.asarray(x, dtype=np.float64)
+
+
 def _sign(x):
-    g = _engine()
-    if hasattr(g, "sign"):
-        return g.sign(_tensor(x))
     # sign has derivative zero: a constant with the right values will do.
-    value = x.detach().numpy() if is_tensor(x) else np.asarray(x)
-    return g.tensor(np.sign(value), dtype=g.float64)
+    return _constant(np.sign(_value(x)))
+
+
+def _dabs(x):
+    v = _value(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _constant(np.sign(v) / (v != 0.0))  # NaN at the kink, like ops.ARRAY
+
+
+def _dsign(x):
+    v = _value(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _constant(0.0 / (v != 0.0))
 
 
 def _asinh(x):
-    g = _engine()
     x = _tensor(x)
-    return g.log(x + g.sqrt(x * x + 1.0))
+    return unary.log(x + unary.sqrt(x * x + 1.0))
 
 
 def _acosh(x):
-    g = _engine()
     x = _tensor(x)
-    return g.log(x + g.sqrt(x * x - 1.0))
+    return unary.log(x + unary.sqrt(x * x - 1.0))
 
 
 def _atanh(x):
-    g = _engine()
     x = _tensor(x)
-    return 0.5 * g.log((1.0 + x) / (1.0 - x))
+    return 0.5 * unary.log((1.0 + x) / (1.0 - x))
+
+
+@cache
+def _functions():
+    """The engine Functions for the primitives with no engine operation of
+    their own: forward in numpy, backward in engine operations (so the
+    engine differentiates them again, to any order). Built on first use."""
+    Function = function.Function
+    two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
+
+    def values(f, x):
+        return creation.tensor(np.vectorize(f, otypes=[np.float64])(x.detach().numpy()), dtype=dtypes.float64)
+
+    class Erf(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return values(math.erf, x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * two_over_sqrt_pi * unary.exp(-(x * x))
+
+    class Erfc(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return values(math.erfc, x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return -(grad * two_over_sqrt_pi * unary.exp(-(x * x)))
+
+    class Cbrt(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return values(math.cbrt, x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            root = Cbrt.apply(x)
+            return grad / (3.0 * root * root)
+
+    return {"erf": Erf, "erfc": Erfc, "cbrt": Cbrt}
+
+
+def _function(name):
+    def apply(x):
+        return _functions()[name].apply(_tensor(x))
+
+    return apply
 
 
 def _pow(a, b):
     return _tensor(a) ** b if not is_tensor(a) and is_tensor(b) else a ** b
 
 
+# opcode -> the engine operation (one row per primitive of functions.PRIMITIVES)
 ENGINE = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
     "neg": operator.neg, "pow": _pow,
-    "atan2": lambda a, b: _engine().atan2(_tensor(a), _tensor(b)),
+    "atan2": lambda a, b: arith.atan2(_tensor(a), _tensor(b)),
     "sign": _sign, "asinh": _asinh, "acosh": _acosh, "atanh": _atanh,
+    "dabs": _dabs, "dsign": _dsign,
+    **{name: _function(name) for name in ("erf", "erfc", "cbrt")},
     **{name: _unary(name) for name in (
         "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
         "asin", "acos", "atan", "abs", "sigmoid")},
@@ -111,7 +187,6 @@ def nth_derivatives(y, x, order: int) -> list[float]:
     """[y, dy/dx, ..., d^order y/dx^order] as floats, for a 0-d tensor x that
     requires grad, by repeated ``autograd.grad(create_graph=True)``. A
     derivative that no longer depends on x ends the chain with zeros."""
-    g = _engine()
     results = [float(y.item()) if is_tensor(y) else float(y)]
     current = y
     for _ in range(order):
@@ -119,7 +194,7 @@ def nth_derivatives(y, x, order: int) -> list[float]:
             results.append(0.0)
             current = 0.0
             continue
-        (d,) = g.autograd.grad(current, x, create_graph=True, allow_unused=True)
+        (d,) = autograd.grad(current, x, create_graph=True, allow_unused=True)
         if d is None:
             results.append(0.0)
             current = 0.0
@@ -132,8 +207,7 @@ def nth_derivatives(y, x, order: int) -> list[float]:
 def derivatives_at(program: Program, point, k: int, order: int) -> list[float]:
     """[d^j out_0 / d x_k^j for j = 0..order] at ``point`` (shape (n,)),
     the other coordinates held fixed, computed by the engine."""
-    g = _engine()
-    x = g.tensor(float(point[k]), dtype=g.float64, requires_grad=True)
+    x = creation.tensor(float(point[k]), dtype=dtypes.float64, requires_grad=True)
     inputs = [x if i == k else float(c) for i, c in enumerate(point)]
     with np.errstate(all="ignore"):
         (y,) = evaluate(program, inputs)

@@ -1,9 +1,10 @@
 """The compiler's primitive operations: one row per opcode.
 
 Every interpretation of a primitive lives in a table keyed by its name (like
-JAX's Autodidax): here its arity and its scalar (``math``) and array (numpy)
-implementations; the derivative rules are in ``transforms.py``, the domain
-messages in ``domain.py``, the engine operations in ``potential.py``.
+JAX's Autodidax; the list of primitives is ``functions.PRIMITIVES``): here
+the scalar (``math``) and array (numpy) implementations; the derivative rules
+are in ``transforms.py``, the Taylor rules in ``taylor.py``, the engine
+operations in ``engine_graph.py``, the domain messages in ``functions.py``.
 
 The scalar implementations raise on domain problems (``math.log(-1.0)`` raises
 ``ValueError``, ``math.exp(1000.0)`` raises ``OverflowError``); the array ones
@@ -23,15 +24,16 @@ from __future__ import annotations
 import math
 import operator
 
+from .. import _lazy
+from . import functions
+
+np = _lazy.LazyModule("numpy", globals(), "np")
+special = _lazy.LazyModule("scipy.special", globals(), "special")
+
 # Opcodes with an infix Python operator; codegen writes these as `a + b` etc.
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
-UNARY = (
-    "neg", "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-    "asin", "acos", "atan", "asinh", "acosh", "atanh", "abs", "sign", "sigmoid",
-)
-BINARY = ("add", "sub", "mul", "div", "pow", "atan2")
-ARITY = {**{op: 1 for op in UNARY}, **{op: 2 for op in BINARY}, "input": 0, "const": 0}
+ARITY = functions.ARITY  # opcode -> number of arguments, from the registry
 
 
 def _sign_scalar(x: float) -> float:
@@ -46,6 +48,19 @@ def _sigmoid_scalar(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _dabs_scalar(x: float) -> float:
+    # The slope of abs: a ValueError at the kink, diagnosed as "not defined".
+    if x == 0.0:
+        raise ValueError("abs at its kink")
+    return math.copysign(1.0, x)
+
+
+def _dsign_scalar(x: float) -> float:
+    if x == 0.0:
+        raise ValueError("sign at its jump")
+    return 0.0
+
+
 SCALAR = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
     "neg": operator.neg, "pow": math.pow, "atan2": math.atan2,
@@ -55,18 +70,28 @@ SCALAR = {
     "asin": math.asin, "acos": math.acos, "atan": math.atan,
     "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh,
     "abs": math.fabs, "sign": _sign_scalar, "sigmoid": _sigmoid_scalar,
+    "cbrt": math.cbrt, "erf": math.erf, "erfc": math.erfc, "dabs": _dabs_scalar, "dsign": _dsign_scalar,
 }
-
-assert set(SCALAR) == set(UNARY) | set(BINARY)
 
 
 def _array_table() -> dict:
     """The array implementations (numpy), built by the first ``ops.ARRAY``."""
-    import numpy as np
 
     def _sigmoid_array(x):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def _dabs_array(x):
+        return np.sign(x) / (x != 0.0)  # 0/0 at the kink: NaN and the "invalid" flag
+
+    def _dsign_array(x):
+        return 0.0 / (x != 0.0)
+
+    def _erf_array(x):
+        return special.erf(x)  # scipy only when an expression has erf
+
+    def _erfc_array(x):
+        return special.erfc(x)
 
     table = {
         "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
@@ -77,19 +102,13 @@ def _array_table() -> dict:
         "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
         "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
         "abs": np.abs, "sign": np.sign, "sigmoid": _sigmoid_array,
+        "cbrt": np.cbrt, "erf": _erf_array, "erfc": _erfc_array, "dabs": _dabs_array, "dsign": _dsign_array,
     }
-    assert set(table) == set(SCALAR)
     return table
 
 
-def __getattr__(name: str):
-    # PEP 562: ``ARRAY`` (and ``from .ops import ARRAY``) builds the table
-    # once and keeps it as an ordinary module global.
-    if name == "ARRAY":
-        global ARRAY
-        ARRAY = _array_table()
-        return ARRAY
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``ops.ARRAY`` (and ``from .ops import ARRAY``) builds the table once, on first use.
+__getattr__, __dir__ = _lazy.exports(globals(), {"ARRAY": _array_table})
 
 
 def fold(op: str, values: tuple[float, ...]) -> float | None:

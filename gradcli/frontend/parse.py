@@ -34,6 +34,7 @@ from typing import Callable, Iterable
 import sympy
 
 from ..errors import ParseError, UnknownFunctionError
+from .functions import TYPED, TYPED_ARITY
 
 MAX_DEPTH = 100  # brackets, calls, powers and signs nested in one another
 MAX_NODES = 200_000
@@ -43,30 +44,13 @@ _TOO_DEEP = f"expression nested too deeply (more than {MAX_DEPTH} levels)"
 _SINGLE = "a potential is a single expression"
 
 
-def _sigmoid(x):
-    return 1 / (1 + sympy.exp(-x))
-
-
-def _log(x, base=None):
-    if base is None:
-        return sympy.log(x)
-    if base.is_number and not (base.is_positive and base != 1):
-        raise ArithmeticError("the base of a logarithm must be positive and not 1")
-    return sympy.log(x, base)
-
-
-# Each whitelisted name and how its SymPy node is built.
-FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
-    "exp": sympy.exp, "log": _log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan,
-    "sec": lambda x: 1 / sympy.cos(x), "csc": lambda x: 1 / sympy.sin(x), "cot": lambda x: 1 / sympy.tan(x),
-    "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
-    "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan, "atan2": sympy.atan2,
-    "asinh": sympy.asinh, "acosh": sympy.acosh, "atanh": sympy.atanh, "sigmoid": _sigmoid,
-}
-ARITY = {"atan2": (2,), "log": (1, 2)}  # every other function takes one argument
+# The whitelist: each name a user may call and how its SymPy node is built
+# (one row per function in functions.py, the registry).
+FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = TYPED
+ARITY = {name: counts for name, counts in TYPED_ARITY.items() if counts != (1,)}  # others take one
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
-_HINTS = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "pow": "**"}
+_HINTS = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "pow": "**",
+          "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "lg": "log10", "ld": "log2"}
 
 _OPERATORS = {
     ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",

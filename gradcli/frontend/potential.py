@@ -29,7 +29,7 @@ from typing import Mapping, Sequence
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from . import engine_graph, transforms
-from .binding import bind, substitute
+from .binding import bind, check_order, read_expression, read_vector, substitute, symbol_for, variable_index
 from .codegen import gc_paused
 from .compiled import Compiled
 from .domain import format_point
@@ -37,6 +37,7 @@ from .points import as_points, as_vectors
 from .program import from_sympy
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+taylor = LazyModule("gradcli.frontend.taylor", globals(), "taylor")  # numpy's: for `derivative` only
 
 
 class _Function:
@@ -122,8 +123,6 @@ class Potential(_Function):
 
     def __init__(self, expression, variables: Sequence[str] | None = None,
                  params: Mapping[str, float] | None = None):
-        from .binding import read_expression
-
         text, expr = read_expression(expression)
         super().__init__((expr,), text, variables, params)
 
@@ -137,8 +136,6 @@ class Potential(_Function):
 
     def derivative_expressions(self) -> tuple:
         """(dV/dx_1, ..., dV/dx_n) as SymPy expressions (for display)."""
-        from .binding import symbol_for
-
         return tuple(self.sympy.diff(symbol_for(self.sympy, v)) for v in self.variables)
 
     @cached_property
@@ -212,21 +209,18 @@ class Potential(_Function):
         >>> Potential("x**3").derivatives(2.0, 5)
         [8.0, 12.0, 12.0, 6.0, 0.0, 0.0]
         """
-        from .binding import check_order, variable_index
-        from .taylor import MAX_ORDER, taylor_derivatives
-
         if method not in ("taylor", "engine"):
             raise InputError(f"unknown method {method!r} for derivatives; use 'taylor' or 'engine'")
         pts, single = self._points(x)
         if not single:
             raise InputError("derivatives takes one point, not a batch")
         order = check_order(order)
-        if order > MAX_ORDER:
-            raise InputError(f"the order must be at most {MAX_ORDER}, got {order}")
+        if order > taylor.MAX_ORDER:
+            raise InputError(f"the order must be at most {taylor.MAX_ORDER}, got {order}")
         k = variable_index(self.variables, variable)
         self(pts[0])  # a domain problem in V itself is reported by the checked path
         if method == "taylor":
-            return taylor_derivatives(self.program, pts[0], k, order, self.variables)
+            return taylor.taylor_derivatives(self.program, pts[0], k, order, self.variables)
         values = engine_graph.derivatives_at(self.program, pts[0], k, order)
         if not all(map(math.isfinite, values)):
             where = format_point(self.variables, pts[0])
@@ -247,8 +241,6 @@ class VectorFunction(_Function):
 
     def __init__(self, expressions, variables: Sequence[str] | None = None,
                  params: Mapping[str, float] | None = None):
-        from .binding import read_vector
-
         text, exprs = read_vector(expressions)
         super().__init__(exprs, text, variables, params)
         self.m = len(exprs)

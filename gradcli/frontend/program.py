@@ -26,13 +26,15 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import sympy
 
 from ..errors import UnsupportedExpressionError
-from .ops import ARITY, fold
+from .functions import ARITY, FROM_SYMPY, REWRITES
+from .ops import fold
 
 COMMUTATIVE = frozenset({"add", "mul"})
 SIMPLIFIABLE = frozenset({"add", "sub", "mul", "div", "neg"})  # the ops _simplify knows
@@ -232,14 +234,6 @@ class Builder:
 
 # ----- SymPy -> Program ----------------------------------------------------------
 
-# SymPy function classes with a one-argument engine operation of the same meaning.
-FUNCTIONS = {
-    sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
-    sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh", sympy.asin: "asin",
-    sympy.acos: "acos", sympy.atan: "atan", sympy.asinh: "asinh", sympy.acosh: "acosh",
-    sympy.atanh: "atanh", sympy.Abs: "abs", sympy.sign: "sign",
-}
-
 _SPECIAL_NAMES = {
     sympy.zoo: "zoo (complex infinity)", sympy.oo: "oo (infinity)", -sympy.oo: "-oo (infinity)",
     sympy.nan: "nan", sympy.I: "I (the imaginary unit)",
@@ -293,13 +287,12 @@ class _Converter:
             return self.mul(node)
         if node.is_Pow:
             return self.pow(node.base, node.exp)
-        op = FUNCTIONS.get(type(node))
-        if op is not None and len(node.args) == 1:
-            return b.fn(op, self(node.args[0]))
-        if type(node) is sympy.atan2:
-            return b.fn("atan2", self(node.args[0]), self(node.args[1]))
-        if type(node).__name__ == "sigmoid" and len(node.args) == 1:  # parser-defined
-            return b.fn("sigmoid", self(node.args[0]))
+        op = FROM_SYMPY.get(type(node))
+        if op is not None and len(node.args) == ARITY[op]:
+            return b.fn(op, *(self(arg) for arg in node.args))
+        rewrite = REWRITES.get(type(node))
+        if rewrite is not None:  # sec(x) -> 1/cos(x), ...
+            return self(rewrite(*node.args))
         raise _unsupported(node, self.text)
 
     def add(self, node) -> int:

@@ -15,9 +15,13 @@ The rules (one per opcode, in ``RULES``) use four ideas:
 * products convolve: (u v)_j = sum_i u_i v_(j-i); quotients solve that for w;
 * exp, tan, tanh and sigmoid solve w' = g(w) u' with g a quadratic (``_riccati``);
   sin/cos and sinh/cosh are computed together (``_pair``);
-* log and the inverse functions integrate w' = u' f'(u) with f'(u) an
-  algebraic series (log: u'/u; atan: u'/(1+u^2); asin: u'/sqrt(1-u^2));
-* sqrt and constant powers use the recurrences for w^2 = u and u w' = r w u'.
+* log, erf and the inverse functions integrate w' = u' f'(u) with f'(u) a
+  series built from the others (log: u'/u; atan: u'/(1+u^2); asin:
+  u'/sqrt(1-u^2); erf: u' 2/sqrt(pi) exp(-u^2));
+* sqrt, cbrt and constant powers use the recurrences for w^2 = u and
+  u w' = r w u';
+* abs and sign (and their slopes dabs, dsign, in derivative programs) are
+  +-u or +-1 away from their kink or jump.
 
 Where the derivatives do not exist (abs at its kink, sqrt of 0, asin at 1,
 ...) a rule refuses, and ``taylor_derivatives`` raises ``DomainError``
@@ -33,7 +37,7 @@ Example (the tutorial's x**3 at 2)::
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -108,12 +112,13 @@ def _pair(s0, c0, u, sign):
     return s, c
 
 
-def _power(u, r):
-    """u**r for a constant r and u[0] != 0: from u w' = r w u',
+def _power(u, r, w0=None):
+    """u**r for a constant r and u[0] != 0 (w0: the value at t = 0, if not
+    math.pow's): from u w' = r w u',
     j u_0 w_j = sum_{i=1..j} (r i - (j - i)) u_i w_(j-i)."""
     n = len(u)
     w = np.empty(n)
-    w[0] = math.pow(u[0], r)
+    w[0] = math.pow(u[0], r) if w0 is None else w0
     for j in range(1, n):
         i = np.arange(1, j + 1)
         w[j] = np.dot((r * i - (j - i)) * u[1:j + 1], w[j - 1::-1]) / (j * u[0])
@@ -167,6 +172,25 @@ def _sqrt_rule(u):
     return _sqrt(u)
 
 
+def _cbrt(u):
+    if u[0] == 0.0:
+        raise Refusal("cbrt at 0: the derivatives are infinite")
+    return _power(u, 1.0 / 3.0, math.cbrt(u[0]))  # the real root, negative u included
+
+
+def _erf_slope(u):
+    """The series of erf'(u) = 2/sqrt(pi) exp(-u^2)."""
+    return (2.0 / math.sqrt(math.pi)) * _exp(-_mul(u, u))
+
+
+def _erf(u):
+    return _integral(math.erf(u[0]), _mul(_d(u), _erf_slope(u)[:-1]))
+
+
+def _erfc(u):
+    return _integral(math.erfc(u[0]), -_mul(_d(u), _erf_slope(u)[:-1]))
+
+
 def _sin(u):
     return _pair(math.sin(u[0]), math.cos(u[0]), u, -1.0)[0]
 
@@ -209,6 +233,14 @@ def _abs(u):
 
 def _sign(u):
     return _sign_of_kink(u, "sign") * _one(u)
+
+
+def _dabs(u):  # the slope of abs: its sign, where abs is smooth
+    return _sign_of_kink(u, "abs") * _one(u)
+
+
+def _dsign(u):  # the slope of sign: zero, where sign is smooth
+    return _sign_of_kink(u, "sign") * 0.0 * u
 
 
 def _sign_of_kink(u, name) -> float:
@@ -261,8 +293,13 @@ RULES = {
                       lambda a: a == 1.0),
     "atanh": _inverse("atanh", math.atanh, lambda u: _recip(_one(u) - _mul(u, u)),
                       lambda a: abs(a) == 1.0),
+    "cbrt": _cbrt,
+    "erf": _erf,
+    "erfc": _erfc,
     "abs": _abs,
     "sign": _sign,
+    "dabs": _dabs,
+    "dsign": _dsign,
 }
 
 

@@ -25,9 +25,16 @@ Example::
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
 
 from .program import Builder, Program
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _erf_slope(b: Builder, self: int) -> int:
+    """erf'(x) = 2/sqrt(pi) exp(-x^2)."""
+    return b.mul(_TWO_OVER_SQRT_PI, b.fn("exp", b.neg(b.mul(self, self))))
 
 # op -> (formula for self, formula for other); each formula(b, grad, result, self, other).
 RULES = {
@@ -66,8 +73,15 @@ RULES = {
     "acosh": (lambda b, grad, result, self, other:
               b.div(grad, b.fn("sqrt", b.sub(b.mul(self, self), 1.0))),),
     "atanh": (lambda b, grad, result, self, other: b.div(grad, b.sub(1.0, b.mul(self, self))),),
-    "abs": (lambda b, grad, result, self, other: b.mul(grad, b.fn("sign", self)),),
-    "sign": (lambda b, grad, result, self, other: None,),  # zero almost everywhere
+    "cbrt": (lambda b, grad, result, self, other: b.div(grad, b.mul(3.0, b.mul(result, result))),),
+    "erf": (lambda b, grad, result, self, other: b.mul(grad, _erf_slope(b, self)),),
+    "erfc": (lambda b, grad, result, self, other: b.neg(b.mul(grad, _erf_slope(b, self))),),
+    # abs and sign have no derivative at 0: dabs/dsign are sign(x)/0 there, undefined at 0,
+    # so every derivative program refuses a kink as the Taylor rules do.
+    "abs": (lambda b, grad, result, self, other: b.mul(grad, b.fn("dabs", self)),),
+    "sign": (lambda b, grad, result, self, other: b.mul(grad, b.fn("dsign", self)),),
+    "dabs": (lambda b, grad, result, self, other: b.mul(grad, b.fn("dsign", self)),),
+    "dsign": (lambda b, grad, result, self, other: b.mul(grad, b.fn("dsign", self)),),
     "sigmoid": (lambda b, grad, result, self, other: b.mul(grad, b.mul(result, b.sub(1.0, result))),),
 }
 

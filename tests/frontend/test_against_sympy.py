@@ -5,7 +5,8 @@ evaluated numerically (30 digits), for single points and batches.
 Expressions are built so that every point in [-2, 2]^2 is inside the domain
 and the numbers stay moderate: log/sqrt/powers act on ``e**2 + 1``,
 asin/acos/atanh on ``tanh(e)/2``, exp on a bounded argument, division by
-``e**2 + 1``.
+``e**2 + 1``, cbrt on ``tanh(e) - 2`` (negative: the real root), csc and cot
+away from the zeros of sin and tan.
 """
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradcli.frontend import Potential, VectorFunction
+from gradcli.frontend.functions import cbrt
 
 X, Y = sympy.symbols("x y", real=True)
 VARS = (X, Y)
@@ -40,6 +42,13 @@ UNARY = [
     lambda e: sympy.cosh(bounded(e)),
     lambda e: sympy.sinh(bounded(e)),
     lambda e: 1 / (1 + sympy.exp(-bounded(e))),  # the parser's sigmoid
+    sympy.erf, sympy.erfc,
+    lambda e: cbrt(bounded(e) - 2),  # a negative argument: the real cube root
+    lambda e: sympy.log(positive(e), 10),  # log10, as the parser builds it
+    lambda e: sympy.log(positive(e), 2),  # log2
+    lambda e: sympy.sec(bounded(e)),
+    lambda e: sympy.csc(bounded(e) + 2),
+    lambda e: sympy.cot(bounded(e) / 2 + 1),
     lambda e: positive(e) ** sympy.Rational(1, 3),
     lambda e: positive(e) ** sympy.Rational(-3, 2),
     lambda e: positive(e) ** bounded(e),

@@ -15,6 +15,7 @@ POTENTIALS = [
     ("sin(x)*y**2 + exp(x - y) + atan2(y, x) + sigmoid(y) + x**y", [0.7, 1.3]),
     ("log(1 + x**2) + sqrt(y) / (1 + abs(x)) + tanh(x*y) + cosh(y)", [0.4, 0.9]),
     ("asin(x/2) + acos(y/3) + atan(x*y) + asinh(x) + acosh(y + 2) + atanh(x/3)", [0.5, 0.25]),
+    ("erf(x*y) + erfc(x - y) + cbrt(x - 2*y) + log10(y) + log2(x) + sec(x) + csc(y) + cot(x)", [0.5, 0.75]),
     ("4*((x1-x2)**2 + (y1-y2)**2)**-6 - 4*((x1-x2)**2 + (y1-y2)**2)**-3", [0.0, 0.1, 1.1, 0.0]),
 ]
 
@@ -86,6 +87,7 @@ def test_graph_wants_a_tensor_of_the_right_shape():
     "exp(x)", "log(x)", "sqrt(x)", "sin(x)", "cos(x)", "tan(x)", "sinh(x)", "cosh(x)", "tanh(x)",
     "asin(x)", "acos(x)", "atan(x)", "atan2(x, 2)", "atan2(1, x)", "abs(x)", "sigmoid(x)",
     "asinh(x)", "acosh(x + 1)", "atanh(x)", "sec(x)", "x**x", "2**x", "x**2.5",
+    "erf(x)", "erfc(x)", "cbrt(x)", "cbrt(x - 1)", "log10(x)", "log2(x)", "csc(x)", "cot(x)",
 ])
 def test_engine_derivatives_of_every_function_match_sympy(text):
     import sympy

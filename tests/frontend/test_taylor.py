@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gradcli.errors import DomainError, InputError
 from gradcli.frontend import Potential
+from gradcli.frontend.functions import cbrt
 from test_against_sympy import EXPRESSIONS, POINT  # noqa: F401  (strategies shared with that test)
 
 x, y = sympy.symbols("x y", real=True)
@@ -43,6 +44,15 @@ TABLE = [
     ("asinh", sympy.asinh(g), 8),
     ("atanh", sympy.atanh(g / 2), 8),
     ("atan2", sympy.atan2(g, x + 2), 8),
+    ("erf", sympy.erf(g), 12),
+    ("erfc", sympy.erfc(g), 12),
+    ("cbrt", cbrt(g - 1), 12),
+    ("cbrt of a positive argument", cbrt(g + 2), 12),
+    ("log10", sympy.log(g + 2, 10), 12),
+    ("log2", sympy.log(g + 2, 2), 12),
+    ("sec", sympy.sec(g), 8),
+    ("csc", sympy.csc(g + 1), 8),
+    ("cot", sympy.cot(g + 1), 8),
     ("pow, varying exponent", (g + 2) ** (x / 3), 6),
     ("composite", sympy.exp(sympy.sin(x)) * sympy.log(1 + x**2), 10),
 ]
@@ -116,6 +126,7 @@ def test_abs_of_a_square_is_smooth_at_zero():
     ("asin(x)", 1.0, "asin at 1: the derivatives are infinite at x=1"),
     ("x**2.5", 0.0, "non-integer power (2.5) of zero: the derivatives are not finite at x=0"),
     ("atan2(x, x)", 0.0, "atan2 at (0, 0): the derivatives are not defined at x=0"),
+    ("cbrt(x)", 0.0, "cbrt at 0: the derivatives are infinite at x=0"),
     ("log(x)", -2.0, "log of a negative number (-2) at x=-2"),  # from the checked value path
     ("1/x", 0.01, "overflows float64 at x=0.01"),
 ])
