@@ -1,7 +1,5 @@
 """The batch command: many jobs from a JSON Lines file, results as JSON Lines."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Optional
