@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 import gradcli
+from gradcli._threads import limit_blas_threads_from_the_start
 from gradcli.cli import descend_cmd, calculus_cmd, landscape_cmd  # noqa: F401, I001  (they declare the commands, in this order)
 from gradcli.cli.batch_cmd import batch
 from gradcli.cli.coercion import PlainGroup
@@ -58,6 +59,7 @@ def _root(
 
 def main() -> None:
     """Console-script entry point."""
+    limit_blas_threads_from_the_start()
     app()
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcli._threads import single_threaded
 from gradcli.errors import InputError
 from gradcli.landscape.walkers import METHODS, descend_walkers
 
@@ -125,6 +126,7 @@ def cluster_points(points: np.ndarray, tol: float) -> np.ndarray:
     return cell_label[cell_of.ravel()]
 
 
+@single_threaded
 def basin_map(V, box: dict, *, samples: int | None = None, grid: tuple[int, ...] | None = None,
               seed: int | None = 0, method: str = "fire", tol: float = 1e-6, steps: int = 10_000,
               lr: float = 0.01, max_step: float | None = None, cluster_tol: float | None = None,

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcli._threads import single_threaded
 from gradcli.errors import DomainError, InputError
 
 _ATOM = re.compile(r"([xyz])(\d+)$")
@@ -132,6 +133,7 @@ def random_cluster(n_atoms: int, radius: float, rng: np.random.Generator) -> np.
     return (direction * r[:, None]).reshape(-1)
 
 
+@single_threaded
 def basin_hopping(V, x0, *, hops: int = 1000, step: float | None = None, temperature: float = 0.8,
                   seed: int | None = 0, target: float | None = None, energy_tol: float = 1e-6,
                   gtol: float = 1e-6, keep: int = 10, container: float | None = None,
