@@ -36,8 +36,9 @@ _SOURCES = {
         " arccos=acos arcsin=asin arctan=atan clip=clamp"
     ),
     "gradcli.autograd.tensor": "Size Tensor",
-    # the SymPy front-end (not in __all__: `from gradcli import *` stays free of SymPy)
+    # the SymPy front-end and the named potentials (not in __all__: `from gradcli import *` stays free of SymPy)
     "gradcli.frontend.potential": "Potential VectorFunction",
+    "gradcli.named": "named=",
 }
 
 #: public name -> (module, attribute or "" for the module itself)
@@ -71,6 +72,6 @@ def get_default_dtype():
 
 
 __all__ = sorted(
-    [name for name, (module, _) in _LAZY.items() if not module.startswith("gradcli.frontend")]
+    [name for name, (module, _) in _LAZY.items() if not module.startswith(("gradcli.frontend", "gradcli.named"))]
     + ["get_default_dtype", "is_tensor", "numel"]
 )

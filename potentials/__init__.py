@@ -1,4 +1,4 @@
-"""gradcli's built-in named potentials: one TOML file per potential (see gradcli.library).
+"""gradcli's built-in named potentials: one TOML file per potential (see gradcli.named).
 
 This folder ships in the wheel as the package ``gradcli.builtin_potentials``; the
 ``__init__.py`` makes it a regular package, which setuptools' editable installs need

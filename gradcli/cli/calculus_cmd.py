@@ -171,12 +171,7 @@ def force_constant(
 
 def _named_zero_modes(run: Run) -> int:
     """The zero_modes of the named potential being evaluated (0 for a typed expression)."""
-    if not run.name:
-        return 0
-    from gradcli.library import find_potential
-
-    spec, _ = find_potential(run.name, run.potentials_dirs).bind(run.user_params)
-    return spec.zero_modes
+    return run.resolved.zero_modes
 
 
 def _zero_modes_text(kind) -> str:

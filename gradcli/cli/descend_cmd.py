@@ -108,9 +108,7 @@ def _named(run: Run):
     """``(spec, parameter values)`` of the named potential being descended, or ``(None, None)``."""
     if not run.name:
         return None, None
-    from gradcli.library import find_potential
-
-    return find_potential(run.name, run.potentials_dirs).bind(run.user_params)
+    return run.resolved.spec, run.resolved.params
 
 
 def _settings(spec, values, given: dict) -> tuple[dict, dict]:

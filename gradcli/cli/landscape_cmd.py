@@ -237,11 +237,10 @@ def global_(
 def _start(run: Run, V, x0: str | None) -> tuple[float, ...]:
     if x0 is not None:
         return parse_point(x0, V.variables, "--x0")
-    from gradcli.cli.descend_cmd import _named
-
-    spec, _ = _named(run)
-    if spec is None:
+    spec = run.resolved.spec
+    if spec is None or not spec.start:
         raise InputError("--x0 POINT is required (where the search starts), e.g. --x0 3 or --x0 x=1,y=2")
+    # The named start, in the order of V's variables (--vars may reorder them).
     by_name = dict(zip(spec.variables, spec.start))
     return tuple(float(by_name[name]) for name in V.variables) if set(by_name) == set(V.variables) else spec.start
 

@@ -194,6 +194,7 @@ class Run:
         self.name = None  # the @NAME of a named potential, once resolved
         self.params: dict[str, float] = {}  # the values compiled in (a named potential's defaults too)
         self.user_params: dict[str, float] = {}  # the --param values alone
+        self.resolved = None  # the gradcli.named Resolved EXPR (a named potential's spec too), once resolved
 
     # -- errors ------------------------------------------------------------
 
@@ -234,9 +235,9 @@ class Run:
             if not argument:
                 raise InputError("no expression on standard input")
         params = self.user_params = parse_params(self.raw_params)
-        from gradcli.library import resolve
+        from gradcli.named.registry import resolve
 
-        resolved = resolve(argument, params, self.potentials_dirs)
+        resolved = self.resolved = resolve(argument, params, self.potentials_dirs)
         self.name = resolved.name
         self.params = dict(resolved.params)
         return resolved
@@ -248,6 +249,8 @@ class Run:
     def potential(self, argument: str):
         """Compile EXPR as a scalar ``Potential``."""
         resolved = self.resolve(argument)
+        if self.raw_vars is None:
+            return resolved.potential  # compiled once, kept on the resolved EXPR
         from gradcli.frontend.potential import Potential
 
         return Potential(resolved.expression, variables=self.variables(resolved), params=self.params)

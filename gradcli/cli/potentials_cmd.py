@@ -74,18 +74,19 @@ def potentials(
     ctx.obj = tuple(potentials_dir or ())
     if ctx.invoked_subcommand is not None:
         return
-    from gradcli import library
+    from gradcli import named
+    from gradcli.errors import PotentialFileError
 
     run = Run("potentials", json_output=json_output, potentials_dir=potentials_dir, debug=debug)
     with run.boundary():
         errors: list = []
-        specs = library.list_potentials(run.potentials_dirs, errors=errors)
+        specs = named.list_potentials(run.potentials_dirs, errors=errors)
         problems = {}
         if check:
             for spec in specs:
                 try:
-                    library.validate_potential(spec)
-                except library.PotentialFileError as error:
+                    named.validate_potential(spec)
+                except PotentialFileError as error:
                     problems[spec.name] = error.message
         for error in errors:
             sys.stderr.write(f"warning: {error.message}\n")
@@ -145,33 +146,48 @@ def show(
 
     Example:  gradcli potentials show muller-brown
     """
-    from gradcli import library
+    from gradcli import named
 
     dirs = tuple(ctx.obj or ()) + tuple(potentials_dir or ())
     run = Run("potentials show", json_output=json_output, potentials_dir=dirs, debug=debug)
     with run.boundary():
-        spec = library.find_potential(name, run.potentials_dirs)
+        found = named.lookup(name, run.potentials_dirs)
         params = parse_params(param)
-        if params:
-            spec = _with_params(spec, params)
-        library.validate_potential(spec)
+        spec = _with_params(found, params)
+        named.validate_potential(spec)
         if json_output:
             emit_json(spec.to_dict(full=True))
         else:
             _show_one(spec, overridden=bool(params) and spec.family is None)
 
 
-def _with_params(spec, params):
-    """``spec`` with ``params`` as its defaults. A family is rebuilt, stationary
-    points included; a file's stationary points hold for its own defaults only,
-    so they are left out."""
+def _with_params(found, params):
+    """The spec ``found`` (a file's spec or a family) with ``params`` as its
+    defaults. A family is built once, stationary points included; a file's
+    stationary points hold for its own defaults only, so with ``params`` they
+    are left out."""
     from dataclasses import replace
 
-    sized, values = spec.bind(params)
-    if sized.family is not None:
-        return sized
+    spec, values = found.bind(params)
+    if spec.family is not None or not params:
+        return spec
     parameters = {k: {**p, "value": values[k]} for k, p in spec.parameters.items()}
     return replace(spec, parameters=parameters, stationary=())
+
+
+def _units_text(spec) -> str:
+    """``energy eV, length Å, mass amu``."""
+    return ", ".join(f"{quantity} {unit}" for quantity, unit in spec.units.to_dict().items() if unit is not None)
+
+
+def _masses_text(spec) -> str:
+    """``0.503912516 amu`` for each variable, or one value when they are all equal."""
+    unit = spec.units.mass
+    if len(set(spec.masses)) == 1 and len(spec.masses) > 1:
+        return f"{spec.masses[0]:g} {unit} each ({len(spec.masses)} coordinates)"
+    if len(spec.masses) > MAX_VARIABLES_SHOWN:
+        return f"({len(spec.masses)} values; --json has them) {unit}"
+    return ", ".join(f"{v} {m:.10g}" for v, m in zip(spec.variables, spec.masses)) + f" {unit}"
 
 
 def _descent_text(spec) -> str:
@@ -201,6 +217,8 @@ def _show_one(spec, overridden: bool = False) -> None:
         ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
         *([("zero modes", f"{spec.zero_modes} (Hessian eigenvalues zero at every stationary point by symmetry; "
                           "force-constant sets them aside)")] if spec.zero_modes else []),
+        *([("units", _units_text(spec))] if spec.units is not None else []),
+        *([("masses", _masses_text(spec))] if spec.masses is not None else []),
         ("descent", _descent_text(spec)),
     ])]
     if spec.parameters:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cli_helpers import invoke, invoke_json
-from gradcli.library import find_potential
+from gradcli.named import find_potential
 from gradcli.optimize.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
 
 

@@ -14,10 +14,9 @@ LJ13_GLOBAL = -44.326801  # Cambridge Cluster Database, LJ13 (icosahedron)
 
 @pytest.fixture(scope="module")
 def lj13():
-    from gradcli.library import resolve
+    from gradcli.named import load
 
-    resolved = resolve("@lj-cluster", {"n": 13}, ())
-    return Potential(resolved.expression, variables=resolved.variables, params=resolved.params)
+    return load("lj-cluster", n=13).potential
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from gradcli.library import ENV_VAR
+from gradcli.named import ENV_VAR
 
 
 @pytest.fixture(autouse=True)

@@ -99,6 +99,23 @@ def test_potentials_dir_and_environment_shadow_builtins(write):
         assert data["gradient"] == pytest.approx([2 * 3.0 * 2 + 4 * 8])  # 2 k x + 4 x^3, k = 3
 
 
+@pytest.mark.parametrize("args", [
+    ("potentials",), ("potentials", "show", "morse"), ("grad", "@morse", "--at", "1"), ("descend", "@morse"),
+])
+def test_a_missing_environment_folder_is_an_input_error(args, tmp_path):
+    # Issue 14 item 6: as --potentials-dir already is, not silently ignored.
+    message = f"potentials folder '{tmp_path / 'nope'}' (in $GRADCLI_POTENTIALS) does not exist or is not a folder"
+    env = {"GRADCLI_POTENTIALS": str(tmp_path / "nope")}
+    result = run(*args, env=env)
+    assert (result.exit_code, result.stderr) == (2, f"error: {message}\n")
+    assert run_json(*args, env=env, exit_code=2)["error"] == {"kind": "input", "message": message}
+
+
+def test_a_missing_environment_folder_does_not_matter_to_a_typed_expression(tmp_path):
+    data = run_json("grad", "x**2", "--at", "3", env={"GRADCLI_POTENTIALS": str(tmp_path / "nope")})
+    assert data["gradient"] == [6.0]
+
+
 def test_malformed_file_is_reported_and_the_rest_listed(write):
     folder = write("broken", 'name = "broken"\n')
     write("fine")

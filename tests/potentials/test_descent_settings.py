@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
-from gradcli.library import DescentSettings, find_potential, list_potentials, validate_potential
+from gradcli.named import DescentSettings, find_potential, list_potentials, validate_potential
 
 ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "200", "GRADCLI_POTENTIALS": None}
 
@@ -201,6 +201,15 @@ def test_a_good_descent_table(tmp_path):
     ("[descent]\nsteps = true\n", "", "field 'descent.steps' must be a whole number from 1"),
     ("[descent]\ntol = -1e-8\n", "", "field 'descent.tol' must be a number >= 0"),
     ("[descent]\ntol = \"small\"\n", "", "field 'descent.tol' must be a number >= 0"),
+    # Bounded like the command's options (issue 15, item 15): no run for ever, no step that cannot move.
+    ("[descent]\nsteps = 1_000_000_000\nlr = 1e-300\n", "",
+     "field 'descent.lr' is 1e-300, outside the range 1e-12 to 1e+12"),
+    ("[descent]\nlr = 1e13\n", "", "field 'descent.lr' is 1e+13, outside the range 1e-12 to 1e+12"),
+    ("[descent]\nsteps = 1_000_001\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
+    ("[descent]\nsteps = 1_000_000_000\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
+    ("[descent]\ntol = 2.0\n", "", "field 'descent.tol' is 2, outside the range 0 to 1"),
+    ("[descent]\ntol = inf\n", "", "field 'descent.tol' must be a number >= 0"),
+    ("[descent]\nlr = nan\n", "", "field 'descent.lr' must be a positive number or an expression"),
     ("", "zero_modes = 1\n", "field 'zero_modes' must be an integer from 0 to 0"),
     ("", "zero_modes = -1\n", "field 'zero_modes' must be an integer from 0 to 0"),
     ("", "zero_modes = \"six\"\n", "field 'zero_modes' must be an integer from 0 to 0"),
@@ -226,6 +235,40 @@ def test_descent_lr_expression_is_checked_when_validated(tmp_path, lr, message):
     result = run("potentials", "show", "well", "--potentials-dir", folder)
     assert result.exit_code == 2
     assert "well.toml: " + message in result.stderr, result.stderr
+
+
+def test_settings_at_the_bounds_are_accepted(tmp_path):
+    folder = _write(tmp_path / "p", descent="[descent]\nlr = 1e-12\nsteps = 1_000_000\ntol = 1.0\n")
+    validate_potential(find_potential("well", [folder]))
+    assert find_potential("well", [folder]).descent_settings() == {"lr": 1e-12, "steps": 1_000_000, "tol": 1.0}
+
+
+def test_an_lr_expression_out_of_range_names_file_and_field(tmp_path):
+    folder = _write(tmp_path / "p", descent='[descent]\nlr = "1e-300*k"\n')
+    result = run("potentials", "show", "well", "--potentials-dir", folder)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of "
+                             "'@well' (lr = 1e-300*k) is 3e-300 at k=3, outside the range 1e-12 to 1e+12 "
+                             "at the defaults\n")
+    # At parameters given on the command line: an input error that names the file and asks for --lr ...
+    folder = _write(tmp_path / "q", descent='[descent]\nlr = "0.25/k"\n')
+    out = run_json("descend", "@well", "--param", "k=1e-20", "--potentials-dir", folder, exit_code=2)
+    assert out["error"] == {"kind": "input", "message": (
+        f"{folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of '@well' (lr = 0.25/k) is "
+        "2.5e+19 at k=1e-20, outside the range 1e-12 to 1e+12; give --lr")}
+    # ... and --lr replaces the suggestion.
+    out = run_json("descend", "@well", "--param", "k=1e-20", "--lr", "1", "--steps", "2", "--tol", "0",
+                   "--potentials-dir", folder)
+    assert out["settings_from"]["lr"] == "--lr" and out["status"] == "completed"
+
+
+def test_every_family_setting_is_within_the_bounds():
+    from gradcli.named.spec import LR_RANGE, MAX_STEPS
+
+    for name, n in [("lj-cluster", 2), ("lj-cluster", 40), ("rosenbrock-nd", 2), ("rosenbrock-nd", 1000)]:
+        spec, values = find_potential(name).bind({"n": n})
+        settings = spec.descent_settings(values)
+        assert LR_RANGE[0] <= settings["lr"] <= LR_RANGE[1] and 1 <= settings["steps"] <= MAX_STEPS, (name, n)
 
 
 def test_a_parameter_that_makes_the_suggested_lr_negative_asks_for_lr(tmp_path):

@@ -1,11 +1,11 @@
-"""Loading, validating, searching and resolving named potentials (gradcli.library)."""
+"""Loading, validating, searching and resolving named potentials (gradcli.named)."""
 
 import math
 
 import pytest
 
 from gradcli.errors import InputError, PotentialFileError, UnknownPotentialError
-from gradcli.library import (
+from gradcli.named import (
     ENV_VAR,
     FAMILIES,
     Resolved,
@@ -147,7 +147,7 @@ def test_environment_variable_adds_folders_in_order(write, monkeypatch, tmp_path
     write("other", folder="second")
     import os
 
-    monkeypatch.setenv(ENV_VAR, os.pathsep.join([str(first), str(tmp_path / "missing"), str(second)]))
+    monkeypatch.setenv(ENV_VAR, os.pathsep.join([str(first), "", str(second)]))  # an empty entry is skipped
     assert resolve("@well", {}).expression == "k*x**2"
     assert resolve("@other", {}).name == "other"
     # --potentials-dir comes before the environment variable.
@@ -158,6 +158,20 @@ def test_environment_variable_adds_folders_in_order(write, monkeypatch, tmp_path
 def test_missing_potentials_dir_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         list_potentials([tmp_path / "nope"])
+
+
+def test_missing_folder_in_the_environment_variable_is_an_input_error(write, monkeypatch, tmp_path):
+    # Issue 14 item 6: like --potentials-dir, not silently skipped.
+    import os
+
+    monkeypatch.setenv(ENV_VAR, os.pathsep.join([str(write("well")), str(tmp_path / "nope")]))
+    message = f"potentials folder '{tmp_path / 'nope'}' (in $GRADCLI_POTENTIALS) does not exist or is not a folder"
+    for call in (lambda: list_potentials(), lambda: resolve("@morse", {}), lambda: find_potential("well")):
+        with pytest.raises(InputError) as raised:
+            call()
+        assert raised.value.message == message
+    # A typed expression looks nothing up.
+    assert resolve("x**2", {}).expression == "x**2"
 
 
 # --- malformed files ----------------------------------------------------------------
@@ -219,12 +233,12 @@ def test_malformed_file_without_an_errors_list_warns(write):
 
 
 def test_builtin_errors_name_the_potentials_folder(monkeypatch, tmp_path):
-    from gradcli import library
+    from gradcli.named import registry
 
     (tmp_path / "oops.toml").write_text('name = "oops"\n')
-    monkeypatch.setattr(library, "builtin_dir", lambda: tmp_path)
+    monkeypatch.setattr(registry, "builtin_dir", lambda: tmp_path)
     errors = []
-    library.list_potentials(errors=errors)
+    registry.list_potentials(errors=errors)
     assert errors[0].message == "potentials/oops.toml: field 'description' is missing"
 
 

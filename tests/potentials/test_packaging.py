@@ -29,7 +29,7 @@ def test_built_package_contains_and_finds_the_potentials(tmp_path):
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    script = ("from gradcli.library import builtin_dir, list_potentials; "
+    script = ("from gradcli.named import builtin_dir, list_potentials; "
               "print(builtin_dir()); print(' '.join(p.name for p in list_potentials()))")
     out = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, check=True, capture_output=True, text=True,
                          env={"PYTHONPATH": str(build_lib), "PATH": ""}).stdout.splitlines()

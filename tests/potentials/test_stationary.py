@@ -10,7 +10,7 @@ import pytest
 
 import gradcli
 from gradcli.autograd.gradcheck import gradcheck
-from gradcli.library import classify_kind, find_potential, list_potentials, validate_potential
+from gradcli.named import classify_kind, find_potential, list_potentials, validate_potential
 
 FILES = sorted(spec.name for spec in list_potentials() if spec.family is None)
 SIZES = [("lj-cluster", n) for n in (2, 3, 4, 5, 6, 7, 8, 13)] + [("rosenbrock-nd", n) for n in (2, 3, 4, 5, 6, 7, 12)]

@@ -1,28 +1,43 @@
-"""What a named potential is: ``PotentialSpec`` with its ``Stationary`` points
-and suggested ``DescentSettings``, and binding it to parameter values.
+"""What a named potential is: ``PotentialSpec`` with its ``Stationary`` points,
+suggested ``DescentSettings`` and ``Units``, and binding it to parameter values.
 
-Specs are made by ``gradcli.potential_files`` (from a TOML file) and
-``gradcli.families`` (built in code for a size ``n``); ``gradcli.library``
+Specs are made by ``gradcli.named.files`` (from a TOML file) and
+``gradcli.named.families`` (built in code for a size ``n``; such a spec carries
+its family's builder, so this module imports neither); ``gradcli.named.registry``
 finds them by name.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcli._lazy import LazyModule
 from gradcli.errors import ExpressionError, InputError, PotentialFileError
+from gradcli.named.units import Units
+
+# Parsing and compiling load SymPy: only when an expression is parsed (gradcli/_lazy.py).
+parse = LazyModule("gradcli.frontend.parse", globals(), "parse")
+frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
+sympy = LazyModule("sympy", globals(), "sympy")
+
+# Suggested descent settings are bounded like the command's options, so a file
+# cannot ask for a run that never ends (steps) or a step too small to move or
+# so large it only diverges (lr); a tol above MAX_TOL would call almost any
+# start converged.
+LR_RANGE = (1e-12, 1e12)
+MAX_STEPS = 1_000_000
+MAX_TOL = 1.0
 
 
 def _parse_field(text: str, where: str, field: str, allowed, stray: str):
     """Parse the expression in ``field`` of ``where`` (the file); a refused
     expression, or a name outside ``allowed`` ("which is ``stray``"), is a
     ``PotentialFileError``."""
-    from gradcli.frontend.parse import parse_expression
-
     try:
-        expr = parse_expression(text)
+        expr = parse.parse_expression(text)
     except ExpressionError as error:
         raise PotentialFileError(f"{where}: field '{field}' is refused: {error.message}") from error
     names = sorted(str(s) for s in expr.free_symbols if str(s) not in allowed)
@@ -54,25 +69,32 @@ class DescentSettings:
         the parameter ``values``; keys the potential does not set, or in ``skip``
         (given by the user), are left out.
         A refused ``lr`` expression is a ``PotentialFileError`` naming ``where``
-        (the file); an ``lr`` that is not a positive number at these values an
-        ``InputError`` naming the potential ``name``."""
+        (the file); an ``lr`` that is not a positive number at these values, or
+        outside ``LR_RANGE``, an ``InputError`` naming the potential ``name``
+        (and the file and field when out of range)."""
         out: dict = {}
         if self.lr is not None and "lr" not in skip:
             lr = self.lr
             if isinstance(lr, str):
-                import sympy
-
                 expr = _parse_field(lr, where, "descent.lr", values, "not a parameter")
                 expr = expr.subs({sympy.Symbol(k, real=True): v for k, v in values.items()})
                 try:
                     lr = float(expr)
                 except (TypeError, ValueError):  # still symbolic, or complex
                     lr = math.nan
+            shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
+            suggested = (
+                f"the suggested learning rate of {name or 'this potential'} "
+                f"(lr{f' = {self.lr}' if isinstance(self.lr, str) else ''}) is {lr:g}"
+                + (f" at {shown}" if shown else "")
+            )
             if not (math.isfinite(lr) and lr > 0):
-                shown = ", ".join(f"{k}={v:g}" for k, v in values.items())
-                text = f" = {self.lr}" if isinstance(self.lr, str) else ""
-                raise InputError(f"the suggested learning rate of {name or 'this potential'} (lr{text}) is {lr:g}"
-                                 + (f" at {shown}" if shown else "") + ", not a positive number; give --lr")
+                raise InputError(f"{suggested}, not a positive number; give --lr")
+            if not LR_RANGE[0] <= lr <= LR_RANGE[1]:
+                raise InputError(
+                    f"{where + ': ' if where else ''}field 'descent.lr': {suggested}, outside the range "
+                    f"{LR_RANGE[0]:g} to {LR_RANGE[1]:g}; give --lr"
+                )
             out["lr"] = float(lr)
         if self.steps is not None and "steps" not in skip:
             out["steps"] = self.steps
@@ -95,8 +117,22 @@ class Stationary:
     note: str = ""
 
     def to_dict(self) -> dict:
-        return {"point": list(self.point), "value": self.value, "kind": self.kind,
-                "zero_modes": self.zero_modes, "note": self.note}
+        return {
+            "point": list(self.point),
+            "value": self.value,
+            "kind": self.kind,
+            "zero_modes": self.zero_modes,
+            "note": self.note,
+        }
+
+
+def check_parameter_names(name: str, parameters: dict, params: dict) -> None:
+    """Refuse a ``params`` name that is not one of ``parameters`` of the
+    potential ``name`` (``InputError`` naming the valid ones)."""
+    unknown = sorted(set(params) - set(parameters))
+    if unknown:
+        valid = ", ".join(parameters) if parameters else "none"
+        raise InputError(f"potential '@{name}' has no parameter '{unknown[0]}' (its parameters: {valid})")
 
 
 @dataclass(frozen=True)
@@ -105,15 +141,18 @@ class PotentialSpec:
 
     ``parameters`` maps a name to ``{"value": float, "units": str | None}``;
     ``path`` is the file it came from (None for a family); ``family`` names
-    the size parameter (``"n"``) of a family-built spec, else None;
+    the size parameter (``"n"``) of a family-built spec, else None, and
+    ``rebuild`` is the family's builder (parameter values -> spec);
     ``zero_modes`` the number of Hessian eigenvalues that are zero at every
     stationary point by symmetry (6 for a cluster of atoms: 3 translations and
-    3 rotations; 5 for a dimer); ``descent`` the suggested descent settings.
+    3 rotations; 5 for a dimer); ``descent`` the suggested descent settings;
+    ``units`` the energy, length and mass units (None if undeclared);
+    ``masses`` one mass per variable (None if undeclared).
 
-    >>> from gradcli.library import find_potential
+    >>> from gradcli.named import find_potential
     >>> spec = find_potential("morse")
-    >>> spec.variables, spec.defaults["D"]
-    (('r',), 4.747)
+    >>> spec.variables, spec.defaults["D"], spec.units.energy, spec.masses
+    (('r',), 4.747, 'eV', (0.503912516,))
     """
 
     name: str
@@ -129,35 +168,34 @@ class PotentialSpec:
     where: str = ""
     zero_modes: int = 0
     descent: DescentSettings = DescentSettings()
+    units: Units | None = None
+    masses: tuple[float, ...] | None = None
+    rebuild: Callable[[dict], PotentialSpec] | None = field(default=None, repr=False, compare=False)
 
     @property
     def defaults(self) -> dict[str, float]:
         """Default parameter values, ``{name: value}``."""
         return {k: p["value"] for k, p in self.parameters.items()}
 
-    def bind(self, params: dict[str, float] | None = None) -> tuple["PotentialSpec", dict[str, float]]:
+    def bind(self, params: dict[str, float] | None = None) -> tuple[PotentialSpec, dict[str, float]]:
         """The spec for these parameter overrides and the values to substitute.
 
         Unknown names raise ``InputError`` naming the valid ones; a family is
-        rebuilt for its new size (the size parameter is not substituted).
+        rebuilt for new values (only then), and its size parameter is not
+        substituted.
 
-        >>> from gradcli.library import find_potential
+        >>> from gradcli.named import find_potential
         >>> spec, values = find_potential("lj-cluster").bind({"n": 3})
         >>> len(spec.variables), values
         (9, {'eps': 1.0, 'sigma': 1.0})
         """
         params = dict(params or {})
-        unknown = sorted(set(params) - set(self.parameters))
-        if unknown:
-            valid = ", ".join(self.parameters) if self.parameters else "none"
-            raise InputError(f"potential '@{self.name}' has no parameter '{unknown[0]}' "
-                             f"(its parameters: {valid})")
+        check_parameter_names(self.name, self.parameters, params)
         values = {k: float(v) for k, v in {**self.defaults, **params}.items()}
         spec = self
         if self.family is not None:
-            from gradcli.families import FAMILIES  # families build specs, so this import waits until here
-
-            spec = FAMILIES[self.name].spec(values)
+            if values != self.defaults:
+                spec = self.rebuild(values)
             del values[self.family]
         return spec, values
 
@@ -166,28 +204,31 @@ class PotentialSpec:
         one, or a name that is neither a variable nor a parameter, is a
         ``PotentialFileError`` naming the file."""
         if self.path is not None:
-            _parse_field(self.expression, self.where, "expression", {*self.variables, *self.parameters},
-                         "neither a variable nor a parameter")
+            _parse_field(
+                self.expression,
+                self.where,
+                "expression",
+                {*self.variables, *self.parameters},
+                "neither a variable nor a parameter",
+            )
 
     def potential(self, params: dict[str, float] | None = None):
         """The compiled ``gradcli.Potential`` with defaults overridden by ``params``.
 
-        >>> from gradcli.library import find_potential
+        >>> from gradcli.named import find_potential
         >>> V = find_potential("double-well").potential()
         >>> V(3.0)
         -4.0
         """
-        from gradcli.frontend.potential import Potential
-
         spec, values = self.bind(params)
-        return Potential(spec.expression, variables=spec.variables, params=values)
+        return frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
 
     def descent_settings(self, values: dict[str, float] | None = None, skip=()) -> dict:
         """The suggested descent settings ``{"lr", "steps", "tol"}`` (only those
         the potential sets, less the keys in ``skip``) at the parameter
         ``values`` (default: its defaults).
 
-        >>> from gradcli.library import find_potential
+        >>> from gradcli.named import find_potential
         >>> find_potential("muller-brown").descent_settings()
         {'lr': 0.0002, 'steps': 2000}
         """
@@ -198,17 +239,27 @@ class PotentialSpec:
 
     def to_dict(self, full: bool = False) -> dict:
         """JSON form: name, description, expression, variables, parameters; with
-        ``full`` also start, stationary, references, zero_modes and descent
-        (the settings at these parameters, ``lr_expression`` the file's text)."""
-        out = {"name": self.name, "description": self.description, "expression": self.expression,
-               "variables": list(self.variables),
-               "parameters": {k: {"value": p["value"], "units": p.get("units")} for k, p in self.parameters.items()}}
+        ``full`` also start, stationary, references, path, zero_modes, descent
+        (the settings at these parameters, ``lr_expression`` the file's text),
+        units (``{"energy", "length", "mass"}`` or None) and masses (one per
+        variable, or None)."""
+        out = {
+            "name": self.name,
+            "description": self.description,
+            "expression": self.expression,
+            "variables": list(self.variables),
+            "parameters": {k: {"value": p["value"], "units": p.get("units")} for k, p in self.parameters.items()},
+        }
         if full:
             out["start"] = list(self.start)
             out["stationary"] = [s.to_dict() for s in self.stationary]
             out["references"] = list(self.references)
             out["path"] = str(self.path) if self.path is not None else None
             out["zero_modes"] = self.zero_modes
-            out["descent"] = {**self.descent_settings(),
-                              "lr_expression": self.descent.lr if isinstance(self.descent.lr, str) else None}
+            out["descent"] = {
+                **self.descent_settings(),
+                "lr_expression": self.descent.lr if isinstance(self.descent.lr, str) else None,
+            }
+            out["units"] = self.units.to_dict() if self.units is not None else None
+            out["masses"] = list(self.masses) if self.masses is not None else None
         return out

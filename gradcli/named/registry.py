@@ -1,27 +1,14 @@
-"""Named potentials: ``@morse`` and friends, found by name.
-
-The public face of the named potentials: listing them, finding one by name
-(with suggestions when there is none), and ``resolve`` turning a command's
-``@NAME`` argument into what to compile. Potentials come from TOML files
-(read and checked field by field in ``gradcli.potential_files``) and from
-families built in code for a size ``n`` (``gradcli.families``:
-``lj-cluster``, ``rosenbrock-nd``); what a potential is lives in
-``gradcli.potential_spec`` and the check against the compiler in
-``gradcli.potential_check``. Every name is importable from here.
+"""Finding named potentials: the search order of the folders, lookup by name,
+listing, and ``resolve`` turning a command's ``@NAME`` into a ``Resolved``.
 
 Folders are searched in order: ``extra_dirs`` (``--potentials-dir``), the
 folders in ``$GRADCLI_POTENTIALS`` (os.pathsep separated), then the built-in
 folder; a name found earlier shadows later ones, and a file shadows a family.
+Every folder named must exist (``InputError``).
 
-Two cheap/expensive levels of checking:
-
-- loading (every ``@NAME``, every listing) reads the TOML and checks every
-  field's type and shape, with errors naming the file and field;
-  ``resolve`` also parses the one expression it returns;
-- ``validate_potential`` (tests, ``gradcli potentials show``,
-  ``gradcli potentials --check``) also compiles the potential, evaluates it at
-  ``start`` and checks every stationary point: |grad V| < 1e-6, the value, and
-  the kind from the Hessian's eigenvalues.
+``@NAME`` reads ``NAME.toml`` alone (the first found), or builds the family
+``NAME`` once for the parameters given; a name found nowhere is answered from
+the file names, without reading any file. Only a listing reads every file.
 """
 
 from __future__ import annotations
@@ -31,31 +18,14 @@ import os
 import warnings
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
 
 from gradcli.errors import InputError, PotentialFileError, UnknownPotentialError
-from gradcli.families import FAMILIES
-from gradcli.potential_check import classify_kind, validate_potential
-from gradcli.potential_files import KINDS, NAME_RE, load_file
-from gradcli.potential_spec import DescentSettings, PotentialSpec, Stationary
-
-__all__ = [
-    "DescentSettings", "ENV_VAR", "KINDS", "PotentialSpec", "Resolved", "Stationary", "builtin_dir", "classify_kind",
-    "find_potential", "list_potentials", "load_file", "resolve", "search_dirs", "validate_potential",
-]
+from gradcli.named.families import FAMILIES, Family
+from gradcli.named.files import NAME_RE, load_file
+from gradcli.named.resolved import Resolved
+from gradcli.named.spec import PotentialSpec
 
 ENV_VAR = "GRADCLI_POTENTIALS"
-
-
-class Resolved(NamedTuple):
-    """What a command computes with: the expression text, its variables in
-    order (None: let the compiler order them), the parameter values, and the
-    potential's name (None for a typed expression)."""
-
-    expression: str
-    variables: tuple[str, ...] | None
-    params: dict[str, float]
-    name: str | None
 
 
 # --- folders ------------------------------------------------------------------
@@ -68,9 +38,9 @@ def builtin_dir():
 
 
 def search_dirs(extra_dirs=()) -> list[tuple[object, bool]]:
-    """Folders in search order as ``(folder, is_builtin)``: ``extra_dirs``
-    (each must exist), then ``$GRADCLI_POTENTIALS`` (missing entries are
-    skipped, as in PATH), then the built-in folder."""
+    """Folders in search order as ``(folder, is_builtin)``: ``extra_dirs``,
+    then ``$GRADCLI_POTENTIALS`` (empty entries skipped), then the built-in
+    folder. A folder given that does not exist is an ``InputError``."""
     dirs: list[tuple[object, bool]] = []
     for d in extra_dirs:
         path = Path(d)
@@ -78,8 +48,12 @@ def search_dirs(extra_dirs=()) -> list[tuple[object, bool]]:
             raise InputError(f"potentials folder '{d}' does not exist or is not a folder")
         dirs.append((path, False))
     for entry in os.environ.get(ENV_VAR, "").split(os.pathsep):
-        if entry and Path(entry).is_dir():
-            dirs.append((Path(entry), False))
+        if not entry:
+            continue
+        path = Path(entry)
+        if not path.is_dir():
+            raise InputError(f"potentials folder '{entry}' (in ${ENV_VAR}) does not exist or is not a folder")
+        dirs.append((path, False))
     dirs.append((builtin_dir(), True))
     return dirs
 
@@ -121,14 +95,24 @@ def list_potentials(extra_dirs=(), errors: list | None = None) -> list[Potential
     return sorted((spec for spec in found.values() if spec is not None), key=lambda s: s.name)
 
 
-def find_potential(name: str, extra_dirs=()) -> PotentialSpec:
-    """The potential called ``name`` (a leading ``@`` is ignored).
+def potential_names(extra_dirs=()) -> list[str]:
+    """Every name reachable from the search folders, from the file names alone
+    (nothing is read), and the families; sorted.
+
+    >>> "morse" in potential_names() and "lj-cluster" in potential_names()
+    True
+    """
+    names = {f.name[: -len(".toml")] for folder, _ in search_dirs(extra_dirs) for f in _toml_files(folder)}
+    return sorted(names | set(FAMILIES))
+
+
+def lookup(name: str, extra_dirs=()) -> PotentialSpec | Family:
+    """The potential called ``name`` (a leading ``@`` is ignored): the spec read
+    from the first ``NAME.toml`` in the search folders (no other file is read),
+    else the ``Family`` of that name, not yet built.
 
     Raises ``PotentialFileError`` if its file is malformed and
     ``UnknownPotentialError`` suggesting the closest names if there is none.
-
-    >>> find_potential("@morse").expression
-    'D*(1 - exp(-a*(r - r0)))**2'
     """
     name = name[1:] if name.startswith("@") else name
     if NAME_RE.match(name):
@@ -137,9 +121,8 @@ def find_potential(name: str, extra_dirs=()) -> PotentialSpec:
             if file.is_file():
                 return load_file(file, builtin=builtin)
         if name in FAMILIES:
-            return FAMILIES[name].spec()
-    known = [spec.name for spec in list_potentials(extra_dirs, errors=[])]
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+            return FAMILIES[name]
+    close = difflib.get_close_matches(name, potential_names(extra_dirs), n=3, cutoff=0.6)
     if close:
         quoted = [f"'@{c}'" for c in close]
         hint = "did you mean " + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]) + "?"
@@ -148,13 +131,25 @@ def find_potential(name: str, extra_dirs=()) -> PotentialSpec:
     raise UnknownPotentialError(f"unknown potential '@{name}'; {hint}")
 
 
+def find_potential(name: str, extra_dirs=()) -> PotentialSpec:
+    """The potential called ``name`` at its default parameters (a family built
+    at its default size). See ``lookup``.
+
+    >>> find_potential("@morse").expression
+    'D*(1 - exp(-a*(r - r0)))**2'
+    """
+    found = lookup(name, extra_dirs)
+    return found.spec() if isinstance(found, Family) else found
+
+
 def resolve(argument: str, params: dict[str, float] | None = None, extra_dirs=()) -> Resolved:
     """Turn a command's EXPR argument into what to compile.
 
     ``"@NAME"``: the potential's expression and variables, its defaults
-    overridden by ``params`` (unknown names: ``InputError``); its expression is
-    parsed here so a refused one is reported against its file. Anything else
-    is a typed expression, returned as it is.
+    overridden by ``params`` (unknown names: ``InputError``), and its spec at
+    those parameters; its file is read once (a family built once) and its
+    expression parsed here, so a refused one is reported against its file.
+    Anything else is a typed expression, returned as it is.
 
     >>> resolve("@harmonic", {"k": 2.0})
     Resolved(expression='k*x**2/2', variables=('x',), params={'k': 2.0}, name='harmonic')
@@ -164,6 +159,26 @@ def resolve(argument: str, params: dict[str, float] | None = None, extra_dirs=()
     params = dict(params or {})
     if not argument.strip().startswith("@"):
         return Resolved(argument, None, params, None)
-    spec, values = find_potential(argument.strip(), extra_dirs).bind(params)
+    spec, values = lookup(argument.strip(), extra_dirs).bind(params)
     spec.check_expression()
-    return Resolved(spec.expression, spec.variables, values, spec.name)
+    return Resolved(spec.expression, spec.variables, values, spec.name, spec)
+
+
+def load(name: str, /, *, potentials_dir=(), **params: float) -> Resolved:
+    """A named potential for Python: ``name`` (``"morse"`` or ``"@morse"``) with
+    its defaults overridden by ``params``, searched in ``potentials_dir`` (one
+    folder or several) before ``$GRADCLI_POTENTIALS`` and the built-in ones.
+
+    The result carries the compiled ``potential`` and the spec's ``start``,
+    ``stationary`` points, ``zero_modes``, ``units``, ``masses`` and
+    ``descent_settings()``.
+
+    >>> lj = load("lj-cluster", n=3)
+    >>> len(lj.variables), lj.stationary[0].value, lj.units.energy
+    (9, -3.0, 'reduced')
+    >>> float(lj.potential(lj.stationary[0].point))
+    -3.0
+    """
+    if isinstance(potentials_dir, (str, os.PathLike)):
+        potentials_dir = (potentials_dir,)
+    return resolve("@" + name.removeprefix("@"), params, tuple(potentials_dir))

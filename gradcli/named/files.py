@@ -8,13 +8,16 @@ A file holds ``name`` (equal to the file name without ``.toml``: that is how
 minimum/maximum/saddle, optional ``zero_modes`` and ``note``) known for the
 default parameters; optionally ``zero_modes`` (Hessian eigenvalues zero at
 every stationary point by a continuous symmetry: translations and rotations
-of a cluster) and a ``[descent]`` table of suggested settings for
+of a cluster), a ``[descent]`` table of suggested settings for
 ``gradcli descend`` (``lr``: a number or an expression of the parameters such
-as ``"0.5/k"``; ``steps``; ``tol``).
+as ``"0.5/k"``; ``steps``; ``tol``; each within the bounds in
+``gradcli.named.spec``), a ``[units]`` table (``energy``, ``length``, ``mass``:
+see ``gradcli.named.units``) and ``masses`` (one per variable or per atom).
 
 Every field's type and shape is checked here, with errors naming the file and
 the field; nothing is parsed or compiled (``PotentialSpec.check_expression``
-and ``gradcli.potential_check.validate_potential`` do that).
+and ``gradcli.named.check.validate_potential`` do that). A file larger than
+MAX_FILE_BYTES is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -25,17 +28,35 @@ import tomllib
 from pathlib import Path
 
 from gradcli.errors import PotentialFileError
-from gradcli.potential_spec import DescentSettings, PotentialSpec, Stationary
+from gradcli.named.spec import LR_RANGE, MAX_STEPS, MAX_TOL, DescentSettings, PotentialSpec, Stationary
+from gradcli.named.units import KNOWN, Units, masses_per_variable, unit_name
 
 KINDS = ("minimum", "maximum", "saddle")
-MAX_STEPS = 10**9
 MAX_DESCRIPTION = 200
+#: The largest potential file read (1 MiB: the biggest built-in file is under 4 kB).
+MAX_FILE_BYTES = 1 << 20
+READ_CHUNK = 1 << 16
+#: The most [[stationary]] entries in a file (each is checked with a Hessian by validate_potential).
+MAX_STATIONARY = 1000
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-FIELDS = ("name", "description", "expression", "variables", "parameters", "start", "references", "stationary",
-          "zero_modes", "descent")
+FIELDS = (
+    "name",
+    "description",
+    "expression",
+    "variables",
+    "parameters",
+    "start",
+    "references",
+    "stationary",
+    "zero_modes",
+    "descent",
+    "units",
+    "masses",
+)
 REQUIRED = ("name", "description", "expression", "variables", "start")
 STATIONARY_FIELDS = ("point", "value", "kind", "zero_modes", "note")
 DESCENT_FIELDS = ("lr", "steps", "tol")
+UNITS_FIELDS = ("energy", "length", "mass")
 
 
 def _display(file, builtin: bool) -> str:
@@ -54,8 +75,9 @@ def _point(value, n: int, where: str, field: str) -> tuple[float, ...]:
     if n == 1 and _is_number(value):
         value = [value]
     if not (isinstance(value, list) and len(value) == n and all(_is_number(v) for v in value)):
-        raise PotentialFileError(f"{where}: field '{field}' must be a list of {n} finite number{'s' * (n != 1)} "
-                                 f"(one per variable)")
+        raise PotentialFileError(
+            f"{where}: field '{field}' must be a list of {n} finite number{'s' * (n != 1)} (one per variable)"
+        )
     return tuple(float(v) for v in value)
 
 
@@ -65,19 +87,22 @@ def _identifier(name) -> bool:
 
 def _parameters(table, variables, where: str) -> dict:
     if not isinstance(table, dict):
-        raise PotentialFileError(f"{where}: field 'parameters' must be a table of NAME = number "
-                                 f"or NAME = {{value = number, units = \"...\"}}")
+        raise PotentialFileError(
+            f"{where}: field 'parameters' must be a table of NAME = number "
+            f'or NAME = {{value = number, units = "..."}}'
+        )
     out = {}
     for name, entry in table.items():
         field = f"parameters.{name}"
         if not _identifier(name) or name in variables:
-            raise PotentialFileError(f"{where}: field '{field}': a parameter needs a name that is "
-                                     f"not also a variable")
+            raise PotentialFileError(f"{where}: field '{field}': a parameter needs a name that is not also a variable")
         if isinstance(entry, dict):
             extra = sorted(set(entry) - {"value", "units"})
             if extra or "value" not in entry:
-                raise PotentialFileError(f"{where}: field '{field}' must be {{value = number, units = \"...\"}}"
-                                         + (f"; unknown key '{extra[0]}'" if extra else "; 'value' is missing"))
+                raise PotentialFileError(
+                    f"{where}: field '{field}' must be {{value = number, units = \"...\"}}"
+                    + (f"; unknown key '{extra[0]}'" if extra else "; 'value' is missing")
+                )
             value, units = entry["value"], entry.get("units")
             if units is not None and not isinstance(units, str):
                 raise PotentialFileError(f"{where}: field '{field}.units' must be a string")
@@ -100,16 +125,25 @@ def _descent(table, where: str) -> DescentSettings:
         raise PotentialFileError(f"{where}: field 'descent' must be a table ([descent]) with lr, steps and tol")
     extra = sorted(set(table) - set(DESCENT_FIELDS))
     if extra:
-        raise PotentialFileError(f"{where}: field 'descent' has an unknown key '{extra[0]}' "
-                                 f"(known: {', '.join(DESCENT_FIELDS)})")
+        raise PotentialFileError(
+            f"{where}: field 'descent' has an unknown key '{extra[0]}' (known: {', '.join(DESCENT_FIELDS)})"
+        )
     lr, steps, tol = table.get("lr"), table.get("steps"), table.get("tol")
     if lr is not None and not ((_is_number(lr) and lr > 0) or (isinstance(lr, str) and lr.strip())):
-        raise PotentialFileError(f"{where}: field 'descent.lr' must be a positive number or an expression "
-                                 f"of the parameters in quotes, e.g. \"0.5/k\"")
+        raise PotentialFileError(
+            f"{where}: field 'descent.lr' must be a positive number or an expression "
+            f'of the parameters in quotes, e.g. "0.5/k"'
+        )
+    if _is_number(lr) and not LR_RANGE[0] <= lr <= LR_RANGE[1]:
+        raise PotentialFileError(
+            f"{where}: field 'descent.lr' is {lr:g}, outside the range {LR_RANGE[0]:g} to {LR_RANGE[1]:g}"
+        )
     if steps is not None and not (_is_whole(steps) and 1 <= steps <= MAX_STEPS):
-        raise PotentialFileError(f"{where}: field 'descent.steps' must be a whole number from 1 to {MAX_STEPS}")
+        raise PotentialFileError(f"{where}: field 'descent.steps' must be a whole number from 1 to {MAX_STEPS:,}")
     if tol is not None and not (_is_number(tol) and tol >= 0):
         raise PotentialFileError(f"{where}: field 'descent.tol' must be a number >= 0")
+    if tol is not None and tol > MAX_TOL:
+        raise PotentialFileError(f"{where}: field 'descent.tol' is {tol:g}, outside the range 0 to {MAX_TOL:g}")
     return DescentSettings(
         lr=" ".join(lr.split()) if isinstance(lr, str) else (float(lr) if lr is not None else None),
         steps=steps,
@@ -120,13 +154,16 @@ def _descent(table, where: str) -> DescentSettings:
 def _stationary(entries, n: int, where: str, zero_modes: int = 0) -> tuple[Stationary, ...]:
     if not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
         raise PotentialFileError(f"{where}: field 'stationary' must be an array of tables ([[stationary]])")
+    if len(entries) > MAX_STATIONARY:
+        raise PotentialFileError(f"{where}: field 'stationary' has {len(entries)} entries; at most {MAX_STATIONARY}")
     out = []
     for i, entry in enumerate(entries):
         field = f"stationary[{i}]"
         extra = sorted(set(entry) - set(STATIONARY_FIELDS))
         if extra:
-            raise PotentialFileError(f"{where}: field '{field}' has an unknown key '{extra[0]}' "
-                                     f"(known: {', '.join(STATIONARY_FIELDS)})")
+            raise PotentialFileError(
+                f"{where}: field '{field}' has an unknown key '{extra[0]}' (known: {', '.join(STATIONARY_FIELDS)})"
+            )
         for key in ("point", "value", "kind"):
             if key not in entry:
                 raise PotentialFileError(f"{where}: field '{field}.{key}' is missing")
@@ -137,13 +174,74 @@ def _stationary(entries, n: int, where: str, zero_modes: int = 0) -> tuple[Stati
             raise PotentialFileError(f"{where}: field '{field}.kind' must be one of {', '.join(KINDS)}")
         modes = _zero_modes(entry.get("zero_modes", zero_modes), n, where, f"{field}.zero_modes")
         if modes < zero_modes:
-            raise PotentialFileError(f"{where}: field '{field}.zero_modes' is {modes}, fewer than the potential's "
-                                     f"zero_modes = {zero_modes} (those are zero at every stationary point)")
+            raise PotentialFileError(
+                f"{where}: field '{field}.zero_modes' is {modes}, fewer than the potential's "
+                f"zero_modes = {zero_modes} (those are zero at every stationary point)"
+            )
         note = entry.get("note", "")
         if not isinstance(note, str):
             raise PotentialFileError(f"{where}: field '{field}.note' must be a string")
         out.append(Stationary(point, float(entry["value"]), entry["kind"], modes, note))
     return tuple(out)
+
+
+def _units(table, where: str) -> Units | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise PotentialFileError(f"{where}: field 'units' must be a table ([units]) with energy, length and mass")
+    extra = sorted(set(table) - set(UNITS_FIELDS))
+    if extra:
+        raise PotentialFileError(
+            f"{where}: field 'units' has an unknown key '{extra[0]}' (known: {', '.join(UNITS_FIELDS)})"
+        )
+    names = {}
+    for quantity in UNITS_FIELDS:
+        if quantity not in table:
+            if quantity == "mass":
+                continue
+            raise PotentialFileError(f"{where}: field 'units.{quantity}' is missing")
+        names[quantity] = unit_name(table[quantity], quantity)
+        if names[quantity] is None:
+            raise PotentialFileError(f"{where}: field 'units.{quantity}' must be one of {', '.join(KNOWN[quantity])}")
+    return Units(**names)
+
+
+def _masses(value, variables, units: Units | None, where: str) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    n = len(variables)
+    counts = f"{n}" + (f" (one per variable) or {n // 3} (one per atom)" if n % 3 == 0 else "")
+    if not (isinstance(value, list) and value and all(_is_number(m) and m > 0 for m in value)):
+        raise PotentialFileError(f"{where}: field 'masses' must be a list of positive numbers")
+    masses = masses_per_variable(value, variables)
+    if masses is None:
+        raise PotentialFileError(f"{where}: field 'masses' has {len(value)} entries; it needs {counts}")
+    if units is None or units.mass is None:
+        raise PotentialFileError(f"{where}: field 'masses' needs their unit: [units] mass = \"amu\" (or another)")
+    return masses
+
+
+def _read(file, where: str) -> str:
+    """The text of ``file``, read no further than MAX_FILE_BYTES + 1 bytes."""
+    chunks, size = [], 0
+    try:
+        with file.open("rb") as stream:
+            # In chunks: one read of MAX_FILE_BYTES + 1 would allocate that much for every small file.
+            while size <= MAX_FILE_BYTES and (chunk := stream.read(READ_CHUNK)):
+                chunks.append(chunk)
+                size += len(chunk)
+    except OSError as error:
+        raise PotentialFileError(f"{where}: cannot be read: {error.strerror or error}") from error
+    raw = b"".join(chunks)
+    if len(raw) > MAX_FILE_BYTES:
+        raise PotentialFileError(
+            f"{where}: larger than {MAX_FILE_BYTES // (1 << 20)} MiB, the most a potential file may be"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PotentialFileError(f"{where}: not valid TOML: {error}") from error
 
 
 def load_file(file, builtin: bool = False) -> PotentialSpec:
@@ -153,12 +251,11 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
     ``potentials/morse.toml: field 'variables' must be a non-empty list of names``.
     """
     where = _display(file, builtin)
+    text = _read(file, where)
     try:
-        data = tomllib.loads(file.read_bytes().decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise PotentialFileError(f"{where}: not valid TOML: {error}") from error
-    except OSError as error:
-        raise PotentialFileError(f"{where}: cannot be read: {error.strerror or error}") from error
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise PotentialFileError(f"{where}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
@@ -170,13 +267,20 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
     if not (isinstance(name, str) and NAME_RE.match(name)):
         raise PotentialFileError(f"{where}: field 'name' must be letters, digits, '-' or '_'")
     if name != stem:
-        raise PotentialFileError(f"{where}: field 'name' is '{name}' but the file is {file.name}; "
-                                 f"they must agree ('@{stem}' finds the file by its name)")
+        raise PotentialFileError(
+            f"{where}: field 'name' is '{name}' but the file is {file.name}; "
+            f"they must agree ('@{stem}' finds the file by its name)"
+        )
     description = data["description"]
-    if not (isinstance(description, str) and description.strip() and "\n" not in description.strip()
-            and len(description) <= MAX_DESCRIPTION):
-        raise PotentialFileError(f"{where}: field 'description' must be one non-empty line "
-                                 f"of at most {MAX_DESCRIPTION} characters")
+    if not (
+        isinstance(description, str)
+        and description.strip()
+        and "\n" not in description.strip()
+        and len(description) <= MAX_DESCRIPTION
+    ):
+        raise PotentialFileError(
+            f"{where}: field 'description' must be one non-empty line of at most {MAX_DESCRIPTION} characters"
+        )
     expression = data["expression"]
     if not (isinstance(expression, str) and expression.strip()):
         raise PotentialFileError(f"{where}: field 'expression' must be a non-empty string")
@@ -190,6 +294,7 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
         raise PotentialFileError(f"{where}: field 'references' must be a list of strings")
     n = len(variables)
     zero_modes = _zero_modes(data.get("zero_modes", 0), n, where, "zero_modes")
+    units = _units(data.get("units"), where)
     return PotentialSpec(
         name=name,
         description=description.strip(),
@@ -204,4 +309,6 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
         where=where,
         zero_modes=zero_modes,
         descent=_descent(data.get("descent", {}), where),
+        units=units,
+        masses=_masses(data.get("masses"), variables, units, where),
     )

@@ -3,7 +3,7 @@ its ``start``, and each listed stationary point is one, with the listed value
 and kind.
 
 This is the expensive level of checking, for tests, ``gradcli potentials show``
-and ``gradcli potentials --check``; loading (``gradcli.potential_files``) only
+and ``gradcli potentials --check``; loading (``gradcli.named.files``) only
 checks each field's type and shape.
 """
 
@@ -13,10 +13,11 @@ import math
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import GradcliError, InputError, PotentialFileError
+from gradcli.named.spec import PotentialSpec
 from gradcli.optimize.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
-from gradcli.potential_spec import PotentialSpec
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from
@@ -45,17 +46,17 @@ def validate_potential(spec: PotentialSpec) -> None:
     ``start``, and check each stationary point (|grad V| < 1e-6, the value
     within 1e-6 relative, the kind from the Hessian's eigenvalues).
     Raises ``PotentialFileError`` naming the file and the problem."""
-    from gradcli.frontend.potential import Potential
-
     spec.check_expression()
     _, values = spec.bind()  # a family's size is not a parameter of its expression
     try:
         spec.descent_settings(values)
     except InputError as error:
         message = error.message.removesuffix("; give --lr")
-        raise PotentialFileError(f"{spec.where}: field 'descent.lr': {message} at the defaults") from error
+        if not message.startswith(f"{spec.where}: "):  # an out-of-range lr already names its file and field
+            message = f"{spec.where}: field 'descent.lr': {message}"
+        raise PotentialFileError(f"{message} at the defaults") from error
     try:
-        V = Potential(spec.expression, variables=spec.variables, params=values)
+        V = frontend_potential.Potential(spec.expression, variables=spec.variables, params=values)
     except GradcliError as error:
         raise PotentialFileError(f"{spec.where}: field 'expression' cannot be compiled: {error.message}") from error
     try:
@@ -80,9 +81,13 @@ def validate_potential(spec: PotentialSpec) -> None:
         eigenvalues = np.linalg.eigvalsh(0.5 * (hessian + hessian.T))
         found = int(np.sum(zero_mode_mask(eigenvalues, s.zero_modes)))
         if found < s.zero_modes:
-            raise PotentialFileError(f"{at}: {s.zero_modes} zero modes are declared but only {found} of the "
-                                     f"Hessian's eigenvalues are zero (|λ| <= {ZERO_MODE_RTOL:g} max|λ|)")
+            raise PotentialFileError(
+                f"{at}: {s.zero_modes} zero modes are declared but only {found} of the "
+                f"Hessian's eigenvalues are zero (|λ| <= {ZERO_MODE_RTOL:g} max|λ|)"
+            )
         kind = classify_eigenvalues(eigenvalues, s.zero_modes)
         if kind != s.kind:
-            raise PotentialFileError(f"{at}: the Hessian's eigenvalues make it a {kind}, not a {s.kind}"
-                                     + (f" (with {s.zero_modes} zero modes set aside)" if s.zero_modes else ""))
+            raise PotentialFileError(
+                f"{at}: the Hessian's eigenvalues make it a {kind}, not a {s.kind}"
+                + (f" (with {s.zero_modes} zero modes set aside)" if s.zero_modes else "")
+            )

@@ -1,8 +1,8 @@
 """Potentials built in code for a size ``n``: ``lj-cluster`` and ``rosenbrock-nd``.
 
-A family's expression, start, known minima, suggested descent settings and
-zero modes are generated for the size given as a parameter:
-``resolve("@lj-cluster", {"n": 13})``.
+A family's expression, start, known minima, suggested descent settings,
+zero modes, units and masses are generated for the size given as a parameter:
+``resolve("@lj-cluster", {"n": 13})`` builds the 13-atom cluster once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 from gradcli.errors import InputError
-from gradcli.potential_spec import DescentSettings, PotentialSpec, Stationary
+from gradcli.named.spec import DescentSettings, PotentialSpec, Stationary, check_parameter_names
+from gradcli.named.units import Units
 
 
 def _balanced_sum(terms: list[str]) -> str:
@@ -34,6 +35,17 @@ class Family:
     build: object  # (n, values) -> (expression, variables, start, stationary)
     descent: object = None  # (n, values) -> DescentSettings
     zero_modes: object = None  # n -> the number of symmetry zero modes
+    units: Units | None = None
+    atom_mass: float | None = None  # every atom's mass (in units.mass), for a family of atoms
+
+    def bind(self, params: dict[str, float] | None = None) -> tuple[PotentialSpec, dict[str, float]]:
+        """``PotentialSpec.bind`` without a spec at the defaults first: the
+        spec built once for ``params`` (unknown names: ``InputError``) and the
+        values to substitute (the size ``n`` left out)."""
+        params = dict(params or {})
+        check_parameter_names(self.name, self.parameters, params)
+        spec = self.spec(params)
+        return spec, {k: float(p["value"]) for k, p in spec.parameters.items() if k != "n"}
 
     def spec(self, values: dict[str, float] | None = None) -> PotentialSpec:
         """The spec at these parameter ``values`` (defaults for the rest);
@@ -41,16 +53,30 @@ class Family:
         values = {**{k: p["value"] for k, p in self.parameters.items()}, **(values or {})}
         size = values["n"]
         if not (float(size).is_integer() and 2 <= size <= self.n_max):
-            raise InputError(f"potential '@{self.name}': parameter n must be an integer from 2 to {self.n_max}, "
-                             f"not {size:g}")
+            raise InputError(
+                f"potential '@{self.name}': parameter n must be an integer from 2 to {self.n_max}, not {size:g}"
+            )
         n = int(size)
         expression, variables, start, stationary = self.build(n, values)
         parameters = {k: {**p, "value": (n if k == "n" else float(values[k]))} for k, p in self.parameters.items()}
-        return PotentialSpec(self.name, self.description, expression, tuple(variables), parameters,
-                             tuple(start), tuple(stationary), self.references, None, family="n",
-                             where=f"family '{self.name}' (n={n})",
-                             zero_modes=self.zero_modes(n) if self.zero_modes else 0,
-                             descent=self.descent(n, values) if self.descent else DescentSettings())
+        return PotentialSpec(
+            self.name,
+            self.description,
+            expression,
+            tuple(variables),
+            parameters,
+            tuple(start),
+            tuple(stationary),
+            self.references,
+            None,
+            family="n",
+            where=f"family '{self.name}' (n={n})",
+            zero_modes=self.zero_modes(n) if self.zero_modes else 0,
+            descent=self.descent(n, values) if self.descent else DescentSettings(),
+            units=self.units,
+            masses=(self.atom_mass,) * len(variables) if self.atom_mass is not None else None,
+            rebuild=self.spec,
+        )
 
 
 # Lennard-Jones cluster minima in reduced units (eps = sigma = 1): a shape with
@@ -76,17 +102,32 @@ def _icosahedron(radius: float) -> list[tuple[float, float, float]]:
 _LJ_MINIMA = {
     2: (lambda: [(0.0, 0.0, 0.0), (_LJ_R, 0.0, 0.0)], -1.0, "dimer at r = 2^(1/6) sigma"),
     3: (lambda: _ring(3, _LJ_R / math.sqrt(3)), -3.0, "equilateral triangle of side 2^(1/6) sigma"),
-    4: (lambda: [tuple(c * _LJ_R / (2 * math.sqrt(2)) for c in v)
-                 for v in [(1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)]],
-        -6.0, "regular tetrahedron of edge 2^(1/6) sigma"),
-    5: (lambda: _ring(3, 0.6489957274981957) + [(0.0, 0.0, 0.9129385501583536), (0.0, 0.0, -0.9129385501583536)],
-        -9.103852415707557, "trigonal bipyramid; CCD: -9.103852"),
-    6: (lambda: [(d * s, 0.0, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
-        + [(0.0, d * s, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
-        + [(0.0, 0.0, d * s) for s in (1, -1) for d in (0.7901536201320303,)],
-        -12.712062256809338, "octahedron; CCD: -12.712062"),
-    7: (lambda: _ring(5, 0.9562063096026523) + [(0.0, 0.0, 0.5738701692194005), (0.0, 0.0, -0.5738701692194005)],
-        -16.505384168012217, "pentagonal bipyramid; CCD: -16.505384"),
+    4: (
+        lambda: [
+            tuple(c * _LJ_R / (2 * math.sqrt(2)) for c in v) for v in [(1, 1, 1), (1, -1, -1), (-1, 1, -1), (-1, -1, 1)]
+        ],
+        -6.0,
+        "regular tetrahedron of edge 2^(1/6) sigma",
+    ),
+    5: (
+        lambda: _ring(3, 0.6489957274981957) + [(0.0, 0.0, 0.9129385501583536), (0.0, 0.0, -0.9129385501583536)],
+        -9.103852415707557,
+        "trigonal bipyramid; CCD: -9.103852",
+    ),
+    6: (
+        lambda: (
+            [(d * s, 0.0, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
+            + [(0.0, d * s, 0.0) for s in (1, -1) for d in (0.7901536201320303,)]
+            + [(0.0, 0.0, d * s) for s in (1, -1) for d in (0.7901536201320303,)]
+        ),
+        -12.712062256809338,
+        "octahedron; CCD: -12.712062",
+    ),
+    7: (
+        lambda: _ring(5, 0.9562063096026523) + [(0.0, 0.0, 0.5738701692194005), (0.0, 0.0, -0.5738701692194005)],
+        -16.505384168012217,
+        "pentagonal bipyramid; CCD: -16.505384",
+    ),
     13: (lambda: _icosahedron(1.0818382885513658), -44.32680141953402, "Mackay icosahedron; CCD: -44.326801"),
 }
 
@@ -95,12 +136,27 @@ _LJ_MINIMA = {
 # that descent polished by Newton's method (|grad V| ~ 3e-14), symmetrised and
 # centred; V = -12.30292752958073 from 40-digit arithmetic at these coordinates.
 # (Not checked against a published table: none was at hand.)
-_LJ6_C2V = (0.1718303360665292, 0.5657667152060034, 0.5598446801712425, 0.6166703192510343,
-            0.9232193469915665, 0.4448399831845051)
+_LJ6_C2V = (
+    0.1718303360665292,
+    0.5657667152060034,
+    0.5598446801712425,
+    0.6166703192510343,
+    0.9232193469915665,
+    0.4448399831845051,
+)
 _LJ_LOCAL = {
-    6: (lambda p=_LJ6_C2V: [(0.0, -p[0], p[1]), (0.0, -p[0], -p[1]), (p[2], p[3], 0.0), (-p[2], p[3], 0.0),
-                            (p[4], -p[5], 0.0), (-p[4], -p[5], 0.0)],
-        -12.30292752958073, "local minimum: capped trigonal bipyramid (C2v), where descent from the start ends"),
+    6: (
+        lambda p=_LJ6_C2V: [
+            (0.0, -p[0], p[1]),
+            (0.0, -p[0], -p[1]),
+            (p[2], p[3], 0.0),
+            (-p[2], p[3], 0.0),
+            (p[4], -p[5], 0.0),
+            (-p[4], -p[5], 0.0),
+        ],
+        -12.30292752958073,
+        "local minimum: capped trigonal bipyramid (C2v), where descent from the start ends",
+    ),
 }
 
 # The pair's force constant at its minimum r = 2^(1/6) sigma: V''(r_min) = 72 * 2^(-1/3) eps/sigma^2 = 57.15.
@@ -129,8 +185,10 @@ def _fcc_start(n: int) -> list[tuple[float, float, float]]:
     span = range(-4, 5)
     sites = sorted((i * i + j * j + k * k, (i, j, k)) for i in span for j in span for k in span if (i + j + k) % 2 == 0)
     scale = _LJ_R / math.sqrt(2)
-    return [tuple(scale * c + 0.04 * math.sin(2.0 * (3 * a + b) + 1.0) for b, c in enumerate(site))
-            for a, (_, site) in enumerate(sites[:n])]
+    return [
+        tuple(scale * c + 0.04 * math.sin(2.0 * (3 * a + b) + 1.0) for b, c in enumerate(site))
+        for a, (_, site) in enumerate(sites[:n])
+    ]
 
 
 def _lj_cluster(n: int, values: dict):
@@ -157,12 +215,33 @@ def _lj_cluster(n: int, values: dict):
 # a second local minimum near (-1, 1, ..., 1) (Newton's method, 40 digits).
 _ROSENBROCK_LOCAL = {
     4: ((-0.7756592265653526, 0.6130933654850435, 0.38206284633839315, 0.1459720185521946), 3.7014286104300173),
-    5: ((-0.9620510206947502, 0.93573939597671, 0.8807136041943206, 0.7778776758544063, 0.6050936785926528),
-        3.930839434133028),
-    6: ((-0.9865749795709937, 0.9833982288361817, 0.9721066700530919, 0.947437436826436, 0.8986511848517296,
-         0.8075739520354176), 3.973940500930295),
-    7: ((-0.9917225725614055, 0.9935553935033713, 0.9921733215946921, 0.9868987626903139, 0.975164756608873,
-         0.9514319827049927, 0.9052228177139535), 3.983600536424854),
+    5: (
+        (-0.9620510206947502, 0.93573939597671, 0.8807136041943206, 0.7778776758544063, 0.6050936785926528),
+        3.930839434133028,
+    ),
+    6: (
+        (
+            -0.9865749795709937,
+            0.9833982288361817,
+            0.9721066700530919,
+            0.947437436826436,
+            0.8986511848517296,
+            0.8075739520354176,
+        ),
+        3.973940500930295,
+    ),
+    7: (
+        (
+            -0.9917225725614055,
+            0.9935553935033713,
+            0.9921733215946921,
+            0.9868987626903139,
+            0.975164756608873,
+            0.9514319827049927,
+            0.9052228177139535,
+        ),
+        3.983600536424854,
+    ),
 }
 
 
@@ -191,26 +270,37 @@ FAMILIES: dict[str, Family] = {
     "lj-cluster": Family(
         "lj-cluster",
         "Lennard-Jones cluster of n atoms (3n coordinates x1,y1,z1,...), reduced units; size with --param n=...",
-        {"n": {"value": 13, "units": None}, "eps": {"value": 1.0, "units": "energy"},
-         "sigma": {"value": 1.0, "units": "length"}},
+        {
+            "n": {"value": 13, "units": None},
+            "eps": {"value": 1.0, "units": "energy"},
+            "sigma": {"value": 1.0, "units": "length"},
+        },
         40,
-        ("J. E. Lennard-Jones, Proc. R. Soc. Lond. A 106, 463 (1924)",
-         "D. J. Wales and J. P. K. Doye, Global optimization by basin-hopping and the lowest energy structures of "
-         "Lennard-Jones clusters containing up to 110 atoms, J. Phys. Chem. A 101, 5111 (1997); energies in the "
-         "Cambridge Cluster Database (n=5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801)"),
+        (
+            "J. E. Lennard-Jones, Proc. R. Soc. Lond. A 106, 463 (1924)",
+            "D. J. Wales and J. P. K. Doye, Global optimization by basin-hopping and the lowest energy structures of "
+            "Lennard-Jones clusters containing up to 110 atoms, J. Phys. Chem. A 101, 5111 (1997); energies in the "
+            "Cambridge Cluster Database (n=5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801)",
+        ),
         _lj_cluster,
         _lj_descent,
         _lj_zero_modes,
+        # Reduced units: energies in eps, lengths in sigma, masses in the atom's mass.
+        units=Units("reduced", "reduced", "reduced"),
+        atom_mass=1.0,
     ),
     "rosenbrock-nd": Family(
         "rosenbrock-nd",
         "n-dimensional Rosenbrock sum of 100(x[i+1]-x[i]²)²+(1-x[i])²; size with --param n=...",
         {"n": {"value": 4, "units": None}},
         1000,
-        ("H. H. Rosenbrock, Comput. J. 3, 175 (1960)",
-         "S. Kok and C. Sandrock, Locating and characterizing the stationary points of the extended Rosenbrock "
-         "function, Evol. Comput. 17, 437 (2009): a second minimum near (-1, 1, ..., 1) for 4 <= n <= 7"),
+        (
+            "H. H. Rosenbrock, Comput. J. 3, 175 (1960)",
+            "S. Kok and C. Sandrock, Locating and characterizing the stationary points of the extended Rosenbrock "
+            "function, Evol. Comput. 17, 437 (2009): a second minimum near (-1, 1, ..., 1) for 4 <= n <= 7",
+        ),
         _rosenbrock_nd,
         _rosenbrock_nd_descent,
+        units=Units("reduced", "reduced"),
     ),
 }
