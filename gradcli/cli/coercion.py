@@ -5,9 +5,10 @@ and importing pydantic costs ~70 ms: more than a tenth of a whole
 ``gradcli descend ... --json`` run. gradcli's options are all ``str``,
 ``int``, ``float``, ``bool`` or ``list[str]``, which need no pydantic, so the
 command classes below give each such parameter a plain converter before
-Typer would build its adapter. Anything else (or a Typer without this
-internal hook) falls back to Typer's own conversion, so this only ever
-changes speed, never behaviour.
+Typer would build its adapter. Numbers follow the command line's one rule
+(``gradcli.cli.points.read_number``: ASCII decimal or scientific notation,
+no ``1_000``, non-ASCII digits, blanks, ``inf`` or ``nan``). Anything else
+(or a Typer without this internal hook) falls back to Typer's own conversion.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
 from typer.core import TyperCommand, TyperGroup
+
+from gradcli.cli.points import read_number
 
 try:  # Typer 0.2x vendors click
     from typer._click.exceptions import BadParameter, UsageError
@@ -62,10 +65,13 @@ if RuntimeParam is not None:
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 if kind is bool or not isinstance(value, str):
                     raise BadParameter(f"{value!r} is not a valid {kind.__name__}.", ctx=ctx, param=param)
-                try:
+                if kind in (int, float):  # the command line's one number rule (gradcli/cli/points.py)
+                    try:
+                        value = read_number(value, whole=kind is int)
+                    except ValueError as error:
+                        raise BadParameter(str(error), ctx=ctx, param=param) from None
+                else:
                     value = kind(value)
-                except ValueError:
-                    raise BadParameter(f"{value!r} is not a valid {kind.__name__}.", ctx=ctx, param=param) from None
             if kind in (int, float):
                 low, high = self.parameter_info.min, self.parameter_info.max
                 if (low is not None and value < low) or (high is not None and value > high):

@@ -1,43 +1,88 @@
-"""Parsing the command line's small values: POINT, VECTOR, --param, --vars.
+"""Parsing the command line's small values: POINT, VECTOR, --param, --vars,
+and the one rule for every number on the command line (also --steps, --lr,
+--tol, --order: ``gradcli.cli.coercion`` calls ``read_number``).
 
-Every function raises ``InputError`` (exit 2) with one line saying what was
-expected; none of them evaluates anything (numbers are matched by a regular
-expression before ``float`` sees them, so ``nan``, ``inf`` and ``1_0`` are
-refused too).
+A number is ASCII decimal or scientific notation and nothing else:
+``2``, ``-0.5``, ``+.5``, ``1e-3``, ``2.5E+4``. Refused, all with the same
+message: non-ASCII digits (``٢``, ``𝟙``), ``1_000``, ``inf``, ``nan``, hex,
+and blanks around the value (inside a POINT, VECTOR or --param, spaces around
+``,`` and ``=`` are fine). A whole number (``--steps``) may be written
+``1e3``, not ``2.5``. Every function raises ``InputError`` (exit 2) with one
+line saying what was expected; none of them evaluates anything (numbers are
+matched by a regular expression before ``float`` sees them).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from gradcli.errors import InputError
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII only, unlike \d
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BLANKS = " \t"  # what may stand around "," and "=" inside a POINT, VECTOR or --param
+_SEPARATOR = re.compile(r"[ \t]*,[ \t]*")
+_LARGEST_WHOLE = 2**63 - 1
+_NOT_A_NUMBER = "is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)"
+_NOT_WHOLE = "is not a whole number (ASCII digits, e.g. 200 or 1e3)"
+
+
+def read_number(text: str, *, whole: bool = False) -> float | int:
+    """The float (with ``whole``: the int) that ``text`` writes, by the one
+    number rule; else ``ValueError`` with the one message (no "what" prefix:
+    the caller adds it).
+
+    >>> read_number("-1.5e-3"), read_number("1e3", whole=True)
+    (-0.0015, 1000)
+    >>> read_number("1_000")
+    Traceback (most recent call last):
+    ValueError: '1_000' is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)
+    """
+    shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+        raise ValueError(f"{shown} {_NOT_WHOLE if whole else _NOT_A_NUMBER}")
+    if whole:
+        mantissa, _, exponent = text.lower().partition("e")
+        if not mantissa.replace(".", "").lstrip("+-").strip("0"):
+            return 0
+        if len(exponent.lstrip("+-")) > 6:  # beyond Decimal's default exponent range
+            integral, large = not exponent.startswith("-"), True
+        else:
+            exact = Decimal(text)
+            integral, large = exact == exact.to_integral_value(), abs(exact) > _LARGEST_WHOLE
+        if not integral:
+            raise ValueError(f"{shown} {_NOT_WHOLE}")
+        if large:
+            raise ValueError(f"{shown} is too large (the limit is {_LARGEST_WHOLE})")
+        return int(exact)
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{shown} is too large for a 64-bit float")
+    return value
 
 
 def parse_number(text: str, what: str) -> float:
     """A finite float from ``text`` (``"2"``, ``"-1.5e-3"``), or InputError naming ``what``.
 
-    >>> parse_number(" -1.5e-3 ", "x")
+    >>> parse_number("-1.5e-3", "x")
     -0.0015
     """
-    stripped = text.strip()
-    if not _NUMBER.fullmatch(stripped):
-        raise InputError(f"{what}: {stripped!r} is not a number")
-    value = float(stripped)
-    if value in (float("inf"), float("-inf")):
-        raise InputError(f"{what}: {stripped!r} is too large for a 64-bit float")
-    return value
+    try:
+        return read_number(text)
+    except ValueError as error:
+        raise InputError(f"{what}: {error}") from None
 
 
 def _items(text: str, what: str) -> list[str]:
-    stripped = text.strip()
-    if stripped.startswith("[") and stripped.endswith("]"):
-        stripped = stripped[1:-1]
-    if not stripped:
+    """The comma-separated items, blanks next to the commas (and inside
+    brackets) removed; blanks around the whole value stay, to be refused."""
+    inner = text
+    if inner.startswith("[") and inner.endswith("]"):
+        inner = inner[1:-1].strip(_BLANKS)
+    if not inner.strip():
         raise InputError(f"{what} is empty")
-    return [item.strip() for item in stripped.split(",")]
+    return _SEPARATOR.split(inner)
 
 
 def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> tuple[float, ...]:
@@ -64,7 +109,7 @@ def parse_point(text: str, variables: tuple[str, ...], what: str = "POINT") -> t
     values: dict[str, float] = {}
     for item in items:
         name, _, number = item.partition("=")
-        name = name.strip()
+        name, number = name.rstrip(_BLANKS), number.lstrip(_BLANKS)
         if name not in variables:
             known = ", ".join(variables)
             raise InputError(f"{what}: {name!r} is not a variable of the expression (variables: {known})")
@@ -98,10 +143,10 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
     params: dict[str, float] = {}
     for item in items or ():
         name, sep, value = item.partition("=")
-        name = name.strip()
+        name = name.rstrip(_BLANKS)
         if not sep or not _NAME.fullmatch(name):
             raise InputError(f"--param {item!r}: expected NAME=VALUE, e.g. --param k=2")
-        params[name] = parse_number(value, f"--param {name}")
+        params[name] = parse_number(value.lstrip(_BLANKS), f"--param {name}")
     return params
 
 

@@ -1,77 +1,84 @@
 """From what the caller gave (text or SymPy, variables, params) to SymPy
 expressions with the parameters substituted and the variables in order.
 
-Text is parsed only by ``parse.py`` (never ``sympify``). Variables are the
-free symbols that are not parameters, in natural order (``x2`` before
-``x10``) unless given; given variables are checked: every free symbol must be
-a variable or a parameter (unused declared variables are fine).
+Text is parsed only by ``parse.py`` (never ``sympify``), after the variables
+and parameters are checked: a declared name is that symbol everywhere, so
+``pi`` declared as a parameter is the parameter, not the constant. Variables
+are the names the text uses as symbols (as written, before SymPy simplifies:
+``exp(x) - exp(x) + y`` has the variables x and y) that are not parameters,
+in natural order (``x2`` before ``x10``) unless given; given variables are
+checked: every name must be a variable or a parameter (unused declared
+variables are fine).
 
 Example::
 
-    >>> bind((parse_expression("0.5*k*x**2"),), "0.5*k*x**2", None, {"k": 2})
+    >>> text, exprs, names = read_expressions("0.5*k*x**2", declared={"k"})
+    >>> bind(exprs, text, None, {"k": 2}, names)
     (('x',), {'k': 2.0})
-    >>> substitute(parse_expression("0.5*k*x**2"), {"k": 2.0})
+    >>> substitute(exprs[0], {"k": 2.0})
     1.0*x**2
 """
 
 from __future__ import annotations
 
-import math
 import operator
-from typing import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sympy
 
 from ..errors import InputError
+from .parse import natural_variable_order, parse_with_names
+from .points import real_number
 
 
-def read_expression(expression) -> tuple[str | None, sympy.Expr]:
-    """(text, SymPy expression) from a string (parsed safely) or SymPy; the
-    text is None for SymPy input (printing a large expression is slow, so
-    ``Potential.text`` prints it only when asked)."""
-    if isinstance(expression, str):
-        from .parse import parse_expression
+def read_expressions(expressions, *, vector: bool = False, declared: Iterable[str] = ()
+                     ) -> tuple[str | None, tuple, tuple[str, ...]]:
+    """(text, SymPy expressions, symbol names as written) from a string
+    (parsed safely; ``declared`` names are symbols everywhere) or SymPy; with
+    ``vector`` a vector ("[a, b]", "a, b" or a sequence of strings / SymPy
+    expressions), else one expression. The text is None for SymPy input
+    (printing a large expression is slow, so ``Potential.text`` prints it
+    only when asked); its names are its free symbols.
 
-        return expression, parse_expression(expression)
-    if isinstance(expression, sympy.Basic):
-        return None, expression
-    if isinstance(expression, (int, float)) and not isinstance(expression, bool):
-        return repr(expression), sympy.Float(float(expression))
-    raise InputError(f"expected an expression string or a SymPy expression, got {type(expression).__name__}")
-
-
-def read_vector(expressions) -> tuple[str | None, tuple]:
-    """(text, tuple of SymPy expressions) from "[a, b]" / "a, b", or a
-    sequence of strings / SymPy expressions."""
+    >>> read_expressions("pi*r**2", declared={"r"})
+    ('pi*r**2', (pi*r**2,), ('r',))
+    """
+    declared = frozenset(declared)
     if isinstance(expressions, str):
-        from .parse import parse_vector
-
-        return expressions, tuple(parse_vector(expressions))
-    if isinstance(expressions, sympy.Basic):
+        exprs, names = parse_with_names(expressions, vector=vector, declared=declared)
+        return expressions, exprs, names
+    if isinstance(expressions, sympy.Basic) or not vector:
         expressions = (expressions,)
     try:
-        items = [read_expression(e) for e in expressions]
+        items = list(expressions)
     except TypeError:
         raise InputError("expected a vector expression string or a sequence of expressions") from None
     if not items:
         raise InputError("a vector function needs at least one expression")
-    if any(t is None for t, _ in items):
-        return None, tuple(e for _, e in items)
-    return "[" + ", ".join(t for t, _ in items) + "]", tuple(e for _, e in items)
+    texts, exprs, names = [], [], set()
+    for item in items:
+        if isinstance(item, str):
+            (expr,), written = parse_with_names(item, declared=declared)
+            texts.append(item)
+        elif isinstance(item, sympy.Basic):
+            expr, written = item, [s.name for s in item.free_symbols if isinstance(s, sympy.Symbol)]
+            texts.append(None)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            expr, written = sympy.Float(real_number(item, "a constant expression")), ()
+            texts.append(repr(item))
+        else:
+            what = "a vector expression string or a sequence of" if vector else "an expression string or a SymPy"
+            raise InputError(f"expected {what} expression{'s' * vector}, got {type(item).__name__}")
+        exprs.append(expr)
+        names.update(written)
+    if None in texts:
+        text = None
+    else:
+        text = "[" + ", ".join(texts) + "]" if vector else texts[0]
+    return text, tuple(exprs), _natural_order(names)
 
 
 def _natural_order(names):
-    try:
-        from .parse import natural_variable_order
-    except ImportError:  # the parser not yet in place: same rule, locally
-        import re
-
-        def natural_variable_order(names):
-            def key(name):
-                return [(0, int(p), "") if p.isdigit() else (1, 0, p)
-                        for p in re.findall(r"\d+|\D+", name)]
-
-            return tuple(sorted(names, key=key))
     return tuple(natural_variable_order(names))
 
 
@@ -84,40 +91,66 @@ def _constant(value: float) -> sympy.Expr:
 
 
 def check_params(params: Mapping[str, float] | None) -> dict[str, float]:
+    """``{name: float}`` from a mapping of identifiers to real numbers.
+
+    >>> check_params({"k": 2})
+    {'k': 2.0}
+    >>> check_params([("k", 1)])
+    Traceback (most recent call last):
+    gradcli.errors.InputError: params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a list
+    """
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise InputError("params must be a mapping of names to numbers, e.g. {'k': 2.0}; "
+                         f"got a {type(params).__name__}")
     checked = {}
-    for name, value in (params or {}).items():
+    for name, value in params.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise InputError(f"a parameter name must be an identifier, got {name!r}")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise InputError(f"parameter {name} must be a number, got {value!r}") from None
-        if not math.isfinite(value):
-            raise InputError(f"parameter {name} must be a finite number, got {value}")
-        checked[name] = value
+            raise InputError(f"a parameter name must be an identifier, got {name!r:.40}")
+        checked[name] = real_number(value, f"parameter {name}")
     return checked
 
 
-def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
-         params: Mapping[str, float] | None):
-    """(variables tuple, params dict) for ``exprs``, checked. The parameters
-    are not substituted here (rebuilding a large SymPy tree is slow): the
-    compiler reads them as constants, ``substitute`` does it for display."""
-    params = check_params(params)
-    if variables is not None:
-        if isinstance(variables, str):
-            variables = [v.strip() for v in variables.split(",") if v.strip()]
+def check_variables(variables, params: Mapping[str, float]) -> tuple[str, ...] | None:
+    """The declared variables as a tuple of names ("x, y" or a sequence), or
+    None when none are declared; each a new identifier, not a parameter.
+
+    >>> check_variables("x, y", {})
+    ('x', 'y')
+    """
+    if variables is None:
+        return None
+    if isinstance(variables, str):
+        variables = [v.strip() for v in variables.split(",") if v.strip()]
+    try:
         variables = tuple(variables)
-        for v in variables:
-            if not isinstance(v, str) or not v.isidentifier():
-                raise InputError(f"a variable name must be an identifier, got {v!r}")
-        duplicated = sorted({v for v in variables if variables.count(v) > 1})
-        if duplicated:
-            raise InputError(f"variable {duplicated[0]} is declared twice")
-        both = [v for v in variables if v in params]
-        if both:
-            raise InputError(f"{both[0]} is declared both as a variable and as a parameter")
-    names = {s.name for e in exprs for s in e.free_symbols} - set(params)
+    except TypeError:
+        raise InputError(f"variables must be a sequence of names, e.g. ('x', 'y'); "
+                         f"got {type(variables).__name__}") from None
+    for v in variables:
+        if not isinstance(v, str) or not v.isidentifier():
+            raise InputError(f"a variable name must be an identifier, got {v!r:.40}")
+    duplicated = sorted({v for v in variables if variables.count(v) > 1})
+    if duplicated:
+        raise InputError(f"variable {duplicated[0]} is declared twice")
+    both = [v for v in variables if v in params]
+    if both:
+        raise InputError(f"{both[0]} is declared both as a variable and as a parameter")
+    return variables
+
+
+def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
+         params: Mapping[str, float] | None, names: Iterable[str] | None = None):
+    """(variables tuple, params dict) for ``exprs``, checked. ``names`` are
+    the symbol names the text was written with (default: the free symbols).
+    The parameters are not substituted here (rebuilding a large SymPy tree is
+    slow): the compiler reads them as constants, ``substitute`` does it for
+    display."""
+    params = check_params(params)
+    variables = check_variables(variables, params)
+    used = {s.name for e in exprs for s in e.free_symbols} | set(names or ())
+    names = used - set(params)
     if variables is None:
         variables = _natural_order(names)
         if not variables:

@@ -7,6 +7,15 @@ tree stays shallow), parsed by ``ast.parse`` and walked outer-to-inner against
 a whitelist; the SymPy expression is built bottom-up from the checked tree.
 Nothing is passed to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
 
+Names: ``pi`` and ``E`` are the constants, the whitelisted function names are
+functions, every other name is a real symbol -- unless the caller *declares*
+it (``declared``: the variables and parameters the user named), in which case
+it is that symbol wherever it stands as a value, ``pi`` and ``E`` and function
+names included (``gamma*x + exp`` with gamma and exp declared); a call
+``exp(...)`` still calls the function, a call of a declared ``pi`` is refused.
+``parse_with_names`` also returns the symbol names as written, before SymPy
+simplifies (``exp(x)-exp(x)+y`` still names ``x``).
+
 Numbers: integers and their quotients stay exact (``1/2`` is ``Rational(1, 2)``),
 decimals become 53-bit floats (``Float(0.5)``). Constants are kept within
 10**-300 .. 10**300 and 300 digits, checked with logarithms *before* SymPy
@@ -29,7 +38,7 @@ import keyword
 import math
 import re
 import warnings
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import sympy
 
@@ -92,38 +101,60 @@ _ASCII = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": 
 _GROUP = 32  # chains longer than this get parentheses: ast's own recursion stops near depth 3000
 
 
-def parse_expression(text: str, *, max_length: int = 100_000) -> sympy.Expr:
+def parse_expression(text: str, *, max_length: int = 100_000, declared: Iterable[str] = ()) -> sympy.Expr:
     """Parse one expression into SymPy; symbols are ``sympy.Symbol(name, real=True)``.
+    A name in ``declared`` is a symbol wherever it stands as a value, even
+    where it would be a constant or a function (``pi``, ``E``, ``exp``).
 
     Raises ``ParseError`` (or ``UnknownFunctionError``) with ``text`` and the
     0-based ``column`` of the offending part.
 
     >>> parse_expression("x^4 - 10*x^2 + 5")
     x**4 - 10*x**2 + 5
+    >>> parse_expression("pi*x", declared={"pi"}).free_symbols == {sympy.Symbol("pi", real=True),
+    ...                                                            sympy.Symbol("x", real=True)}
+    True
     """
-    source = _Source(text, max_length)
-    root = source.tree.body
-    if isinstance(root, ast.List) or isinstance(root, ast.Tuple) and not root.elts:
-        raise source.error(f"'{source.segment(root)}' is not one expression; {_SINGLE}", root)
-    if isinstance(root, ast.Tuple):
-        raise source.error(f"found a comma; {_SINGLE}", None, source.after(root.elts[0]))
-    return _Builder(source).build(root)
+    return parse_with_names(text, max_length=max_length, declared=declared)[0][0]
 
 
-def parse_vector(text: str, *, max_length: int = 100_000) -> tuple[sympy.Expr, ...]:
+def parse_vector(text: str, *, max_length: int = 100_000, declared: Iterable[str] = ()) -> tuple[sympy.Expr, ...]:
     """Parse ``"[f1, f2, ...]"`` or ``"f1, f2, ..."`` (one component is fine)
-    into a tuple of SymPy expressions, one per output.
+    into a tuple of SymPy expressions, one per output (``declared`` as in
+    ``parse_expression``).
 
     >>> parse_vector("x*y, x + y^2")
     (x*y, x + y**2)
     """
+    return parse_with_names(text, vector=True, max_length=max_length, declared=declared)[0]
+
+
+def parse_with_names(text: str, *, vector: bool = False, max_length: int = 100_000,
+                     declared: Iterable[str] = ()) -> tuple[tuple[sympy.Expr, ...], tuple[str, ...]]:
+    """(expressions, symbol names as written): one expression, or with
+    ``vector`` the components of a vector; the names in natural order are
+    every name the text uses as a symbol, also those SymPy cancels.
+
+    >>> parse_with_names("exp(x) - exp(x) + y")
+    ((y,), ('x', 'y'))
+    >>> parse_with_names("E*x", declared={"E"})
+    ((E*x,), ('E', 'x'))
+    """
     source = _Source(text, max_length)
     root = source.tree.body
-    elements = root.elts if isinstance(root, (ast.Tuple, ast.List)) else [root]
-    if not elements:
-        raise source.error("a vector function needs at least one component", root)
-    builder = _Builder(source)
-    return tuple(builder.build(element) for element in elements)
+    if vector:
+        elements = root.elts if isinstance(root, (ast.Tuple, ast.List)) else [root]
+        if not elements:
+            raise source.error("a vector function needs at least one component", root)
+    else:
+        if isinstance(root, ast.List) or isinstance(root, ast.Tuple) and not root.elts:
+            raise source.error(f"'{source.segment(root)}' is not one expression; {_SINGLE}", root)
+        if isinstance(root, ast.Tuple):
+            raise source.error(f"found a comma; {_SINGLE}", None, source.after(root.elts[0]))
+        elements = [root]
+    builder = _Builder(source, declared)
+    exprs = tuple(builder.build(element) for element in elements)
+    return exprs, natural_variable_order(builder.symbols)
 
 
 def natural_variable_order(names: Iterable[str]) -> tuple[str, ...]:
@@ -374,8 +405,9 @@ class _Builder:
     """Walks the checked tree without recursion (outer nodes are checked
     before inner ones) and builds SymPy bottom-up, guarding every constant."""
 
-    def __init__(self, source: _Source):
+    def __init__(self, source: _Source, declared: Iterable[str] = ()):
         self.source = source
+        self.declared = frozenset(declared)  # names that are symbols whatever else they could be
         self.count = 0
         self.symbols: dict[str, sympy.Symbol] = {}
 
@@ -435,7 +467,7 @@ class _Builder:
             raise src.error(f"operator '{_OPERATORS[type(node.op)]}' is not allowed in an expression", node)
         if isinstance(node, ast.Name):
             self._check_name(node, node.id)
-            if node.id in FUNCTIONS:
+            if node.id in FUNCTIONS and node.id not in self.declared:
                 raise src.error(f"'{node.id}' is a function; call it as {node.id}(...)", node)
             return [], self._name
         if isinstance(node, ast.Constant):
@@ -467,6 +499,9 @@ class _Builder:
             return self._check(func)  # report what the callee is (attribute, lambda, ...)
         name = func.id
         self._check_name(func, name)
+        if name in self.declared and name not in FUNCTIONS:  # a declared exp still calls exp
+            raise src.error(f"'{name}' is declared as a variable or parameter, not a function; "
+                            f"to multiply write {name}*(...)", func)
         if name in CONSTANTS:
             raise src.error(f"'{name}' is a constant, not a function; to multiply write {name}*(...)", func)
         if name not in FUNCTIONS:
@@ -510,7 +545,7 @@ class _Builder:
     # ----- building SymPy ---------------------------------------------------------
 
     def _name(self, node):
-        if node.id in CONSTANTS:
+        if node.id in CONSTANTS and node.id not in self.declared:
             return CONSTANTS[node.id]
         if node.id not in self.symbols:
             self.symbols[node.id] = sympy.Symbol(node.id, real=True)

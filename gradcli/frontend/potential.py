@@ -23,13 +23,22 @@ Example (the tutorial's spring, k = 2, at x = 3)::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Mapping, Sequence
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
 from . import engine_graph, transforms
-from .binding import bind, check_order, read_expression, read_vector, substitute, symbol_for, variable_index
+from .binding import (
+    bind,
+    check_order,
+    check_params,
+    check_variables,
+    read_expressions,
+    substitute,
+    symbol_for,
+    variable_index,
+)
 from .codegen import gc_paused
 from .compiled import Compiled
 from .domain import format_point
@@ -44,10 +53,15 @@ class _Function:
     """What Potential and VectorFunction share: binding, the program, and
     compiled variants keyed by transform name."""
 
-    def __init__(self, exprs, text, variables, params):
+    def __init__(self, expressions, vector: bool, variables, params):
+        # Checked before parsing: a declared name (pi, E, exp, ...) is then that symbol everywhere.
+        params = check_params(params)
+        variables = check_variables(variables, params)
+        declared = {*(variables or ()), *params}
+        text, exprs, names = read_expressions(expressions, vector=vector, declared=declared)
         self._text = text
-        self._exprs = tuple(exprs)
-        self.variables, self.params = bind(self._exprs, text, variables, params)
+        self._exprs = exprs
+        self.variables, self.params = bind(self._exprs, text, variables, params, names)
         self.n = len(self.variables)
         with gc_paused():
             self.program = from_sympy(self._exprs, self.variables, text, constants=self.params)
@@ -123,8 +137,7 @@ class Potential(_Function):
 
     def __init__(self, expression, variables: Sequence[str] | None = None,
                  params: Mapping[str, float] | None = None):
-        text, expr = read_expression(expression)
-        super().__init__((expr,), text, variables, params)
+        super().__init__(expression, False, variables, params)
 
     @property
     def sympy(self):
@@ -241,9 +254,8 @@ class VectorFunction(_Function):
 
     def __init__(self, expressions, variables: Sequence[str] | None = None,
                  params: Mapping[str, float] | None = None):
-        text, exprs = read_vector(expressions)
-        super().__init__(exprs, text, variables, params)
-        self.m = len(exprs)
+        super().__init__(expressions, True, variables, params)
+        self.m = len(self._exprs)
 
     @property
     def sympy(self) -> tuple:

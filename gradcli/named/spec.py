@@ -33,14 +33,15 @@ MAX_TOL = 1.0
 
 
 def _parse_field(text: str, where: str, field: str, allowed, stray: str):
-    """Parse the expression in ``field`` of ``where`` (the file); a refused
-    expression, or a name outside ``allowed`` ("which is ``stray``"), is a
-    ``PotentialFileError``."""
+    """Parse the expression in ``field`` of ``where`` (the file), the
+    ``allowed`` names (variables, parameters) declared, so ``pi`` in
+    [parameters] is that parameter; a refused expression, or a name written
+    outside ``allowed`` ("which is ``stray``"), is a ``PotentialFileError``."""
     try:
-        expr = parse.parse_expression(text)
+        (expr,), written = parse.parse_with_names(text, declared=allowed)
     except ExpressionError as error:
         raise PotentialFileError(f"{where}: field '{field}' is refused: {error.message}") from error
-    names = sorted(str(s) for s in expr.free_symbols if str(s) not in allowed)
+    names = [name for name in written if name not in allowed]
     if names:
         raise PotentialFileError(f"{where}: field '{field}' uses '{names[0]}', which is {stray}")
     return expr

@@ -3,14 +3,15 @@ grammar parse back to the SymPy expression built directly; random junk never
 escapes as anything but an expression error."""
 
 import math
+import re
 import string
 
 import sympy
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gradcli.errors import ParseError, UnknownFunctionError
-from gradcli.frontend.parse import natural_variable_order, parse_expression, parse_vector
+from gradcli.frontend.parse import natural_variable_order, parse_expression, parse_vector, parse_with_names
 
 SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("x", "y", "z", "x1", "x10", "k")}
 # dyadic fractions are exact in binary, so Float arithmetic agrees however it is grouped
@@ -80,12 +81,19 @@ def _value(expr, point):
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(expressions, st.lists(st.floats(-3, 3), min_size=6, max_size=6))
+# Once flaky: the parser cancels (x1 + 1) here and SymPy's own product does not;
+# the symbols written are still x1 and k, and the values agree.
+@example(case=("((0.5)*((x1)+(1)))*((k)/((x1)+(1)))", SYMBOLS["k"] * (0.5 * SYMBOLS["x1"] + 0.5) / (SYMBOLS["x1"] + 1)),
+         coordinates=[0.0] * 6)
 def test_rendered_expressions_parse_back_to_the_same_sympy(case, coordinates):
     text, expected = case
-    parsed = parse_expression(text)
+    (parsed,), names = parse_with_names(text)
+    # The names are those written, whatever either side cancels.
+    written = {name for name in re.findall(r"[A-Za-z_]\w*", text) if name in SYMBOLS}
+    assert names == natural_variable_order(written)
+    assert parsed.free_symbols | expected.free_symbols <= {SYMBOLS[name] for name in written}
     if parsed == expected:
         return
-    assert parsed.free_symbols == expected.free_symbols
     point = dict(zip(SYMBOLS.values(), coordinates))
     got, want = _value(parsed, point), _value(expected, point)
     assume(got is not None and want is not None)

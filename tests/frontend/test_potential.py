@@ -80,7 +80,7 @@ def test_natural_variable_order():
         (lambda V: V(np.zeros((4, 3))), "got shape (4, 3)"),
         (lambda V: V(np.zeros((2, 2, 2))), "got shape (2, 2, 2)"),
         (lambda V: V([1, float("nan")]), "finite"),
-        (lambda V: V(["a", "b"]), "must be numbers"),
+        (lambda V: V(["a", "b"]), "must be real numbers, got a string"),
         (lambda V: V.grad([1]), "expected 2 coordinates (x, y), got 1"),
         (lambda V: V.hessian([1, 2, 3]), "expected 2 coordinates"),
         (lambda V: V.derivatives([1, 2], 2, variable="q"), "unknown variable 'q'"),
@@ -102,7 +102,7 @@ def test_bad_points_are_input_errors(call, message):
         ({"variables": ["x", "x", "y"]}, "declared twice"),
         ({"variables": ["x", "y"], "params": {"y": 1}}, "both as a variable and as a parameter"),
         ({"params": {"y": float("inf")}}, "finite"),
-        ({"params": {"y": "one"}}, "must be a number"),
+        ({"params": {"y": "one"}}, "must be a real number, got a string"),
     ],
 )
 def test_bad_variables_and_params(kwargs, message):
