@@ -113,3 +113,14 @@ class UnknownPotentialError(InputError):
     """``@NAME`` names no known potential; the message suggests the closest."""
 
     kind = "unknown-potential"
+
+
+class MissingExtraError(InputError):
+    """An optional part of gradcli is needed but its extra is not installed;
+    the message names the extra to install."""
+
+    kind = "missing-extra"
+
+    def __init__(self, extra: str, what: str):
+        super().__init__(f'{what} needs the optional extra {extra!r}: pip install "gradcli[{extra}]"')
+        self.extra = extra

@@ -10,7 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 import gradcli
-from gradcli.cli import calculus_cmd, descend_cmd, modes_cmd, transition_cmd
+from gradcli._threads import limit_blas_threads_from_the_start
+from gradcli.cli import calculus_cmd, descend_cmd, landscape_cmd, modes_cmd, transition_cmd
+from gradcli.cli.batch_cmd import batch
 from gradcli.cli.parsing import Command, Group
 from gradcli.cli.potentials_cmd import potentials_app
 
@@ -27,6 +29,8 @@ COMMANDS = [
     transition_cmd.saddle,
     transition_cmd.path,
     modes_cmd.modes,
+    landscape_cmd.basins,
+    landscape_cmd.global_,
 ]
 
 app = typer.Typer(
@@ -47,6 +51,7 @@ for _function in COMMANDS:
     app.command(_function.command_name, cls=Command)(_function)
 
 app.add_typer(potentials_app, name="potentials")
+app.command("batch")(batch)
 
 
 def _version(value: bool) -> None:
@@ -70,6 +75,7 @@ def _root(
 
 def main() -> None:
     """Console-script entry point."""
+    limit_blas_threads_from_the_start()
     app()
 
 

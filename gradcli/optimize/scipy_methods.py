@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+from gradcli._threads import single_threaded_blas
 from gradcli.errors import DomainError
 from gradcli.optimize.first_order import rules_from
 from gradcli.optimize.result import DescentResult, Evaluations, norm
@@ -132,7 +133,7 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
         status = "converged" if rules.met(first[1:]) else rules.final_status(first[1:], norm(first[1:]))
         return _result(recorder, start, start, first, 0, status, Evaluations(1, 1), extra)
     try:
-        with _one_blas_thread():
+        with single_threaded_blas():
             res = minimize(evaluated, x_start, jac=True, method=scipy_name, options=options, callback=callback,
                            hess=(lambda x: V.hessian(x)) if uses_hessian else None)
     except DomainError as error:
@@ -159,19 +160,6 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
         else:
             status, message = "stalled", f"scipy ({scipy_name}): {res.message}"
     return _result(recorder, start, x, out, steps_made, status, evaluations, {**extra, "message": message})
-
-
-_CONTROLLER = []
-
-
-def _one_blas_thread():
-    """A context with BLAS on one thread. The controller (which scans the loaded libraries, about
-    a millisecond) is made once."""
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def error_point(error, start):

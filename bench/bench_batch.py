@@ -1,0 +1,107 @@
+"""Batch runs against their baselines, side by side in one run (issue 12, W5).
+
+    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120]
+
+(a) ``--jobs`` descend jobs on ten potentials through ``gradcli batch`` (one
+    process) against separate ``gradcli descend ... --json`` processes. Running
+    1000 processes takes minutes, so ``--separate`` of them are timed and the
+    per-process median scales to the same count (said in the output).
+(b) ``--slow-jobs`` jobs of about 50 ms each (a fixed-step descent, tol 0) with
+    one worker against ``--workers 2``.
+(c) The same short jobs in-process against a Dask ``LocalCluster`` of two
+    workers (``--dask-local 2``): the Dask overhead per job.
+Run by hand, never in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+POTENTIALS = [
+    ("x**4-10*x**2+5", [3]),
+    ("(x-1)**2 + 10*(y-x**2)**2", [-1, 1]),
+    ("0.5*(x**2+4*y**2)", [1, 1]),
+    ("(x**2+y-11)**2+(x+y**2-7)**2", [0.5, 0.5]),
+    ("(1-exp(-(x-0.74)))**2", [1.2]),
+    ("x**2 + y**2 + z**2 + x*y", [1, 2, 3]),
+    ("cosh(x) + y**2", [0.5, 0.3]),
+    ("(x**2 + y**2 - 1)**2 + 0.1*x", [0.5, 0.2]),
+    ("x**6 - 3*x**2 + y**2", [0.9, 0.4]),
+    ("log(1+x**2) + y**4 + y**2", [0.7, 0.7]),
+]
+
+
+def _jobs(count: int) -> list[dict]:
+    jobs = []
+    for i in range(count):
+        expression, x0 = POTENTIALS[i % len(POTENTIALS)]
+        shift = 0.01 * (i // len(POTENTIALS))
+        jobs.append({"id": f"j{i}", "command": "descend", "expression": expression,
+                     "x0": [c + shift for c in x0], "lr": 0.01, "steps": 20000})
+    return jobs
+
+
+def _write(jobs, folder) -> str:
+    path = os.path.join(folder, f"jobs{len(jobs)}-{time.monotonic_ns()}.jsonl")
+    with open(path, "w") as handle:
+        for job in jobs:
+            handle.write(json.dumps(job) + "\n")
+    return path
+
+
+def _time(argv) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--separate", type=int, default=100)
+    parser.add_argument("--slow-jobs", type=int, default=120)
+    args = parser.parse_args()
+    gradcli = [sys.executable, "-m", "gradcli.cli.app"]
+    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as folder:
+        jobs = _jobs(args.jobs)
+        batch = _time([*gradcli, "batch", _write(jobs, folder)])
+        per_process = []
+        for job in jobs[: args.separate]:
+            argv = [*gradcli, "descend", "--x0", ",".join(map(str, job["x0"])), "--lr", "0.01", "--steps", "20000",
+                    "--json", "--", job["expression"]]
+            per_process.append(_time(argv))
+        separate = statistics.median(per_process) * args.jobs
+        print(f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s; separate processes "
+              f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
+              f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster")
+
+        slow = [{"id": f"s{i}", "command": "descend", "expression": f"(x-{i % 7})**2 + (y+{i % 5})**2",
+                 "x0": [0, 0], "lr": 0.001, "steps": 150_000, "tol": 0} for i in range(args.slow_jobs)]
+        path = _write(slow, folder)
+        one = _time([*gradcli, "batch", path])
+        two = _time([*gradcli, "batch", path, "--workers", "2"])
+        print(f"(b) {args.slow_jobs} jobs of ~{one / args.slow_jobs * 1e3:.0f} ms: one worker {one:.2f} s, "
+              f"--workers 2 {two:.2f} s: {one / two:.2f}x faster")
+
+        quick = [{"id": f"q{i}", "command": "grad", "expression": POTENTIALS[i % 10][0],
+                  "at": POTENTIALS[i % 10][1]} for i in range(400)]
+        path = _write(quick, folder)
+        local = _time([*gradcli, "batch", path])
+        dask = _time([*gradcli, "batch", path, "--dask-local", "2"])
+        print(f"(c) 400 grad jobs: in-process {local:.2f} s, Dask LocalCluster(2) {dask:.2f} s (cluster start-up "
+              f"included): {(dask - local) / 400 * 1e3:.1f} ms more per job")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Basin hopping against scipy.optimize.basinhopping, side by side in one run (issue 12).
+
+    python bench/bench_global.py [--seeds 10] [--lj38-seconds 60]
+
+LJ13 (global minimum -44.326801) and LJ38 (-173.928427, Cambridge Cluster
+Database), each from the same seeded random starts (atoms uniform in a ball),
+to the global minimum: hops and wall time per seed, medians over the seeds,
+and how often it was found within the budget. Both searches minimise with
+L-BFGS-B on the same compiled gradcli gradient, at temperature 0.8, so the
+figures compare the searches, not the potentials. The potential is the
+particle (pair) potential when ``gradcli.particles`` exists, else the written-
+out expression. pele is tried when it imports (it did not install here: say so).
+Run by hand, never in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import time
+
+# Both searches with one BLAS thread (gradcli asks for one itself; scipy's would otherwise use two).
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import numpy as np  # noqa: E402
+
+from gradcli.landscape.hopping import basin_hopping, random_cluster  # noqa: E402
+
+TARGETS = {13: -44.326801, 38: -173.928427}
+
+
+def lj(n: int):
+    try:
+        from gradcli.particles import PairPotential
+
+        return PairPotential("4*((1/r)**12 - (1/r)**6)", atoms=n), "pair potential"
+    except ImportError:
+        from gradcli.frontend import Potential
+
+        terms = []
+        for i in range(1, n + 1):
+            for j in range(i + 1, n + 1):
+                r2 = f"((x{i}-x{j})**2+(y{i}-y{j})**2+(z{i}-z{j})**2)"
+                terms.append(f"(1/{r2})**6-(1/{r2})**3")
+        variables = [f"{axis}{i}" for i in range(1, n + 1) for axis in "xyz"]
+        return Potential("4*(" + "+".join(terms) + ")", variables=variables), "expression"
+
+
+def scipy_search(V, start, target, seed, budget):
+    from scipy.optimize import basinhopping
+
+    calls = [0]
+
+    def fun(x):
+        calls[0] += 1
+        value, grad = V.value_and_grad(x)
+        return float(value), grad
+
+    found = {}
+    started = time.perf_counter()
+
+    def callback(x, f, accepted):
+        callback.hop += 1
+        if f <= target + 1e-6:
+            found["time"] = time.perf_counter() - started
+            found["hop"] = callback.hop
+            return True
+        return time.perf_counter() - started > budget
+
+    callback.hop = 0
+    basinhopping(fun, start, niter=10**9, T=0.8, stepsize=0.4, seed=seed, callback=callback,
+                 minimizer_kwargs={"jac": True, "method": "L-BFGS-B", "options": {"gtol": 1e-6, "ftol": 1e-15}})
+    return found.get("hop"), found.get("time"), calls[0]
+
+
+def pele_search(n, start, target, seed, budget):
+    """pele's own basin hopping on its own LJ cluster (compiled LJ, its own L-BFGS)."""
+    import logging
+
+    import numpy as np
+    from pele.systems import LJCluster
+
+    logging.getLogger("pele").setLevel(logging.ERROR)
+    np.random.seed(seed)
+    system = LJCluster(n)
+    bh = system.get_basinhopping(database=system.create_database(), coords=np.asarray(start), outstream=None)
+    started = time.perf_counter()
+    hop = 0
+    while time.perf_counter() - started < budget:
+        bh.run(1)
+        hop += 1
+        if bh.markovE <= target + 1e-6 or min(m.energy for m in bh.storage.db.minima()) <= target + 1e-6:
+            return hop, time.perf_counter() - started
+    return None, None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--lj13-seconds", type=float, default=60)
+    parser.add_argument("--lj38-seconds", type=float, default=60)
+    args = parser.parse_args()
+    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+    for n, budget in ((13, args.lj13_seconds), (38, args.lj38_seconds)):
+        V, kind = lj(n)
+        target = TARGETS[n]
+        rows = {"gradcli": [], "scipy": [], "pele": []}
+        for seed in range(args.seeds):
+            start = random_cluster(n, 0.6 * n ** (1 / 3), np.random.default_rng(1000 + seed))
+            t = time.perf_counter()
+            out = basin_hopping(V, start, hops=10**9, seed=seed, target=target, time_limit=budget)
+            elapsed = time.perf_counter() - t
+            hit = out.target_reached
+            rows["gradcli"].append((out.best.hop if hit else None, elapsed if hit else None))
+            hop, seconds, _ = scipy_search(V, start, target, seed, budget)
+            rows["scipy"].append((hop, seconds))
+            try:
+                rows["pele"].append(pele_search(n, start, target, seed, budget))
+            except ImportError:
+                rows.pop("pele", None)
+        print(f"LJ{n} ({kind}), {args.seeds} seeds, budget {budget:g} s each:")
+        for name, results in rows.items():
+            if len(results) < args.seeds:
+                continue
+            hits = [(h, s) for h, s in results if h is not None]
+            if hits:
+                print(f"  {name:8s} found {len(hits)}/{args.seeds}; median hops {statistics.median(h for h, _ in hits):.0f}, "
+                      f"median time {statistics.median(s for _, s in hits):.2f} s")
+            else:
+                print(f"  {name:8s} found 0/{args.seeds}")
+
+
+if __name__ == "__main__":
+    main()

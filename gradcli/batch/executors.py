@@ -1,0 +1,155 @@
+"""Where jobs run: this process, a pool of processes, or a Dask cluster.
+
+Every executor has one method, ``map_unordered(function, items)``, which
+yields ``function(item)`` for each item as soon as it is done (in any
+order). ``function`` must be a module-level function (it is pickled to the
+workers) and must not raise: a job's failure is part of its result.
+
+>>> def square(x):
+...     return x * x
+>>> sorted(InProcess().map_unordered(square, [1, 2, 3]))
+[1, 4, 9]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from gradcli.errors import InputError, MissingExtraError
+
+#: Jobs handed to a pool ahead of the results read back (bounds memory for huge job files).
+IN_FLIGHT_PER_WORKER = 4
+
+
+class Executor:
+    """Runs a function over items; ``describe()`` names it for people."""
+
+    def map_unordered(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class InProcess(Executor):
+    """One job after another in this process (the default: no start-up cost)."""
+
+    def map_unordered(self, function, items):
+        for item in items:
+            yield function(item)
+
+    def describe(self) -> str:
+        return "in-process"
+
+
+class ProcessPool(Executor):
+    """``workers`` processes on this machine (``concurrent.futures``)."""
+
+    def __init__(self, workers: int):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.workers = workers
+        # spawn, not fork: the parent may run threads (the progress bar), which fork would copy half-way.
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+    def map_unordered(self, function, items):
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        pending: set = set()
+        iterator = iter(items)
+        limit = IN_FLIGHT_PER_WORKER * self.workers
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                item = next(iterator, _END)
+                if item is _END:
+                    exhausted = True
+                else:
+                    pending.add(self.pool.submit(function, item))
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def describe(self) -> str:
+        return f"{self.workers} worker processes"
+
+
+class DaskExecutor(Executor):
+    """A Dask cluster: a running scheduler at ``address``, or a ``LocalCluster`` of ``local_workers``."""
+
+    def __init__(self, address: str | None = None, local_workers: int | None = None):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise MissingExtraError("dask", "the Dask executor (--scheduler, --dask-local)") from None
+        self.cluster = None
+        try:
+            if address is not None:
+                self.client = Client(address, timeout="10s")
+                self.where = f"the Dask scheduler at {address}"
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                self.client = Client(self.cluster)
+                self.where = f"a local Dask cluster of {local_workers} workers"
+        except OSError as error:
+            self.close()
+            raise InputError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+
+    def map_unordered(self, function, items):
+        from dask.distributed import as_completed
+
+        # pure=False: two identical jobs are two runs, as they would be in any other executor.
+        futures = self.client.map(function, list(items), pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+            future.release()
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def describe(self) -> str:
+        return self.where
+
+
+_END = object()
+
+
+def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> Executor:
+    """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``."""
+    chosen = [name for name, on in (("--workers", workers != 1), ("--scheduler", scheduler is not None),
+                                    ("--dask-local", dask_local is not None)) if on]
+    if len(chosen) > 1:
+        raise InputError(f"choose one executor: {' and '.join(chosen)} were both given")
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
+    if dask_local is not None and dask_local < 1:
+        raise InputError(f"--dask-local must be at least 1, got {dask_local}")
+    if scheduler is not None:
+        return DaskExecutor(address=scheduler)
+    if dask_local is not None:
+        return DaskExecutor(local_workers=dask_local)
+    if workers > 1:
+        return ProcessPool(workers)
+    return InProcess()

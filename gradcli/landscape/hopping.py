@@ -1,0 +1,215 @@
+"""The global minimum by basin hopping (Wales & Doye, J. Phys. Chem. A 101,
+5111, 1997).
+
+Each hop perturbs the current minimum by a random step, minimises locally
+(L-BFGS on the exact gradient), and accepts the new minimum by the
+Metropolis rule at ``temperature``: always if lower, else with probability
+exp(-(V_new - V_old) / T). The step adapts every ``adapt_every`` hops
+towards an acceptance of one half (as scipy's ``basinhopping`` does).
+
+Atomic coordinates (variables x1, y1, z1, x2, ...) are treated as a cluster:
+every atom moves, the structure is recentred, and a minimum with an atom
+further than ``container`` from the centre of mass is rejected (the atom
+evaporated), so the cluster stays together.
+
+The distinct lowest minima are kept (two minima with energies within
+``energy_tol`` are the same), each with the hop at which it was first found.
+Ctrl-C ends the search early: the result so far comes back with
+``interrupted`` set.
+
+Example (a tilted double well from x = 2: the deeper minimum is on the left)::
+
+    >>> from gradcli.frontend import Potential
+    >>> out = basin_hopping(Potential("x**4-10*x**2+5+x"), [2.0], hops=20, step=3.0, seed=1)
+    >>> round(out.best.value, 6), round(out.best.point[0], 6), out.best.hop
+    (-22.248431, -2.260661, 8)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gradcli._threads import single_threaded
+from gradcli.errors import DomainError, InputError
+
+_ATOM = re.compile(r"([xyz])(\d+)$")
+
+
+def atom_count(variables) -> int | None:
+    """N when ``variables`` are exactly x1, y1, z1, ..., xN, yN, zN (in that order), else None."""
+    n, rest = divmod(len(variables), 3)
+    if rest or not n:
+        return None
+    expected = [f"{axis}{i}" for i in range(1, n + 1) for axis in "xyz"]
+    return n if list(variables) == expected else None
+
+
+@dataclass
+class FoundMinimum:
+    """A distinct minimum: ``point`` (n,), ``value``, ``hop`` when first found (0: the start's minimum)."""
+
+    point: tuple[float, ...]
+    value: float
+    hop: int
+
+
+@dataclass
+class HoppingResult:
+    """``minima``: the distinct lowest minima found, lowest first; ``best`` the lowest;
+    ``hops`` done; ``accepted`` hops; ``evaluations`` of value and gradient;
+    ``step`` the final step size; ``interrupted`` when Ctrl-C ended the search;
+    ``target_reached`` when a ``target`` energy was given and reached."""
+
+    minima: list[FoundMinimum]
+    hops: int
+    accepted: int
+    evaluations: int
+    step: float
+    temperature: float
+    seed: int | None
+    atoms: int | None
+    seconds: float
+    interrupted: bool = False
+    target_reached: bool | None = None
+    rejected_evaporated: int = 0
+    best: FoundMinimum = field(init=False)
+
+    def __post_init__(self):
+        self.best = self.minima[0]
+
+
+class _Counted:
+    """value_and_grad of one point for scipy, counting calls."""
+
+    def __init__(self, V):
+        self.V = V
+        self.calls = 0
+
+    def __call__(self, x):
+        self.calls += 1
+        with np.errstate(all="ignore"):
+            try:
+                value, grad = self.V.value_and_grad(x)
+            except (DomainError, ArithmeticError):
+                return math.inf, np.zeros_like(x)
+        return float(value), np.asarray(grad, dtype=np.float64)
+
+
+def _local_minimum(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarray, float]:
+    from scipy.optimize import minimize
+
+    out = minimize(fun, x, jac=True, method="L-BFGS-B", options={"gtol": gtol, "ftol": 1e-15, "maxiter": 10_000, "maxcor": 20})
+    return np.asarray(out.x, dtype=np.float64), float(out.fun)
+
+
+def _recentre(x: np.ndarray) -> np.ndarray:
+    atoms = x.reshape(-1, 3)
+    return (atoms - atoms.mean(axis=0)).reshape(-1)
+
+
+def _radius(x: np.ndarray) -> float:
+    atoms = x.reshape(-1, 3)
+    return float(np.max(np.linalg.norm(atoms - atoms.mean(axis=0), axis=1)))
+
+
+def _nearest_neighbour(x: np.ndarray) -> float:
+    from scipy.spatial import cKDTree
+
+    atoms = x.reshape(-1, 3)
+    distances, _ = cKDTree(atoms).query(atoms, k=2)
+    return float(np.median(distances[:, 1]))
+
+
+def random_cluster(n_atoms: int, radius: float, rng: np.random.Generator) -> np.ndarray:
+    """n_atoms points uniform in a ball of ``radius`` (flat, shape (3 n_atoms,))."""
+    direction = rng.normal(size=(n_atoms, 3))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    r = radius * rng.random(n_atoms) ** (1 / 3)
+    return (direction * r[:, None]).reshape(-1)
+
+
+@single_threaded
+def basin_hopping(V, x0, *, hops: int = 1000, step: float | None = None, temperature: float = 0.8,
+                  seed: int | None = 0, target: float | None = None, energy_tol: float = 1e-6,
+                  gtol: float = 1e-6, keep: int = 10, container: float | None = None,
+                  adapt_every: int = 10, random_start: bool = False, progress=None,
+                  time_limit: float | None = None) -> HoppingResult:
+    """Basin hopping on ``V`` from ``x0`` (n,).
+
+    ``step`` defaults to 0.4 of the median nearest-neighbour distance of the
+    first minimum for a cluster, else 0.5. ``random_start`` replaces ``x0``
+    by a random point: atoms uniform in a ball as wide as ``x0``'s cluster,
+    other variables x0 plus a uniform step in [-1, 1]. ``target``: stop once
+    a minimum at or below it is found. ``progress(hop, hops, best_value)``
+    is called after every hop; ``time_limit`` (seconds) ends the search.
+    """
+    for name, value in (("temperature", temperature), ("energy_tol", energy_tol), ("gtol", gtol)):
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(f"{name} must be a positive finite number, got {value}")
+    if hops < 0 or keep < 1:
+        raise InputError(f"hops must be >= 0 and keep >= 1, got {hops} and {keep}")
+    if step is not None and not (math.isfinite(step) and step > 0):
+        raise InputError(f"the step must be a positive finite number, got {step}")
+    rng = np.random.default_rng(seed)
+    n_atoms = atom_count(V.variables)
+    x = np.array(x0, dtype=np.float64).reshape(-1)
+    if random_start:
+        x = random_cluster(n_atoms, max(_radius(x), 1e-3), rng) if n_atoms else x + rng.uniform(-1, 1, x.shape)
+    fun = _Counted(V)
+    started = time.perf_counter()
+    x, value = _local_minimum(fun, x, gtol)
+    if n_atoms:
+        x = _recentre(x)
+        step = 0.4 * _nearest_neighbour(x) if step is None else step
+        container = (_radius(x) + 2 * _nearest_neighbour(x)) * 1.5 if container is None else container
+    step = 0.5 if step is None else step
+    found = [FoundMinimum(tuple(x.tolist()), value, 0)]
+    current_x, current_value = x, value
+    accepted = evaporated = done = accepted_since = 0
+    interrupted = False
+    try:
+        for hop in range(1, hops + 1):
+            if target is not None and found[0].value <= target:
+                break
+            if time_limit is not None and time.perf_counter() - started > time_limit:
+                break
+            trial = current_x + rng.uniform(-step, step, current_x.shape)
+            trial, trial_value = _local_minimum(fun, trial, gtol)
+            done = hop
+            if n_atoms:
+                trial = _recentre(trial)
+                if _radius(trial) > container:
+                    evaporated += 1
+                    trial_value = math.inf
+            if math.isfinite(trial_value):
+                _remember(found, trial, trial_value, hop, energy_tol, keep)
+                if trial_value <= current_value or rng.random() < math.exp(-(trial_value - current_value) / temperature):
+                    current_x, current_value = trial, trial_value
+                    accepted += 1
+                    accepted_since += 1
+            if adapt_every and hop % adapt_every == 0:
+                # Aim for half of the hops accepted: a larger step when more are, a smaller when fewer.
+                step = step / 0.9 if accepted_since / adapt_every > 0.5 else step * 0.9
+                accepted_since = 0
+            if progress is not None:
+                progress(hop, hops, found[0].value)
+    except KeyboardInterrupt:
+        interrupted = True
+    reached = None if target is None else found[0].value <= target + energy_tol
+    return HoppingResult(found, done, accepted, fun.calls, step, temperature, seed, n_atoms,
+                         time.perf_counter() - started, interrupted, reached, evaporated)
+
+
+def _remember(found: list[FoundMinimum], x, value: float, hop: int, tol: float, keep: int) -> None:
+    """Add a minimum to the sorted list of distinct ones (energies within ``tol`` are the same)."""
+    for known in found:
+        if abs(known.value - value) <= tol * max(1.0, abs(value)):
+            return
+    found.append(FoundMinimum(tuple(np.asarray(x).tolist()), value, hop))
+    found.sort(key=lambda m: m.value)
+    del found[keep:]
