@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradcli._threads import single_threaded
+from gradcli.analysis.stationary import classify_stationary_point
 from gradcli.errors import InputError
 from gradcli.landscape.walkers import METHODS, descend_walkers
 
@@ -136,8 +137,6 @@ def basin_map(V, box: dict, *, samples: int | None = None, grid: tuple[int, ...]
     ``max_step`` defaults to 1% of the box diagonal, ``cluster_tol`` to 1e-4
     of it. ``progress(done, total)`` is called as walkers finish.
     """
-    from gradcli.optimize.stationary import classify_stationary_point
-
     if method not in METHODS:
         raise InputError(f"basins runs {', '.join(METHODS)} on many walkers at once, not {method!r}")
     ranges = _check_box(V.variables, box)

@@ -63,7 +63,7 @@ def test_mixed_jobs_give_one_line_each_and_the_batch_goes_on_after_bad_ones(tmp_
     assert by_id["a3"]["error"] == {"kind": "domain", "message": "log of a negative number (-1) at x=-1"}
     assert by_id["a6"]["error"]["kind"] == "input"
     assert by_id["a6"]["error"]["message"].startswith("unknown command 'nosuch'; a job runs one of: basins, derivative,")
-    assert by_id["a7"]["error"] == {"kind": "usage", "message": "No such option: --att (Possible options: --at)"}
+    assert by_id["a7"]["error"] == {"kind": "usage", "message": "No such option: --att (Possible options: --at, --atoms)"}
     assert "8 of 8 jobs ran: 4 ok, 4 failed (failed: line 3, a3, a6, a7)" in result.stderr
 
 
