@@ -31,6 +31,7 @@ COMMANDS = [
     modes_cmd.modes,
     landscape_cmd.basins,
     landscape_cmd.global_,
+    batch,
 ]
 
 app = typer.Typer(
@@ -51,7 +52,6 @@ for _function in COMMANDS:
     app.command(_function.command_name, cls=Command)(_function)
 
 app.add_typer(potentials_app, name="potentials")
-app.command("batch")(batch)
 
 
 def _version(value: bool) -> None:
