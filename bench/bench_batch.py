@@ -45,8 +45,16 @@ def _jobs(count: int) -> list[dict]:
     for i in range(count):
         expression, x0 = POTENTIALS[i % len(POTENTIALS)]
         shift = 0.01 * (i // len(POTENTIALS))
-        jobs.append({"id": f"j{i}", "command": "descend", "expression": expression,
-                     "x0": [c + shift for c in x0], "lr": 0.01, "steps": 20000})
+        jobs.append(
+            {
+                "id": f"j{i}",
+                "command": "descend",
+                "expression": expression,
+                "x0": [c + shift for c in x0],
+                "lr": 0.01,
+                "steps": 20000,
+            }
+        )
     return jobs
 
 
@@ -71,36 +79,67 @@ def main() -> None:
     parser.add_argument("--slow-jobs", type=int, default=120)
     args = parser.parse_args()
     gradcli = [sys.executable, "-m", "gradcli.cli.app"]
-    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         jobs = _jobs(args.jobs)
         batch = _time([*gradcli, "batch", _write(jobs, folder)])
         per_process = []
         for job in jobs[: args.separate]:
-            argv = [*gradcli, "descend", "--x0", ",".join(map(str, job["x0"])), "--lr", "0.01", "--steps", "20000",
-                    "--json", "--", job["expression"]]
+            argv = [
+                *gradcli,
+                "descend",
+                "--x0",
+                ",".join(map(str, job["x0"])),
+                "--lr",
+                "0.01",
+                "--steps",
+                "20000",
+                "--json",
+                "--",
+                job["expression"],
+            ]
             per_process.append(_time(argv))
         separate = statistics.median(per_process) * args.jobs
-        print(f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s; separate processes "
-              f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
-              f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster")
+        print(
+            f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s; separate processes "
+            f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
+            f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster"
+        )
 
-        slow = [{"id": f"s{i}", "command": "descend", "expression": f"(x-{i % 7})**2 + (y+{i % 5})**2",
-                 "x0": [0, 0], "lr": 0.001, "steps": 150_000, "tol": 0} for i in range(args.slow_jobs)]
+        slow = [
+            {
+                "id": f"s{i}",
+                "command": "descend",
+                "expression": f"(x-{i % 7})**2 + (y+{i % 5})**2",
+                "x0": [0, 0],
+                "lr": 0.001,
+                "steps": 150_000,
+                "tol": 0,
+            }
+            for i in range(args.slow_jobs)
+        ]
         path = _write(slow, folder)
         one = _time([*gradcli, "batch", path])
         two = _time([*gradcli, "batch", path, "--workers", "2"])
-        print(f"(b) {args.slow_jobs} jobs of ~{one / args.slow_jobs * 1e3:.0f} ms: one worker {one:.2f} s, "
-              f"--workers 2 {two:.2f} s: {one / two:.2f}x faster")
+        print(
+            f"(b) {args.slow_jobs} jobs of ~{one / args.slow_jobs * 1e3:.0f} ms: one worker {one:.2f} s, "
+            f"--workers 2 {two:.2f} s: {one / two:.2f}x faster"
+        )
 
-        quick = [{"id": f"q{i}", "command": "grad", "expression": POTENTIALS[i % 10][0],
-                  "at": POTENTIALS[i % 10][1]} for i in range(400)]
+        quick = [
+            {"id": f"q{i}", "command": "grad", "expression": POTENTIALS[i % 10][0], "at": POTENTIALS[i % 10][1]}
+            for i in range(400)
+        ]
         path = _write(quick, folder)
         local = _time([*gradcli, "batch", path])
         dask = _time([*gradcli, "batch", path, "--dask-local", "2"])
-        print(f"(c) 400 grad jobs: in-process {local:.2f} s, Dask LocalCluster(2) {dask:.2f} s (cluster start-up "
-              f"included): {(dask - local) / 400 * 1e3:.1f} ms more per job")
+        print(
+            f"(c) 400 grad jobs: in-process {local:.2f} s, Dask LocalCluster(2) {dask:.2f} s (cluster start-up "
+            f"included): {(dask - local) / 400 * 1e3:.1f} ms more per job"
+        )
 
 
 if __name__ == "__main__":

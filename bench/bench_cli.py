@@ -168,15 +168,20 @@ def main() -> None:
     torch = has_torch()
     gradcli = gradcli_command()
 
-    print(f"# gradcli command benchmark, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
-    print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.2f}; torch: {'yes' if torch else 'no (skipped)'}")
+    print(f"# gradcli command benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.2f}; torch: {'yes' if torch else 'no (skipped)'}"
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         scripts = {}
-        for name, text in [("hand_loop", HAND_LOOP.format(steps=args.steps)),
-                           ("torch_loop", TORCH_LOOP.format(steps=args.torch_steps)),
-                           ("torch_script", TORCH_SCRIPT), ("sympy_script", SYMPY_SCRIPT)]:
+        for name, text in [
+            ("hand_loop", HAND_LOOP.format(steps=args.steps)),
+            ("torch_loop", TORCH_LOOP.format(steps=args.torch_steps)),
+            ("torch_script", TORCH_SCRIPT),
+            ("sympy_script", SYMPY_SCRIPT),
+        ]:
             scripts[name] = os.path.join(folder, f"{name}.py")
             with open(scripts[name], "w") as f:
                 f.write(textwrap.dedent(text))
@@ -186,8 +191,9 @@ def main() -> None:
         hand = statistics.median(output([sys.executable, scripts["hand_loop"]]) for _ in range(5))
         descend = [*gradcli, "descend", EXPR, "--x0", "3", "--tol", "0", "--json"]
         # The fastest of several runs: a difference of two noisy medians can even come out negative.
-        processes = medians({"long": [*descend, "--steps", str(args.steps)], "zero": [*descend, "--steps", "0"]},
-                            args.runs, reduce=min)
+        processes = medians(
+            {"long": [*descend, "--steps", str(args.steps)], "zero": [*descend, "--steps", "0"]}, args.runs, reduce=min
+        )
         less_startup = (processes["long"] - processes["zero"]) / args.steps
         rows = [
             ("gradcli gradient_descent (in-process)", loop),
@@ -195,8 +201,12 @@ def main() -> None:
             ("hand-derived pure-Python loop", hand),
         ]
         if torch:
-            rows.append(("PyTorch eager loop (tutorial)", statistics.median(
-                output([TORCH_PYTHON, scripts["torch_loop"]]) for _ in range(3))))
+            rows.append(
+                (
+                    "PyTorch eager loop (tutorial)",
+                    statistics.median(output([TORCH_PYTHON, scripts["torch_loop"]]) for _ in range(3)),
+                )
+            )
         for name, seconds in rows:
             print(f"  {name:<58} {seconds * 1e6:8.3f} us/step")
 

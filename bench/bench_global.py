@@ -72,8 +72,16 @@ def scipy_search(V, start, target, seed, budget):
         return time.perf_counter() - started > budget
 
     callback.hop = 0
-    basinhopping(fun, start, niter=10**9, T=0.8, stepsize=0.4, seed=seed, callback=callback,
-                 minimizer_kwargs={"jac": True, "method": "L-BFGS-B", "options": {"gtol": 1e-6, "ftol": 1e-15}})
+    basinhopping(
+        fun,
+        start,
+        niter=10**9,
+        T=0.8,
+        stepsize=0.4,
+        seed=seed,
+        callback=callback,
+        minimizer_kwargs={"jac": True, "method": "L-BFGS-B", "options": {"gtol": 1e-6, "ftol": 1e-15}},
+    )
     return found.get("hop"), found.get("time"), calls[0]
 
 
@@ -104,8 +112,10 @@ def main() -> None:
     parser.add_argument("--lj13-seconds", type=float, default=60)
     parser.add_argument("--lj38-seconds", type=float, default=60)
     args = parser.parse_args()
-    print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
+    )
     for n, budget in ((13, args.lj13_seconds), (38, args.lj38_seconds)):
         V, kind = lj(n)
         target = TARGETS[n]
@@ -129,8 +139,10 @@ def main() -> None:
                 continue
             hits = [(h, s) for h, s in results if h is not None]
             if hits:
-                print(f"  {name:8s} found {len(hits)}/{args.seeds}; median hops {statistics.median(h for h, _ in hits):.0f}, "
-                      f"median time {statistics.median(s for _, s in hits):.2f} s")
+                print(
+                    f"  {name:8s} found {len(hits)}/{args.seeds}; median hops {statistics.median(h for h, _ in hits):.0f}, "
+                    f"median time {statistics.median(s for _, s in hits):.2f} s"
+                )
             else:
                 print(f"  {name:8s} found 0/{args.seeds}")
 

@@ -75,14 +75,16 @@ def row(label: str, *cells: str) -> None:
 
 def torch_lj(torch):
     """The same potential in PyTorch, written out pair by pair like the string."""
+
     def energy(x):
         total = x.new_zeros(())
         for i in range(N_ATOMS):
             for j in range(i + 1, N_ATOMS):
-                d = x[3 * i:3 * i + 3] - x[3 * j:3 * j + 3]
+                d = x[3 * i : 3 * i + 3] - x[3 * j : 3 * j + 3]
                 r2 = (d * d).sum()
                 total = total + 4 * (r2**-6 - r2**-3)
         return total
+
     return energy
 
 
@@ -90,8 +92,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sympy-hessian", action="store_true", help="also build SymPy's symbolic Hessian")
     args = ap.parse_args()
-    print(f"{platform.node()}: Python {platform.python_version()}, numpy {np.__version__}, "
-          f"sympy {sympy.__version__}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(
+        f"{platform.node()}: Python {platform.python_version()}, numpy {np.__version__}, "
+        f"sympy {sympy.__version__}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
     text = lj13_text()
     x = lj13_point()
     xs = x.tolist()
@@ -107,8 +111,10 @@ def main() -> None:
     t3 = time.perf_counter()
     H = V.hessian(x)
     t4 = time.perf_counter()
-    print(f"  E = {value:.6f}, |grad| = {np.linalg.norm(g):.4f}, "
-          f"lowest Hessian eigenvalues {np.round(np.linalg.eigvalsh(H)[:7], 6).tolist()}")
+    print(
+        f"  E = {value:.6f}, |grad| = {np.linalg.norm(g):.4f}, "
+        f"lowest Hessian eigenvalues {np.round(np.linalg.eigvalsh(H)[:7], 6).tolist()}"
+    )
     print("\ngradcli")
     row("parse_expression", fmt(t1 - t0))
     row("Potential(...) (SymPy -> program)", fmt(t2 - t1))
@@ -186,8 +192,10 @@ def main() -> None:
     per = min(timeit.repeat("f(3.0)", globals={"f": f}, number=n, repeat=5)) / n
     print("\nDouble well x**4 - 10*x**2 + 5")
     row("V.scalar_value_and_grad(3.0)", fmt(per), "budget 1 us")
-    print(f"\n(machine: {platform.machine()}, {os.cpu_count()} cores, {sys.platform}; "
-          f"load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"\n(machine: {platform.machine()}, {os.cpu_count()} cores, {sys.platform}; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -88,11 +88,17 @@ def gradcli_run(V, positions: np.ndarray, method: str, fmax: float):
     from gradcli.optimize import minimize
 
     t = time.perf_counter()
-    result = minimize(V, positions.reshape(-1).tolist(), method=method, fmax=fmax, tol=0.0, atoms=True,
-                      steps=100_000, max_record=2)
+    result = minimize(
+        V, positions.reshape(-1).tolist(), method=method, fmax=fmax, tol=0.0, atoms=True, steps=100_000, max_record=2
+    )
     elapsed = time.perf_counter() - t
-    return {"evaluations": result.evaluations.gradient, "time": elapsed, "energy": result.value,
-            "converged": result.converged, "status": result.status}
+    return {
+        "evaluations": result.evaluations.gradient,
+        "time": elapsed,
+        "energy": result.value,
+        "converged": result.converged,
+        "status": result.status,
+    }
 
 
 def scipy_overhead(V, positions: np.ndarray, method: str, gtol: float, repeats: int = 3):
@@ -118,8 +124,13 @@ def scipy_overhead(V, positions: np.ndarray, method: str, gtol: float, repeats: 
         with controller.limit(limits=1, user_api="blas"):
             direct = scipy.optimize.minimize(V.value_and_grad, x0, jac=True, method=name, options=options)
         theirs.append(time.perf_counter() - t)
-    return {"ours": min(ours), "direct": min(theirs), "steps": (result.steps, int(direct.nit)),
-            "evaluations": (result.evaluations.value, int(direct.nfev)), "status": result.status}
+    return {
+        "ours": min(ours),
+        "direct": min(theirs),
+        "steps": (result.steps, int(direct.nit)),
+        "evaluations": (result.evaluations.value, int(direct.nfev)),
+        "status": result.status,
+    }
 
 
 def main():
@@ -131,8 +142,10 @@ def main():
     import ase
     import scipy
 
-    print(f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
-          f"ase {ase.__version__}, scipy {scipy.__version__}, numpy {np.__version__}")
+    print(
+        f"# {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
+        f"ase {ase.__version__}, scipy {scipy.__version__}, numpy {np.__version__}"
+    )
     for n_atoms in (int(s) for s in args.sizes.split(",")):
         V, what, build = gradcli_potential(n_atoms)
         print(f"\n## LJ{n_atoms}: gradcli potential = {what}; built and compiled in {build:.1f} s (not timed below)")
@@ -146,22 +159,28 @@ def main():
                 ratios[method]["evaluations"].append(g["evaluations"] / a["evaluations"])
                 ratios[method]["time"].append(g["time"] / a["time"])
                 flag = "" if g["converged"] and a["converged"] else f"  [gradcli {g['status']}, ASE {a['converged']}]"
-                print(f"{seed:5d}  {method:6s} {g['evaluations']:5d} / {a['evaluations']:5d}   "
-                      f"{1e3 * g['time']:8.1f} / {1e3 * a['time']:8.1f}   "
-                      f"{g['energy']:12.6f} {a['energy']:12.6f}{flag}")
+                print(
+                    f"{seed:5d}  {method:6s} {g['evaluations']:5d} / {a['evaluations']:5d}   "
+                    f"{1e3 * g['time']:8.1f} / {1e3 * a['time']:8.1f}   "
+                    f"{g['energy']:12.6f} {a['energy']:12.6f}{flag}"
+                )
         for method, r in ratios.items():
-            print(f"median over {args.starts} starts, {method}: evaluations gradcli/ASE = "
-                  f"{statistics.median(r['evaluations']):.2f} (range {min(r['evaluations']):.2f}-"
-                  f"{max(r['evaluations']):.2f}); time gradcli/ASE = {statistics.median(r['time']):.2f} "
-                  f"(range {min(r['time']):.2f}-{max(r['time']):.2f})")
+            print(
+                f"median over {args.starts} starts, {method}: evaluations gradcli/ASE = "
+                f"{statistics.median(r['evaluations']):.2f} (range {min(r['evaluations']):.2f}-"
+                f"{max(r['evaluations']):.2f}); time gradcli/ASE = {statistics.median(r['time']):.2f} "
+                f"(range {min(r['time']):.2f}-{max(r['time']):.2f})"
+            )
         print("gradcli vs scipy.optimize.minimize directly (same test, max |dV/dx_i| <= fmax), best of 3:")
         for method in ("bfgs", "lbfgs"):
             over = [scipy_overhead(V, random_start(n_atoms, seed), method, args.fmax) for seed in range(3)]
             ratio = [o["ours"] / o["direct"] for o in over]
             same = all(o["steps"][0] == o["steps"][1] and o["evaluations"][0] == o["evaluations"][1] for o in over)
-            print(f"  {method}: time gradcli/direct = {statistics.median(ratio):.3f} (starts 0-2: "
-                  f"{', '.join(f'{r:.3f}' for r in ratio)}); same iterations and evaluations: {same}"
-                  + ("" if same else f" {[(o['steps'], o['evaluations'], o['status']) for o in over]}"))
+            print(
+                f"  {method}: time gradcli/direct = {statistics.median(ratio):.3f} (starts 0-2: "
+                f"{', '.join(f'{r:.3f}' for r in ratio)}); same iterations and evaluations: {same}"
+                + ("" if same else f" {[(o['steps'], o['evaluations'], o['status']) for o in over]}")
+            )
     sys.stdout.flush()
 
 

@@ -133,17 +133,23 @@ def main() -> None:
     from gradcli.particles import ParticlePotential
 
     print(f"numpy {np.__version__}, Python {sys.version.split()[0]}; best of {args.repeats} blocks; per call")
-    print(f"{'N':>5} {'pairs':>7} | {'gradcli':>10} {'rc=3':>10} | {'np pairs':>10} {'np bcast':>10} "
-          f"{'ASE rc=3':>10} | {'g/np':>5} {'ASE/g':>6} {'ASE/g(rc)':>9}")
+    print(
+        f"{'N':>5} {'pairs':>7} | {'gradcli':>10} {'rc=3':>10} | {'np pairs':>10} {'np bcast':>10} "
+        f"{'ASE rc=3':>10} | {'g/np':>5} {'ASE/g':>6} {'ASE/g(rc)':>9}"
+    )
     rows = []
     for n in SIZES:
         X = fcc_ball(n)
         x = X.ravel()
         V = ParticlePotential(LJ, n, params={"eps": 1, "sigma": 1})
         Vc = ParticlePotential(LJ, n, params={"eps": 1, "sigma": 1}, cutoff=3.0)
-        contenders = {"gradcli": V.value_and_grad, "gradcli rc=3": Vc.value_and_grad,
-                      "numpy pairs": numpy_pairs(n), "numpy broadcast": numpy_broadcast(n),
-                      "ASE rc=3": ase_calculator(n, X)}
+        contenders = {
+            "gradcli": V.value_and_grad,
+            "gradcli rc=3": Vc.value_and_grad,
+            "numpy pairs": numpy_pairs(n),
+            "numpy broadcast": numpy_broadcast(n),
+            "ASE rc=3": ase_calculator(n, X),
+        }
         reference = contenders["numpy pairs"](x)
         for name in ("gradcli", "numpy broadcast"):
             energy, gradient = contenders[name](x)
@@ -157,16 +163,22 @@ def main() -> None:
         rows.append((n, best))
         us = {k: v * 1e6 for k, v in best.items()}
         fastest_numpy = min(us["numpy pairs"], us["numpy broadcast"])
-        print(f"{n:>5} {n * (n - 1) // 2:>7} | {us['gradcli']:>8.1f}us {us['gradcli rc=3']:>8.1f}us | "
-              f"{us['numpy pairs']:>8.1f}us {us['numpy broadcast']:>8.1f}us {us['ASE rc=3']:>8.1f}us | "
-              f"{us['gradcli'] / fastest_numpy:>5.2f} {us['ASE rc=3'] / us['gradcli']:>6.1f} "
-              f"{us['ASE rc=3'] / us['gradcli rc=3']:>9.1f}")
-    print("growth (gradcli, all pairs): time per pair "
-          + ", ".join(f"N={n}: {best['gradcli'] / (n * (n - 1) / 2) * 1e9:.1f} ns" for n, best in rows))
+        print(
+            f"{n:>5} {n * (n - 1) // 2:>7} | {us['gradcli']:>8.1f}us {us['gradcli rc=3']:>8.1f}us | "
+            f"{us['numpy pairs']:>8.1f}us {us['numpy broadcast']:>8.1f}us {us['ASE rc=3']:>8.1f}us | "
+            f"{us['gradcli'] / fastest_numpy:>5.2f} {us['ASE rc=3'] / us['gradcli']:>6.1f} "
+            f"{us['ASE rc=3'] / us['gradcli rc=3']:>9.1f}"
+        )
+    print(
+        "growth (gradcli, all pairs): time per pair "
+        + ", ".join(f"N={n}: {best['gradcli'] / (n * (n - 1) / 2) * 1e9:.1f} ns" for n, best in rows)
+    )
     for n in (13, 1000):
         built, first = setup_cost(n)
-        print(f"set-up N={n}: construction {built * 1e3:.1f} ms, construction + first energy/forces "
-              f"{first * 1e3:.1f} ms (fresh interpreter, imports excluded)")
+        print(
+            f"set-up N={n}: construction {built * 1e3:.1f} ms, construction + first energy/forces "
+            f"{first * 1e3:.1f} ms (fresh interpreter, imports excluded)"
+        )
     n = 1000
     V = ParticlePotential(LJ, n, params={"eps": 1, "sigma": 1})
     x = fcc_ball(n).ravel()

@@ -44,14 +44,16 @@ def lj_point(atoms: int) -> str:
 def cases(sizes: list[int]) -> list[tuple[str, list[str]]]:
     out = []
     for n in sizes:
-        out.append((f"force-constant sum x_i**2, n = {n}, --json",
-                    ["force-constant", squares(n), "--at", ones(n), "--json"]))
-        out.append((f"force-constant sum x_i**2, n = {n}, table",
-                    ["force-constant", squares(n), "--at", ones(n)]))
+        out.append(
+            (f"force-constant sum x_i**2, n = {n}, --json", ["force-constant", squares(n), "--at", ones(n), "--json"])
+        )
+        out.append((f"force-constant sum x_i**2, n = {n}, table", ["force-constant", squares(n), "--at", ones(n)]))
     out += [
         ("potentials show rosenbrock-nd --param n=1000", ["potentials", "show", "rosenbrock-nd", "--param", "n=1000"]),
-        ("force-constant @lj-cluster --param n=40", ["force-constant", "@lj-cluster", "--param", "n=40",
-                                                     "--at", lj_point(40), "--json"]),
+        (
+            "force-constant @lj-cluster --param n=40",
+            ["force-constant", "@lj-cluster", "--param", "n=40", "--at", lj_point(40), "--json"],
+        ),
         ("descend @lj-cluster --param n=40", ["descend", "@lj-cluster", "--param", "n=40", "--json"]),
     ]
     return out
@@ -83,9 +85,11 @@ def inside(n: int) -> None:
     H = V.hessian(np.ones(n))
     t4 = time.perf_counter()
     assert np.array_equal(H, 2 * np.eye(n))
-    print(f"| Hessian of sum x_i**2, n = {n}: parse {t1 - t0:.2f} s, Hessian program {t2 - t1:.2f} s "
-          f"({len(c.program)} instructions, {len(c.program.outputs)} outputs), compile {t3 - t2:.2f} s, "
-          f"first evaluation {t4 - t3:.2f} s |")
+    print(
+        f"| Hessian of sum x_i**2, n = {n}: parse {t1 - t0:.2f} s, Hessian program {t2 - t1:.2f} s "
+        f"({len(c.program)} instructions, {len(c.program.outputs)} outputs), compile {t3 - t2:.2f} s, "
+        f"first evaluation {t4 - t3:.2f} s |"
+    )
 
 
 def main() -> None:
@@ -94,8 +98,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,3000")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"# {args.tree}: {platform.machine()}, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {args.tree}: {platform.machine()}, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.1f}"
+    )
     print(f"| {'command':48} | {'wall s':>7} | {'CPU s':>7} | {'peak MiB':>8} | exit |")
     print(f"|{'-' * 50}|{'-' * 9}|{'-' * 9}|{'-' * 10}|------|")
     for title, argv in cases(sizes):

@@ -125,22 +125,30 @@ def bench_path(repeats: int) -> None:
     ev = mep.evaluations
     print(f"\n== path Müller-Brown MA -> MB, {images} images, k = 0.1, fmax {fmax} ==")
     print(f"{'':28}{'force evals':>12}{'Hessians':>10}{'FIRE steps':>12}{'wall ms':>10}   saddle S1 error")
-    print(f"{'ASE NEB + FIRE':28}{calls:>12}{0:>10}{steps:>12}{t_ase * 1e3:>10.2f}   "
-          f"|x| {np.abs(top_x - s1).max():.1e}, V {abs(top_v - v1):.1e} (climbing image; converged={converged})")
+    print(
+        f"{'ASE NEB + FIRE':28}{calls:>12}{0:>10}{steps:>12}{t_ase * 1e3:>10.2f}   "
+        f"|x| {np.abs(top_x - s1).max():.1e}, V {abs(top_v - v1):.1e} (climbing image; converged={converged})"
+    )
     s = mep.saddles[0]
-    print(f"{'gradcli path (warm)':28}{ev['value_and_grad']:>12}{ev['hessian']:>10}{mep.band_steps:>12}"
-          f"{t_warm * 1e3:>10.2f}   |x| {np.abs(s.x - s1).max():.1e}, V {abs(s.value - v1):.1e} (refined)")
+    print(
+        f"{'gradcli path (warm)':28}{ev['value_and_grad']:>12}{ev['hessian']:>10}{mep.band_steps:>12}"
+        f"{t_warm * 1e3:>10.2f}   |x| {np.abs(s.x - s1).max():.1e}, V {abs(s.value - v1):.1e} (refined)"
+    )
     print(f"{'gradcli path (cold)':28}{'':>12}{'':>10}{'':>12}{t_cold * 1e3:>10.2f}")
     # The band only has to bring each maximum into the refinement's reach: a looser band, the same exact saddles.
     t_loose, loose = best_of(repeats, lambda: path(V, ma, mb, images=images, spring=0.1, fmax=2.0))
     s_loose = loose.saddles[0]
     counts = loose.evaluations
-    print(f"{'gradcli path fmax 2 (warm)':28}{counts['value_and_grad']:>12}{counts['hessian']:>10}"
-          f"{loose.band_steps:>12}{t_loose * 1e3:>10.2f}   |x| {np.abs(s_loose.x - s1).max():.1e}, "
-          f"V {abs(s_loose.value - v1):.1e} (refined; {len(loose.saddles)} saddles, {len(loose.minima)} minimum)")
-    print(f"ratios gradcli/ASE: evaluations {ev['value_and_grad'] / calls:.2f} "
-          f"(+{ev['hessian']} Hessians), wall warm {t_warm / t_ase:.3f}, cold {t_cold / t_ase:.3f}; "
-          f"saddles {len(mep.saddles)}, minima in between {len(mep.minima)}")
+    print(
+        f"{'gradcli path fmax 2 (warm)':28}{counts['value_and_grad']:>12}{counts['hessian']:>10}"
+        f"{loose.band_steps:>12}{t_loose * 1e3:>10.2f}   |x| {np.abs(s_loose.x - s1).max():.1e}, "
+        f"V {abs(s_loose.value - v1):.1e} (refined; {len(loose.saddles)} saddles, {len(loose.minima)} minimum)"
+    )
+    print(
+        f"ratios gradcli/ASE: evaluations {ev['value_and_grad'] / calls:.2f} "
+        f"(+{ev['hessian']} Hessians), wall warm {t_warm / t_ase:.3f}, cold {t_cold / t_ase:.3f}; "
+        f"saddles {len(mep.saddles)}, minima in between {len(mep.minima)}"
+    )
 
 
 def ase_vibrations(positions):
@@ -177,15 +185,17 @@ def bench_modes(repeats: int) -> None:
     t_warm, result = best_of(repeats, lambda: modes(V, x, masses=[1.0]))
     # ASE's energies are hbar*omega in eV for eV, Å, amu; ours in meV with the same units.
     ours = np.sort(np.abs(result.frequencies["meV"][np.array(result.kinds) == "real"]))
-    theirs = np.sort(np.abs(ase_energies))[-len(ours):] * 1e3
+    theirs = np.sort(np.abs(ase_energies))[-len(ours) :] * 1e3
     print("\n== modes LJ13 icosahedron (39 coordinates, masses 1) ==")
     print(f"{'':28}{'force evals':>12}{'Hessians':>10}{'wall ms':>10}")
     print(f"{'ASE Vibrations':28}{calls:>12}{0:>10}{t_ase * 1e3:>10.2f}")
     print(f"{'gradcli modes (warm)':28}{0:>12}{1:>10}{t_warm * 1e3:>10.2f}")
     print(f"{'gradcli modes (cold)':28}{0:>12}{1:>10}{t_cold * 1e3:>10.2f}")
-    print(f"ratios gradcli/ASE: wall warm {t_warm / t_ase:.3f}, cold {t_cold / t_ase:.3f}; "
-          f"{result.kinds.count('zero')} zero modes projected; largest |ASE - exact| over the 33 modes "
-          f"{np.abs(theirs - ours).max():.2e} meV (of {ours.max():.1f})")
+    print(
+        f"ratios gradcli/ASE: wall warm {t_warm / t_ase:.3f}, cold {t_cold / t_ase:.3f}; "
+        f"{result.kinds.count('zero')} zero modes projected; largest |ASE - exact| over the 33 modes "
+        f"{np.abs(theirs - ours).max():.2e} meV (of {ours.max():.1f})"
+    )
 
 
 def main() -> None:

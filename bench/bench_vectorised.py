@@ -37,8 +37,16 @@ from gradcli.frontend import Potential
 
 CHUNK = 2**15  # the chunk width gradcli's generated code uses
 DW = "x**4-10*x**2+5"
-MB = tuple(zip((-200.0, -100.0, -170.0, 15.0), (-1.0, -1.0, -6.5, 0.7), (0.0, 0.0, 11.0, 0.6),
-               (-10.0, -10.0, -6.5, 0.7), (1.0, 0.0, -0.5, -1.0), (0.0, 0.5, 1.5, 1.0)))
+MB = tuple(
+    zip(
+        (-200.0, -100.0, -170.0, 15.0),
+        (-1.0, -1.0, -6.5, 0.7),
+        (0.0, 0.0, 11.0, 0.6),
+        (-10.0, -10.0, -6.5, 0.7),
+        (1.0, 0.0, -0.5, -1.0),
+        (0.0, 0.5, 1.5, 1.0),
+    )
+)
 
 
 def dw_hand(c, out, t, gradient_only=False):
@@ -63,7 +71,7 @@ def mb_hand(c, out, t, gradient_only=False):
     """Müller-Brown by hand: V = sum_k A exp(a dx^2 + b dx dy + c dy^2), its gradient."""
     x, y = c
     dx, dy, q, w, e = t
-    out[0 if not gradient_only else 1:] = 0.0
+    out[0 if not gradient_only else 1 :] = 0.0
     for A, a, b, cc, x0, y0 in MB:
         np.subtract(x, x0, out=dx)
         np.subtract(y, y0, out=dy)
@@ -110,6 +118,7 @@ def variants(V: Potential, hand, temporaries, n_temps: int, lr: float, temporari
             _, g = V.value_and_grad(X)
             np.multiply(g, lr, out=g)
             np.subtract(X, g, out=X)
+
         return step
 
     def into(X):
@@ -120,6 +129,7 @@ def variants(V: Potential, hand, temporaries, n_temps: int, lr: float, temporari
             V.value_and_grad_into(C, out)
             np.multiply(out[1:], lr, out=out[1:])
             np.subtract(C, out[1:], out=C)
+
         return step
 
     def by_hand(gradient_only):
@@ -132,7 +142,9 @@ def variants(V: Potential, hand, temporaries, n_temps: int, lr: float, temporari
                 hand(C, out, t, gradient_only)
                 np.multiply(out[1:], lr, out=out[1:])
                 np.subtract(C, out[1:], out=C)
+
             return step
+
         return setup
 
     def temps(X):
@@ -141,6 +153,7 @@ def variants(V: Potential, hand, temporaries, n_temps: int, lr: float, temporari
         def step():
             _, *g = temporaries(C)
             C[...] = C - lr * np.array(g)
+
         return step
 
     def by_hand_in_chunks(X):
@@ -151,14 +164,17 @@ def variants(V: Potential, hand, temporaries, n_temps: int, lr: float, temporari
         def step():
             for s in range(0, C.shape[1], CHUNK):
                 e = min(C.shape[1], s + CHUNK)
-                hand(C[:, s:e], out[:, s:e], t[:, :e - s])
+                hand(C[:, s:e], out[:, s:e], t[:, : e - s])
             np.multiply(out[1:], lr, out=out[1:])
             np.subtract(C, out[1:], out=C)
+
         return step
 
-    rows = {"numpy in place (value + gradient)": by_hand(False),
-            "numpy in place (gradient only)": by_hand(True),
-            f"numpy in place, chunks of {CHUNK}": by_hand_in_chunks}
+    rows = {
+        "numpy in place (value + gradient)": by_hand(False),
+        "numpy in place (gradient only)": by_hand(True),
+        f"numpy in place, chunks of {CHUNK}": by_hand_in_chunks,
+    }
     if temporaries_too:
         rows["numpy temporaries"] = temps
     if hasattr(V, "value_and_grad_into"):
@@ -179,8 +195,10 @@ def jax_rows(kind: str, lr: float):
         return p[0] ** 4 - 10 * p[0] ** 2 + 5
 
     def mb(p):
-        return sum(A * jnp.exp(a * (p[0] - x0) ** 2 + b * (p[0] - x0) * (p[1] - y0) + c * (p[1] - y0) ** 2)
-                   for A, a, b, c, x0, y0 in MB)
+        return sum(
+            A * jnp.exp(a * (p[0] - x0) ** 2 + b * (p[0] - x0) * (p[1] - y0) + c * (p[1] - y0) ** 2)
+            for A, a, b, c, x0, y0 in MB
+        )
 
     vg = jax.vmap(jax.value_and_grad(dw if kind == "dw" else mb))
 
@@ -202,6 +220,7 @@ def jax_rows(kind: str, lr: float):
         def step():
             state[0] = one(state[0])
             state[0].block_until_ready()
+
         return step
 
     def loop(X):
@@ -211,6 +230,7 @@ def jax_rows(kind: str, lr: float):
         def step():
             state[0] = fused(state[0])
             state[0].block_until_ready()
+
         return step
 
     return {"JAX jit, one call per step": (per_call, 1), f"JAX jit, {steps} steps fused (per step)": (loop, steps)}
@@ -231,18 +251,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--walkers", type=int, default=10**6)
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--temporaries", action="store_true",
-                        help="also the formula as numpy expressions (its allocations slow the other rows)")
+    parser.add_argument(
+        "--temporaries",
+        action="store_true",
+        help="also the formula as numpy expressions (its allocations slow the other rows)",
+    )
     args = parser.parse_args()
     N = args.walkers
     rng = np.random.default_rng(12)
-    print(f"# {platform.machine()}, {platform.python_version()}, numpy {np.__version__}, N = {N} walkers, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(
+        f"# {platform.machine()}, {platform.python_version()}, numpy {np.__version__}, N = {N} walkers, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
     cases = [
-        ("double well", "dw", Potential(DW), dw_hand, dw_temporaries, 1, 1e-3,
-         rng.uniform(-3, 3, (N, 1))),
-        ("Müller-Brown", "mb", Potential(muller_brown_expression(), variables=["x", "y"]), mb_hand,
-         mb_temporaries, 5, 1e-5, np.column_stack([rng.uniform(-1.5, 1.2, N), rng.uniform(-0.5, 2.0, N)])),
+        ("double well", "dw", Potential(DW), dw_hand, dw_temporaries, 1, 1e-3, rng.uniform(-3, 3, (N, 1))),
+        (
+            "Müller-Brown",
+            "mb",
+            Potential(muller_brown_expression(), variables=["x", "y"]),
+            mb_hand,
+            mb_temporaries,
+            5,
+            1e-5,
+            np.column_stack([rng.uniform(-1.5, 1.2, N), rng.uniform(-0.5, 2.0, N)]),
+        ),
     ]
     for title, kind, V, hand, temporaries, n_temps, lr, X in cases:
         mine = variants(V, hand, temporaries, n_temps, lr, args.temporaries)
@@ -262,10 +294,11 @@ def main() -> None:
         registers = ""
         if code is not None and hasattr(code, "registers"):  # not in the code before issue 12
             width = c._width(code.registers)
-            registers = (f"; {code.registers} registers of {width} walkers: a workspace of "
-                         f"{code.registers * width * 8 / 2**20:.2f} MiB, kept between calls")
-        print(f"\n## {title}: one step, best of {args.repeats} ({len(V._get('grad').program)} instructions"
-              f"{registers})")
+            registers = (
+                f"; {code.registers} registers of {width} walkers: a workspace of "
+                f"{code.registers * width * 8 / 2**20:.2f} MiB, kept between calls"
+            )
+        print(f"\n## {title}: one step, best of {args.repeats} ({len(V._get('grad').program)} instructions{registers})")
         print(f"| {'step':44} | {'ms':>8} | {'/ numpy in place':>16} | {'peak MiB':>8} |")
         print(f"|{'-' * 46}|{'-' * 10}|{'-' * 18}|{'-' * 10}|")
         for name, (setup, _) in rows.items():

@@ -22,15 +22,11 @@ _SOURCES = {
         "arange empty empty_like eye from_numpy full full_like linspace ones ones_like tensor zeros zeros_like"
     ),
     "gradcli.autograd.random": "manual_seed rand rand_like randint randn randn_like",
-    "gradcli.autograd.dtypes": (
-        "bool=bool_ double dtype float float16 float32 float64 half int int32 int64 long"
-    ),
+    "gradcli.autograd.dtypes": ("bool=bool_ double dtype float float16 float32 float64 half int int32 int64 long"),
     "gradcli.autograd.grad_mode": (
         "enable_grad inference_mode is_grad_enabled is_inference_mode_enabled no_grad set_grad_enabled"
     ),
-    "gradcli.autograd.ops_arith": (
-        "add atan2 div eq ge gt le lt maximum minimum mul ne pow sub where"
-    ),
+    "gradcli.autograd.ops_arith": ("add atan2 div eq ge gt le lt maximum minimum mul ne pow sub where"),
     "gradcli.autograd.ops_linalg": "bmm dot matmul mm outer",
     "gradcli.autograd.ops_einsum": "einsum",
     "gradcli.autograd.ops_logic": "all allclose any isclose isfinite isinf isnan masked_fill",

@@ -33,8 +33,9 @@ try:
     from ase.calculators.calculator import Calculator, all_changes
     from ase.vibrations import VibrationsData
 except ImportError as error:  # the optional extra is not installed
-    raise ImportError('gradcli.ase needs ASE, an optional extra: pip install "gradcli[ase]" '
-                      f"(or pip install ase) [{error}]") from None
+    raise ImportError(
+        f'gradcli.ase needs ASE, an optional extra: pip install "gradcli[ase]" (or pip install ase) [{error}]'
+    ) from None
 
 import numpy as np
 
@@ -50,8 +51,9 @@ class GradcliCalculator(Calculator):
     def __init__(self, potential, **kwargs):
         super().__init__(**kwargs)
         if not all(hasattr(potential, name) for name in ("n", "value_and_grad", "hessian")):
-            raise InputError(f"GradcliCalculator takes a gradcli Potential or ParticlePotential, "
-                             f"got {type(potential).__name__}")
+            raise InputError(
+                f"GradcliCalculator takes a gradcli Potential or ParticlePotential, got {type(potential).__name__}"
+            )
         self.potential = potential
 
     def _dim(self, atoms) -> int:
@@ -64,8 +66,10 @@ class GradcliCalculator(Calculator):
         if dim is None:
             dim = n // n_atoms if n_atoms and n % n_atoms == 0 else 0
             if not 1 <= dim <= 3:
-                raise InputError(f"a potential of {n} variables does not fit {n_atoms} atoms "
-                                 f"(it needs 1, 2 or 3 coordinates per atom)")
+                raise InputError(
+                    f"a potential of {n} variables does not fit {n_atoms} atoms "
+                    f"(it needs 1, 2 or 3 coordinates per atom)"
+                )
         return dim
 
     def _point(self, atoms) -> tuple[np.ndarray, int]:

@@ -38,28 +38,87 @@ HARTREE = 4.359_744_722_2071e-18  # J
 BOHR = 5.291_772_109_03e-11  # m
 
 ENERGY_UNITS = {
-    "eV": ELEMENTARY_CHARGE, "meV": 1e-3 * ELEMENTARY_CHARGE, "hartree": HARTREE, "Ha": HARTREE, "Eh": HARTREE,
-    "Ry": HARTREE / 2, "kcal/mol": 4184.0 / AVOGADRO, "kJ/mol": 1000.0 / AVOGADRO, "J": 1.0,
+    "eV": ELEMENTARY_CHARGE,
+    "meV": 1e-3 * ELEMENTARY_CHARGE,
+    "hartree": HARTREE,
+    "Ha": HARTREE,
+    "Eh": HARTREE,
+    "Ry": HARTREE / 2,
+    "kcal/mol": 4184.0 / AVOGADRO,
+    "kJ/mol": 1000.0 / AVOGADRO,
+    "J": 1.0,
 }
-LENGTH_UNITS = {"Å": 1e-10, "A": 1e-10, "angstrom": 1e-10, "bohr": BOHR, "a0": BOHR, "nm": 1e-9, "pm": 1e-12,
-                "m": 1.0}
-MASS_UNITS = {"amu": ATOMIC_MASS_CONSTANT, "u": ATOMIC_MASS_CONSTANT, "Da": ATOMIC_MASS_CONSTANT,
-              "g/mol": ATOMIC_MASS_CONSTANT, "me": ELECTRON_MASS, "kg": 1.0}
+LENGTH_UNITS = {"Å": 1e-10, "A": 1e-10, "angstrom": 1e-10, "bohr": BOHR, "a0": BOHR, "nm": 1e-9, "pm": 1e-12, "m": 1.0}
+MASS_UNITS = {
+    "amu": ATOMIC_MASS_CONSTANT,
+    "u": ATOMIC_MASS_CONSTANT,
+    "Da": ATOMIC_MASS_CONSTANT,
+    "g/mol": ATOMIC_MASS_CONSTANT,
+    "me": ELECTRON_MASS,
+    "kg": 1.0,
+}
 DEFAULT_UNITS = ("eV", "Å", "amu")
 
 # Standard atomic weights, IUPAC 2016 (J. Meija et al., Pure Appl. Chem. 88, 265, 2016), conventional
 # values where IUPAC gives an interval (H 1.008, C 12.011, ...), for the elements with a standard weight
 # from H to Xe; D is the ²H atomic mass (CODATA 2018).
 ATOMIC_WEIGHTS = {
-    "H": 1.008, "He": 4.002602, "Li": 6.94, "Be": 9.0121831, "B": 10.81, "C": 12.011, "N": 14.007, "O": 15.999,
-    "F": 18.998403163, "Ne": 20.1797, "Na": 22.98976928, "Mg": 24.305, "Al": 26.9815385, "Si": 28.085,
-    "P": 30.973761998, "S": 32.06, "Cl": 35.45, "Ar": 39.948, "K": 39.0983, "Ca": 40.078, "Sc": 44.955908,
-    "Ti": 47.867, "V": 50.9415, "Cr": 51.9961, "Mn": 54.938044, "Fe": 55.845, "Co": 58.933194, "Ni": 58.6934,
-    "Cu": 63.546, "Zn": 65.38, "Ga": 69.723, "Ge": 72.63, "As": 74.921595, "Se": 78.971, "Br": 79.904,
-    "Kr": 83.798, "Rb": 85.4678, "Sr": 87.62, "Y": 88.90584, "Zr": 91.224, "Nb": 92.90637, "Mo": 95.95,
-    "Ru": 101.07, "Rh": 102.9055, "Pd": 106.42, "Ag": 107.8682, "Cd": 112.414, "In": 114.818, "Sn": 118.71,
-    "Sb": 121.76, "Te": 127.6, "I": 126.90447, "Xe": 131.293, "D": 2.01410177812,
+    "H": 1.008,
+    "He": 4.002602,
+    "Li": 6.94,
+    "Be": 9.0121831,
+    "B": 10.81,
+    "C": 12.011,
+    "N": 14.007,
+    "O": 15.999,
+    "F": 18.998403163,
+    "Ne": 20.1797,
+    "Na": 22.98976928,
+    "Mg": 24.305,
+    "Al": 26.9815385,
+    "Si": 28.085,
+    "P": 30.973761998,
+    "S": 32.06,
+    "Cl": 35.45,
+    "Ar": 39.948,
+    "K": 39.0983,
+    "Ca": 40.078,
+    "Sc": 44.955908,
+    "Ti": 47.867,
+    "V": 50.9415,
+    "Cr": 51.9961,
+    "Mn": 54.938044,
+    "Fe": 55.845,
+    "Co": 58.933194,
+    "Ni": 58.6934,
+    "Cu": 63.546,
+    "Zn": 65.38,
+    "Ga": 69.723,
+    "Ge": 72.63,
+    "As": 74.921595,
+    "Se": 78.971,
+    "Br": 79.904,
+    "Kr": 83.798,
+    "Rb": 85.4678,
+    "Sr": 87.62,
+    "Y": 88.90584,
+    "Zr": 91.224,
+    "Nb": 92.90637,
+    "Mo": 95.95,
+    "Ru": 101.07,
+    "Rh": 102.9055,
+    "Pd": 106.42,
+    "Ag": 107.8682,
+    "Cd": 112.414,
+    "In": 114.818,
+    "Sn": 118.71,
+    "Sb": 121.76,
+    "Te": 127.6,
+    "I": 126.90447,
+    "Xe": 131.293,
+    "D": 2.01410177812,
 }
+
 
 def atomic_order(variables):
     """The permutation (3N,) putting atomic coordinates in the order x1, y1,
@@ -121,8 +180,13 @@ def parse_masses(masses, n: int, atoms: bool):
     """
     if masses is None:
         return np.ones(n)
-    items = [s.strip() for s in masses.split(",")] if isinstance(masses, str) else \
-        list(masses) if isinstance(masses, (list, tuple)) or hasattr(masses, "__len__") else [masses]
+    items = (
+        [s.strip() for s in masses.split(",")]
+        if isinstance(masses, str)
+        else list(masses)
+        if isinstance(masses, (list, tuple)) or hasattr(masses, "__len__")
+        else [masses]
+    )
     values = []
     for item in items:
         if isinstance(item, str) and item in ATOMIC_WEIGHTS:
@@ -220,8 +284,10 @@ class ModesResult:
         ``digits`` after the point, default 1 for cm-1 and 4 for the others)."""
         unit = unit or next(iter(self.frequencies))
         digits = digits if digits is not None else 1 if unit == "cm-1" else 4
-        return [format_frequency(f, digits) if k != "zero" else f"{0:.{digits}f}"
-                for f, k in zip(self.frequencies[unit], self.kinds)]
+        return [
+            format_frequency(f, digits) if k != "zero" else f"{0:.{digits}f}"
+            for f, k in zip(self.frequencies[unit], self.kinds)
+        ]
 
 
 def format_frequency(value: float, digits: int = 1) -> str:
@@ -237,8 +303,16 @@ def format_frequency(value: float, digits: int = 1) -> str:
     return text + "i" if value < 0 else text
 
 
-def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = None, zero_modes: int = 0,
-          atoms: bool | None = None) -> ModesResult:
+def modes(
+    V,
+    at,
+    *,
+    masses=None,
+    units=DEFAULT_UNITS,
+    project: bool | None = None,
+    zero_modes: int = 0,
+    atoms: bool | None = None,
+) -> ModesResult:
     """Normal modes of ``V`` (a ``gradcli.Potential``) at the point ``at`` (n,).
 
     ``masses``: see ``parse_masses`` (default 1 per variable); ``units``:
@@ -305,11 +379,15 @@ def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = Non
 
     omega = np.sign(eigenvalues) * np.sqrt(np.abs(eigenvalues) * energy_j / (length_m**2 * mass_kg))  # rad/s
     reduced = unit_names[0] == "reduced"
-    frequencies = {"omega": omega} if reduced else {
-        "cm-1": omega / (2 * math.pi * SPEED_OF_LIGHT * 100.0),
-        "meV": HBAR * omega / ELEMENTARY_CHARGE * 1e3,
-        "THz": omega / (2 * math.pi) / 1e12,
-    }
+    frequencies = (
+        {"omega": omega}
+        if reduced
+        else {
+            "cm-1": omega / (2 * math.pi * SPEED_OF_LIGHT * 100.0),
+            "meV": HBAR * omega / ELEMENTARY_CHARGE * 1e3,
+            "THz": omega / (2 * math.pi) / 1e12,
+        }
+    )
     # An eigenvalue zero to round-off (|λ| <= 1e-8 max|λ|, as in the stationary-point test) is a zero mode too.
     zero |= np.abs(eigenvalues) <= 1e-8 * (float(np.abs(eigenvalues).max()) if n else 0.0)
     kinds = tuple("zero" if z else "imaginary" if w < 0 else "real" for z, w in zip(zero, omega))
@@ -320,5 +398,17 @@ def modes(V, at, *, masses=None, units=DEFAULT_UNITS, project: bool | None = Non
     if atoms:
         back = np.argsort(order)
         x, vectors, displacements, m = x[back], vectors[back], displacements[back], m[back]
-    return ModesResult(x, eigenvalues, frequencies, kinds, vectors, displacements, m, zpe_j / energy_j,
-                       zpe_j / ELEMENTARY_CHARGE * 1e3, r, unit_names, {"hessian": 1})
+    return ModesResult(
+        x,
+        eigenvalues,
+        frequencies,
+        kinds,
+        vectors,
+        displacements,
+        m,
+        zpe_j / energy_j,
+        zpe_j / ELEMENTARY_CHARGE * 1e3,
+        r,
+        unit_names,
+        {"hessian": 1},
+    )

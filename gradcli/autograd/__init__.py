@@ -35,8 +35,23 @@ class Variable(metaclass=_VariableMeta):
         out = data.detach() if isinstance(data, Tensor) else Tensor(data)
         return out.requires_grad_(requires_grad)
 
+
 __all__ = [
-    "Function", "Node", "Tensor", "backward", "detect_anomaly", "enable_grad", "function", "functional",
-    "grad", "grad_mode", "gradcheck", "gradgradcheck", "inference_mode", "no_grad", "set_detect_anomaly",
-    "set_grad_enabled", "Variable",
+    "Function",
+    "Node",
+    "Tensor",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "function",
+    "functional",
+    "grad",
+    "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
+    "inference_mode",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+    "Variable",
 ]

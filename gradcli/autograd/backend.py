@@ -30,7 +30,7 @@ def number(value, like):
         return value
     constant = _CONSTANTS.get(value)
     if constant is None:
-        if not value or value != value or not -2**53 <= value <= 2**53 or len(_CONSTANTS) >= 512:
+        if not value or value != value or not -(2**53) <= value <= 2**53 or len(_CONSTANTS) >= 512:
             return value
         constant = np.array(float(value))
         constant.flags.writeable = False

@@ -25,15 +25,12 @@ def _root_grads(outputs, grad_outputs, create_graph):
         grad_outputs = (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
-            f"grad requires one gradient per output: got {len(grad_outputs)} gradients "
-            f"and {len(outputs)} outputs"
+            f"grad requires one gradient per output: got {len(grad_outputs)} gradients and {len(outputs)} outputs"
         )
     roots, grads = [], []
     for i, (out, grad) in enumerate(zip(outputs, grad_outputs)):
         if not out._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if grad is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -86,8 +83,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     graph.execute(roots, grads, retain_graph, create_graph)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=False,
+    materialize_grads=False,
+):
     """Gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
 
     Returns a tuple with one tensor per input, shaped like that input (None for

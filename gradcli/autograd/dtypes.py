@@ -52,9 +52,15 @@ _BY_NUMPY = {d.numpy: d for d in (float64, float32, float16, int64, int32, int16
 
 # PyTorch's legacy type names, used in the "modified by an inplace operation" message.
 _LEGACY_NAMES = {
-    "float64": "DoubleTensor", "float32": "FloatTensor", "float16": "HalfTensor",
-    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
-    "uint8": "ByteTensor", "bool": "BoolTensor",
+    "float64": "DoubleTensor",
+    "float32": "FloatTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
 }
 
 

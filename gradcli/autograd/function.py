@@ -150,7 +150,9 @@ class Function(metaclass=_FunctionMeta):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD."
+        )
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -180,13 +182,9 @@ class Function(metaclass=_FunctionMeta):
             if tensor._requires_grad and tensor._grad_fn is None and tensor._base is None:
                 raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         ctx._next = tuple(edge(a) for a in args)
-        ctx._input_meta = tuple(
-            (a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args
-        )
+        ctx._input_meta = tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args)
         # An input returned as is, and not dirty, gets a new identity (its own grad_fn must not change).
-        outs = tuple(
-            o.detach() if any(o is a for a in args) and not any(o is d for d in dirty) else o for o in outs
-        )
+        outs = tuple(o.detach() if any(o is a for a in args) and not any(o is d for d in dirty) else o for o in outs)
         outputs = outs[0] if single else outs
         ctx._n_outputs = len(outs)
         meta = []
@@ -234,7 +232,7 @@ def once_differentiable(backward):
             return results
         single = not isinstance(results, tuple)
         wrapped = []
-        for result in ((results,) if single else results):
+        for result in (results,) if single else results:
             if isinstance(result, Tensor):
                 node = Node.__new__(DelayedError)
                 node._next = tuple(edge(g) for g in grad_outputs if isinstance(g, Tensor))

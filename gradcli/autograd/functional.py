@@ -168,15 +168,15 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     if strategy == "forward-mode":
         if create_graph:
             raise NotImplementedError(
-                "torch.autograd.functional.jacobian: `create_graph=True` and `strategy=\"forward-mode\"` "
+                'torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` '
                 "are not supported together (yet). Please either set `create_graph=False` or "
-                "`strategy=\"reverse-mode\"`."
+                '`strategy="reverse-mode"`.'
             )
         if strict:
             raise RuntimeError(
-                "torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` "
+                'torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` '
                 "are not supported together (yet). Please either set `strict=False` or "
-                "`strategy=\"reverse-mode\"`."
+                '`strategy="reverse-mode"`.'
             )
         return _jacobian_forward(func, inputs)
     if vectorize and strict:
@@ -278,7 +278,11 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
         return jac
 
     res = jacobian(
-        jac_func, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
+        jac_func,
+        inputs,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
         strategy=outer_jacobian_strategy,
     )
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))

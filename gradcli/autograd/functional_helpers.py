@@ -135,8 +135,7 @@ def _autograd_grad(outputs, inputs, grad_outputs=None, create_graph=False, retai
 
 
 _STRICT_NONE = {
-    "back": "The output of the user-provided function is independent of input {i}. "
-    "This is not allowed in strict mode.",
+    "back": "The output of the user-provided function is independent of input {i}. This is not allowed in strict mode.",
     "back_trick": "The gradient with respect to the input is independent of entry {i} in the "
     "grad_outputs when using the double backward trick to compute forward mode gradients. "
     "This is not allowed in strict mode.",

@@ -239,6 +239,7 @@ class inference_mode(_GradModeContext):
                 return func(*args, **kwargs)
 
         if inspect.isgeneratorfunction(func):
+
             @functools.wraps(func)
             def generator(*args, **kwargs):
                 gen = func(*args, **kwargs)

@@ -70,6 +70,7 @@ def _to_tensor(array, dtype=None):
 def _numerical_jacobian(func, inputs, outputs, diff_indices, eps):
     """jac[i][o]: (numel of differentiable input i, numel of output o), for every tensor output
     (``outputs`` are func's tensor outputs at ``inputs``)."""
+
     def evaluate(index, flat_position, delta):
         original = inputs[index]
         data = _array(original).copy()
@@ -108,9 +109,7 @@ def _analytical_jacobian(output, diff_inputs, check_grad_dtypes):
         unit = np.zeros(n_out)
         unit[e] = 1.0
         grad_output = tensor(unit.reshape(tuple(output.shape)), dtype=output.dtype)
-        grads = _grad(
-            (output,), diff_inputs, (grad_output,), retain_graph=True, allow_unused=True
-        )
+        grads = _grad((output,), diff_inputs, (grad_output,), retain_graph=True, allow_unused=True)
         for i, (g, inp) in enumerate(zip(grads, diff_inputs)):
             if g is None:
                 continue
@@ -261,16 +260,16 @@ def gradgradcheck(
         True
     """
     if check_fwd_over_rev:
-        raise NotImplementedError("gradgradcheck: check_fwd_over_rev=True needs forward-mode AD, "
-                                  "which gradcli does not have.")
+        raise NotImplementedError(
+            "gradgradcheck: check_fwd_over_rev=True needs forward-mode AD, which gradcli does not have."
+        )
     tupled_inputs = _as_tuple(inputs)
     if grad_outputs is None:
         with enable_grad():
             outputs = _differentiable_outputs(func(*tupled_inputs))
         rng = np.random.default_rng(0)
         tupled_grad_outputs = tuple(
-            tensor(rng.uniform(-1.0, 1.0, size=tuple(o.shape)), dtype=o.dtype, requires_grad=True)
-            for o in outputs
+            tensor(rng.uniform(-1.0, 1.0, size=tuple(o.shape)), dtype=o.dtype, requires_grad=True) for o in outputs
         )
     else:
         tupled_grad_outputs = _as_tuple(grad_outputs)
@@ -280,10 +279,9 @@ def gradgradcheck(
     def new_func(*args):
         input_args = args[: len(args) - num_outputs]
         outputs = _differentiable_outputs(func(*input_args))
-        grads_out = args[len(args) - num_outputs:]
+        grads_out = args[len(args) - num_outputs :]
         diff_input_args = tuple(input_args[i] for i in diff_input_indices)
-        grad_inputs = _grad(outputs, diff_input_args, grads_out, create_graph=True,
-                                            allow_unused=True)
+        grad_inputs = _grad(outputs, diff_input_args, grads_out, create_graph=True, allow_unused=True)
         return tuple(g for g in grad_inputs if g is not None)
 
     return gradcheck(

@@ -70,11 +70,11 @@ class Node:
             s, t = saved
             if versions is not None:
                 first, second = versions
-                if (first is not None and s._counter[0] != first) or (
-                        second is not None and t._counter[0] != second):
+                if (first is not None and s._counter[0] != first) or (second is not None and t._counter[0] != second):
                     _check_versions(self)
-            return self.backward(grad, s._data if s.__class__ is _tensor_class else s,
-                                 t._data if t.__class__ is _tensor_class else t)
+            return self.backward(
+                grad, s._data if s.__class__ is _tensor_class else s, t._data if t.__class__ is _tensor_class else t
+            )
         if versions is not None:
             for value, expected in zip(saved, versions):
                 if expected is not None and value._counter[0] != expected:
@@ -84,8 +84,7 @@ class Node:
         if create_graph:
             args = [_as_tensor(s) for s in saved]
             if self._n_outputs > 1:  # one gradient (or None) per output
-                grad = [g if g is None or g.__class__ is _tensor_class else _tensor_class(np.asarray(g))
-                        for g in grad]
+                grad = [g if g is None or g.__class__ is _tensor_class else _tensor_class(np.asarray(g)) for g in grad]
             elif grad.__class__ is not _tensor_class:
                 grad = _tensor_class(np.asarray(grad))
         elif not saved:
@@ -95,8 +94,7 @@ class Node:
             args = [s._data if s.__class__ is _tensor_class else s]
         else:
             s, t = saved[0], saved[1]
-            args = [s._data if s.__class__ is _tensor_class else s,
-                    t._data if t.__class__ is _tensor_class else t]
+            args = [s._data if s.__class__ is _tensor_class else s, t._data if t.__class__ is _tensor_class else t]
             if len(saved) > 2:
                 args += [u._data if u.__class__ is _tensor_class else u for u in saved[2:]]
         if self._saves_result:
@@ -158,8 +156,12 @@ class AccumulateGrad(Node):
             existing = var._grad
             data = existing._data
             try:
-                if grad.__class__ is np.ndarray and data.dtype is grad.dtype and data.dtype is _F64 \
-                        and data.shape == grad.shape:
+                if (
+                    grad.__class__ is np.ndarray
+                    and data.dtype is grad.dtype
+                    and data.dtype is _F64
+                    and data.shape == grad.shape
+                ):
                     # Same bits as `data += grad`, but numpy's in-place ufunc call costs
                     # 0.5 µs more than an add and an element copy on a small array.
                     data[...] = data + grad
@@ -200,6 +202,7 @@ except ImportError:  # another numpy layout: the public, slower way
 
     def restore_numpy(token):
         token.__exit__(None, None, None)
+
 
 # Filled in by tensor.py (which imports this module first).
 _tensor_class = None

@@ -263,11 +263,11 @@ def pow(input, exponent):
         operand = _cached_number(exponent) if data.dtype is _F64 else None
         operand = operand if operand is not None else B.number(exponent, data)
         if exponent.__class__ is int and exponent >= 0:
-            data = data ** operand
+            data = data**operand
         else:  # 0 ** -1 is inf and (-1) ** 0.5 nan, silently as in PyTorch
             token = quiet_numpy()
             try:
-                data = data ** operand
+                data = data**operand
             finally:
                 restore_numpy(token)
         if _state.enabled and input._requires_grad:
@@ -278,12 +278,12 @@ def pow(input, exponent):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
         with np.errstate(all="ignore"):
-            data = input._data ** exponent._data
+            data = input._data**exponent._data
         out = record(PowBackward1, data, (input, exponent), (input, exponent))
         if out._grad_fn is not None:
             out._grad_fn._meta = _shapes(input, exponent, data)
         return out
-    return record(PowBackward0, input._data ** exponent, (input, exponent), (input, exponent))
+    return record(PowBackward0, input._data**exponent, (input, exponent), (input, exponent))
 
 
 def rpow(input, base):

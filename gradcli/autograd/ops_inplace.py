@@ -75,8 +75,12 @@ def _binary_inplace(op, ufunc):
         other_data = other._data if isinstance(other, Tensor) else other
         data = self._data
         try:
-            if other_data.__class__ is np.ndarray and data.dtype is _F64 \
-                    and other_data.dtype is _F64 and data.shape == other_data.shape:
+            if (
+                other_data.__class__ is np.ndarray
+                and data.dtype is _F64
+                and other_data.dtype is _F64
+                and data.shape == other_data.shape
+            ):
                 # Same bits as the call below (float64 both sides, no broadcasting), but
                 # numpy's ufunc call with out= costs 0.4 µs more on a small array
                 # (the descent update `x -= lr * x.grad`).
@@ -120,13 +124,27 @@ def _unary_inplace(op):
 
 
 UNARY_INPLACE = {
-    name + "_": _unary_inplace(op) for name, op in [
-        ("exp", ops_unary.exp), ("log", ops_unary.log), ("sqrt", ops_unary.sqrt), ("neg", ops_unary.neg),
-        ("reciprocal", ops_unary.reciprocal), ("sin", ops_unary.sin), ("cos", ops_unary.cos),
-        ("tan", ops_unary.tan), ("tanh", ops_unary.tanh), ("sinh", ops_unary.sinh), ("cosh", ops_unary.cosh),
-        ("asin", ops_unary.asin), ("acos", ops_unary.acos), ("atan", ops_unary.atan),
-        ("sigmoid", ops_unary.sigmoid), ("abs", ops_unary.abs), ("relu", ops_unary.relu),
-        ("pow", ops_arith.pow), ("square", lambda x: ops_arith.pow(x, 2)),
+    name + "_": _unary_inplace(op)
+    for name, op in [
+        ("exp", ops_unary.exp),
+        ("log", ops_unary.log),
+        ("sqrt", ops_unary.sqrt),
+        ("neg", ops_unary.neg),
+        ("reciprocal", ops_unary.reciprocal),
+        ("sin", ops_unary.sin),
+        ("cos", ops_unary.cos),
+        ("tan", ops_unary.tan),
+        ("tanh", ops_unary.tanh),
+        ("sinh", ops_unary.sinh),
+        ("cosh", ops_unary.cosh),
+        ("asin", ops_unary.asin),
+        ("acos", ops_unary.acos),
+        ("atan", ops_unary.atan),
+        ("sigmoid", ops_unary.sigmoid),
+        ("abs", ops_unary.abs),
+        ("relu", ops_unary.relu),
+        ("pow", ops_arith.pow),
+        ("square", lambda x: ops_arith.pow(x, 2)),
     ]
 }
 UNARY_INPLACE["square_"].__name__ = "square_"

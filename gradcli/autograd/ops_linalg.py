@@ -45,8 +45,7 @@ def matmul(input, other):
         other = _plain(_as_array(other, None))
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.ndim}D and {b.ndim}D")
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
     try:
         data = a @ b
     except ValueError:
@@ -71,8 +70,7 @@ def matmul(input, other):
 def dot(input, other):
     """Inner product of two 1-D tensors of the same length -> 0-d tensor."""
     if input._data.ndim != 1 or _as_array(other._data if isinstance(other, Tensor) else other, None).ndim != 1:
-        raise RuntimeError("1D tensors expected, but got "
-                           f"{input._data.ndim}D and {other.ndim}D tensors")
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)
 
 
@@ -100,7 +98,8 @@ def outer(input, vec2):
     if input._data.ndim != 1 or _data_of(vec2).ndim != 1:
         raise RuntimeError(
             f"outer: Expected 1-D argument self, but got {input._data.ndim}-D"
-            if input._data.ndim != 1 else f"outer: Expected 1-D argument vec2, but got {_data_of(vec2).ndim}-D"
+            if input._data.ndim != 1
+            else f"outer: Expected 1-D argument vec2, but got {_data_of(vec2).ndim}-D"
         )
     return input.reshape(-1, 1) * vec2
 

@@ -71,7 +71,9 @@ def masked_fill(input, mask, value):
     ``value``: a number or a 0-d tensor (which then receives the gradient of the filled places)."""
     mask = _array(mask)
     if mask.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {c_type_name(mask.dtype)}")
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {c_type_name(mask.dtype)}"
+        )
     if isinstance(value, Tensor) and value._data.ndim != 0:
         raise RuntimeError(
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "

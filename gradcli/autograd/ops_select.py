@@ -19,9 +19,7 @@ from .views import mark_view
 def _dim(dim, ndim):
     size = builtins.max(ndim, 1)
     if not -size <= dim < size:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})"
-        )
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
     return dim % size
 
 
@@ -128,8 +126,14 @@ def split(input, split_size_or_sections, dim=0):
             )
         cls = SplitWithSizesBackward0
     starts = np.concatenate([[0], np.cumsum(sections)]).astype(int).tolist()
-    return _pieces(cls, input, dim, lambda i: _along(dim, slice(starts[i], starts[i + 1])), len(sections),
-                   lambda tensor: split(tensor, split_size_or_sections, dim))
+    return _pieces(
+        cls,
+        input,
+        dim,
+        lambda i: _along(dim, slice(starts[i], starts[i + 1])),
+        len(sections),
+        lambda tensor: split(tensor, split_size_or_sections, dim),
+    )
 
 
 def chunk(input, chunks, dim=0):
@@ -144,8 +148,14 @@ def chunk(input, chunks, dim=0):
 def unbind(input, dim=0):
     """Every slice along ``dim``, that axis removed: a tuple of views."""
     dim = _dim(dim, input._data.ndim)
-    return _pieces(UnbindBackward0, input, dim, lambda i: _along(dim, i), input._data.shape[dim],
-                   lambda tensor: unbind(tensor, dim))
+    return _pieces(
+        UnbindBackward0,
+        input,
+        dim,
+        lambda i: _along(dim, i),
+        input._data.shape[dim],
+        lambda tensor: unbind(tensor, dim),
+    )
 
 
 # ***** copies that rearrange *****
@@ -169,9 +179,7 @@ def repeat(input, *sizes):
     sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
     data = input._data
     if len(sizes) < data.ndim:
-        raise RuntimeError(
-            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
-        )
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     out = record(RepeatBackward0, np.tile(data, sizes), (input,))
     return _with_meta(out, (data.shape, sizes))
 

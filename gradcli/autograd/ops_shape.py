@@ -87,9 +87,7 @@ def reshape(input, *shape):
     try:
         new = data.reshape(shape)
     except ValueError:
-        raise RuntimeError(
-            f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {data.size}"
-        ) from None
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {data.size}") from None
     return _view_as(ViewBackward0, input, new)
 
 
@@ -166,8 +164,7 @@ def expand(input, *sizes):
         ) from None
     # A writeable view (PyTorch lets fill_ and single-element writes through); in-place
     # arithmetic on elements that share memory is refused (views.OVERLAP_MESSAGE).
-    expanded = np.lib.stride_tricks.as_strided(data, expanded.shape, expanded.strides,
-                                               writeable=data.flags.writeable)
+    expanded = np.lib.stride_tricks.as_strided(data, expanded.shape, expanded.strides, writeable=data.flags.writeable)
     out = record(ExpandBackward0, expanded, (input,))
     return _with_meta(_mark_view(out, input, lambda tensor: expand(tensor, shape)), data.shape)
 

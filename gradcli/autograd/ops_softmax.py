@@ -74,10 +74,11 @@ class ProdBackward0(ResultNode):
 def _product_of_others(data, dims):
     """For each element, the product of the others in its reduction group."""
     moved = np.moveaxis(data, dims, tuple(range(-len(dims), 0)))
-    flat = moved.reshape(moved.shape[:moved.ndim - len(dims)] + (-1,))
+    flat = moved.reshape(moved.shape[: moved.ndim - len(dims)] + (-1,))
     left = np.cumprod(np.concatenate([np.ones(flat.shape[:-1] + (1,)), flat[..., :-1]], -1), -1)
-    right = np.flip(np.cumprod(np.concatenate(
-        [np.ones(flat.shape[:-1] + (1,)), np.flip(flat, -1)[..., :-1]], -1), -1), -1)
+    right = np.flip(
+        np.cumprod(np.concatenate([np.ones(flat.shape[:-1] + (1,)), np.flip(flat, -1)[..., :-1]], -1), -1), -1
+    )
     return np.moveaxis((left * right).reshape(moved.shape), tuple(range(-len(dims), 0)), dims)
 
 
@@ -195,7 +196,9 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if isinstance(p, str):
         raise RuntimeError(f"norm(): p={p!r} is not supported by gradcli (only numeric p and 'fro')")
     if data.dtype.kind != "f":
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_name(data)}")
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_name(data)}"
+        )
     dims = _dims(dim, data.ndim)
     absolute = np.abs(data)
     token = quiet_numpy()
@@ -211,7 +214,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         elif p == 1:
             value = np.sum(absolute, axis=dims, keepdims=keepdim)
         else:
-            value = np.sum(absolute ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+            value = np.sum(absolute**p, axis=dims, keepdims=keepdim) ** (1.0 / p)
     finally:
         restore_numpy(token)
     out = record(LinalgVectorNormBackward0, np.asarray(value, dtype=data.dtype), (input,), (input,))

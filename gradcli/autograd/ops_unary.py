@@ -151,11 +151,13 @@ def _unary(cls, numpy_function, saves_input, domain=False):
     """Forward of an elementwise function; ``domain``: it has points where the
     result is nan/inf, which (as in PyTorch) is a value, not a numpy warning."""
     if domain:
+
         def op(input):
             with np.errstate(all="ignore"):
                 data = numpy_function(input._data)
             return record(cls, data, (input,), (input,) if saves_input else ())
     else:
+
         def op(input):
             data = numpy_function(input._data)
             return record(cls, data, (input,), (input,) if saves_input else ())
@@ -177,9 +179,22 @@ cosh = _unary(CoshBackward0, np.cosh, True)
 asin = _unary(AsinBackward0, np.arcsin, True, domain=True)
 acos = _unary(AcosBackward0, np.arccos, True, domain=True)
 atan = _unary(AtanBackward0, np.arctan, True)
-for _name, _op in [("neg", neg), ("reciprocal", reciprocal), ("exp", exp), ("log", log),
-                   ("sqrt", sqrt), ("sin", sin), ("cos", cos), ("tan", tan), ("tanh", tanh),
-                   ("sinh", sinh), ("cosh", cosh), ("asin", asin), ("acos", acos), ("atan", atan)]:
+for _name, _op in [
+    ("neg", neg),
+    ("reciprocal", reciprocal),
+    ("exp", exp),
+    ("log", log),
+    ("sqrt", sqrt),
+    ("sin", sin),
+    ("cos", cos),
+    ("tan", tan),
+    ("tanh", tanh),
+    ("sinh", sinh),
+    ("cosh", cosh),
+    ("asin", asin),
+    ("acos", acos),
+    ("atan", atan),
+]:
     _op.__name__ = _name
     _op.__doc__ = f"Elementwise {_name}(input); same shape as input."
 

@@ -131,10 +131,7 @@ class Tensor:
         """The numpy array behind the tensor (shares memory); for a tensor that requires
         grad only inside ``no_grad`` (as in PyTorch)."""
         if self._requires_grad and _state.enabled:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. "
-                "Use tensor.detach().numpy() instead."
-            )
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):

@@ -24,9 +24,7 @@ DETACH_VIEW_MESSAGE = (
 def check_assigned_grad(tensor, value):
     """PyTorch's checks on ``tensor.grad = value`` (off the engine's path: only user assignments)."""
     if not isinstance(value, type(tensor)):
-        raise TypeError(
-            f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
-        )
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
     if value is tensor:
         raise RuntimeError("can't assign Variable as its own grad")
     if value._data.dtype != tensor._data.dtype:
@@ -48,9 +46,17 @@ def check_assigned_grad(tensor, value):
 def c_type_name(np_dtype):
     """The C++ name PyTorch uses for a dtype in some messages: float64 -> "double"."""
     # PyTorch names dtypes by their C++ scalar type here: float, double, long, ...
-    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half",
-            "bool": "bool", "int16": "short", "int8": "signed char", "uint8": "unsigned char"}.get(
-        np_dtype.name, np_dtype.name)
+    return {
+        "float32": "float",
+        "float64": "double",
+        "int64": "long",
+        "int32": "int",
+        "float16": "c10::Half",
+        "bool": "bool",
+        "int16": "short",
+        "int8": "signed char",
+        "uint8": "unsigned char",
+    }.get(np_dtype.name, np_dtype.name)
 
 
 def _legacy_short(np_dtype):

@@ -92,10 +92,7 @@ def _nested_str(values, indent, summarize, formatter):
         slices = (
             [_nested_str(values[i], indent + 1, summarize, formatter) for i in range(EDGEITEMS)]
             + ["..."]
-            + [
-                _nested_str(values[i], indent + 1, summarize, formatter)
-                for i in range(count - EDGEITEMS, count)
-            ]
+            + [_nested_str(values[i], indent + 1, summarize, formatter) for i in range(count - EDGEITEMS, count)]
         )
     else:
         slices = [_nested_str(values[i], indent + 1, summarize, formatter) for i in range(count)]

@@ -138,8 +138,15 @@ _END = object()
 
 def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> Executor:
     """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``."""
-    chosen = [name for name, on in (("--workers", workers != 1), ("--scheduler", scheduler is not None),
-                                    ("--dask-local", dask_local is not None)) if on]
+    chosen = [
+        name
+        for name, on in (
+            ("--workers", workers != 1),
+            ("--scheduler", scheduler is not None),
+            ("--dask-local", dask_local is not None),
+        )
+        if on
+    ]
     if len(chosen) > 1:
         raise InputError(f"choose one executor: {' and '.join(chosen)} were both given")
     if workers < 1:

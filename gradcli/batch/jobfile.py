@@ -95,7 +95,7 @@ def read_jobs(lines: Iterable[str]) -> list[Job | BadJob]:
         seen.add(job_id)
         command = data.pop("command", None)
         if not isinstance(command, str) or not command:
-            jobs.append(BadJob(job_id, f"line {number}: the job has no 'command' (e.g. \"command\": \"descend\")"))
+            jobs.append(BadJob(job_id, f'line {number}: the job has no \'command\' (e.g. "command": "descend")'))
             continue
         jobs.append(Job(job_id, command, data))
     return jobs

@@ -2,7 +2,7 @@
 
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,9 +14,11 @@ from gradcli.errors import InputError
 @command("batch", common=("debug",))
 def batch(
     run: Run,
-    jobs: Annotated[str, typer.Argument(metavar="JOBS.jsonl", help="The job file, one JSON job per line; '-' reads stdin.")],
+    jobs: Annotated[
+        str, typer.Argument(metavar="JOBS.jsonl", help="The job file, one JSON job per line; '-' reads stdin.")
+    ],
     output: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write result lines to FILE (default: stdout)."),
     ] = None,
     resume: Annotated[
@@ -24,11 +26,11 @@ def batch(
     ] = False,
     workers: Annotated[int, typer.Option("--workers", metavar="N", help="Run jobs in N processes.")] = 1,
     scheduler: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--scheduler", metavar="ADDRESS", help="Run jobs on a Dask cluster, e.g. tcp://host:8786."),
     ] = None,
     dask_local: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--dask-local", metavar="N", help="Start a local Dask cluster of N workers for the run."),
     ] = None,
 ):
@@ -121,8 +123,15 @@ def _progress(total: int, results_on_stdout: bool):
     @contextmanager
     def bar():
         with Progress(
-            "jobs", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False,
+            "jobs",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         ) as progress:
             task = progress.add_task("jobs", total=total)
             yield lambda: progress.advance(task)

@@ -149,8 +149,11 @@ def command_boundary(run) -> Iterator[None]:
     except (OverflowError, FloatingPointError, RuntimeWarning) as error:
         if run.debug:
             raise
-        message = OVERFLOW if "overflow" in str(error).lower() or isinstance(error, OverflowError) else (
-            f"numerical error in the computation: {error}")
+        message = (
+            OVERFLOW
+            if "overflow" in str(error).lower() or isinstance(error, OverflowError)
+            else (f"numerical error in the computation: {error}")
+        )
         fail(run, message, "domain", ExitStatus.FAILURE)
     except Exception as error:  # a bug in gradcli: still one line, unless --debug
         if run.debug:

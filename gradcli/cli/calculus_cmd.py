@@ -5,7 +5,7 @@ Each parses its options, calls the library (``Potential`` / ``VectorFunction``
 and ``gradcli.analysis.stationary.classify_stationary_point``) and renders; nothing else.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -83,7 +83,7 @@ def force_constant(
     expr: Expr,
     at: At,
     zero_modes: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--zero-modes",
             metavar="N",
@@ -106,11 +106,10 @@ def force_constant(
 
     gives the force constant 2 (and not-stationary: the force there is -6).
     """
-    from gradcli.analysis.stationary import classify_stationary_point
-    from gradcli.frontend.domain import format_point
-
     from gradcli.analysis.modes import hessian_eigen
+    from gradcli.analysis.stationary import classify_stationary_point
     from gradcli.cli.labels import point_or_label
+    from gradcli.frontend.domain import format_point
 
     V = run.potential(expr)
     x = point_or_label(run, at, V.variables, "--at")  # coordinates, or a listed point (S1, MA)
@@ -118,8 +117,7 @@ def force_constant(
         zero_modes = _named_zero_modes(run)
     if not 0 <= zero_modes < V.n:
         raise InputError(
-            f"--zero-modes {zero_modes}: must be from 0 to {V.n - 1} (fewer than the {V.n} variable"
-            f"{'s' * (V.n != 1)})"
+            f"--zero-modes {zero_modes}: must be from 0 to {V.n - 1} (fewer than the {V.n} variable{'s' * (V.n != 1)})"
         )
     value, gradient = V.value_and_grad(x)
     hessian = V.hessian(x)
@@ -179,9 +177,13 @@ def _eigen_columns(render, V, eigenvalues, eigenvectors, labels):
     variables; beyond, --json has them)."""
     shown = V.n <= render.MAX_SHOWN
     headers = ["", "λ", *(["mode"] if labels is not None else []), *(V.variables if shown else [])]
-    rows = [[str(i + 1), e, *([labels[i]] if labels is not None else []), *(eigenvectors[:, i] if shown else [])]
-            for i, e in enumerate(eigenvalues)]
-    return render.columns("eigenvalues", headers, rows, None if shown else f"eigenvectors of {V.n} variables: see --json")
+    rows = [
+        [str(i + 1), e, *([labels[i]] if labels is not None else []), *(eigenvectors[:, i] if shown else [])]
+        for i, e in enumerate(eigenvalues)
+    ]
+    return render.columns(
+        "eigenvalues", headers, rows, None if shown else f"eigenvectors of {V.n} variables: see --json"
+    )
 
 
 def _named_zero_modes(run: Run) -> int:
@@ -209,7 +211,7 @@ def derivative(
     at: At,
     order: Annotated[int, typer.Option("--order", "-n", min=0, max=100, help="Highest order N.")] = 3,
     wrt: Annotated[
-        Optional[str], typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several).")
+        str | None, typer.Option("--wrt", metavar="VAR", help="The variable (needed when there are several).")
     ] = None,
 ):
     """Derivatives d^k V/dx^k for k = 0..N with respect to one variable.

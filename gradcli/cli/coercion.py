@@ -23,7 +23,7 @@ from gradcli.cli.points import read_number
 try:  # Typer 0.2x vendors click
     from typer._click.exceptions import BadParameter, UsageError
 except ImportError:  # older Typer on click itself
-    from click.exceptions import BadParameter, UsageError
+    from click.exceptions import BadParameter
 
 try:
     from typer._coercion import RuntimeParam

@@ -50,9 +50,22 @@ def write_descent(run, V, result, output: str | None, trajectory: str | None) ->
     names = symbols(run, V)
     if output is not None:
         gradient = result.gradient if all(g == g for g in result.gradient) else None  # NaN after a divergence
-        coordinates.write_configuration(output, V, result.x, names, energy=result.value, gradient=gradient,
-                                        info={"step": result.steps, "status": result.status})
+        coordinates.write_configuration(
+            output,
+            V,
+            result.x,
+            names,
+            energy=result.value,
+            gradient=gradient,
+            info={"step": result.steps, "status": result.status},
+        )
     if trajectory is not None:
         points = [p.x for p in result.trajectory]
-        coordinates.write_trajectory(trajectory, V, points, names, energies=[p.value for p in result.trajectory],
-                                     info=[{"step": p.step, "grad_norm": p.grad_norm} for p in result.trajectory])
+        coordinates.write_trajectory(
+            trajectory,
+            V,
+            points,
+            names,
+            energies=[p.value for p in result.trajectory],
+            info=[{"step": p.step, "grad_norm": p.grad_norm} for p in result.trajectory],
+        )

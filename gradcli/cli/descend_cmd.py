@@ -3,7 +3,7 @@ as tables, JSON or a plot."""
 
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -33,51 +33,67 @@ def descend(
     run: Run,
     expr: Expr,
     x0: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--x0", metavar="POINT", help="Start: 3, 2,3 or x=2,y=3 (default: a named potential's start)."),
     ] = None,
     method: Annotated[
-        Optional[str],
-        typer.Option("--method", metavar="NAME[,NAME...]",
-                     help="gd, momentum, nesterov, adam, fire, cg, bfgs, lbfgs, newton or trust; several, "
-                          "comma-separated, are compared [default: gd, or a named potential's suggestion]."),
+        str | None,
+        typer.Option(
+            "--method",
+            metavar="NAME[,NAME...]",
+            help="gd, momentum, nesterov, adam, fire, cg, bfgs, lbfgs, newton or trust; several, "
+            "comma-separated, are compared [default: gd, or a named potential's suggestion].",
+        ),
     ] = None,
     lr: Annotated[
-        Optional[float],
-        typer.Option("--lr", help="Step size of gd/momentum/nesterov/adam [default: gd picks its own step "
-                                  "(Barzilai-Borwein); a named potential's suggestion; 0.01; adam 0.001]."),
+        float | None,
+        typer.Option(
+            "--lr",
+            help="Step size of gd/momentum/nesterov/adam [default: gd picks its own step "
+            "(Barzilai-Borwein); a named potential's suggestion; 0.01; adam 0.001].",
+        ),
     ] = None,
     steps: Annotated[
-        Optional[int],
-        typer.Option("--steps", min=0, help="Most updates (iterations) to make [default: 10000, or a named "
-                                            "potential's suggestion]."),
+        int | None,
+        typer.Option(
+            "--steps",
+            min=0,
+            help="Most updates (iterations) to make [default: 10000, or a named potential's suggestion].",
+        ),
     ] = None,
     tol: Annotated[
-        Optional[float],
+        float | None,
         typer.Option(
-            "--tol", min=0.0,
+            "--tol",
+            min=0.0,
             help="Stop when |grad V| <= tol; 0 runs exactly --steps [default: 1e-8, or the potential's].",
         ),
     ] = None,
     fmax: Annotated[
-        Optional[float],
-        typer.Option("--fmax", help="Also stop only when the largest force is <= fmax (ASE's test; per atom for "
-                                    "x1,y1,z1,... coordinates)."),
+        float | None,
+        typer.Option(
+            "--fmax",
+            help="Also stop only when the largest force is <= fmax (ASE's test; per atom for "
+            "x1,y1,z1,... coordinates).",
+        ),
     ] = None,
     momentum: Annotated[
-        Optional[float], typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")
+        float | None, typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")
     ] = None,
     betas: Annotated[
-        Optional[str], typer.Option("--betas", metavar="B1,B2", help="adam: β1,β2 [default: 0.9,0.999].")
+        str | None, typer.Option("--betas", metavar="B1,B2", help="adam: β1,β2 [default: 0.9,0.999].")
     ] = None,
-    eps: Annotated[Optional[float], typer.Option("--eps", help="adam: ε [default: 1e-8].")] = None,
+    eps: Annotated[float | None, typer.Option("--eps", help="adam: ε [default: 1e-8].")] = None,
     max_step: Annotated[
-        Optional[float], typer.Option("--max-step", help="fire: longest move of one step [default: 0.2].")
+        float | None, typer.Option("--max-step", help="fire: longest move of one step [default: 0.2].")
     ] = None,
     fix: Annotated[
-        Optional[list[str]],
-        typer.Option("--fix", metavar="NAME[=VALUE]", help="Hold a variable fixed (at its --x0 value, or VALUE); "
-                                                           "repeat or comma-separate for several."),
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            metavar="NAME[=VALUE]",
+            help="Hold a variable fixed (at its --x0 value, or VALUE); repeat or comma-separate for several.",
+        ),
     ] = None,
     max_record: Annotated[
         int,
@@ -86,13 +102,13 @@ def descend(
         ),
     ] = 1000,
     plot: Annotated[
-        Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
+        str | None, typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
     ] = None,
     output: Annotated[
-        Optional[str], typer.Option("--output", metavar="FILE.xyz", help="Write the end point as particles (XYZ).")
+        str | None, typer.Option("--output", metavar="FILE.xyz", help="Write the end point as particles (XYZ).")
     ] = None,
     trajectory: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--trajectory", metavar="FILE.xyz", help="Write the recorded points, one XYZ frame each."),
     ] = None,
 ):
@@ -122,8 +138,16 @@ def descend(
     V = run.potential(expr)
     spec, values = _named(run)
     start = _start(V, spec, x0)
-    given = {"lr": lr, "steps": steps, "tol": tol, "fmax": fmax, "momentum": momentum,
-             "betas": None if betas is None else _betas(betas), "eps": eps, "max_step": max_step}
+    given = {
+        "lr": lr,
+        "steps": steps,
+        "tol": tol,
+        "fmax": fmax,
+        "momentum": momentum,
+        "betas": None if betas is None else _betas(betas),
+        "eps": eps,
+        "max_step": max_step,
+    }
     suggested = {}
     if spec is not None:  # options given here are not even evaluated from the file
         suggested = spec.descent_settings(values, skip=[key for key, value in given.items() if value is not None])
@@ -146,8 +170,11 @@ def descend(
     for r in runs:
         if r.end_kind in ("maximum", "saddle"):
             name = "" if len(runs) == 1 else f"{r.method}: "
-            write(f"warning: {name}the end point is a {r.end_kind} (from the Hessian there), not a minimum; "
-                  "start elsewhere to go downhill\n", sys.stderr)
+            write(
+                f"warning: {name}the end point is a {r.end_kind} (from the Hessian there), not a minimum; "
+                "start elsewhere to go downhill\n",
+                sys.stderr,
+            )
     failed = [r for r in runs if not r.result.succeeded]
     if failed:
         from gradcli.optimize.diagnosis import explain
@@ -165,8 +192,9 @@ def _run_method(V, spec, method, start, given, suggested, suggested_method, fixe
     from gradcli.optimize import method_settings, minimize
 
     settings = method_settings(method, given, suggested, f"@{spec.name}" if spec is not None else "", suggested_method)
-    result = minimize(V, start, method=method, fix=fixed or None, atoms=_atoms(V.variables), max_record=max_record,
-                      **settings.values)
+    result = minimize(
+        V, start, method=method, fix=fixed or None, atoms=_atoms(V.variables), max_record=max_record, **settings.values
+    )
     end_kind = None
     if result.converged:
         W, x = V, result.x
@@ -220,8 +248,9 @@ def _check_used(given: dict, methods: list[str]) -> None:
         if value is not None and not any(key in get_optimizer(m).options for m in methods):
             shown = ",".join(methods)
             users = [name for name in _all_methods() if key in get_optimizer(name).options]
-            raise InputError(f"--{key.replace('_', '-')} is not a setting of --method {shown} "
-                             f"(it is one of {', '.join(users)})")
+            raise InputError(
+                f"--{key.replace('_', '-')} is not a setting of --method {shown} (it is one of {', '.join(users)})"
+            )
 
 
 def _all_methods() -> list[str]:

@@ -45,8 +45,7 @@ def payload(header: dict, runs: list, plot, fixed: dict) -> dict:
         body = _run_payload(runs[0])
         trajectory = body.pop("trajectory")
         return {**header, "x0": x0, **body, **extra, "trajectory": trajectory}
-    return {**header, "x0": x0, "methods": [r.method for r in runs], **extra,
-            "runs": [_run_payload(r) for r in runs]}
+    return {**header, "x0": x0, "methods": [r.method for r in runs], **extra, "runs": [_run_payload(r) for r in runs]}
 
 
 def settings_text(r) -> str:
@@ -161,7 +160,11 @@ def _comparison(run, V, runs: list, plot) -> None:
         table.add_column(Text(header), justify="right" if numeric else "left", overflow="fold")
     for r in runs:
         result, e = r.result, r.result.evaluations
-        table.add_row(Text(r.method), Text(str(result.steps)), Text(f"{e.value}/{e.gradient}/{e.hessian}"),
-                      *(Text(f"{c:.4g}") for c in (result.value, result.grad_norm)),
-                      render.status(_status(result), result.succeeded))
+        table.add_row(
+            Text(r.method),
+            Text(str(result.steps)),
+            Text(f"{e.value}/{e.gradient}/{e.hessian}"),
+            *(Text(f"{c:.4g}") for c in (result.value, result.grad_norm)),
+            render.status(_status(result), result.succeeded),
+        )
     render.show(table)

@@ -40,11 +40,17 @@ def _value(key: str, value) -> str:
         return _number(value)
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                 for v in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
         return ",".join(_number(v) for v in value)
-    if isinstance(value, dict) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                 for v in value.values()):
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values())
+    ):
         return ",".join(f"{name}={_number(v)}" for name, v in value.items())
     raise InputError(f"option {key!r}: expected a number, a string, a list of numbers or an object of numbers")
 

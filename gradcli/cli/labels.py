@@ -61,14 +61,19 @@ def point_or_label(run, text: str, variables: tuple[str, ...], option: str) -> t
         raise InputError(f"{option} {stripped}: not a point ({where}); give coordinates such as 2,3 or x=2,y=3")
     known = labels(listed)
     if stripped.upper() not in known:
-        raise InputError(f"{option} {stripped}: @{run.name} has no point of that name; it lists "
-                         f"{', '.join(sorted(known))}")
+        raise InputError(
+            f"{option} {stripped}: @{run.name} has no point of that name; it lists {', '.join(sorted(known))}"
+        )
     if resolved.spec.family is None and any(
-            resolved.params.get(k) != p["value"] for k, p in resolved.spec.parameters.items()):
-        raise InputError(f"{option} {stripped}: @{run.name}'s points are listed for its default parameters; "
-                         "give the coordinates when changing --param")
+        resolved.params.get(k) != p["value"] for k, p in resolved.spec.parameters.items()
+    ):
+        raise InputError(
+            f"{option} {stripped}: @{run.name}'s points are listed for its default parameters; "
+            "give the coordinates when changing --param"
+        )
     point = dict(zip(resolved.spec.variables, listed[known[stripped.upper()]].point))
     if set(point) != set(variables):
-        raise InputError(f"{option} {stripped}: the listed point is in {', '.join(point)}, "
-                         f"the potential in {', '.join(variables)}")
+        raise InputError(
+            f"{option} {stripped}: the listed point is in {', '.join(point)}, the potential in {', '.join(variables)}"
+        )
     return tuple(float(point[name]) for name in variables)  # in the order compiled (--vars may reorder)

@@ -1,8 +1,7 @@
 """The basins and global commands: many descents at once, and basin hopping."""
 
-
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -55,10 +54,10 @@ def basins(
     expr: Expr,
     box: Annotated[str, typer.Option("--box", metavar="x=LO:HI,y=LO:HI", help="The region the starts fill.")],
     samples: Annotated[
-        Optional[int], typer.Option("--samples", metavar="N", help="N random starts in the box [default: 10000].")
+        int | None, typer.Option("--samples", metavar="N", help="N random starts in the box [default: 10000].")
     ] = None,
     grid: Annotated[
-        Optional[str], typer.Option("--grid", metavar="NxM", help="Starts on a grid instead, e.g. 200x200.")
+        str | None, typer.Option("--grid", metavar="NxM", help="Starts on a grid instead, e.g. 200x200.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random starts.")] = 0,
     method: Annotated[str, typer.Option("--method", help="gd, fire or lbfgs, run on every walker at once.")] = "fire",
@@ -66,16 +65,18 @@ def basins(
     steps: Annotated[int, typer.Option("--steps", help="Most steps per walker.")] = 10_000,
     lr: Annotated[float, typer.Option("--lr", help="Step size of gd.")] = 0.01,
     max_step: Annotated[
-        Optional[float],
+        float | None,
         typer.Option("--max-step", help="Longest single step of fire/lbfgs [default: 1% of the box diagonal]."),
     ] = None,
     cluster_tol: Annotated[
-        Optional[float],
-        typer.Option("--cluster-tol", help="End points closer than this are one minimum [default: 1e-4 of the box diagonal]."),
+        float | None,
+        typer.Option(
+            "--cluster-tol", help="End points closer than this are one minimum [default: 1e-4 of the box diagonal]."
+        ),
     ] = None,
     zero_modes: Annotated[int, typer.Option("--zero-modes", help="Symmetry zero modes to set aside.")] = 0,
     plot: Annotated[
-        Optional[str], typer.Option("--plot", metavar="FILE", help="Draw the basin map (2 variables) to FILE.")
+        str | None, typer.Option("--plot", metavar="FILE", help="Draw the basin map (2 variables) to FILE.")
     ] = None,
 ):
     """Map the basins of attraction: every start in --box descends, end points group into minima.
@@ -102,9 +103,21 @@ def basins(
     count = None if shape is not None else (10_000 if samples is None else samples)
     total = count if count is not None else _product(shape)
     with progress_bar("walkers", total, enabled=not run.json, fields="") as update:
-        result = basin_map(V, region, samples=count, grid=shape, seed=seed, method=method, tol=tol, steps=steps,
-                           lr=lr, max_step=max_step, cluster_tol=cluster_tol, zero_modes=zero_modes,
-                           progress=lambda done, _total: update(done))
+        result = basin_map(
+            V,
+            region,
+            samples=count,
+            grid=shape,
+            seed=seed,
+            method=method,
+            tol=tol,
+            steps=steps,
+            lr=lr,
+            max_step=max_step,
+            cluster_tol=cluster_tol,
+            zero_modes=zero_modes,
+            progress=lambda done, _total: update(done),
+        )
     if plot is not None:
         from gradcli.cli.plot import plot_basins
 
@@ -119,8 +132,15 @@ def basins(
         "tol": tol,
         "starts": len(result.starts),
         "minima": [
-            {"point": m.point, "value": m.value, "kind": m.kind, "eigenvalues": m.eigenvalues, "count": m.count,
-             "share": m.share, "share_error": m.share_error}
+            {
+                "point": m.point,
+                "value": m.value,
+                "kind": m.kind,
+                "eigenvalues": m.eigenvalues,
+                "count": m.count,
+                "share": m.share,
+                "share_error": m.share_error,
+            }
             for m in result.minima
         ],
         "walkers": result.status,
@@ -146,22 +166,46 @@ def _basin_tables(run: Run, V, result, plot) -> None:
 
     starts = len(result.starts)
     rows = [
-        [str(i + 1), render.point(V.variables, m.point), m.value, m.kind, m.count,
-         f"{100 * m.share:.2f} ± {100 * m.share_error:.2f}"]
+        [
+            str(i + 1),
+            render.point(V.variables, m.point),
+            m.value,
+            m.kind,
+            m.count,
+            f"{100 * m.share:.2f} ± {100 * m.share_error:.2f}",
+        ]
         for i, m in enumerate(result.minima)
     ]
     how = f"grid {'x'.join(map(str, result.grid))}" if result.grid else f"{starts} random starts (seed {result.seed})"
     ended = ", ".join(f"{count} {status}" for status, count in result.status.items())
-    summary = [("starts", f"{how} in {', '.join(f'{k}=[{render.number(lo)}, {render.number(hi)}]' for k, (lo, hi) in result.box.items())}"),
-               ("method", result.method), ("walkers", ended), ("evaluations", str(result.evaluations))]
+    summary = [
+        (
+            "starts",
+            f"{how} in {', '.join(f'{k}=[{render.number(lo)}, {render.number(hi)}]' for k, (lo, hi) in result.box.items())}",
+        ),
+        ("method", result.method),
+        ("walkers", ended),
+        ("evaluations", str(result.evaluations)),
+    ]
     if plot is not None:
         summary.append(("plot", plot))
-    tables = [render.summary(render.title("basins of attraction", run.name, V.text), summary),
-              render.columns("minima (lowest V first)", ["#", "point", "V", "kind", "starts", "share %"], rows)]
+    tables = [
+        render.summary(render.title("basins of attraction", run.name, V.text), summary),
+        render.columns("minima (lowest V first)", ["#", "point", "V", "kind", "starts", "share %"], rows),
+    ]
     if result.not_converged:
-        tables.append(render.summary("not converged", [
-            ("walkers", f"{result.not_converged} of {starts} ended without converging ({ended}); their starts are "
-                        "left out of every share")]))
+        tables.append(
+            render.summary(
+                "not converged",
+                [
+                    (
+                        "walkers",
+                        f"{result.not_converged} of {starts} ended without converging ({ended}); their starts are "
+                        "left out of every share",
+                    )
+                ],
+            )
+        )
     render.show(*tables)
 
 
@@ -170,11 +214,11 @@ def global_(
     run: Run,
     expr: Expr,
     x0: Annotated[
-        Optional[str], typer.Option("--x0", metavar="POINT", help="Start (default: a named potential's start).")
+        str | None, typer.Option("--x0", metavar="POINT", help="Start (default: a named potential's start).")
     ] = None,
     hops: Annotated[int, typer.Option("--hops", help="Basin-hopping steps.")] = 1000,
     step: Annotated[
-        Optional[float],
+        float | None,
         typer.Option("--step", help="Random move size [default: 0.4 nearest-neighbour distance for atoms, else 0.5]."),
     ] = None,
     temperature: Annotated[float, typer.Option("--temperature", help="Metropolis temperature (energy units).")] = 0.8,
@@ -183,11 +227,11 @@ def global_(
         bool, typer.Option("--random-start/--no-random-start", help="Start from a random point near --x0.")
     ] = False,
     target: Annotated[
-        Optional[float], typer.Option("--target", help="Stop when a minimum at or below this V is found.")
+        float | None, typer.Option("--target", help="Stop when a minimum at or below this V is found.")
     ] = None,
     keep: Annotated[int, typer.Option("--keep", help="How many of the lowest distinct minima to report.")] = 10,
     time_limit: Annotated[
-        Optional[float], typer.Option("--time-limit", metavar="SECONDS", help="Stop after this long.")
+        float | None, typer.Option("--time-limit", metavar="SECONDS", help="Stop after this long.")
     ] = None,
 ):
     """The global minimum by basin hopping (Wales & Doye 1997).
@@ -204,11 +248,24 @@ def global_(
     V = run.potential(expr)
     start = _start(run, V, x0)
     with progress_bar("hops", hops, enabled=not run.json, fields="best V {best:.10g}") as update:
-        result = basin_hopping(V, start, hops=hops, step=step, temperature=temperature, seed=seed, target=target,
-                               keep=keep, random_start=random_start, time_limit=time_limit,
-                               progress=lambda hop, _total, best: update(hop, best=best))
-    status = "interrupted" if result.interrupted else ("target_reached" if result.target_reached else
-                                                       ("target_missed" if target is not None else "completed"))
+        result = basin_hopping(
+            V,
+            start,
+            hops=hops,
+            step=step,
+            temperature=temperature,
+            seed=seed,
+            target=target,
+            keep=keep,
+            random_start=random_start,
+            time_limit=time_limit,
+            progress=lambda hop, _total, best: update(hop, best=best),
+        )
+    status = (
+        "interrupted"
+        if result.interrupted
+        else ("target_reached" if result.target_reached else ("target_missed" if target is not None else "completed"))
+    )
     payload = {
         **run.header(V),
         "x0": start,
@@ -229,8 +286,10 @@ def global_(
         write(f"interrupted after {result.hops} hops; the best so far is shown\n", sys.stderr)
         raise KeyboardInterrupt
     if status == "target_missed":
-        raise ComputationError(f"no minimum at or below --target {target:g} in {result.hops} hops "
-                               f"(best {result.best.value:.10g}); try more --hops or another --seed")
+        raise ComputationError(
+            f"no minimum at or below --target {target:g} in {result.hops} hops "
+            f"(best {result.best.value:.10g}); try more --hops or another --seed"
+        )
 
 
 def _start(run: Run, V, x0: str | None) -> tuple[float, ...]:
@@ -248,16 +307,27 @@ def _global_tables(run: Run, V, result, status: str) -> None:
     from gradcli.cli import render
 
     shown = V.n <= 3  # a cluster's coordinates do not fit a table: --json has every point
-    rows = [[str(i + 1), m.value, str(m.hop), *([render.point(V.variables, m.point)] if shown else [])]
-            for i, m in enumerate(result.minima)]
+    rows = [
+        [str(i + 1), m.value, str(m.hop), *([render.point(V.variables, m.point)] if shown else [])]
+        for i, m in enumerate(result.minima)
+    ]
     summary = [
         ("best V", render.number(result.best.value)),
         ("found at hop", str(result.best.hop)),
-        ("hops", f"{result.hops} ({result.accepted} accepted, T {result.temperature:g}, final step "
-                 f"{render.number(result.step)})"),
+        (
+            "hops",
+            f"{result.hops} ({result.accepted} accepted, T {result.temperature:g}, final step "
+            f"{render.number(result.step)})",
+        ),
         ("evaluations", str(result.evaluations)),
         ("status", render.status(status, status in ("completed", "target_reached"))),
     ]
-    render.show(render.summary(render.title("basin hopping", run.name, V.text), summary),
-                render.columns("lowest distinct minima", ["#", "V", "first hop", *(["point"] if shown else [])], rows,
-                               caption=None if shown else f"points of {V.n} coordinates: see --json"))
+    render.show(
+        render.summary(render.title("basin hopping", run.name, V.text), summary),
+        render.columns(
+            "lowest distinct minima",
+            ["#", "V", "first hop", *(["point"] if shown else [])],
+            rows,
+            caption=None if shown else f"points of {V.n} coordinates: see --json",
+        ),
+    )

@@ -20,21 +20,45 @@ SHOWN_COMPONENTS = 3
 def modes(
     run: Run,
     expr: Expr,
-    at: Annotated[str | None, typer.Option(
-        "--at", metavar="POINT", help="The point: 2,3, x=2,y=3 or a listed point (MA, S1, ...) "
-        "[default: a named potential's first listed minimum].")] = None,
-    masses: Annotated[str | None, typer.Option(
-        "--masses", metavar="M,...", help="Masses: one per variable, one per atom for x1,y1,z1,... coordinates, "
-        "or one for all; numbers or element symbols (O,H,H) [default: 1, or a named potential's].")] = None,
-    units: Annotated[str | None, typer.Option(
-        "--units", metavar="E,L,M", help="Energy, length and mass units of V, x and the masses "
-        "[default: eV,Å,amu, or a named potential's].")] = None,
-    project: Annotated[bool | None, typer.Option(
-        "--project/--no-project", help="Project out rigid translations and rotations [default: on for x1,y1,z1,... "
-        "coordinates].")] = None,
-    zero_modes: Annotated[int | None, typer.Option(
-        "--zero-modes", metavar="N", min=0,
-        help="Set aside the N modes closest to zero instead of projecting.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="POINT",
+            help="The point: 2,3, x=2,y=3 or a listed point (MA, S1, ...) "
+            "[default: a named potential's first listed minimum].",
+        ),
+    ] = None,
+    masses: Annotated[
+        str | None,
+        typer.Option(
+            "--masses",
+            metavar="M,...",
+            help="Masses: one per variable, one per atom for x1,y1,z1,... coordinates, "
+            "or one for all; numbers or element symbols (O,H,H) [default: 1, or a named potential's].",
+        ),
+    ] = None,
+    units: Annotated[
+        str | None,
+        typer.Option(
+            "--units",
+            metavar="E,L,M",
+            help="Energy, length and mass units of V, x and the masses [default: eV,Å,amu, or a named potential's].",
+        ),
+    ] = None,
+    project: Annotated[
+        bool | None,
+        typer.Option(
+            "--project/--no-project",
+            help="Project out rigid translations and rotations [default: on for x1,y1,z1,... coordinates].",
+        ),
+    ] = None,
+    zero_modes: Annotated[
+        int | None,
+        typer.Option(
+            "--zero-modes", metavar="N", min=0, help="Set aside the N modes closest to zero instead of projecting."
+        ),
+    ] = None,
 ):
     """Normal modes: frequencies (cm⁻¹, meV, THz) and the zero-point energy.
 
@@ -57,8 +81,10 @@ def modes(
     point = point_or_label(run, at, V.variables, "--at") if at is not None else _first_minimum(run, V)
     declared = resolved.units if resolved is not None else None
     if units is None and declared is not None and declared.length == "rad":
-        raise InputError(f"@{run.name}'s coordinates are angles (rad), whose inertia is a moment of inertia, not a "
-                         "mass: give --units E,L,M and --masses to treat them as lengths and masses")
+        raise InputError(
+            f"@{run.name}'s coordinates are angles (rad), whose inertia is a moment of inertia, not a "
+            "mass: give --units E,L,M and --masses to treat them as lengths and masses"
+        )
     if masses is None and declared is not None and declared.mass is None and declared.energy != "reduced":
         raise InputError(f"@{run.name} declares no masses: give --masses")
     if units is None and declared is not None:
@@ -70,8 +96,9 @@ def modes(
         masses = [by_name[name] for name in V.variables]
     if project and zero_modes:
         raise InputError("--project and --zero-modes: give one or the other")
-    result = normal_modes(V, point, masses=masses, units=units or DEFAULT_UNITS,
-                          project=project, zero_modes=zero_modes or 0)
+    result = normal_modes(
+        V, point, masses=masses, units=units or DEFAULT_UNITS, project=project, zero_modes=zero_modes or 0
+    )
     value, gradient = V.value_and_grad(point)
     grad_norm = float(sum(float(g) ** 2 for g in gradient) ** 0.5)
     payload = {**run.header(V), **modes_payload(result), "value": value, "grad_norm": grad_norm}
@@ -99,17 +126,29 @@ def modes_payload(result) -> dict:
         "zero_point_energy": result.zero_point_energy,
         "zero_point_energy_meV": result.zero_point_energy_meV,
         "modes": [
-            {"mode": i + 1, "kind": kind, "label": label, "eigenvalue": float(result.eigenvalues[i]),
-             **{f"frequency_{unit.replace('-', '')}": float(values[i]) for unit, values in result.frequencies.items()},
-             "vector": result.vectors[:, i], "displacement": result.displacements[:, i]}
+            {
+                "mode": i + 1,
+                "kind": kind,
+                "label": label,
+                "eigenvalue": float(result.eigenvalues[i]),
+                **{
+                    f"frequency_{unit.replace('-', '')}": float(values[i])
+                    for unit, values in result.frequencies.items()
+                },
+                "vector": result.vectors[:, i],
+                "displacement": result.displacements[:, i],
+            }
             for i, (kind, label) in enumerate(zip(result.kinds, result.labels()))
         ],
     }
 
 
 def _largest(variables, vector) -> str:
-    order = [k for k in sorted(range(len(vector)), key=lambda k: -abs(vector[k]))[:SHOWN_COMPONENTS]
-             if abs(vector[k]) >= 5e-4]  # none that would print as 0.000
+    order = [
+        k
+        for k in sorted(range(len(vector)), key=lambda k: -abs(vector[k]))[:SHOWN_COMPONENTS]
+        if abs(vector[k]) >= 5e-4
+    ]  # none that would print as 0.000
     return ", ".join(f"{variables[k]} {vector[k]:+.3f}" for k in order)
 
 
@@ -126,15 +165,28 @@ def _tables(run: Run, V, result, value: float, grad_norm: float) -> None:
         ("rigid motions projected", result.projected),
     ]
     if not reduced:
-        rows.append(("zero-point energy", f"{render.number(result.zero_point_energy)} {result.units[0]} "
-                                          f"({render.number(result.zero_point_energy_meV)} meV)"))
+        rows.append(
+            (
+                "zero-point energy",
+                f"{render.number(result.zero_point_energy)} {result.units[0]} "
+                f"({render.number(result.zero_point_energy_meV)} meV)",
+            )
+        )
     if grad_norm > 1e-6 * max(1.0, abs(value)):
         rows.append(("note", "not a stationary point: the modes of the local curvature"))
     units = ["omega"] if reduced else ["cm-1", "meV", "THz"]
-    headers = ["mode", *(("ω (reduced)",) if reduced else ("cm⁻¹", "meV", "THz")), "kind",
-               f"largest components of the displacement (of {V.n})"]
+    headers = [
+        "mode",
+        *(("ω (reduced)",) if reduced else ("cm⁻¹", "meV", "THz")),
+        "kind",
+        f"largest components of the displacement (of {V.n})",
+    ]
     labels = [result.labels(unit) for unit in units]
-    table = [[str(i + 1), *(column[i] for column in labels), kind, _largest(V.variables, result.displacements[:, i])]
-             for i, kind in enumerate(result.kinds)]
-    render.show(render.summary(render.title("normal modes", run.name, V.text), rows),
-                render.columns("modes (imaginary: 12.3i)", headers, table, "every eigenvector: see --json"))
+    table = [
+        [str(i + 1), *(column[i] for column in labels), kind, _largest(V.variables, result.displacements[:, i])]
+        for i, kind in enumerate(result.kinds)
+    ]
+    render.show(
+        render.summary(render.title("normal modes", run.name, V.text), rows),
+        render.columns("modes (imaginary: 12.3i)", headers, table, "every eigenvector: see --json"),
+    )

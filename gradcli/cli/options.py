@@ -14,7 +14,7 @@ import inspect
 import re
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +31,7 @@ def complete_potential_names(incomplete: str) -> list[str]:
     if incomplete and not incomplete.startswith("@"):
         return []
     from gradcli.named import list_potentials
+
     names = [f"@{spec.name}" for spec in list_potentials(errors=[])]
     return [name for name in names if name.startswith(incomplete or "@")]
 
@@ -38,7 +39,7 @@ def complete_potential_names(incomplete: str) -> list[str]:
 _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
     "param": (
         Annotated[
-            Optional[list[str]],
+            list[str] | None,
             typer.Option(
                 "--param",
                 "-p",
@@ -50,7 +51,7 @@ _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "vars": (
         Annotated[
-            Optional[str],
+            str | None,
             typer.Option("--vars", metavar="x,y", help="Variable order (default: natural sort of the free symbols)."),
         ],
         None,
@@ -61,7 +62,7 @@ _COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "potentials_dir": (
         Annotated[
-            Optional[list[str]],
+            list[str] | None,
             typer.Option(
                 "--potentials-dir",
                 metavar="DIR",
@@ -81,42 +82,63 @@ ALL_COMMON = tuple(_COMMON_OPTIONS)
 _PARTICLE_OPTIONS: dict[str, tuple[Any, Any]] = {
     "pair": (
         Annotated[
-            Optional[str],
-            typer.Option("--pair", metavar="EXPR", rich_help_panel="Particles",
-                         help="Instead of EXPR: a pair term in r over all pairs of --atoms particles, e.g. "
-                              "'4*((1/r)**12-(1/r)**6)'; variables x1,y1,z1,x2,..."),
+            str | None,
+            typer.Option(
+                "--pair",
+                metavar="EXPR",
+                rich_help_panel="Particles",
+                help="Instead of EXPR: a pair term in r over all pairs of --atoms particles, e.g. "
+                "'4*((1/r)**12-(1/r)**6)'; variables x1,y1,z1,x2,...",
+            ),
         ],
         None,
     ),
     "atoms": (
         Annotated[
-            Optional[int],
-            typer.Option("--atoms", metavar="N", rich_help_panel="Particles",
-                         help="The number of particles for --pair (default: the atoms of an .xyz --x0/--at file)."),
+            int | None,
+            typer.Option(
+                "--atoms",
+                metavar="N",
+                rich_help_panel="Particles",
+                help="The number of particles for --pair (default: the atoms of an .xyz --x0/--at file).",
+            ),
         ],
         None,
     ),
     "cutoff": (
         Annotated[
-            Optional[float],
-            typer.Option("--cutoff", metavar="RC", rich_help_panel="Particles",
-                         help="Drop pairs beyond RC; the pair energy is shifted by -V(RC) so V stays continuous."),
+            float | None,
+            typer.Option(
+                "--cutoff",
+                metavar="RC",
+                rich_help_panel="Particles",
+                help="Drop pairs beyond RC; the pair energy is shifted by -V(RC) so V stays continuous.",
+            ),
         ],
         None,
     ),
     "one_body": (
         Annotated[
-            Optional[str],
-            typer.Option("--one-body", metavar="EXPR", rich_help_panel="Particles",
-                         help="A term in x, y, z added for every particle of --pair (an external field, a well)."),
+            str | None,
+            typer.Option(
+                "--one-body",
+                metavar="EXPR",
+                rich_help_panel="Particles",
+                help="A term in x, y, z added for every particle of --pair (an external field, a well).",
+            ),
         ],
         None,
     ),
     "dim": (
         Annotated[
             int,
-            typer.Option("--dim", min=1, max=3, rich_help_panel="Particles",
-                         help="Dimensions of the --pair particles (1, 2 or 3)."),
+            typer.Option(
+                "--dim",
+                min=1,
+                max=3,
+                rich_help_panel="Particles",
+                help="Dimensions of the --pair particles (1, 2 or 3).",
+            ),
         ],
         3,
     ),
@@ -261,8 +283,10 @@ class Run:
         if given:
             raise InputError(f"--{given[0].replace('_', '-')} goes with --pair EXPR (a pair term over particles)")
         if argument is None:
-            raise InputError("EXPR is missing: give the potential, e.g. 'x**4-10*x**2+5' or @NAME, "
-                             "or a particle system with --pair EXPR --atoms N")
+            raise InputError(
+                "EXPR is missing: give the potential, e.g. 'x**4-10*x**2+5' or @NAME, "
+                "or a particle system with --pair EXPR --atoms N"
+            )
 
     def particle_potential(self, argument: str | None):
         """The ``ParticlePotential`` of --pair, --atoms (or the atoms of the .xyz point), --cutoff,
@@ -278,14 +302,21 @@ class Run:
         atoms = options.get("atoms")
         if atoms is None:
             if self.coordinate_file is None:
-                raise InputError("--pair needs --atoms N, or a coordinate file as the start or point "
-                                 "(--x0 start.xyz, --at min.xyz)")
+                raise InputError(
+                    "--pair needs --atoms N, or a coordinate file as the start or point (--x0 start.xyz, --at min.xyz)"
+                )
             atoms = read_frame(self.coordinate_file.strip()).n_atoms
         params = self.user_params = self.params = parse_params(self.raw_params)
         texts = " ".join(filter(None, (options["pair"], options.get("one_body"), "r x y z")))
         _check_params_used(params, texts)
-        V = ParticlePotential(options["pair"], atoms, dim=options.get("dim", 3), params=params,
-                              cutoff=options.get("cutoff"), one_body=options.get("one_body"))
+        V = ParticlePotential(
+            options["pair"],
+            atoms,
+            dim=options.get("dim", 3),
+            params=params,
+            cutoff=options.get("cutoff"),
+            one_body=options.get("one_body"),
+        )
         self.resolved = _ParticleSystem(options["pair"], V.variables, params, None, None, V)
         return V
 

@@ -121,8 +121,12 @@ def plain(value, _counter: list[int] | None = None):
     if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
     if hasattr(value, "tolist"):  # numpy arrays and scalars
-        if getattr(value, "dtype", None) is not None and value.dtype.kind == "f" and value.size and \
-                abs(value).max() < math.inf:  # finite floats: no walk over a large Hessian's entries
+        if (
+            getattr(value, "dtype", None) is not None
+            and value.dtype.kind == "f"
+            and value.size
+            and abs(value).max() < math.inf
+        ):  # finite floats: no walk over a large Hessian's entries
             return value.tolist()
         return plain(value.tolist(), _counter)
     if isinstance(value, float):

@@ -81,8 +81,16 @@ def _profile(ax, result):
     ax.plot(result.arc_length, result.energies, "o-", color="tab:blue", ms=4, label="band images")
     for label, marks, style in (("minima", mins, "o"), ("saddles", saddles, "X")):
         if marks:
-            ax.plot([a for a, _, _ in marks], [v for _, _, v in marks], style, ms=9, mec="k",
-                    color="tab:green" if style == "o" else "tab:orange", label=label, zorder=4)
+            ax.plot(
+                [a for a, _, _ in marks],
+                [v for _, _, v in marks],
+                style,
+                ms=9,
+                mec="k",
+                color="tab:green" if style == "o" else "tab:orange",
+                label=label,
+                zorder=4,
+            )
     for arc, _, value in saddles:
         ax.annotate(f"{value:.6g}", (arc, value), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
     ax.set_xlabel("arc length along the band")

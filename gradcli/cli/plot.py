@@ -195,8 +195,20 @@ def plot_basins(path: str, V, result, title: str) -> None:
 
     (x_lo, x_hi), (y_lo, y_hi) = result.box.values()
     names = V.variables
-    colours = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb", "#332288", "#117733",
-               "#999933", "#cc6677", "#882255"]
+    colours = [
+        "#4477aa",
+        "#ee6677",
+        "#228833",
+        "#ccbb44",
+        "#66ccee",
+        "#aa3377",
+        "#bbbbbb",
+        "#332288",
+        "#117733",
+        "#999933",
+        "#cc6677",
+        "#882255",
+    ]
     k = max(len(result.minima), 1)
     palette = [colours[i % len(colours)] for i in range(k)]
     cmap = ListedColormap(["#dddddd", *palette])  # index 0: starts that did not converge
@@ -205,12 +217,29 @@ def plot_basins(path: str, V, result, title: str) -> None:
     codes = result.labels + 1
     if result.grid is not None:
         nx, ny = result.grid
-        ax.pcolormesh(np.linspace(x_lo, x_hi, nx), np.linspace(y_lo, y_hi, ny), codes.reshape(nx, ny).T,
-                      cmap=cmap, vmin=-0.5, vmax=k + 0.5, shading="nearest", rasterized=True)
+        ax.pcolormesh(
+            np.linspace(x_lo, x_hi, nx),
+            np.linspace(y_lo, y_hi, ny),
+            codes.reshape(nx, ny).T,
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=k + 0.5,
+            shading="nearest",
+            rasterized=True,
+        )
     else:
         size = max(0.5, min(20.0, 6e4 / len(codes)))
-        ax.scatter(result.starts[:, 0], result.starts[:, 1], c=codes, s=size, cmap=cmap, vmin=-0.5, vmax=k + 0.5,
-                   linewidths=0, rasterized=True)
+        ax.scatter(
+            result.starts[:, 0],
+            result.starts[:, 1],
+            c=codes,
+            s=size,
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=k + 0.5,
+            linewidths=0,
+            rasterized=True,
+        )
     X, Y = np.meshgrid(np.linspace(x_lo, x_hi, 200), np.linspace(y_lo, y_hi, 200))
     Z = _values(V, np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
     finite = Z[np.isfinite(Z)]
@@ -220,10 +249,24 @@ def plot_basins(path: str, V, result, title: str) -> None:
             ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.5, alpha=0.6, linestyles="solid")
     for i, m in enumerate(result.minima):
         ax.plot(*m.point, "*", ms=17, color="white", mec="k", mew=1.3, zorder=5)
-        ax.annotate(str(i + 1), m.point, xytext=(7, 7), textcoords="offset points", fontsize=11, weight="bold",
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}, zorder=6)
-        ax.plot([], [], "s", ms=10, color=palette[i],
-                label=f"{i + 1}: {m.kind} V = {m.value:.6g}, {100 * m.share:.1f} ± {100 * m.share_error:.1f}%")
+        ax.annotate(
+            str(i + 1),
+            m.point,
+            xytext=(7, 7),
+            textcoords="offset points",
+            fontsize=11,
+            weight="bold",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            zorder=6,
+        )
+        ax.plot(
+            [],
+            [],
+            "s",
+            ms=10,
+            color=palette[i],
+            label=f"{i + 1}: {m.kind} V = {m.value:.6g}, {100 * m.share:.1f} ± {100 * m.share_error:.1f}%",
+        )
     if result.not_converged:
         ax.plot([], [], "s", ms=10, color="#dddddd", label=f"not converged ({result.not_converged} starts)")
     ax.set_xlim(x_lo, x_hi)

@@ -10,8 +10,18 @@ from gradcli.cli import plot as single
 from gradcli.errors import InputError
 
 #: One colour per method, in the order given (matplotlib's tab10, without red: the end markers use it).
-COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:gray", "tab:olive",
-           "tab:cyan", "black")
+COLOURS = (
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:gray",
+    "tab:olive",
+    "tab:cyan",
+    "black",
+)
 
 
 def plot_runs(path: str, V, runs: list, title: str) -> None:
@@ -27,9 +37,15 @@ def plot_runs(path: str, V, runs: list, title: str) -> None:
     for method, result in runs:
         points = [p for p in result.trajectory if all(map(math.isfinite, (*p.x, p.value)))]
         if points:
-            paths.append((method, np.array([p.x for p in points]), np.array([p.value for p in points]),
-                          np.array([p.step for p in points], dtype=float),
-                          np.array([p.grad_norm for p in points])))
+            paths.append(
+                (
+                    method,
+                    np.array([p.x for p in points]),
+                    np.array([p.value for p in points]),
+                    np.array([p.step for p in points], dtype=float),
+                    np.array([p.grad_norm for p in points]),
+                )
+            )
     if not paths:
         raise InputError("nothing to plot: no point of any trajectory is finite")
     fig = Figure(figsize=(11, 4.5), layout="constrained")
@@ -56,8 +72,17 @@ def plot_runs(path: str, V, runs: list, title: str) -> None:
             left.plot(steps, values, color=colour, label=method)
     start = paths[0][1][0]
     if V.n <= 2:
-        left.plot(start[0], paths[0][2][0] if V.n == 1 else start[1], "o", ms=10, mfc="none", mec="k", mew=2,
-                  label="start", zorder=4)
+        left.plot(
+            start[0],
+            paths[0][2][0] if V.n == 1 else start[1],
+            "o",
+            ms=10,
+            mfc="none",
+            mec="k",
+            mew=2,
+            label="start",
+            zorder=4,
+        )
     left.legend(loc="best", fontsize="small")
     left.grid(alpha=0.3)
     for (method, _, _, steps, norms), colour in zip(paths, COLOURS):

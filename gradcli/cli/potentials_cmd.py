@@ -13,7 +13,7 @@ is reported on stderr and the others are still listed.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -61,8 +61,9 @@ COMMON = ("json_output", "potentials_dir", "debug")
 def potentials(
     run: Run,
     ctx: typer.Context,
-    check: Annotated[bool, typer.Option(
-        "--check", help="Also compile each potential and verify its stationary points (slower).")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Also compile each potential and verify its stationary points (slower).")
+    ] = False,
 ) -> None:
     """List the named potentials: name, variables, description.
 
@@ -112,8 +113,16 @@ def _show_list(specs, problems) -> None:
         if problems is not None:
             row.append("ok" if spec.name not in problems else "FAILED")
         rows.append(row)
-    render.show(_left(render.columns("Named potentials", headers, rows,
-                                     caption="gradcli potentials show NAME for the details; @NAME in any command")))
+    render.show(
+        _left(
+            render.columns(
+                "Named potentials",
+                headers,
+                rows,
+                caption="gradcli potentials show NAME for the details; @NAME in any command",
+            )
+        )
+    )
 
 
 def _left(table, numeric=()):
@@ -129,9 +138,15 @@ def show(
     run: Run,
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The potential, e.g. morse or @morse.")],
-    param: Annotated[Optional[list[str]], typer.Option(
-        "--param", "-p", metavar="NAME=VALUE",
-        help="Size a family (e.g. --param n=5 for lj-cluster) or override a parameter.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Size a family (e.g. --param n=5 for lj-cluster) or override a parameter.",
+        ),
+    ] = None,
 ) -> None:
     """Show one potential: expression, parameters, start, stationary points, references.
 
@@ -197,30 +212,64 @@ def _descent_text(spec) -> str:
 def _show_one(spec, overridden: bool = False) -> None:
     from gradcli.cli import render
 
-    tables = [render.summary(f"@{spec.name}", [
-        ("description", spec.description),
-        ("expression", spec.expression if len(spec.expression) <= MAX_EXPRESSION_SHOWN else
-         f"{spec.expression[:MAX_EXPRESSION_SHOWN]} … ({len(spec.expression)} characters; --json has it all)"),
-        ("variables", _variables_text(spec.variables)),
-        ("start", _point_text(spec.variables, spec.start)),
-        ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
-        *([("zero modes", f"{spec.zero_modes} (Hessian eigenvalues zero at every stationary point by symmetry; "
-                          "force-constant sets them aside)")] if spec.zero_modes else []),
-        *([("units", _units_text(spec))] if spec.units is not None else []),
-        *([("masses", _masses_text(spec))] if spec.masses is not None else []),
-        ("descent", _descent_text(spec)),
-    ])]
+    tables = [
+        render.summary(
+            f"@{spec.name}",
+            [
+                ("description", spec.description),
+                (
+                    "expression",
+                    spec.expression
+                    if len(spec.expression) <= MAX_EXPRESSION_SHOWN
+                    else f"{spec.expression[:MAX_EXPRESSION_SHOWN]} … ({len(spec.expression)} characters; --json has it all)",
+                ),
+                ("variables", _variables_text(spec.variables)),
+                ("start", _point_text(spec.variables, spec.start)),
+                ("file", str(spec.path) if spec.path is not None else "built in code (a family)"),
+                *(
+                    [
+                        (
+                            "zero modes",
+                            f"{spec.zero_modes} (Hessian eigenvalues zero at every stationary point by symmetry; "
+                            "force-constant sets them aside)",
+                        )
+                    ]
+                    if spec.zero_modes
+                    else []
+                ),
+                *([("units", _units_text(spec))] if spec.units is not None else []),
+                *([("masses", _masses_text(spec))] if spec.masses is not None else []),
+                ("descent", _descent_text(spec)),
+            ],
+        )
+    ]
     if spec.parameters:
-        tables.append(_left(render.columns("Parameters", ["name", "value", "units"],
-                                           [[k, float(p["value"]), _units(p)] for k, p in spec.parameters.items()]),
-                            numeric=(1,)))
+        tables.append(
+            _left(
+                render.columns(
+                    "Parameters",
+                    ["name", "value", "units"],
+                    [[k, float(p["value"]), _units(p)] for k, p in spec.parameters.items()],
+                ),
+                numeric=(1,),
+            )
+        )
     if spec.stationary:
         rows = [[s.kind, _point_text(spec.variables, s.point), s.value, s.note] for s in spec.stationary]
-        tables.append(_left(render.columns("Stationary points (default parameters; checked)",
-                                           ["kind", "point", "V", "note"], rows), numeric=(2,)))
+        tables.append(
+            _left(
+                render.columns("Stationary points (default parameters; checked)", ["kind", "point", "V", "note"], rows),
+                numeric=(2,),
+            )
+        )
     elif overridden:
         tables.append(render.summary("Stationary points", [("", "listed for the default parameters only")]))
     if spec.references:
-        tables.append(_left(render.columns("References", ["", "reference"],
-                                           [[str(i + 1), r] for i, r in enumerate(spec.references)])))
+        tables.append(
+            _left(
+                render.columns(
+                    "References", ["", "reference"], [[str(i + 1), r] for i, r in enumerate(spec.references)]
+                )
+            )
+        )
     render.show(*tables)

@@ -27,8 +27,15 @@ def progress_bar(what: str, total: int, *, enabled: bool = True, delay: float = 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     progress = Progress(
-        TextColumn(what), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False,
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
     task = progress.add_task(what, total=total, info="")
     started = time.monotonic()

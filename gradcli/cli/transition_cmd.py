@@ -15,8 +15,12 @@ from gradcli.errors import ComputationError, InputError
 
 ZeroModes = Annotated[
     int | None,
-    typer.Option("--zero-modes", metavar="N", min=0,
-                 help="Symmetry zero modes left out (6 for a cluster of atoms) [default: 0, or a named potential's]."),
+    typer.Option(
+        "--zero-modes",
+        metavar="N",
+        min=0,
+        help="Symmetry zero modes left out (6 for a cluster of atoms) [default: 0, or a named potential's].",
+    ),
 ]
 
 
@@ -56,11 +60,20 @@ def _zero_modes(run: Run, given: int | None, n: int) -> int:
 def saddle_payload(found) -> dict:
     """A ``SaddleResult`` as JSON data (eigenvectors as rows, one per eigenvalue)."""
     return {
-        "point": found.x, "value": found.value, "gradient": found.gradient,
-        "eigenvalues": found.eigenvalues, "eigenvectors": found.eigenvectors.T,
-        "index": found.index, "wanted_index": found.wanted_index, "kind": found.kind,
-        "transition_vector": found.transition_vector, "newton_step": found.newton_step,
-        "steps": found.steps, "evaluations": found.evaluations, "status": found.status, "message": found.message,
+        "point": found.x,
+        "value": found.value,
+        "gradient": found.gradient,
+        "eigenvalues": found.eigenvalues,
+        "eigenvectors": found.eigenvectors.T,
+        "index": found.index,
+        "wanted_index": found.wanted_index,
+        "kind": found.kind,
+        "transition_vector": found.transition_vector,
+        "newton_step": found.newton_step,
+        "steps": found.steps,
+        "evaluations": found.evaluations,
+        "status": found.status,
+        "message": found.message,
     }
 
 
@@ -68,13 +81,25 @@ def saddle_payload(found) -> dict:
 def saddle(
     run: Run,
     expr: Expr,
-    x0: Annotated[str | None, typer.Option(
-        "--x0", metavar="POINT", help="Start: 2,3, x=2,y=3, or a listed point of a named potential (MA, S1, ...) "
-        "[default: a named potential's start].")] = None,
+    x0: Annotated[
+        str | None,
+        typer.Option(
+            "--x0",
+            metavar="POINT",
+            help="Start: 2,3, x=2,y=3, or a listed point of a named potential (MA, S1, ...) "
+            "[default: a named potential's start].",
+        ),
+    ] = None,
     index: Annotated[int, typer.Option("--index", min=0, help="Saddle index: the number of negative curvatures.")] = 1,
-    follow: Annotated[str | None, typer.Option(
-        "--follow", metavar="lowest|N", help="Climb along this Hessian mode (1 = lowest) and keep following it: "
-        "from a minimum, which way to leave it.")] = None,
+    follow: Annotated[
+        str | None,
+        typer.Option(
+            "--follow",
+            metavar="lowest|N",
+            help="Climb along this Hessian mode (1 = lowest) and keep following it: "
+            "from a minimum, which way to leave it.",
+        ),
+    ] = None,
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most steps (Hessian evaluations).")] = 500,
     trust: Annotated[float, typer.Option("--trust", min=0.0, help="First trust radius (in units of x).")] = 0.1,
     zero_modes: ZeroModes = None,
@@ -99,8 +124,16 @@ def saddle(
     zero = _zero_modes(run, zero_modes, V.n)
     if not trust > 0:
         raise InputError(f"--trust {trust:g}: must be positive")
-    found = search(V, start, index=index, follow=parse_follow(follow, V.n - zero), zero_modes=zero,
-                   trust_radius=trust, max_trust=max(1.0, trust), steps=steps)
+    found = search(
+        V,
+        start,
+        index=index,
+        follow=parse_follow(follow, V.n - zero),
+        zero_modes=zero,
+        trust_radius=trust,
+        max_trust=max(1.0, trust),
+        steps=steps,
+    )
     payload = {**run.header(V), "x0": start, "zero_modes": zero, **saddle_payload(found)}
     run.emit(payload, lambda: _saddle_tables(run, V, found))
     if found.status != "converged":
@@ -121,8 +154,13 @@ def _saddle_tables(run: Run, V, found) -> None:
     ]
     tables = [render.summary(render.title("saddle", run.name, V.text), rows), _eigen_table(render, V, found)]
     if found.transition_vector is not None and V.n > 8:
-        tables.append(render.columns("transition vector (eigenvector of the lowest eigenvalue)",
-                                     ["variable", "component"], list(zip(V.variables, found.transition_vector))))
+        tables.append(
+            render.columns(
+                "transition vector (eigenvector of the lowest eigenvalue)",
+                ["variable", "component"],
+                list(zip(V.variables, found.transition_vector)),
+            )
+        )
     render.show(*tables)
 
 
@@ -132,8 +170,9 @@ def _eigen_table(render, V, found):
     headers = ["mode", "λ", *(V.variables if shown else [])]
     rows = [[str(i + 1), e, *(found.eigenvectors[:, i] if shown else [])] for i, e in enumerate(found.eigenvalues)]
     caption = None if shown else f"eigenvectors of {V.n} variables: see --json"
-    return render.columns("Hessian eigenvalues and eigenvectors (the first negative one: the transition vector)",
-                          headers, rows, caption)
+    return render.columns(
+        "Hessian eigenvalues and eigenvectors (the first negative one: the transition vector)", headers, rows, caption
+    )
 
 
 @command("path")
@@ -145,15 +184,26 @@ def path(
     images: Annotated[int, typer.Option("--images", min=3, help="Band images, the two ends included.")] = 11,
     spring: Annotated[float, typer.Option("--spring", help="Spring constant k (V per length squared).")] = 0.1,
     climb: Annotated[bool, typer.Option("--climb/--no-climb", help="The highest image climbs to the saddle.")] = True,
-    fmax: Annotated[float, typer.Option(
-        "--fmax", help="Band converged when every force component (for x1,y1,z1,... coordinates every atom's "
-        "force) is below.")] = 0.05,
+    fmax: Annotated[
+        float,
+        typer.Option(
+            "--fmax",
+            help="Band converged when every force component (for x1,y1,z1,... coordinates every atom's "
+            "force) is below.",
+        ),
+    ] = 0.05,
     steps: Annotated[int, typer.Option("--steps", min=0, help="Most FIRE steps of the band.")] = 2000,
     relax: Annotated[bool, typer.Option("--relax/--no-relax", help="Relax the ends to their minima first.")] = True,
     zero_modes: ZeroModes = None,
-    plot: Annotated[str | None, typer.Option(
-        "--plot", metavar="FILE", help="Draw the path to FILE (.png, .svg or .pdf): the map with the band for "
-        "two variables, the energy profile for any number.")] = None,
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            metavar="FILE",
+            help="Draw the path to FILE (.png, .svg or .pdf): the map with the band for "
+            "two variables, the energy profile for any number.",
+        ),
+    ] = None,
 ):
     """The minimum-energy path between two minima, its saddles and barriers.
 
@@ -182,8 +232,19 @@ def path(
     a = point_or_label(run, start, V.variables, "--from")
     b = point_or_label(run, end, V.variables, "--to")
     zero = _zero_modes(run, zero_modes, V.n)
-    mep = minimum_energy_path(V, a, b, images=images, spring=spring, climb=climb, fmax=fmax, steps=steps,
-                              relax=relax, zero_modes=zero, atoms=atomic_layout(V.variables))
+    mep = minimum_energy_path(
+        V,
+        a,
+        b,
+        images=images,
+        spring=spring,
+        climb=climb,
+        fmax=fmax,
+        steps=steps,
+        relax=relax,
+        zero_modes=zero,
+        atoms=atomic_layout(V.variables),
+    )
     if plot is not None:
         from gradcli.cli.path_plot import plot_path
 
@@ -204,15 +265,23 @@ def _point_payload(p) -> dict | None:
 def path_payload(mep) -> dict:
     """A ``PathResult`` as JSON data."""
     return {
-        "images": [{"point": x, "value": v, "arc_length": s}
-                   for x, v, s in zip(mep.points, mep.energies, mep.arc_length)],
+        "images": [
+            {"point": x, "value": v, "arc_length": s} for x, v, s in zip(mep.points, mep.energies, mep.arc_length)
+        ],
         "climbing_image": mep.climbing_image,
-        "band": {"status": mep.band_status, "steps": mep.band_steps, "fmax": mep.band_fmax,
-                 "fmax_asked": mep.fmax, "spring": mep.spring},
-        "start": _point_payload(mep.start), "end": _point_payload(mep.end),
+        "band": {
+            "status": mep.band_status,
+            "steps": mep.band_steps,
+            "fmax": mep.band_fmax,
+            "fmax_asked": mep.fmax,
+            "spring": mep.spring,
+        },
+        "start": _point_payload(mep.start),
+        "end": _point_payload(mep.end),
         "saddles": [_point_payload(s) for s in mep.saddles],
         "minima": [_point_payload(m) for m in mep.minima],
-        "forward_barrier": mep.forward_barrier, "backward_barrier": mep.backward_barrier,
+        "forward_barrier": mep.forward_barrier,
+        "backward_barrier": mep.backward_barrier,
         "barriers": [{"saddle": i + 1, "forward": f, "backward": b} for i, (f, b) in enumerate(mep.barriers)],
         "evaluations": mep.evaluations,
         "converged": mep.converged,
@@ -221,10 +290,14 @@ def path_payload(mep) -> dict:
 
 def _path_failure(mep) -> str | None:
     if mep.band_status != "converged":
-        return (f"the band did not converge in {mep.band_steps} FIRE steps (largest force {mep.band_fmax:.3g} > "
-                f"--fmax {mep.fmax:g}); try more --steps, more --images or a larger --fmax")
-    for label, p in [*((f"saddle {i + 1}", s) for i, s in enumerate(mep.saddles)),
-                     *((f"minimum {i + 1}", m) for i, m in enumerate(mep.minima))]:
+        return (
+            f"the band did not converge in {mep.band_steps} FIRE steps (largest force {mep.band_fmax:.3g} > "
+            f"--fmax {mep.fmax:g}); try more --steps, more --images or a larger --fmax"
+        )
+    for label, p in [
+        *((f"saddle {i + 1}", s) for i, s in enumerate(mep.saddles)),
+        *((f"minimum {i + 1}", m) for i, m in enumerate(mep.minima)),
+    ]:
         if not p.ok:
             return f"refining the {label} along the band (image {p.image}): {p.refined.message}"
     return None
@@ -246,18 +319,31 @@ def _path_tables(run: Run, V, mep) -> None:
         "image coordinates: see --json",
     )
     found = []
-    ends = [("start", mep.start), *((f"saddle {i + 1}", s) for i, s in enumerate(mep.saddles)),
-            *((f"minimum {i + 1}", m) for i, m in enumerate(mep.minima)), ("end", mep.end)]
+    ends = [
+        ("start", mep.start),
+        *((f"saddle {i + 1}", s) for i, s in enumerate(mep.saddles)),
+        *((f"minimum {i + 1}", m) for i, m in enumerate(mep.minima)),
+        ("end", mep.end),
+    ]
     for label, p in sorted((e for e in ends if e[1] is not None), key=lambda e: e[1].image):
-        found.append([label, render.point(V.variables, p.x), p.value, p.refined.index,
-                      render.status(p.refined.status, p.ok)])
-    stationary = render.columns("stationary points along the path (refined with the exact Hessian)",
-                                ["", "point", "V", "index", "status"], found)
-    barriers = render.summary(render.title("path", run.name, V.text), [
-        ("forward barrier", render.number(mep.forward_barrier)),
-        ("backward barrier", render.number(mep.backward_barrier)),
-        *((f"saddle {i + 1}", f"forward {render.number(f)}, backward {render.number(b)}")
-          for i, (f, b) in enumerate(mep.barriers)),
-        ("evaluations", f"{mep.evaluations['value_and_grad']} gradients, {mep.evaluations['hessian']} Hessians"),
-    ])
+        found.append(
+            [label, render.point(V.variables, p.x), p.value, p.refined.index, render.status(p.refined.status, p.ok)]
+        )
+    stationary = render.columns(
+        "stationary points along the path (refined with the exact Hessian)",
+        ["", "point", "V", "index", "status"],
+        found,
+    )
+    barriers = render.summary(
+        render.title("path", run.name, V.text),
+        [
+            ("forward barrier", render.number(mep.forward_barrier)),
+            ("backward barrier", render.number(mep.backward_barrier)),
+            *(
+                (f"saddle {i + 1}", f"forward {render.number(f)}, backward {render.number(b)}")
+                for i, (f, b) in enumerate(mep.barriers)
+            ),
+            ("evaluations", f"{mep.evaluations['value_and_grad']} gradients, {mep.evaluations['hessian']} Hessians"),
+        ],
+    )
     render.show(barriers, stationary, band)

@@ -31,8 +31,9 @@ from .parse import natural_variable_order, parse_with_names
 from .points import real_number
 
 
-def read_expressions(expressions, *, vector: bool = False, declared: Iterable[str] = ()
-                     ) -> tuple[str | None, tuple, tuple[str, ...]]:
+def read_expressions(
+    expressions, *, vector: bool = False, declared: Iterable[str] = ()
+) -> tuple[str | None, tuple, tuple[str, ...]]:
     """(text, SymPy expressions, symbol names as written) from a string
     (parsed safely; ``declared`` names are symbols everywhere) or SymPy; with
     ``vector`` a vector ("[a, b]", "a, b" or a sequence of strings / SymPy
@@ -102,8 +103,9 @@ def check_params(params: Mapping[str, float] | None) -> dict[str, float]:
     if params is None:
         return {}
     if not isinstance(params, Mapping):
-        raise InputError("params must be a mapping of names to numbers, e.g. {'k': 2.0}; "
-                         f"got a {type(params).__name__}")
+        raise InputError(
+            f"params must be a mapping of names to numbers, e.g. {{'k': 2.0}}; got a {type(params).__name__}"
+        )
     checked = {}
     for name, value in params.items():
         if not isinstance(name, str) or not name.isidentifier():
@@ -126,8 +128,9 @@ def check_variables(variables, params: Mapping[str, float]) -> tuple[str, ...] |
     try:
         variables = tuple(variables)
     except TypeError:
-        raise InputError(f"variables must be a sequence of names, e.g. ('x', 'y'); "
-                         f"got {type(variables).__name__}") from None
+        raise InputError(
+            f"variables must be a sequence of names, e.g. ('x', 'y'); got {type(variables).__name__}"
+        ) from None
     for v in variables:
         if not isinstance(v, str) or not v.isidentifier():
             raise InputError(f"a variable name must be an identifier, got {v!r:.40}")
@@ -140,8 +143,13 @@ def check_variables(variables, params: Mapping[str, float]) -> tuple[str, ...] |
     return variables
 
 
-def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
-         params: Mapping[str, float] | None, names: Iterable[str] | None = None):
+def bind(
+    exprs: Sequence,
+    text: str | None,
+    variables: Sequence[str] | None,
+    params: Mapping[str, float] | None,
+    names: Iterable[str] | None = None,
+):
     """(variables tuple, params dict) for ``exprs``, checked. ``names`` are
     the symbol names the text was written with (default: the free symbols).
     The parameters are not substituted here (rebuilding a large SymPy tree is
@@ -159,8 +167,10 @@ def bind(exprs: Sequence, text: str | None, variables: Sequence[str] | None,
         missing = _natural_order(names - set(variables))
         if missing:
             listed = ", ".join(missing)
-            raise InputError(f"the expression uses {listed}, which {'is' if len(missing) == 1 else 'are'} "
-                             f"neither a variable ({', '.join(variables) or 'none declared'}) nor a parameter")
+            raise InputError(
+                f"the expression uses {listed}, which {'is' if len(missing) == 1 else 'are'} "
+                f"neither a variable ({', '.join(variables) or 'none declared'}) nor a parameter"
+            )
         if not variables:
             raise InputError("at least one variable is needed")
     return variables, params

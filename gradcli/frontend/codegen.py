@@ -128,10 +128,10 @@ def gc_paused():
 
 
 def _function(name: str, params: list[str], body: list[ast.stmt], namespace: dict) -> Callable:
-    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=p, **AT) for p in params],
-                              kwonlyargs=[], kw_defaults=[], defaults=[])
-    fdef = ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
-                           type_params=[], **AT)
+    arguments = ast.arguments(
+        posonlyargs=[], args=[ast.arg(arg=p, **AT) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
+    )
+    fdef = ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None, type_params=[], **AT)
     module = ast.Module(body=[fdef], type_ignores=[])
     code = compile(module, f"<gradcli:{name}>", "exec")
     (fcode,) = [c for c in code.co_consts if isinstance(c, types.CodeType)]
@@ -161,18 +161,15 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
     params = [f"x{k}" for k in range(program.n_inputs)]
     statements, operand = _body(program, outputs_named=True)  # outputs are read twice: check, return
     results = [operand[o] for o in program.outputs]
-    call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params],
-                                    keywords=[], **AT), **AT)
+    call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params], keywords=[], **AT), **AT)
     variable_outputs = [r for r in results if not isinstance(r, ast.Constant)]
     check = []
     if variable_outputs:
         check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[], **AT)]
     ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load(), **AT), **AT)
     handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail], **AT)
-    body = [ast.Try(body=statements + check + [ret], handlers=[handler], orelse=[],
-                    finalbody=[], **AT)]
-    namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite,
-                 "__builtins__": {}}
+    body = [ast.Try(body=statements + check + [ret], handlers=[handler], orelse=[], finalbody=[], **AT)]
+    namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite, "__builtins__": {}}
     return _function(f"{name}_scalar_{next(_counter)}", params, body, namespace)
 
 

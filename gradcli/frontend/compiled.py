@@ -114,7 +114,7 @@ class Compiled:
                 # long program over a huge batch runs in slices of bounded memory.
                 size = max(64, ARRAY_ELEMENTS // max(1, len(self.program)))
                 for s in range(0, m, size):
-                    out[:, s:s + size] = self.schedule.run(np.ascontiguousarray(columns[:, s:s + size]))
+                    out[:, s : s + size] = self.schedule.run(np.ascontiguousarray(columns[:, s : s + size]))
                 return out
             width = self._width(code.registers)
             # A workspace is taken from the spares and given back, so that threads
@@ -127,8 +127,8 @@ class Compiled:
                 for s in range(0, m, width):
                     e = min(m, s + width)
                     chunk = columns[:, s:e]
-                    code.function(out[:, s:e], work if e - s == width else work[:, :e - s], *chunk)
-                    if checked and not np.isfinite(chunk, out=finite[:, :e - s]).all():
+                    code.function(out[:, s:e], work if e - s == width else work[:, : e - s], *chunk)
+                    if checked and not np.isfinite(chunk, out=finite[:, : e - s]).all():
                         raise _NonFinite
             finally:
                 self._spares.append(work)
@@ -156,11 +156,14 @@ class Compiled:
         for name, a, rows in (("columns", columns, n), ("out", out, k)):
             if not isinstance(a, np.ndarray) or a.dtype != np.float64 or a.ndim != 2 or a.shape[0] != rows:
                 shape = getattr(a, "shape", None)
-                raise InputError(f"{name} must be a float64 array of shape ({rows}, m), got "
-                                 f"{type(a).__name__}{'' if shape is None else f' of shape {shape}'}")
+                raise InputError(
+                    f"{name} must be a float64 array of shape ({rows}, m), got "
+                    f"{type(a).__name__}{'' if shape is None else f' of shape {shape}'}"
+                )
         if columns.shape[1] != out.shape[1]:
-            raise InputError(f"columns and out must hold the same number of points, got "
-                             f"{columns.shape[1]} and {out.shape[1]}")
+            raise InputError(
+                f"columns and out must hold the same number of points, got {columns.shape[1]} and {out.shape[1]}"
+            )
         if not out.flags.writeable:
             raise InputError("out must be writeable")
         try:
@@ -169,8 +172,9 @@ class Compiled:
             finite = np.isfinite(columns).all(axis=0)
             if not finite.all():
                 i = int(np.argmin(finite))
-                raise InputError(f"coordinates must be finite numbers, got {columns[:, i].tolist()} "
-                                 f"for point {i}") from None
+                raise InputError(
+                    f"coordinates must be finite numbers, got {columns[:, i].tolist()} for point {i}"
+                ) from None
             raise diagnose(self.program, self.variables, self._narrow(columns.T), cause=error) from None
 
     def _narrow(self, points: np.ndarray) -> np.ndarray:
@@ -184,5 +188,5 @@ class Compiled:
             except FloatingPointError:
                 points = half
             else:
-                points = points[len(points) // 2:]
+                points = points[len(points) // 2 :]
         return points

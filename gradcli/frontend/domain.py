@@ -79,8 +79,7 @@ def find_failure(program: Program, inputs: np.ndarray):
     return None
 
 
-def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseException | None = None
-             ) -> DomainError:
+def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseException | None = None) -> DomainError:
     """The DomainError for a failed evaluation of ``program`` at ``inputs``
     (shape (m, n_inputs), or one point (n_inputs,)); the first
     ``len(variables)`` inputs are the coordinates shown in the message."""
@@ -95,11 +94,17 @@ def diagnose(program: Program, variables: Sequence[str], inputs, cause: BaseExce
     ins = program.instrs[i]
     if ins.op == "input":
         name = program.names[ins.attr]
-        return _error(f"non-finite input {name}={fmt(inputs[k, ins.attr])}", "non-finite-input", None,
-                      inputs[k], variables)
+        return _error(
+            f"non-finite input {name}={fmt(inputs[k, ins.attr])}", "non-finite-input", None, inputs[k], variables
+        )
     what = describe(ins.op, args)
-    reason = ("overflow" if what.startswith("overflow") else
-              "division-by-zero" if what.startswith(("division", "zero raised")) else "domain")
+    reason = (
+        "overflow"
+        if what.startswith("overflow")
+        else "division-by-zero"
+        if what.startswith(("division", "zero raised"))
+        else "domain"
+    )
     if i >= program.primal_size and not PRIMITIVES[ins.op].derivative_only:
         what += " in the derivative"
     return _error(f"{what} at {where}", reason, ins.op, inputs[k], variables)

@@ -151,20 +151,44 @@ def _function(name):
 
 
 def _pow(a, b):
-    return _tensor(a) ** b if not is_tensor(a) and is_tensor(b) else a ** b
+    return _tensor(a) ** b if not is_tensor(a) and is_tensor(b) else a**b
 
 
 # opcode -> the engine operation (one row per primitive of functions.PRIMITIVES)
 ENGINE = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-    "neg": operator.neg, "pow": _pow,
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "neg": operator.neg,
+    "pow": _pow,
     "atan2": lambda a, b: arith.atan2(_tensor(a), _tensor(b)),
-    "sign": _sign, "asinh": _asinh, "acosh": _acosh, "atanh": _atanh,
-    "dabs": _dabs, "dsign": _dsign,
+    "sign": _sign,
+    "asinh": _asinh,
+    "acosh": _acosh,
+    "atanh": _atanh,
+    "dabs": _dabs,
+    "dsign": _dsign,
     **{name: _function(name) for name in ("erf", "erfc", "cbrt")},
-    **{name: _unary(name) for name in (
-        "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-        "asin", "acos", "atan", "abs", "sigmoid")},
+    **{
+        name: _unary(name)
+        for name in (
+            "exp",
+            "log",
+            "sqrt",
+            "sin",
+            "cos",
+            "tan",
+            "sinh",
+            "cosh",
+            "tanh",
+            "asin",
+            "acos",
+            "atan",
+            "abs",
+            "sigmoid",
+        )
+    },
 }
 
 

@@ -166,20 +166,35 @@ _ROWS = [
     Primitive("sigmoid", 1, None, _sigmoid, None),  # the parser's 1/(1 + exp(-x)), found by pattern
     # ----- the derivatives of abs and sign: undefined at 0, which makes every
     # command refuse a kink the way `derivative` does -----
-    Primitive("dabs", 1, None, None, lambda a: "abs at its kink (argument 0): the derivatives are not defined",
-              derivative_only=True),
-    Primitive("dsign", 1, None, None, lambda a: "sign at its jump (argument 0): the derivatives are not defined",
-              derivative_only=True),
+    Primitive(
+        "dabs",
+        1,
+        None,
+        None,
+        lambda a: "abs at its kink (argument 0): the derivatives are not defined",
+        derivative_only=True,
+    ),
+    Primitive(
+        "dsign",
+        1,
+        None,
+        None,
+        lambda a: "sign at its jump (argument 0): the derivatives are not defined",
+        derivative_only=True,
+    ),
 ]
 PRIMITIVES: dict[str, Primitive] = {row.name: row for row in _ROWS}
 
-DEFINITIONS: dict[str, Definition] = {row.name: row for row in [
-    Definition("sec", (1,), sympy.sec, lambda x: 1 / sympy.cos(x)),
-    Definition("csc", (1,), sympy.csc, lambda x: 1 / sympy.sin(x)),
-    Definition("cot", (1,), sympy.cot, lambda x: 1 / sympy.tan(x)),
-    Definition("log10", (1,), None, lambda x: sympy.log(x, 10)),
-    Definition("log2", (1,), None, lambda x: sympy.log(x, 2)),
-]}
+DEFINITIONS: dict[str, Definition] = {
+    row.name: row
+    for row in [
+        Definition("sec", (1,), sympy.sec, lambda x: 1 / sympy.cos(x)),
+        Definition("csc", (1,), sympy.csc, lambda x: 1 / sympy.sin(x)),
+        Definition("cot", (1,), sympy.cot, lambda x: 1 / sympy.tan(x)),
+        Definition("log10", (1,), None, lambda x: sympy.log(x, 10)),
+        Definition("log2", (1,), None, lambda x: sympy.log(x, 2)),
+    ]
+}
 
 #: opcode -> number of arguments (``input`` and ``const`` are the Program's leaves)
 ARITY: dict[str, int] = {**{name: row.arity for name, row in PRIMITIVES.items()}, "input": 0, "const": 0}

@@ -58,12 +58,30 @@ _SINGLE = "a potential is a single expression"
 FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = TYPED
 ARITY = {name: counts for name, counts in TYPED_ARITY.items() if counts != (1,)}  # others take one
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
-_HINTS = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "pow": "**",
-          "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "lg": "log10", "ld": "log2"}
+_HINTS = {
+    "ln": "log",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "pow": "**",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "lg": "log10",
+    "ld": "log2",
+}
 
 _OPERATORS = {
-    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.Invert: "~",
+    ast.Not: "not",
 }
 _REFUSED = {  # node type -> message
     ast.Lambda: "lambda functions are not allowed in an expression",
@@ -77,13 +95,16 @@ _REFUSED = {  # node type -> message
     ast.List: "lists ([...]) are not allowed inside an expression",
     ast.Dict: "dictionaries ({...}) are not allowed in an expression",
     ast.Set: "sets ({...}) are not allowed in an expression",
-    **dict.fromkeys((ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
-                    "comprehensions are not allowed in an expression"),
+    **dict.fromkeys(
+        (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp), "comprehensions are not allowed in an expression"
+    ),
 }
 
 _CARET_AFTER = {  # the caret goes under the operator that follows this operand
-    ast.Compare: lambda n: n.left, ast.BoolOp: lambda n: n.values[0],
-    ast.IfExp: lambda n: n.body, ast.NamedExpr: lambda n: n.target,
+    ast.Compare: lambda n: n.left,
+    ast.BoolOp: lambda n: n.values[0],
+    ast.IfExp: lambda n: n.body,
+    ast.NamedExpr: lambda n: n.target,
 }
 
 _TOKEN = re.compile(
@@ -96,8 +117,17 @@ _TOKEN = re.compile(
 )
 _OPENING, _CLOSING = "([{", ")]}"
 # Non-ASCII characters often pasted from papers, and what to write instead.
-_ASCII = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u00f7": "/", "\u00b2": "^2",
-          "\u00b3": "^3", "\u03c0": "pi", "\u2013": "-"}
+_ASCII = {
+    "\u2212": "-",
+    "\u00d7": "*",
+    "\u00b7": "*",
+    "\u22c5": "*",
+    "\u00f7": "/",
+    "\u00b2": "^2",
+    "\u00b3": "^3",
+    "\u03c0": "pi",
+    "\u2013": "-",
+}
 _GROUP = 32  # chains longer than this get parentheses: ast's own recursion stops near depth 3000
 
 
@@ -129,8 +159,9 @@ def parse_vector(text: str, *, max_length: int = 100_000, declared: Iterable[str
     return parse_with_names(text, vector=True, max_length=max_length, declared=declared)[0]
 
 
-def parse_with_names(text: str, *, vector: bool = False, max_length: int = 100_000,
-                     declared: Iterable[str] = ()) -> tuple[tuple[sympy.Expr, ...], tuple[str, ...]]:
+def parse_with_names(
+    text: str, *, vector: bool = False, max_length: int = 100_000, declared: Iterable[str] = ()
+) -> tuple[tuple[sympy.Expr, ...], tuple[str, ...]]:
     """(expressions, symbol names as written): one expression, or with
     ``vector`` the components of a vector; the names in natural order are
     every name the text uses as a symbol, also those SymPy cancels.
@@ -180,21 +211,25 @@ class _Source:
             raise TypeError(f"expression must be a string, not {type(text).__name__}")
         self.text, self.columns = text, None
         if len(text) > max_length:
-            raise ParseError(f"expression too long: {len(text)} characters (the limit is {max_length})",
-                             text, max_length)
+            raise ParseError(
+                f"expression too long: {len(text)} characters (the limit is {max_length})", text, max_length
+            )
         if not text.strip():
             raise ParseError("empty expression", text, 0)
         bad = re.search(r"[^\x20-\x7e\t\n\r]|[\\#]", text)
         if bad:
             char = bad.group()
-            what = {"\\": "backslashes are not allowed in an expression",
-                    "#": "comments (#) are not allowed in an expression"}.get(char)
+            what = {
+                "\\": "backslashes are not allowed in an expression",
+                "#": "comments (#) are not allowed in an expression",
+            }.get(char)
             if what is None and ord(char) > 127:
                 hint = f"write '{_ASCII[char]}' instead" if char in _ASCII else "write names in ASCII"
                 what = f"non-ASCII character '{char}' (U+{ord(char):04X}); {hint}"
             raise ParseError(what or f"control character U+{ord(char):04X} is not allowed", text, bad.start())
-        self.tokens = [(m.lastgroup, m.group(), m.start(), m.end())
-                       for m in _TOKEN.finditer(text) if m.lastgroup != "space"]
+        self.tokens = [
+            (m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text) if m.lastgroup != "space"
+        ]
         self.edits: list[tuple[int, int, str]] = []  # (column, characters replaced, replacement)
         self._scan()
         self.code = self._apply_edits(re.sub(r"\s", " ", text))
@@ -214,8 +249,7 @@ class _Source:
                     raise ParseError(f"write numbers in decimal: {tok}", self.text, start)
                 digits = sum(c.isdigit() for c in tok)
                 if digits > MAX_DIGITS:
-                    raise ParseError(f"number too long: {digits} digits (the limit is {MAX_DIGITS})",
-                                     self.text, start)
+                    raise ParseError(f"number too long: {digits} digits (the limit is {MAX_DIGITS})", self.text, start)
             elif tok == "^":
                 self.edits.append((start, 1, "**"))
             elif tok in _OPENING:
@@ -258,8 +292,9 @@ class _Source:
             message = re.sub(r" \(detected at line \d+\)|\.$", "", e.msg)
             message = message[:1].lower() + message[1:]
             column = self.original(min(max((e.offset or 1) - 1, 0), len(self.code)))
-            raise ParseError("invalid syntax" + ("" if message == "invalid syntax" else ": " + message),
-                             self.text, column) from None
+            raise ParseError(
+                "invalid syntax" + ("" if message == "invalid syntax" else ": " + message), self.text, column
+            ) from None
         except (RecursionError, MemoryError):
             raise ParseError(_TOO_DEEP, self.text, 0) from None
         except ValueError as e:  # null bytes and the like, should the checks above miss one
@@ -273,7 +308,8 @@ class _Source:
                 before = tokens[i - 1] if i else None
                 after = tokens[i + 1] if i + 1 < len(tokens) else None
                 if (before is None or (before[0] == "op" and before[1] not in _CLOSING)) and (
-                        after is None or (after[0] == "op" and after[1] not in "([:=.")):
+                    after is None or (after[0] == "op" and after[1] not in "([:=.")
+                ):
                     return tokens[i]
         return None
 
@@ -419,8 +455,8 @@ class _Builder:
                 node, depth, combine = todo.pop()
                 if combine is not None:
                     k = combine[1]
-                    args = values[len(values) - k:]
-                    del values[len(values) - k:]
+                    args = values[len(values) - k :]
+                    del values[len(values) - k :]
                     values.append(self._guarded(combine[0], node, args))
                     continue
                 children, combine = self._check(node)
@@ -500,8 +536,9 @@ class _Builder:
         name = func.id
         self._check_name(func, name)
         if name in self.declared and name not in FUNCTIONS:  # a declared exp still calls exp
-            raise src.error(f"'{name}' is declared as a variable or parameter, not a function; "
-                            f"to multiply write {name}*(...)", func)
+            raise src.error(
+                f"'{name}' is declared as a variable or parameter, not a function; to multiply write {name}*(...)", func
+            )
         if name in CONSTANTS:
             raise src.error(f"'{name}' is a constant, not a function; to multiply write {name}*(...)", func)
         if name not in FUNCTIONS:

@@ -102,7 +102,8 @@ def _first_refused(x) -> str | None:
                 todo.append(item.ravel().tolist())
             elif kind not in "iuf":
                 return {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "strings"}.get(
-                    kind, f"an array of dtype {item.dtype}")
+                    kind, f"an array of dtype {item.dtype}"
+                )
         else:
             refused = _not_real(item)
             if refused:
@@ -138,11 +139,12 @@ def as_points(x, variables: Sequence[str]) -> tuple[np.ndarray, bool]:
         return arr.reshape(1, n), True
     if arr.ndim == 2:
         if arr.shape[1] != n:
-            raise InputError(f"expected points with {_count(n, 'coordinate')}{names}: an array of "
-                             f"shape ({n},) or (m, {n}), got shape {arr.shape}")
+            raise InputError(
+                f"expected points with {_count(n, 'coordinate')}{names}: an array of "
+                f"shape ({n},) or (m, {n}), got shape {arr.shape}"
+            )
         return arr, False
-    raise InputError(f"expected one point of shape ({n},) or a batch of shape (m, {n}), "
-                     f"got shape {arr.shape}")
+    raise InputError(f"expected one point of shape ({n},) or a batch of shape (m, {n}), got shape {arr.shape}")
 
 
 def as_vectors(v, size: int, m: int, single: bool, name: str) -> np.ndarray:
@@ -153,10 +155,12 @@ def as_vectors(v, size: int, m: int, single: bool, name: str) -> np.ndarray:
         arr = arr.reshape(1)
     if arr.ndim == 1:
         if arr.shape[0] != size:
-            raise InputError(f"expected a vector {name} of {_count(size, 'component')}, "
-                             f"got {arr.shape[0]}")
+            raise InputError(f"expected a vector {name} of {_count(size, 'component')}, got {arr.shape[0]}")
         return np.broadcast_to(arr, (m, size))
     if arr.ndim == 2 and not single and arr.shape == (m, size):
         return arr
-    raise InputError(f"expected a vector {name} of shape ({size},)"
-                     + ("" if single else f" or ({m}, {size})") + f", got shape {arr.shape}")
+    raise InputError(
+        f"expected a vector {name} of shape ({size},)"
+        + ("" if single else f" or ({m}, {size})")
+        + f", got shape {arr.shape}"
+    )

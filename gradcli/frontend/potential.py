@@ -77,8 +77,7 @@ class _Function:
         """The expression as given, or SymPy's printing of it."""
         if self._text is None:
             exprs = self.sympy_exprs
-            self._text = str(exprs[0]) if isinstance(self, Potential) else \
-                "[" + ", ".join(map(str, exprs)) + "]"
+            self._text = str(exprs[0]) if isinstance(self, Potential) else "[" + ", ".join(map(str, exprs)) + "]"
         return self._text
 
     def _get(self, kind: str) -> Compiled:
@@ -114,8 +113,10 @@ class _Function:
         Potential: one Tensor of shape () or (m,)."""
         shape = tuple(getattr(x, "shape", ()))
         if not engine_graph.is_tensor(x) or len(shape) not in (1, 2) or shape[-1] != self.n:
-            raise InputError(f"graph() takes a gradcli Tensor of shape ({self.n},) or (m, {self.n}), "
-                             f"got {type(x).__name__} of shape {shape}")
+            raise InputError(
+                f"graph() takes a gradcli Tensor of shape ({self.n},) or (m, {self.n}), "
+                f"got {type(x).__name__} of shape {shape}"
+            )
         coords = [x[..., k] for k in range(self.n)]
         outputs = engine_graph.evaluate(self.program, coords)
         # A constant output is still tied to x so that autograd sees a graph.
@@ -136,8 +137,7 @@ class Potential(_Function):
     (-4.0, 48.0)
     """
 
-    def __init__(self, expression, variables: Sequence[str] | None = None,
-                 params: Mapping[str, float] | None = None):
+    def __init__(self, expression, variables: Sequence[str] | None = None, params: Mapping[str, float] | None = None):
         super().__init__(expression, False, variables, params)
 
     @property
@@ -218,8 +218,7 @@ class Potential(_Function):
         """
         return super().graph(x)[0]
 
-    def derivatives(self, x, order: int, variable: str | None = None, method: str = "taylor"
-                    ) -> list[float]:
+    def derivatives(self, x, order: int, variable: str | None = None, method: str = "taylor") -> list[float]:
         """[d^k V / d var^k for k = 0..order] at the point x (shape (n,); a
         float when n is 1), the other variables held fixed; ``variable``
         defaults to the first. ``order`` is at most ``taylor.MAX_ORDER`` (100).
@@ -266,8 +265,7 @@ class VectorFunction(_Function):
     (array([4., 8.]), array([3., 1.]))
     """
 
-    def __init__(self, expressions, variables: Sequence[str] | None = None,
-                 params: Mapping[str, float] | None = None):
+    def __init__(self, expressions, variables: Sequence[str] | None = None, params: Mapping[str, float] | None = None):
         super().__init__(expressions, True, variables, params)
         self.m = len(self._exprs)
 

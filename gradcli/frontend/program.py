@@ -190,12 +190,23 @@ class Builder:
         return None
 
     # Shorthands used by the SymPy table and the derivative rules.
-    def add(self, a, b): return self.emit("add", a, b)
-    def sub(self, a, b): return self.emit("sub", a, b)
-    def mul(self, a, b): return self.emit("mul", a, b)
-    def div(self, a, b): return self.emit("div", a, b)
-    def neg(self, a): return self.emit("neg", a)
-    def fn(self, op, *args): return self.emit(op, *args)
+    def add(self, a, b):
+        return self.emit("add", a, b)
+
+    def sub(self, a, b):
+        return self.emit("sub", a, b)
+
+    def mul(self, a, b):
+        return self.emit("mul", a, b)
+
+    def div(self, a, b):
+        return self.emit("div", a, b)
+
+    def neg(self, a):
+        return self.emit("neg", a)
+
+    def fn(self, op, *args):
+        return self.emit(op, *args)
 
     def powi(self, x: int, n: int) -> int:
         """x**n for an integer n as multiplications, squaring halves so that
@@ -225,8 +236,7 @@ class Builder:
         keep = sorted(live)
         new_id = {old: new for new, old in enumerate(keep)}
         instrs = tuple(
-            Instr(ins.op, tuple(new_id[a] for a in ins.args), ins.attr)
-            for ins in (self.instrs[i] for i in keep)
+            Instr(ins.op, tuple(new_id[a] for a in ins.args), ins.attr) for ins in (self.instrs[i] for i in keep)
         )
         size = len(keep) if primal_size is None else sum(1 for i in keep if i < primal_size)
         return Program(instrs, self.names, tuple(new_id[o] for o in outputs), size)
@@ -235,8 +245,11 @@ class Builder:
 # ----- SymPy -> Program ----------------------------------------------------------
 
 _SPECIAL_NAMES = {
-    sympy.zoo: "zoo (complex infinity)", sympy.oo: "oo (infinity)", -sympy.oo: "-oo (infinity)",
-    sympy.nan: "nan", sympy.I: "I (the imaginary unit)",
+    sympy.zoo: "zoo (complex infinity)",
+    sympy.oo: "oo (infinity)",
+    -sympy.oo: "-oo (infinity)",
+    sympy.nan: "nan",
+    sympy.I: "I (the imaginary unit)",
 }
 
 
@@ -315,8 +328,12 @@ class _Converter:
                 numer.append(self(factor))
                 continue
             # x/y divides; x*y**-3 multiplies by y**-3, which y**-6 = (y**-3)**2 shares.
-            if factor.is_Pow and factor.exp.is_Number and factor.exp.is_negative and not (
-                    factor.exp.is_Integer and factor.exp < -1):
+            if (
+                factor.is_Pow
+                and factor.exp.is_Number
+                and factor.exp.is_negative
+                and not (factor.exp.is_Integer and factor.exp < -1)
+            ):
                 denom.append(self.pow(factor.base, -factor.exp))
             else:
                 numer.append(self(factor))
@@ -351,8 +368,9 @@ class _Converter:
         return b.fn("pow", x, e)
 
 
-def from_sympy(exprs: Sequence, variables: Sequence[str], text: str | None = None,
-               constants: dict[str, float] | None = None) -> Program:
+def from_sympy(
+    exprs: Sequence, variables: Sequence[str], text: str | None = None, constants: dict[str, float] | None = None
+) -> Program:
     """A Program with one input per variable (in order) and one output per
     expression. Symbols are matched to variables by name; symbols named in
     ``constants`` (the parameters) become those constants.

@@ -61,8 +61,9 @@ class Schedule:
         start = len(leaves)
         for key in sorted(groups):
             ids = groups[key]
-            args = tuple(np.array([slot[instrs[i].args[k]] for i in ids], dtype=np.intp)
-                         for k in range(len(instrs[ids[0]].args)))
+            args = tuple(
+                np.array([slot[instrs[i].args[k]] for i in ids], dtype=np.intp) for k in range(len(instrs[ids[0]].args))
+            )
             fn = ARRAY[key[1]]
             self.steps.append((fn, isinstance(fn, np.ufunc), start, start + len(ids), args))
             start += len(ids)

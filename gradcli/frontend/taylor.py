@@ -55,6 +55,7 @@ class Refusal(Exception):
 
 # ----- series arithmetic (arrays of one length n = N+1) ----------------------------
 
+
 def _mul(u, v):
     return np.convolve(u, v)[: len(u)] if len(u) else u.copy()
 
@@ -70,7 +71,7 @@ def _sqrt(u):
     w = np.empty(len(u))
     w[0] = math.sqrt(u[0])
     for j in range(1, len(u)):
-        w[j] = (u[j] - np.dot(w[1:j], w[j - 1:0:-1])) / (2.0 * w[0])
+        w[j] = (u[j] - np.dot(w[1:j], w[j - 1 : 0 : -1])) / (2.0 * w[0])
     return w
 
 
@@ -95,7 +96,7 @@ def _riccati(w0, u, a, b, c):
     for j in range(1, n):
         m = j - 1
         g[m] = (a if m == 0 else 0.0) + b * w[m] + c * np.dot(w[:j], w[m::-1])
-        w[j] = np.dot(iu[1:j + 1], g[m::-1]) / j
+        w[j] = np.dot(iu[1 : j + 1], g[m::-1]) / j
     return w
 
 
@@ -107,8 +108,8 @@ def _pair(s0, c0, u, sign):
     s, c = np.empty(n), np.empty(n)
     s[0], c[0] = s0, c0
     for j in range(1, n):
-        s[j] = np.dot(iu[1:j + 1], c[j - 1::-1]) / j
-        c[j] = sign * np.dot(iu[1:j + 1], s[j - 1::-1]) / j
+        s[j] = np.dot(iu[1 : j + 1], c[j - 1 :: -1]) / j
+        c[j] = sign * np.dot(iu[1 : j + 1], s[j - 1 :: -1]) / j
     return s, c
 
 
@@ -121,7 +122,7 @@ def _power(u, r, w0=None):
     w[0] = math.pow(u[0], r) if w0 is None else w0
     for j in range(1, n):
         i = np.arange(1, j + 1)
-        w[j] = np.dot((r * i - (j - i)) * u[1:j + 1], w[j - 1::-1]) / (j * u[0])
+        w[j] = np.dot((r * i - (j - i)) * u[1 : j + 1], w[j - 1 :: -1]) / (j * u[0])
     return w
 
 
@@ -144,6 +145,7 @@ def _flat(u) -> bool:
 
 # ----- one rule per opcode: series of the arguments -> series of the result ----------
 
+
 def _pow(u, v):
     if _flat(v):
         r = v[0]
@@ -153,8 +155,9 @@ def _pow(u, v):
             return _integer_power(u, int(r))
         raise Refusal(f"non-integer power ({fmt(r)}) of zero: the derivatives are not finite")
     if u[0] <= 0.0:
-        raise Refusal(f"power with a varying exponent of a non-positive base ({fmt(u[0])}): "
-                      "the derivatives are not real")
+        raise Refusal(
+            f"power with a varying exponent of a non-positive base ({fmt(u[0])}): the derivatives are not real"
+        )
     return _exp(_mul(v, _log(u)))
 
 
@@ -210,10 +213,12 @@ def _cosh(u):
 def _inverse(name, value, derivative, edge):
     """The rule for an inverse function f: f(u) = f(u_0) + integral of u' f'(u);
     ``derivative(u)`` is the series of f'(u), ``edge(u0)`` true where f' is infinite."""
+
     def rule(u):
         if edge(u[0]):
             raise Refusal(f"{name} at {fmt(u[0])}: the derivatives are infinite")
         return _integral(value(u[0]), _mul(_d(u), derivative(u)[:-1]))
+
     return rule
 
 
@@ -277,22 +282,17 @@ RULES = {
     "sqrt": _sqrt_rule,
     "sin": _sin,
     "cos": _cos,
-    "tan": lambda u: _riccati(math.tan(u[0]), u, 1.0, 0.0, 1.0),      # tan' = 1 + tan^2
+    "tan": lambda u: _riccati(math.tan(u[0]), u, 1.0, 0.0, 1.0),  # tan' = 1 + tan^2
     "sinh": _sinh,
     "cosh": _cosh,
-    "tanh": lambda u: _riccati(math.tanh(u[0]), u, 1.0, 0.0, -1.0),   # tanh' = 1 - tanh^2
+    "tanh": lambda u: _riccati(math.tanh(u[0]), u, 1.0, 0.0, -1.0),  # tanh' = 1 - tanh^2
     "sigmoid": lambda u: _riccati(SCALAR["sigmoid"](u[0]), u, 0.0, 1.0, -1.0),  # s' = s - s^2
-    "asin": _inverse("asin", math.asin, lambda u: _recip(_sqrt(_one(u) - _mul(u, u))),
-                     lambda a: abs(a) == 1.0),
-    "acos": _inverse("acos", math.acos, lambda u: -_recip(_sqrt(_one(u) - _mul(u, u))),
-                     lambda a: abs(a) == 1.0),
+    "asin": _inverse("asin", math.asin, lambda u: _recip(_sqrt(_one(u) - _mul(u, u))), lambda a: abs(a) == 1.0),
+    "acos": _inverse("acos", math.acos, lambda u: -_recip(_sqrt(_one(u) - _mul(u, u))), lambda a: abs(a) == 1.0),
     "atan": _inverse("atan", math.atan, lambda u: _recip(_one(u) + _mul(u, u)), lambda a: False),
-    "asinh": _inverse("asinh", math.asinh, lambda u: _recip(_sqrt(_one(u) + _mul(u, u))),
-                      lambda a: False),
-    "acosh": _inverse("acosh", math.acosh, lambda u: _recip(_sqrt(_mul(u, u) - _one(u))),
-                      lambda a: a == 1.0),
-    "atanh": _inverse("atanh", math.atanh, lambda u: _recip(_one(u) - _mul(u, u)),
-                      lambda a: abs(a) == 1.0),
+    "asinh": _inverse("asinh", math.asinh, lambda u: _recip(_sqrt(_one(u) + _mul(u, u))), lambda a: False),
+    "acosh": _inverse("acosh", math.acosh, lambda u: _recip(_sqrt(_mul(u, u) - _one(u))), lambda a: a == 1.0),
+    "atanh": _inverse("atanh", math.atanh, lambda u: _recip(_one(u) - _mul(u, u)), lambda a: abs(a) == 1.0),
     "cbrt": _cbrt,
     "erf": _erf,
     "erfc": _erfc,
@@ -305,8 +305,10 @@ RULES = {
 
 # ----- the sweep ------------------------------------------------------------------
 
-def taylor_coefficients(program: Program, point: Sequence[float], k: int, order: int,
-                        variables: Sequence[str] | None = None) -> np.ndarray:
+
+def taylor_coefficients(
+    program: Program, point: Sequence[float], k: int, order: int, variables: Sequence[str] | None = None
+) -> np.ndarray:
     """The Taylor coefficients, shape (order+1,), of the program's first
     output in t at ``point`` (shape (n_inputs,)) moved to ``point + t e_k``.
 
@@ -336,15 +338,20 @@ def taylor_coefficients(program: Program, point: Sequence[float], k: int, order:
                     values[i] = SCALAR[ins.op](*(values[a] for a in ins.args))
                     continue
                 varying[i] = True
-                result = RULES[ins.op](*(values[a] if varying[a] else _constant(values[a], n)
-                                         for a in ins.args))
+                result = RULES[ins.op](*(values[a] if varying[a] else _constant(values[a], n) for a in ins.args))
             except (Refusal, ValueError, OverflowError, ZeroDivisionError) as refusal:
-                raise _domain_error(str(refusal) if isinstance(refusal, Refusal) else
-                                    f"{ins.op} failed in the Taylor coefficients ({refusal})",
-                                    ins.op, variables, point) from None
+                raise _domain_error(
+                    str(refusal)
+                    if isinstance(refusal, Refusal)
+                    else f"{ins.op} failed in the Taylor coefficients ({refusal})",
+                    ins.op,
+                    variables,
+                    point,
+                ) from None
             if not np.isfinite(result).all():
-                raise _domain_error(f"overflow in the Taylor coefficients of {ins.op}", ins.op,
-                                    variables, point, reason="overflow")
+                raise _domain_error(
+                    f"overflow in the Taylor coefficients of {ins.op}", ins.op, variables, point, reason="overflow"
+                )
             values[i] = result
     out = program.outputs[0]
     return values[out] if varying[out] else _constant(values[out], n)
@@ -357,12 +364,14 @@ def _constant(c: float, n: int) -> np.ndarray:
 
 
 def _domain_error(what, op, variables, point, reason="domain") -> DomainError:
-    return _error(f"{what} at {format_point(variables, point)}", reason, op,
-                  np.asarray(point, dtype=np.float64), variables)
+    return _error(
+        f"{what} at {format_point(variables, point)}", reason, op, np.asarray(point, dtype=np.float64), variables
+    )
 
 
-def taylor_derivatives(program: Program, point: Sequence[float], k: int, order: int,
-                       variables: Sequence[str] | None = None) -> list[float]:
+def taylor_derivatives(
+    program: Program, point: Sequence[float], k: int, order: int, variables: Sequence[str] | None = None
+) -> list[float]:
     """[d^j out_0 / d x_k^j for j = 0..order] at ``point`` (shape (n_inputs,)),
     the other inputs held fixed: j! times the Taylor coefficients.
 
@@ -376,6 +385,7 @@ def taylor_derivatives(program: Program, point: Sequence[float], k: int, order: 
         result = coefficients * factorials
     bad = np.flatnonzero(~np.isfinite(result))
     if len(bad):
-        raise _domain_error(f"the derivative of order {bad[0]} overflows float64", None, variables,
-                            point, reason="overflow")
+        raise _domain_error(
+            f"the derivative of order {bad[0]} overflows float64", None, variables, point, reason="overflow"
+        )
     return [float(d) + 0.0 for d in result]

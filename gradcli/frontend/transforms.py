@@ -36,23 +36,29 @@ def _erf_slope(b: Builder, self: int) -> int:
     """erf'(x) = 2/sqrt(pi) exp(-x^2)."""
     return b.mul(_TWO_OVER_SQRT_PI, b.fn("exp", b.neg(b.mul(self, self))))
 
+
 # op -> (formula for self, formula for other); each formula(b, grad, result, self, other).
 RULES = {
-    "add": (lambda b, grad, result, self, other: grad,
-            lambda b, grad, result, self, other: grad),
-    "sub": (lambda b, grad, result, self, other: grad,
-            lambda b, grad, result, self, other: b.neg(grad)),
-    "mul": (lambda b, grad, result, self, other: b.mul(grad, other),
-            lambda b, grad, result, self, other: b.mul(grad, self)),
-    "div": (lambda b, grad, result, self, other: b.div(grad, other),
-            lambda b, grad, result, self, other: b.neg(b.div(b.mul(grad, result), other))),
-    "pow": (lambda b, grad, result, self, other:
-            b.mul(grad, b.mul(other, b.fn("pow", self, b.sub(other, 1.0)))),
-            lambda b, grad, result, self, other: b.mul(grad, b.mul(result, b.fn("log", self)))),
-    "atan2": (lambda b, grad, result, self, other:
-              b.div(b.mul(grad, other), b.add(b.mul(self, self), b.mul(other, other))),
-              lambda b, grad, result, self, other:
-              b.neg(b.div(b.mul(grad, self), b.add(b.mul(self, self), b.mul(other, other))))),
+    "add": (lambda b, grad, result, self, other: grad, lambda b, grad, result, self, other: grad),
+    "sub": (lambda b, grad, result, self, other: grad, lambda b, grad, result, self, other: b.neg(grad)),
+    "mul": (
+        lambda b, grad, result, self, other: b.mul(grad, other),
+        lambda b, grad, result, self, other: b.mul(grad, self),
+    ),
+    "div": (
+        lambda b, grad, result, self, other: b.div(grad, other),
+        lambda b, grad, result, self, other: b.neg(b.div(b.mul(grad, result), other)),
+    ),
+    "pow": (
+        lambda b, grad, result, self, other: b.mul(grad, b.mul(other, b.fn("pow", self, b.sub(other, 1.0)))),
+        lambda b, grad, result, self, other: b.mul(grad, b.mul(result, b.fn("log", self))),
+    ),
+    "atan2": (
+        lambda b, grad, result, self, other: b.div(b.mul(grad, other), b.add(b.mul(self, self), b.mul(other, other))),
+        lambda b, grad, result, self, other: b.neg(
+            b.div(b.mul(grad, self), b.add(b.mul(self, self), b.mul(other, other)))
+        ),
+    ),
     "neg": (lambda b, grad, result, self, other: b.neg(grad),),
     "exp": (lambda b, grad, result, self, other: b.mul(grad, result),),
     "log": (lambda b, grad, result, self, other: b.div(grad, self),),
@@ -63,15 +69,11 @@ RULES = {
     "sinh": (lambda b, grad, result, self, other: b.mul(grad, b.fn("cosh", self)),),
     "cosh": (lambda b, grad, result, self, other: b.mul(grad, b.fn("sinh", self)),),
     "tanh": (lambda b, grad, result, self, other: b.mul(grad, b.sub(1.0, b.mul(result, result))),),
-    "asin": (lambda b, grad, result, self, other:
-             b.div(grad, b.fn("sqrt", b.sub(1.0, b.mul(self, self)))),),
-    "acos": (lambda b, grad, result, self, other:
-             b.neg(b.div(grad, b.fn("sqrt", b.sub(1.0, b.mul(self, self))))),),
+    "asin": (lambda b, grad, result, self, other: b.div(grad, b.fn("sqrt", b.sub(1.0, b.mul(self, self)))),),
+    "acos": (lambda b, grad, result, self, other: b.neg(b.div(grad, b.fn("sqrt", b.sub(1.0, b.mul(self, self))))),),
     "atan": (lambda b, grad, result, self, other: b.div(grad, b.add(1.0, b.mul(self, self))),),
-    "asinh": (lambda b, grad, result, self, other:
-              b.div(grad, b.fn("sqrt", b.add(b.mul(self, self), 1.0))),),
-    "acosh": (lambda b, grad, result, self, other:
-              b.div(grad, b.fn("sqrt", b.sub(b.mul(self, self), 1.0))),),
+    "asinh": (lambda b, grad, result, self, other: b.div(grad, b.fn("sqrt", b.add(b.mul(self, self), 1.0))),),
+    "acosh": (lambda b, grad, result, self, other: b.div(grad, b.fn("sqrt", b.sub(b.mul(self, self), 1.0))),),
     "atanh": (lambda b, grad, result, self, other: b.div(grad, b.sub(1.0, b.mul(self, self))),),
     "cbrt": (lambda b, grad, result, self, other: b.div(grad, b.mul(3.0, b.mul(result, result))),),
     "erf": (lambda b, grad, result, self, other: b.mul(grad, _erf_slope(b, self)),),
@@ -150,8 +152,7 @@ def _ancestors(b: Builder, values) -> set[int]:
     return seen
 
 
-def forward_sweep(b: Builder, upto: int, tangents: dict[int, int], needed: set[int] | None = None
-                  ) -> dict[int, int]:
+def forward_sweep(b: Builder, upto: int, tangents: dict[int, int], needed: set[int] | None = None) -> dict[int, int]:
     """Tangents of b's values 0..upto-1 given the tangents of some of them
     (normally inputs); values with no tangent are absent (structural zeros).
     With ``needed`` (a set closed under taking arguments), only the tangents
@@ -246,8 +247,9 @@ def jacobian_program(p: Program) -> Program:
     return b.build([*p.outputs, *flat], primal_size=p.primal_size)
 
 
-def sparse_hessian_program(p: Program, gradient: Program | None = None
-                           ) -> tuple[Program, tuple[int, ...], tuple[int, ...]]:
+def sparse_hessian_program(
+    p: Program, gradient: Program | None = None
+) -> tuple[Program, tuple[int, ...], tuple[int, ...]]:
     """(program, rows, cols) for a one-output program: the program's outputs
     are (value, gradient (n), then H[rows[e]][cols[e]] for each entry e), the
     entries being the structurally non-zero ones of the lower triangle
@@ -294,6 +296,7 @@ def hessian_program(p: Program, gradient: Program | None = None) -> Program:
     skip = 1 + n
     position = {(i, j): e for e, (i, j) in enumerate(zip(rows, cols))}
     zero = b.const(0.0)
-    flat = [sparse.outputs[skip + position[i, j]] if (i, j) in position else zero
-            for i in range(n) for j in range(i + 1)]
+    flat = [
+        sparse.outputs[skip + position[i, j]] if (i, j) in position else zero for i in range(n) for j in range(i + 1)
+    ]
     return b.build([*sparse.outputs[:skip], *flat], primal_size=sparse.primal_size)

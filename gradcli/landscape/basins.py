@@ -74,7 +74,8 @@ def _check_box(variables, box) -> list[tuple[float, float]]:
     extra = [v for v in box if v not in variables]
     if missing or extra:
         parts = ([f"no range for {', '.join(missing)}"] if missing else []) + (
-            [f"{', '.join(extra)} {'is not a variable' if len(extra) == 1 else 'are not variables'}"] if extra else [])
+            [f"{', '.join(extra)} {'is not a variable' if len(extra) == 1 else 'are not variables'}"] if extra else []
+        )
         raise InputError(f"--box must give one range per variable ({', '.join(variables)}): {'; '.join(parts)}")
     ranges = []
     for name in variables:
@@ -85,8 +86,9 @@ def _check_box(variables, box) -> list[tuple[float, float]]:
     return ranges
 
 
-def starts_in_box(ranges, *, samples: int | None = None, grid: tuple[int, ...] | None = None,
-                  seed: int | None = 0) -> np.ndarray:
+def starts_in_box(
+    ranges, *, samples: int | None = None, grid: tuple[int, ...] | None = None, seed: int | None = 0
+) -> np.ndarray:
     """Starting points (N, n): ``samples`` uniform random points, or a grid
     of ``grid[k]`` points along variable k, ends included (C order: the last
     variable varies fastest)."""
@@ -94,7 +96,9 @@ def starts_in_box(ranges, *, samples: int | None = None, grid: tuple[int, ...] |
         raise InputError("give either a number of samples or a grid, not both")
     if grid is not None:
         if len(grid) != len(ranges) or any(g < 1 for g in grid):
-            raise InputError(f"--grid needs one positive count per variable ({len(ranges)}), got {'x'.join(map(str, grid))}")
+            raise InputError(
+                f"--grid needs one positive count per variable ({len(ranges)}), got {'x'.join(map(str, grid))}"
+            )
         total = math.prod(grid)
         if total > MAX_STARTS:
             raise InputError(f"--grid gives {total:,} starts; at most {MAX_STARTS:,}")
@@ -128,10 +132,22 @@ def cluster_points(points: np.ndarray, tol: float) -> np.ndarray:
 
 
 @single_threaded
-def basin_map(V, box: dict, *, samples: int | None = None, grid: tuple[int, ...] | None = None,
-              seed: int | None = 0, method: str = "fire", tol: float = 1e-6, steps: int = 10_000,
-              lr: float = 0.01, max_step: float | None = None, cluster_tol: float | None = None,
-              zero_modes: int = 0, progress=None) -> BasinMap:
+def basin_map(
+    V,
+    box: dict,
+    *,
+    samples: int | None = None,
+    grid: tuple[int, ...] | None = None,
+    seed: int | None = 0,
+    method: str = "fire",
+    tol: float = 1e-6,
+    steps: int = 10_000,
+    lr: float = 0.01,
+    max_step: float | None = None,
+    cluster_tol: float | None = None,
+    zero_modes: int = 0,
+    progress=None,
+) -> BasinMap:
     """Map the basins of ``V`` over ``box`` ({variable: (low, high)}).
 
     ``max_step`` defaults to 1% of the box diagonal, ``cluster_tol`` to 1e-4
@@ -146,8 +162,9 @@ def basin_map(V, box: dict, *, samples: int | None = None, grid: tuple[int, ...]
     if not (math.isfinite(cluster_tol) and cluster_tol > 0):
         raise InputError(f"the cluster tolerance must be a positive number, got {cluster_tol}")
     starts = starts_in_box(ranges, samples=samples, grid=grid, seed=seed)
-    walked = descend_walkers(V, starts, method=method, tol=tol, steps=steps, lr=lr, max_step=max_step,
-                             progress=progress)
+    walked = descend_walkers(
+        V, starts, method=method, tol=tol, steps=steps, lr=lr, max_step=max_step, progress=progress
+    )
     converged = np.flatnonzero(walked.status == "converged")
     groups = cluster_points(walked.x[converged], cluster_tol)
     labels = np.full(len(starts), -1, dtype=np.int64)
@@ -165,10 +182,27 @@ def basin_map(V, box: dict, *, samples: int | None = None, grid: tuple[int, ...]
     for index, (value, members, point, stationary) in enumerate(found):
         labels[members] = index
         p = len(members) / total
-        minima.append(Minimum(tuple(map(float, point)), value, stationary.classification,
-                              tuple(map(float, stationary.eigenvalues)), len(members), p,
-                              math.sqrt(p * (1 - p) / total)))
+        minima.append(
+            Minimum(
+                tuple(map(float, point)),
+                value,
+                stationary.classification,
+                tuple(map(float, stationary.eigenvalues)),
+                len(members),
+                p,
+                math.sqrt(p * (1 - p) / total),
+            )
+        )
     names, counts = np.unique(walked.status, return_counts=True)
-    return BasinMap(tuple(V.variables), dict(zip(V.variables, ranges)), method, minima, starts, labels,
-                    {str(k): int(c) for k, c in zip(names, counts)}, walked.evaluations,
-                    grid=tuple(grid) if grid is not None else None, seed=seed if grid is None else None)
+    return BasinMap(
+        tuple(V.variables),
+        dict(zip(V.variables, ranges)),
+        method,
+        minima,
+        starts,
+        labels,
+        {str(k): int(c) for k, c in zip(names, counts)},
+        walked.evaluations,
+        grid=tuple(grid) if grid is not None else None,
+        seed=seed if grid is None else None,
+    )

@@ -103,7 +103,9 @@ class _Counted:
 def _local_minimum(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarray, float]:
     from scipy.optimize import minimize
 
-    out = minimize(fun, x, jac=True, method="L-BFGS-B", options={"gtol": gtol, "ftol": 1e-15, "maxiter": 10_000, "maxcor": 20})
+    out = minimize(
+        fun, x, jac=True, method="L-BFGS-B", options={"gtol": gtol, "ftol": 1e-15, "maxiter": 10_000, "maxcor": 20}
+    )
     return np.asarray(out.x, dtype=np.float64), float(out.fun)
 
 
@@ -134,11 +136,24 @@ def random_cluster(n_atoms: int, radius: float, rng: np.random.Generator) -> np.
 
 
 @single_threaded
-def basin_hopping(V, x0, *, hops: int = 1000, step: float | None = None, temperature: float = 0.8,
-                  seed: int | None = 0, target: float | None = None, energy_tol: float = 1e-6,
-                  gtol: float = 1e-6, keep: int = 10, container: float | None = None,
-                  adapt_every: int = 10, random_start: bool = False, progress=None,
-                  time_limit: float | None = None) -> HoppingResult:
+def basin_hopping(
+    V,
+    x0,
+    *,
+    hops: int = 1000,
+    step: float | None = None,
+    temperature: float = 0.8,
+    seed: int | None = 0,
+    target: float | None = None,
+    energy_tol: float = 1e-6,
+    gtol: float = 1e-6,
+    keep: int = 10,
+    container: float | None = None,
+    adapt_every: int = 10,
+    random_start: bool = False,
+    progress=None,
+    time_limit: float | None = None,
+) -> HoppingResult:
     """Basin hopping on ``V`` from ``x0`` (n,).
 
     ``step`` defaults to 0.4 of the median nearest-neighbour distance of the
@@ -188,7 +203,9 @@ def basin_hopping(V, x0, *, hops: int = 1000, step: float | None = None, tempera
                     trial_value = math.inf
             if math.isfinite(trial_value):
                 _remember(found, trial, trial_value, hop, energy_tol, keep)
-                if trial_value <= current_value or rng.random() < math.exp(-(trial_value - current_value) / temperature):
+                if trial_value <= current_value or rng.random() < math.exp(
+                    -(trial_value - current_value) / temperature
+                ):
                     current_x, current_value = trial, trial_value
                     accepted += 1
                     accepted_since += 1
@@ -201,8 +218,20 @@ def basin_hopping(V, x0, *, hops: int = 1000, step: float | None = None, tempera
     except KeyboardInterrupt:
         interrupted = True
     reached = None if target is None else found[0].value <= target + energy_tol
-    return HoppingResult(found, done, accepted, fun.calls, step, temperature, seed, n_atoms,
-                         time.perf_counter() - started, interrupted, reached, evaporated)
+    return HoppingResult(
+        found,
+        done,
+        accepted,
+        fun.calls,
+        step,
+        temperature,
+        seed,
+        n_atoms,
+        time.perf_counter() - started,
+        interrupted,
+        reached,
+        evaporated,
+    )
 
 
 def _remember(found: list[FoundMinimum], x, value: float, hop: int, tol: float, keep: int) -> None:

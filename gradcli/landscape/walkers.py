@@ -124,13 +124,30 @@ class _Walkers:
         return idx[keep]
 
     def result(self) -> WalkerResult:
-        return WalkerResult(self.x, self.value, self.grad_norm, STATUS_NAMES[self.status], self.steps,
-                            self.evaluations, self.batch_calls)
+        return WalkerResult(
+            self.x,
+            self.value,
+            self.grad_norm,
+            STATUS_NAMES[self.status],
+            self.steps,
+            self.evaluations,
+            self.batch_calls,
+        )
 
 
-def descend_walkers(V, x0, *, method: str = "lbfgs", tol: float = 1e-6, steps: int = 10_000,
-                    lr: float = 0.01, max_step: float = 0.2, history: int = 10, bound: float = 1e12,
-                    progress=None) -> WalkerResult:
+def descend_walkers(
+    V,
+    x0,
+    *,
+    method: str = "lbfgs",
+    tol: float = 1e-6,
+    steps: int = 10_000,
+    lr: float = 0.01,
+    max_step: float = 0.2,
+    history: int = 10,
+    bound: float = 1e12,
+    progress=None,
+) -> WalkerResult:
     """Minimise from every row of ``x0`` (shape (m, n)) at once.
 
     ``V`` is a ``Potential`` (anything with ``value_and_grad`` on an (m, n)
@@ -293,8 +310,7 @@ def _backtrack(w: _Walkers, active, d, slope):
         trial = x0[searching] + step[searching, None] * d[searching]
         tv, tg = w.evaluate(trial)
         armijo = tv <= v0[searching] + ARMIJO * step[searching] * slope[searching]
-        flat = (np.abs(tv - v0[searching]) <= roundoff[searching]) & (
-            np.linalg.norm(tg, axis=1) < g0_norm[searching])
+        flat = (np.abs(tv - v0[searching]) <= roundoff[searching]) & (np.linalg.norm(tg, axis=1) < g0_norm[searching])
         ok = np.isfinite(tv) & (armijo | flat)
         done = searching[ok]
         x_new[done], value[done], grad[done] = trial[ok], tv[ok], tg[ok]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 from gradcli._lazy import LazyModule
-from gradcli.errors import GradcliError, InputError, PotentialFileError
 from gradcli.analysis.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
+from gradcli.errors import GradcliError, InputError, PotentialFileError
 from gradcli.named.spec import PotentialSpec
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)

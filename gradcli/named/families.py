@@ -243,12 +243,21 @@ def _lj_cluster(n: int, values: dict):
 # (|grad V| ~ 2e-14). Energies: Doye's Table 2.2 gives -9.0449, -12.4878, -16.2076 (n = 5, 6, 7); the
 # Cambridge Cluster Database -42.439863 (n = 13).
 _MORSE6_MINIMA = {
-    5: (lambda: _ring(3, 0.5779474924121422) + [(0.0, 0.0, 0.8142197315954691), (0.0, 0.0, -0.8142197315954691)],
-        -9.04493049597353, "trigonal bipyramid; Doye: -9.0449"),
-    6: (lambda: [tuple(s * 0.703943568129067 * (k == axis) for k in range(3)) for axis in range(3) for s in (1, -1)],
-        -12.487809004245971, "octahedron; Doye: -12.4878"),
-    7: (lambda: _ring(5, 0.8533144886321978) + [(0.0, 0.0, 0.5097267156179263), (0.0, 0.0, -0.5097267156179263)],
-        -16.207579623634274, "pentagonal bipyramid; Doye: -16.2076"),
+    5: (
+        lambda: _ring(3, 0.5779474924121422) + [(0.0, 0.0, 0.8142197315954691), (0.0, 0.0, -0.8142197315954691)],
+        -9.04493049597353,
+        "trigonal bipyramid; Doye: -9.0449",
+    ),
+    6: (
+        lambda: [tuple(s * 0.703943568129067 * (k == axis) for k in range(3)) for axis in range(3) for s in (1, -1)],
+        -12.487809004245971,
+        "octahedron; Doye: -12.4878",
+    ),
+    7: (
+        lambda: _ring(5, 0.8533144886321978) + [(0.0, 0.0, 0.5097267156179263), (0.0, 0.0, -0.5097267156179263)],
+        -16.207579623634274,
+        "pentagonal bipyramid; Doye: -16.2076",
+    ),
     13: (lambda: _icosahedron(0.9647027502285753), -42.4398626905845, "Mackay icosahedron; CCD: -42.439863"),
 }
 

@@ -289,8 +289,10 @@ def load_file(file, builtin: bool = False) -> PotentialSpec:
     if particles is not None:
         given = [key for key in ("expression", "variables") if key in data]
         if given:
-            raise PotentialFileError(f"{where}: field '{given[0]}' cannot be given with [pair] "
-                                     f"(the pair term is pair.expression, the variables x1, y1, z1, ...)")
+            raise PotentialFileError(
+                f"{where}: field '{given[0]}' cannot be given with [pair] "
+                f"(the pair term is pair.expression, the variables x1, y1, z1, ...)"
+            )
         data["expression"] = particles.pair
         data["variables"] = [f"{a}{i}" for i in range(1, particles.n_atoms + 1) for a in "xyz"[: particles.dim]]
     for key in REQUIRED:
@@ -376,5 +378,11 @@ def _pair(table, where: str) -> ParticleSpec:
     element = table.get("element", "X")
     if not (isinstance(element, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", element)):
         raise PotentialFileError(f"{where}: field 'pair.element' must be an element symbol such as Ar")
-    return ParticleSpec(" ".join(expression.split()), atoms, dim, None if cutoff is None else float(cutoff),
-                        None if one_body is None else " ".join(one_body.split()), element)
+    return ParticleSpec(
+        " ".join(expression.split()),
+        atoms,
+        dim,
+        None if cutoff is None else float(cutoff),
+        None if one_body is None else " ".join(one_body.split()),
+        element,
+    )

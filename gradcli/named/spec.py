@@ -153,12 +153,19 @@ class ParticleSpec:
 
     def potential(self, values: dict[str, float]):
         """The ``gradcli.particles.ParticlePotential`` at these parameter values."""
-        return particles.ParticlePotential(self.pair, self.n_atoms, dim=self.dim, params=values,
-                                           cutoff=self.cutoff, one_body=self.one_body)
+        return particles.ParticlePotential(
+            self.pair, self.n_atoms, dim=self.dim, params=values, cutoff=self.cutoff, one_body=self.one_body
+        )
 
     def to_dict(self) -> dict:
-        return {"pair": self.pair, "atoms": self.n_atoms, "dim": self.dim, "cutoff": self.cutoff,
-                "one_body": self.one_body, "element": self.element}
+        return {
+            "pair": self.pair,
+            "atoms": self.n_atoms,
+            "dim": self.dim,
+            "cutoff": self.cutoff,
+            "one_body": self.one_body,
+            "element": self.element,
+        }
 
 
 def check_parameter_names(name: str, parameters: dict, params: dict) -> None:
@@ -246,8 +253,13 @@ class PotentialSpec:
             _parse_field(self.expression, self.where, "pair.expression", {"r", *self.parameters}, stray)
             if self.particles.one_body is not None:
                 axes = tuple("xyz"[: self.particles.dim])
-                _parse_field(self.particles.one_body, self.where, "pair.one_body", {*axes, *self.parameters},
-                             f"neither a coordinate ({', '.join(axes)}) nor a parameter")
+                _parse_field(
+                    self.particles.one_body,
+                    self.where,
+                    "pair.one_body",
+                    {*axes, *self.parameters},
+                    f"neither a coordinate ({', '.join(axes)}) nor a parameter",
+                )
         elif self.path is not None:
             _parse_field(
                 self.expression,

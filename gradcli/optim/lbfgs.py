@@ -119,15 +119,28 @@ class LBFGS(Optimizer):
         tensor([3., 3.], requires_grad=True)
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
-                 history_size=100, line_search_fn=None):
+    def __init__(
+        self,
+        params,
+        lr=1,
+        max_iter=20,
+        max_eval=None,
+        tolerance_grad=1e-7,
+        tolerance_change=1e-9,
+        history_size=100,
+        line_search_fn=None,
+    ):
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         defaults = {
-            "lr": lr, "max_iter": max_iter, "max_eval": max_eval, "tolerance_grad": tolerance_grad,
-            "tolerance_change": tolerance_change, "history_size": history_size,
+            "lr": lr,
+            "max_iter": max_iter,
+            "max_eval": max_eval,
+            "tolerance_grad": tolerance_grad,
+            "tolerance_change": tolerance_change,
+            "history_size": history_size,
             "line_search_fn": line_search_fn,
         }
         super().__init__(params, defaults)
@@ -136,16 +149,18 @@ class LBFGS(Optimizer):
         self._params = self.param_groups[0]["params"]
 
     def _gather_flat_grad(self):
-        return np.concatenate([
-            np.zeros(p._data.size, p._data.dtype) if p._grad is None else p._grad._data.reshape(-1)
-            for p in self._params
-        ])
+        return np.concatenate(
+            [
+                np.zeros(p._data.size, p._data.dtype) if p._grad is None else p._grad._data.reshape(-1)
+                for p in self._params
+            ]
+        )
 
     def _add_grad(self, step_size, update):
         offset = 0
         for p in self._params:
             numel = p._data.size
-            update_(p, fma(step_size, update[offset:offset + numel].reshape(p._data.shape), p._data))
+            update_(p, fma(step_size, update[offset : offset + numel].reshape(p._data.shape), p._data))
             offset += numel
 
     def _directional_evaluate(self, closure, x, t, d):
@@ -248,6 +263,14 @@ class LBFGS(Optimizer):
                 break
             if np.abs(d * t).max() <= tolerance_change or abs(loss - prev_loss) < tolerance_change:
                 break
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
-                     prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        state.update(
+            d=d,
+            t=t,
+            old_dirs=old_dirs,
+            old_stps=old_stps,
+            ro=ro,
+            H_diag=H_diag,
+            prev_flat_grad=prev_flat_grad,
+            prev_loss=prev_loss,
+        )
         return orig_loss

@@ -107,13 +107,17 @@ class CosineAnnealingLR(LRScheduler):
             return self._current()
         eta_min, T_max, epoch = self.eta_min, self.T_max, self.last_epoch
         if self._step_count == 1 and epoch > 0:
-            return [eta_min + (base - eta_min) * (1 + math.cos(epoch * math.pi / T_max)) / 2
-                    for base in self.base_lrs]
+            return [eta_min + (base - eta_min) * (1 + math.cos(epoch * math.pi / T_max)) / 2 for base in self.base_lrs]
         if (epoch - 1 - T_max) % (2 * T_max) == 0:
-            return [lr + (base - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
-                    for base, lr in zip(self.base_lrs, self._current())]
-        return [(1 + math.cos(math.pi * epoch / T_max)) / (1 + math.cos(math.pi * (epoch - 1) / T_max))
-                * (lr - eta_min) + eta_min for lr in self._current()]
+            return [
+                lr + (base - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+                for base, lr in zip(self.base_lrs, self._current())
+            ]
+        return [
+            (1 + math.cos(math.pi * epoch / T_max)) / (1 + math.cos(math.pi * (epoch - 1) / T_max)) * (lr - eta_min)
+            + eta_min
+            for lr in self._current()
+        ]
 
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "StepLR"]

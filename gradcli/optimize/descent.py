@@ -64,8 +64,9 @@ def gradient_descent(V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bo
     >>> r.status, round(r.x[0], 4), round(r.value, 4), r.evaluations.gradient
     ('completed', 2.2361, -20.0, 201)
     """
-    lr, steps, tol, bound = (check_setting(k, v) for k, v in (("lr", lr), ("steps", steps), ("tol", tol),
-                                                                ("bound", bound)))
+    lr, steps, tol, bound = (
+        check_setting(k, v) for k, v in (("lr", lr), ("steps", steps), ("tol", tol), ("bound", bound))
+    )
     rules = StopRules(steps=steps, tol=tol, bound=bound)
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     x0 = as_point(x0, V.n, getattr(V, "variables", ()))

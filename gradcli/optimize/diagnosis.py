@@ -82,8 +82,10 @@ def _bound_text(V, result, settings: dict) -> str:
         return "try a smaller --lr"
     shown = "2" if factor == 2.0 else f"{factor:.3g}"
     where = "the start" if diverged else "the last points"
-    return (f"a stable step needs lr < {shown}/λmax ≈ {factor / lam:.3g} (λmax = {lam:.4g}, the Hessian's largest "
-            f"eigenvalue at {where}; lr is {settings['lr']:g})")
+    return (
+        f"a stable step needs lr < {shown}/λmax ≈ {factor / lam:.3g} (λmax = {lam:.4g}, the Hessian's largest "
+        f"eigenvalue at {where}; lr is {settings['lr']:g})"
+    )
 
 
 #: V's last changes count as rounding when within this many units in the last place of V.
@@ -127,13 +129,14 @@ def explain(V, result, settings: dict) -> str:
     if result.status == "stalled":
         text = f"{name} stalled after {result.steps} steps at |grad V| = {result.grad_norm:.3g} ({result.message})"
         if at_rounding_floor(result):
-            return (f"{text}: V no longer changes within float64 rounding here, so a line search cannot go "
-                    f"further; ask for --tol {_above(result.grad_norm)} or use --method fire or gd, which need "
-                    "no energy differences")
+            return (
+                f"{text}: V no longer changes within float64 rounding here, so a line search cannot go "
+                f"further; ask for --tol {_above(result.grad_norm)} or use --method fire or gd, which need "
+                "no energy differences"
+            )
         return f"{text}; try --method trust or fire"
     if result.status == "diverged":
-        text = (f"{name} diverged at step {result.diverged_at} (a non-finite number or a coordinate beyond "
-                f"the bound)")
+        text = f"{name} diverged at step {result.diverged_at} (a non-finite number or a coordinate beyond the bound)"
         if fixed_step:
             return f"{text}: the step is too large; {_bound_text(V, result, settings)}"
         if result.method == "fire":

@@ -75,11 +75,25 @@ def max_force(force, atoms: bool = False) -> float:
     return float(np.abs(f).max())
 
 
-def fire(force: Callable, x0, *, fmax: float = 0.05, steps: int = 1000, atoms: bool = False,
-         dt: float = 0.1, max_step: float = 0.2, dt_max: float = 1.0, n_min: int = 5,
-         f_inc: float = 1.1, f_dec: float = 0.5, a_start: float = 0.1, f_a: float = 0.99,
-         downhill_check: bool = False, energy: Callable | None = None,
-         callback: Callable | None = None) -> FireResult:
+def fire(
+    force: Callable,
+    x0,
+    *,
+    fmax: float = 0.05,
+    steps: int = 1000,
+    atoms: bool = False,
+    dt: float = 0.1,
+    max_step: float = 0.2,
+    dt_max: float = 1.0,
+    n_min: int = 5,
+    f_inc: float = 1.1,
+    f_dec: float = 0.5,
+    a_start: float = 0.1,
+    f_a: float = 0.99,
+    downhill_check: bool = False,
+    energy: Callable | None = None,
+    callback: Callable | None = None,
+) -> FireResult:
     """Relax ``x0`` (n,) under ``force(x) -> (n,)`` until ``max_force < fmax``
     or ``steps`` updates have been made.
 

@@ -18,8 +18,9 @@ from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
 
 
-def fire_descent(V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False,
-                 max_record=1000) -> DescentResult:
+def fire_descent(
+    V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000
+) -> DescentResult:
     """Minimise ``V`` from ``x0`` with FIRE (Bitzek et al., PRL 97, 170201, 2006), ASE's parameters;
     ``max_step`` bounds the length of one move (ASE's ``maxstep``).
 
@@ -63,8 +64,15 @@ def fire_descent(V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, boun
     # The core's own test is strict (<); gradcli's (<=, or |grad V| alone) runs in the callback.
     core_fmax = rules.fmax if rules.fmax is not None else 1e-300
     try:
-        run = fire(force, np.array(start), fmax=core_fmax, steps=rules.steps, atoms=rules.group == 3,
-                   max_step=max_step, callback=callback)
+        run = fire(
+            force,
+            np.array(start),
+            fmax=core_fmax,
+            steps=rules.steps,
+            atoms=rules.group == 3,
+            max_step=max_step,
+            callback=callback,
+        )
     except DomainError as error:
         x = tuple(np.asarray(last["x"]).tolist())
         result = ended_by_domain_error(error, recorder, start, x, last["step"] + 1, method="fire")
@@ -77,9 +85,19 @@ def fire_descent(V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, boun
     gradient = tuple(out[1:])
     grad_norm = norm(gradient)
     trajectory = recorder.finish(run.steps, x, out[0], grad_norm)
-    return DescentResult(start, x, out[0], gradient, grad_norm, run.steps, status,
-                         run.steps if status == "diverged" else None, trajectory, method="fire",
-                         evaluations=Evaluations(run.evaluations, run.evaluations))
+    return DescentResult(
+        start,
+        x,
+        out[0],
+        gradient,
+        grad_norm,
+        run.steps,
+        status,
+        run.steps if status == "diverged" else None,
+        trajectory,
+        method="fire",
+        evaluations=Evaluations(run.evaluations, run.evaluations),
+    )
 
 
 def _with(result: DescentResult, calls: int) -> DescentResult:

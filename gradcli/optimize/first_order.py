@@ -50,8 +50,13 @@ def scalar_function(V):
 def rules_from(steps, tol, fmax, bound, atoms=False) -> StopRules:
     """``StopRules`` with every value checked (``InputError`` naming the keyword); ``atoms``: the
     coordinates are atoms' x, y, z in turn, so ``fmax`` bounds per-atom force norms (ASE's test)."""
-    return StopRules(steps=check_setting("steps", steps), tol=check_setting("tol", tol),
-                     fmax=check_setting("fmax", fmax), bound=check_setting("bound", bound), group=3 if atoms else 1)
+    return StopRules(
+        steps=check_setting("steps", steps),
+        tol=check_setting("tol", tol),
+        fmax=check_setting("fmax", fmax),
+        bound=check_setting("bound", bound),
+        group=3 if atoms else 1,
+    )
 
 
 def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
@@ -92,8 +97,7 @@ def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
             try:
                 x, out = update(k, x, value, g, f)
             except Stalled as stop:
-                return done(finished(recorder, x0, tuple(x), value, tuple(g), k, "stalled", **extra,
-                                     message=str(stop)))
+                return done(finished(recorder, x0, tuple(x), value, tuple(g), k, "stalled", **extra, message=str(stop)))
             if not max(map(abs, x)) <= rules.bound:
                 return done(beyond_bound(f, recorder, x0, tuple(x), k + 1, **extra))
     except DomainError as error:
@@ -214,8 +218,20 @@ def gd(V, x0, *, lr=None, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=F
     return drive(V, _start(V, x0), update, rules, max_record, "gd")
 
 
-def momentum(V, x0, *, lr=0.01, momentum=0.9, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False,
-             max_record=1000, nesterov=False):
+def momentum(
+    V,
+    x0,
+    *,
+    lr=0.01,
+    momentum=0.9,
+    steps=10_000,
+    tol=1e-8,
+    fmax=None,
+    bound=1e12,
+    atoms=False,
+    max_record=1000,
+    nesterov=False,
+):
     """Heavy-ball momentum (or ``nesterov=True``) with torch.optim.SGD's update, from ``x0``.
 
     >>> from gradcli import Potential
@@ -233,8 +249,20 @@ def nesterov(V, x0, **options):
     return momentum(V, x0, nesterov=True, **options)
 
 
-def adam(V, x0, *, lr=0.01, betas=(0.9, 0.999), eps=1e-8, steps=10_000, tol=1e-8, fmax=None, bound=1e12,
-         atoms=False, max_record=1000):
+def adam(
+    V,
+    x0,
+    *,
+    lr=0.01,
+    betas=(0.9, 0.999),
+    eps=1e-8,
+    steps=10_000,
+    tol=1e-8,
+    fmax=None,
+    bound=1e12,
+    atoms=False,
+    max_record=1000,
+):
     """Adam with torch.optim.Adam's update, from ``x0``.
 
     >>> from gradcli import Potential

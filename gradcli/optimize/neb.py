@@ -115,8 +115,11 @@ def improved_tangents(points, energies):
     d_next, d_prev = np.abs(e_next - e), np.abs(e_prev - e)
     big, small = np.maximum(d_next, d_prev), np.minimum(d_next, d_prev)
     up_next = e_next > e_prev
-    blended = np.where(up_next[:, None], forward * big[:, None] + backward * small[:, None],
-                       forward * small[:, None] + backward * big[:, None])
+    blended = np.where(
+        up_next[:, None],
+        forward * big[:, None] + backward * small[:, None],
+        forward * small[:, None] + backward * big[:, None],
+    )
     rising = ((e_next > e) & (e > e_prev))[:, None]
     falling = ((e_next < e) & (e < e_prev))[:, None]
     tangent = np.where(rising, forward, np.where(falling, backward, blended))
@@ -140,9 +143,23 @@ def band_forces(points, energies, gradients, spring: float, climbing: int | None
     return force
 
 
-def path(V, start, end, *, images: int = 11, spring: float = 0.1, climb: bool = True, fmax: float = 0.05,
-         steps: int = 2000, relax: bool = True, refine: bool = True, max_step: float = 0.2, atoms: bool = False,
-         zero_modes: int = 0, callback: Callable | None = None) -> PathResult:
+def path(
+    V,
+    start,
+    end,
+    *,
+    images: int = 11,
+    spring: float = 0.1,
+    climb: bool = True,
+    fmax: float = 0.05,
+    steps: int = 2000,
+    relax: bool = True,
+    refine: bool = True,
+    max_step: float = 0.2,
+    atoms: bool = False,
+    zero_modes: int = 0,
+    callback: Callable | None = None,
+) -> PathResult:
     """The minimum-energy path of ``V`` (a ``gradcli.Potential``) from ``start``
     to ``end`` (each (n,)).
 
@@ -178,8 +195,19 @@ def path(V, start, end, *, images: int = 11, spring: float = 0.1, climb: bool = 
     def stationary(x, index, image, kind):
         # One local P-RFO search (no restarts elsewhere): the band has put x near the point sought.
         own = {"value_and_grad": 0, "hessian": 0}
-        run = _search(V, np.array(x, dtype=np.float64), 500, None, index=index, follow=None, zero_modes=zero_modes,
-                      trust_radius=0.05, max_trust=1.0, callback=None, counts=own)
+        run = _search(
+            V,
+            np.array(x, dtype=np.float64),
+            500,
+            None,
+            index=index,
+            follow=None,
+            zero_modes=zero_modes,
+            trust_radius=0.05,
+            max_trust=1.0,
+            callback=None,
+            counts=own,
+        )
         for key in counts:
             counts[key] += own[key]
         return PathPoint(kind, image, _result(run[0], run[1], run[2], run[3], index, zero_modes, run[4], own, run[5]))
@@ -192,8 +220,11 @@ def path(V, start, end, *, images: int = 11, spring: float = 0.1, climb: bool = 
                 raise ComputationError(f"the {name} point did not relax to a minimum: {p.refined.message}")
         a, b = start_point.x.copy(), end_point.x.copy()
     if np.linalg.norm(b - a) <= 1e-8 * max(1.0, float(np.abs(a).max())):
-        raise ComputationError("the start and end are the same point" + (" after relaxing" if relax else "")
-                               + ": there is no path between them")
+        raise ComputationError(
+            "the start and end are the same point"
+            + (" after relaxing" if relax else "")
+            + ": there is no path between them"
+        )
 
     fractions = np.linspace(0.0, 1.0, images)[:, None]
     points = (1.0 - fractions) * a + fractions * b
@@ -209,11 +240,19 @@ def path(V, start, end, *, images: int = 11, spring: float = 0.1, climb: bool = 
         counts["value_and_grad"] += images - 2
         energies[1:-1] = values
         state["climbing"] = 1 + int(np.argmax(energies[1:-1])) if climb else None
-        return band_forces(points, energies, np.asarray(grads).reshape(images - 2, n), spring,
-                           state["climbing"]).reshape(-1)
+        return band_forces(
+            points, energies, np.asarray(grads).reshape(images - 2, n), spring, state["climbing"]
+        ).reshape(-1)
 
-    relaxed = fire(force, points[1:-1].reshape(-1), fmax=fmax, steps=steps, atoms=atoms, max_step=max_step,
-                   callback=None if callback is None else lambda k, x, f: callback(k, points.copy(), energies.copy()))
+    relaxed = fire(
+        force,
+        points[1:-1].reshape(-1),
+        fmax=fmax,
+        steps=steps,
+        atoms=atoms,
+        max_step=max_step,
+        callback=None if callback is None else lambda k, x, f: callback(k, points.copy(), energies.copy()),
+    )
     points[1:-1] = relaxed.x.reshape(images - 2, n)
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
 
@@ -228,9 +267,25 @@ def path(V, start, end, *, images: int = 11, spring: float = 0.1, climb: bool = 
     start_value = start_point.value if start_point else float(energies[0])
     end_value = end_point.value if end_point else float(energies[-1])
     top = max((s.value for s in saddles), default=float(np.max(energies)))
-    return PathResult(points, energies.copy(), arc, state["climbing"], relaxed.status, relaxed.steps,
-                      relaxed.fmax, start_point, end_point, saddles, minima, top - start_value, top - end_value,
-                      _segment_barriers(saddles, minima, start_value, end_value), dict(counts), spring, fmax)
+    return PathResult(
+        points,
+        energies.copy(),
+        arc,
+        state["climbing"],
+        relaxed.status,
+        relaxed.steps,
+        relaxed.fmax,
+        start_point,
+        end_point,
+        saddles,
+        minima,
+        top - start_value,
+        top - end_value,
+        _segment_barriers(saddles, minima, start_value, end_value),
+        dict(counts),
+        spring,
+        fmax,
+    )
 
 
 def _distinct(found):
@@ -253,4 +308,3 @@ def _segment_barriers(saddles, minima, start_value: float, end_value: float) -> 
         low_after = after[0] if after else end_value
         out.append((s.value - low_before, s.value - low_after))
     return out
-

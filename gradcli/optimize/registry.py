@@ -97,24 +97,56 @@ COMMON = ("steps", "tol", "fmax", "atoms", "bound")
 STEPS = 10_000
 
 for _name, _target, _summary, _options, _defaults in [
-    ("gd", "first_order:gd", "gradient descent x <- x - lr grad V; without --lr a Barzilai-Borwein step",
-     ("lr",), {"lr": None}),
-    ("momentum", "first_order:momentum", "heavy-ball momentum (torch.optim.SGD)", ("lr", "momentum"),
-     {"lr": 0.01, "momentum": 0.9}),
-    ("nesterov", "first_order:nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", ("lr", "momentum"),
-     {"lr": 0.01, "momentum": 0.9}),
-    ("adam", "first_order:adam", "Adam (torch.optim.Adam)", ("lr", "betas", "eps"),
-     {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8}),  # torch's lr is 0.001: too slow for 10,000 steps
-    ("fire", "fire_descent:fire_descent", "FIRE, fast inertial relaxation (ASE's parameters)", ("max_step",),
-     {"max_step": 0.2}),
+    (
+        "gd",
+        "first_order:gd",
+        "gradient descent x <- x - lr grad V; without --lr a Barzilai-Borwein step",
+        ("lr",),
+        {"lr": None},
+    ),
+    (
+        "momentum",
+        "first_order:momentum",
+        "heavy-ball momentum (torch.optim.SGD)",
+        ("lr", "momentum"),
+        {"lr": 0.01, "momentum": 0.9},
+    ),
+    (
+        "nesterov",
+        "first_order:nesterov",
+        "Nesterov momentum (torch.optim.SGD, nesterov=True)",
+        ("lr", "momentum"),
+        {"lr": 0.01, "momentum": 0.9},
+    ),
+    (
+        "adam",
+        "first_order:adam",
+        "Adam (torch.optim.Adam)",
+        ("lr", "betas", "eps"),
+        {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8},
+    ),  # torch's lr is 0.001: too slow for 10,000 steps
+    (
+        "fire",
+        "fire_descent:fire_descent",
+        "FIRE, fast inertial relaxation (ASE's parameters)",
+        ("max_step",),
+        {"max_step": 0.2},
+    ),
     ("cg", "scipy_methods:cg", "nonlinear conjugate gradient (scipy CG)", (), {}),
     ("bfgs", "scipy_methods:bfgs", "BFGS quasi-Newton (scipy BFGS)", (), {}),
     ("lbfgs", "scipy_methods:lbfgs", "limited-memory BFGS (scipy L-BFGS-B)", (), {}),
     ("newton", "scipy_methods:newton", "Newton-CG with the exact Hessian (scipy Newton-CG)", (), {}),
     ("trust", "scipy_methods:trust", "trust region with the exact Hessian (scipy trust-exact)", (), {}),
 ]:
-    register(Optimizer(_name, f"gradcli.optimize.{_target}", _summary, (*_options, *COMMON),
-                       {**_defaults, "steps": STEPS, "tol": 1e-8}))
+    register(
+        Optimizer(
+            _name,
+            f"gradcli.optimize.{_target}",
+            _summary,
+            (*_options, *COMMON),
+            {**_defaults, "steps": STEPS, "tol": 1e-8},
+        )
+    )
 
 
 #: Methods whose ``lr`` is a gradient step, the meaning of a named potential's suggested ``lr``;
@@ -123,8 +155,9 @@ for _name, _target, _summary, _options, _defaults in [
 GRADIENT_STEP = ("gd", "momentum", "nesterov")
 
 
-def method_settings(method: str, given: dict, suggested: dict | None = None, suggested_by: str = "",
-                    suggested_method: str | None = None):
+def method_settings(
+    method: str, given: dict, suggested: dict | None = None, suggested_by: str = "", suggested_method: str | None = None
+):
     """The ``Settings`` of ``method``: ``given`` options (None: not given) beat the named potential's
     ``suggested`` ones beat the method's defaults; keys the method does not take are left out. The
     suggested ``lr`` and ``steps`` are for a gradient step (GRADIENT_STEP), unless the potential
@@ -140,7 +173,11 @@ def method_settings(method: str, given: dict, suggested: dict | None = None, sug
 
     optimizer = get_optimizer(method)
     takes = set(optimizer.options)
-    suggestion = {k: v for k, v in (suggested or {}).items()
-                  if k in takes and (k not in ("lr", "steps") or method in GRADIENT_STEP or method == suggested_method)}
-    return resolve_settings({k: v for k, v in given.items() if k in takes}, suggestion, suggested_by,
-                            defaults=optimizer.defaults)
+    suggestion = {
+        k: v
+        for k, v in (suggested or {}).items()
+        if k in takes and (k not in ("lr", "steps") or method in GRADIENT_STEP or method == suggested_method)
+    }
+    return resolve_settings(
+        {k: v for k, v in given.items() if k in takes}, suggestion, suggested_by, defaults=optimizer.defaults
+    )

@@ -141,9 +141,18 @@ def _rfo_part(b, g, climb: bool, trust: float, scale: float):
     return step
 
 
-def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int = 0,
-           trust_radius: float = 0.1, max_trust: float = 1.0, steps: int = 500,
-           callback: Callable | None = None) -> SaddleResult:
+def saddle(
+    V,
+    x0,
+    *,
+    index: int = 1,
+    follow: int | None = None,
+    zero_modes: int = 0,
+    trust_radius: float = 0.1,
+    max_trust: float = 1.0,
+    steps: int = 500,
+    callback: Callable | None = None,
+) -> SaddleResult:
     """Search for a stationary point of index ``index`` (1: a first-order
     saddle; 0 would be a minimum) of the potential ``V`` (a ``gradcli.Potential``
     or anything with ``value_and_grad(x)`` and ``hessian(x)``) from ``x0`` (n,).
@@ -184,8 +193,15 @@ def saddle(V, x0, *, index: int = 1, follow: int | None = None, zero_modes: int 
         raise InputError(f"steps must be >= 0, got {steps}")
 
     counts = {"value_and_grad": 0, "hessian": 0}
-    options = dict(index=index, follow=follow, zero_modes=zero_modes, trust_radius=trust_radius,
-                   max_trust=max_trust, callback=callback, counts=counts)
+    options = dict(
+        index=index,
+        follow=follow,
+        zero_modes=zero_modes,
+        trust_radius=trust_radius,
+        max_trust=max_trust,
+        callback=callback,
+        counts=counts,
+    )
     # Climbs to try in turn, each until it converges or runs away: the chosen
     # mode(s) from x0, then the same the other way (from inside a basin the
     # slope picked the side), then, unless a mode was named, the next mode up
@@ -247,8 +263,9 @@ def _search(V, x, steps, direction, *, index, follow, zero_modes, trust_radius, 
     while True:
         if callback is not None:
             callback(step_count, x, value)
-        if not (np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))
-                and np.abs(x).max() <= bound):
+        if not (
+            np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess)) and np.abs(x).max() <= bound
+        ):
             status = "diverged"
             break
         if previous is not None:
@@ -342,8 +359,23 @@ def _result(x, value, grad, hess, index, zero_modes, step_count, counts, status)
     if status != "converged" and stationary and np.all(np.isfinite(b)):
         status = "wrong-index"  # stopped at a stationary point of another kind
     message = _message(status, kind, found_index, index, step_count)
-    return SaddleResult(x, value, grad, b, vectors, found_index, index, kind, transition, step_count,
-                        dict(counts), status, message, newton_step, zero_modes)
+    return SaddleResult(
+        x,
+        value,
+        grad,
+        b,
+        vectors,
+        found_index,
+        index,
+        kind,
+        transition,
+        step_count,
+        dict(counts),
+        status,
+        message,
+        newton_step,
+        zero_modes,
+    )
 
 
 def _message(status: str, kind: str, found: int, wanted: int, steps: int) -> str:
@@ -351,12 +383,19 @@ def _message(status: str, kind: str, found: int, wanted: int, steps: int) -> str
     if status == "converged" and kind != "degenerate" and found == wanted:
         return f"converged to {what} in {steps} steps"
     if status in ("converged", "wrong-index"):
-        got = "a degenerate stationary point" if kind == "degenerate" else \
-            f"a {kind}" if kind != "saddle" else f"a saddle of index {found}"
+        got = (
+            "a degenerate stationary point"
+            if kind == "degenerate"
+            else f"a {kind}"
+            if kind != "saddle"
+            else f"a saddle of index {found}"
+        )
         return f"stopped at {got} (index {found}), not {what}"
     if status == "ran-away":
-        return (f"not converged: the climb left the basin without meeting negative curvature ({steps} steps, "
-                f"the point has index {found}); start nearer a saddle, or climb from a minimum along another mode")
+        return (
+            f"not converged: the climb left the basin without meeting negative curvature ({steps} steps, "
+            f"the point has index {found}); start nearer a saddle, or climb from a minimum along another mode"
+        )
     if status == "diverged":
         return f"diverged after {steps} steps (a non-finite value or a coordinate beyond the bound)"
     return f"not converged after {steps} steps (the point has index {found}); try more steps or another start"

@@ -84,8 +84,9 @@ def _met(rules, gradient, gg: float) -> bool:
     return float(((gradient.reshape(-1, rules.group) ** 2).sum(axis=1) ** 0.5).max()) <= rules.fmax
 
 
-def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound=1e12, atoms=False,
-                   max_record=1000) -> DescentResult:
+def scipy_minimize(
+    V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000
+) -> DescentResult:
     """Minimise ``V`` from ``x0`` with gradcli's ``method`` (a key of ``SCIPY``).
 
     >>> from gradcli import Potential
@@ -134,16 +135,24 @@ def scipy_minimize(V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound
         return _result(recorder, start, start, first, 0, status, Evaluations(1, 1), extra)
     try:
         with single_threaded_blas():
-            res = minimize(evaluated, x_start, jac=True, method=scipy_name, options=options, callback=callback,
-                           hess=(lambda x: V.hessian(x)) if uses_hessian else None)
+            res = minimize(
+                evaluated,
+                x_start,
+                jac=True,
+                method=scipy_name,
+                options=options,
+                callback=callback,
+                hess=(lambda x: V.hessian(x)) if uses_hessian else None,
+            )
     except DomainError as error:
         from gradcli.optimize.result import is_overflow
 
         if not is_overflow(error):
             raise
         x = tuple(float(c) for c in error_point(error, start))
-        return _result(recorder, start, x, (math.nan,) + (math.nan,) * V.n, outcome["step"] + 1, "diverged",
-                       Evaluations(), extra)
+        return _result(
+            recorder, start, x, (math.nan,) + (math.nan,) * V.n, outcome["step"] + 1, "diverged", Evaluations(), extra
+        )
     x = tuple(res.x.tolist())
     out = evaluated.at(res.x)
     evaluations = Evaluations(int(res.get("nfev", 0)), int(res.get("njev", 0)), int(res.get("nhev", 0)))
@@ -172,8 +181,19 @@ def _result(recorder, x0, x, out, steps, status, evaluations, extra) -> DescentR
     value, gradient = out[0], tuple(out[1:])
     grad_norm = norm(gradient)
     trajectory = recorder.finish(steps, x, value, grad_norm)
-    return DescentResult(x0, x, value, gradient, grad_norm, steps, status, steps if status == "diverged" else None,
-                         trajectory, evaluations=evaluations, **extra)
+    return DescentResult(
+        x0,
+        x,
+        value,
+        gradient,
+        grad_norm,
+        steps,
+        status,
+        steps if status == "diverged" else None,
+        trajectory,
+        evaluations=evaluations,
+        **extra,
+    )
 
 
 def _runner(method: str):

@@ -39,8 +39,9 @@ class Settings:
         return [key for key, where in self.source.items() if where.startswith("@")]
 
 
-def resolve_settings(given: Mapping, suggested: Mapping | None = None, suggested_by: str = "",
-                     defaults: Mapping = DEFAULTS) -> Settings:
+def resolve_settings(
+    given: Mapping, suggested: Mapping | None = None, suggested_by: str = "", defaults: Mapping = DEFAULTS
+) -> Settings:
     """Resolve settings: ``given`` (option name -> value, None when not given)
     beats ``suggested`` (the named potential ``suggested_by``'s values) beats
     ``defaults``. Every value is checked (``check_setting``).

@@ -128,5 +128,7 @@ class TrajectoryRecorder:
                 end = len(head) - 1
                 head = [head[round(i * end / (room - 1))] for i in range(room)] if room > 1 else head[:room]
         # x may have been recorded as a numpy array (the scipy methods): always tuples of floats here.
-        return [TrajectoryPoint(s, tuple(p.tolist()) if hasattr(p, "tolist") else tuple(p), v, g)
-                for s, p, v, g in (*head, *tail, last)]
+        return [
+            TrajectoryPoint(s, tuple(p.tolist()) if hasattr(p, "tolist") else tuple(p), v, g)
+            for s, p, v, g in (*head, *tail, last)
+        ]

@@ -73,7 +73,7 @@ class PairList:
         """The sum over each configuration of ``values`` of pairs a, a+1, ... -> (m,)."""
         if m == 1:
             return np.add.reduce(values, keepdims=True)
-        return np.bincount(self.config[a:a + len(values)], weights=values, minlength=m)
+        return np.bincount(self.config[a : a + len(values)], weights=values, minlength=m)
 
 
 def all_pairs(n_atoms: int, dim: int, m: int = 1) -> PairList:
@@ -97,7 +97,7 @@ def pairs_within(X, cutoff: float, n_atoms: int, m: int, every: PairList | None 
         return PairList(every.gi[inside], every.gj[inside], n_atoms, X.shape[1])
     found = []
     for c in range(m):
-        block = X[c * n_atoms:(c + 1) * n_atoms]
+        block = X[c * n_atoms : (c + 1) * n_atoms]
         pairs = np.sort(spatial.cKDTree(block).query_pairs(cutoff, output_type="ndarray"), axis=1)
         found.append(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] + c * n_atoms)
     pairs = np.concatenate(found).astype(np.intp)
@@ -141,8 +141,10 @@ def energy_and_grad(pair, X, pairs: PairList, m: int):
         d, s = separations(X, pairs, a, b)
         values, w = _evaluate(pair, s, 1, a)
         forces = (d * w[:, None]).ravel()
-        grad = grad + (np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
-                       - np.bincount(pairs.flat_j[a * dim:b * dim], forces, size))
+        grad = grad + (
+            np.bincount(pairs.flat_i[a * dim : b * dim], forces, size)
+            - np.bincount(pairs.flat_j[a * dim : b * dim], forces, size)
+        )
         total = total + pairs.per_config(values, m, a)
     return total, grad
 
@@ -165,8 +167,10 @@ def hessian(pair, X, pairs: PairList, m: int):
         H[c, i, :, j, :] = -blocks
         H[c, j, :, i, :] = -blocks  # each block is symmetric
         forces = (d * w[:, None]).ravel()
-        grad = grad + (np.bincount(pairs.flat_i[a * dim:b * dim], forces, size)
-                       - np.bincount(pairs.flat_j[a * dim:b * dim], forces, size))
+        grad = grad + (
+            np.bincount(pairs.flat_i[a * dim : b * dim], forces, size)
+            - np.bincount(pairs.flat_j[a * dim : b * dim], forces, size)
+        )
         total = total + pairs.per_config(values, m, a)
     # Each row of blocks sums to zero over a particle's partners and itself (translation invariance).
     atoms = np.arange(n_atoms)

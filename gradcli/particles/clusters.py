@@ -44,8 +44,7 @@ def truncated_octahedron_38(nn: float = LJ_PAIR_MINIMUM) -> np.ndarray:
     units of half the cube edge, centred on an octahedral hole), scaled so that
     neighbours (distance sqrt(2) units) are ``nn`` apart: (38, 3)."""
     span = range(-2, 3)
-    sites = [(i, j, k) for i in span for j in span for k in span
-             if (i + j + k) % 2 == 1 and i * i + j * j + k * k <= 5]
+    sites = [(i, j, k) for i in span for j in span for k in span if (i + j + k) % 2 == 1 and i * i + j * j + k * k <= 5]
     return np.array(sites, dtype=np.float64) * (nn / math.sqrt(2))
 
 
@@ -74,5 +73,10 @@ def pentagonal_bipyramid_7(nn: float = LJ_PAIR_MINIMUM) -> np.ndarray:
 
 
 #: n -> the constructor of that cluster's shape (its nearest-neighbour distance the argument)
-SHAPES = {5: trigonal_bipyramid_5, 6: octahedron_6, 7: pentagonal_bipyramid_7, 13: icosahedron_13,
-          38: truncated_octahedron_38}
+SHAPES = {
+    5: trigonal_bipyramid_5,
+    6: octahedron_6,
+    7: pentagonal_bipyramid_7,
+    13: icosahedron_13,
+    38: truncated_octahedron_38,
+}

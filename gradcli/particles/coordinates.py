@@ -49,8 +49,10 @@ def layout(V) -> tuple[int, int]:
             return count, d
     if len(names) <= 3:
         return 1, len(names)
-    raise InputError(f"the variables ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) are not "
-                     f"particle coordinates (x1, y1, z1, x2, ... or at most 3 variables)")
+    raise InputError(
+        f"the variables ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) are not "
+        f"particle coordinates (x1, y1, z1, x2, ... or at most 3 variables)"
+    )
 
 
 def point_from_file(path, V, what: str = "--x0", index: int = -1) -> tuple[float, ...]:
@@ -59,8 +61,9 @@ def point_from_file(path, V, what: str = "--x0", index: int = -1) -> tuple[float
     frame = xyz.read_frame(path, index)
     n_atoms, dim = layout(V)
     if frame.n_atoms != n_atoms:
-        raise InputError(f"{what} {path}: the frame has {frame.n_atoms} atom{'s' * (frame.n_atoms != 1)}, "
-                         f"the potential {n_atoms}")
+        raise InputError(
+            f"{what} {path}: the frame has {frame.n_atoms} atom{'s' * (frame.n_atoms != 1)}, the potential {n_atoms}"
+        )
     return tuple(frame.coordinates(dim).tolist())
 
 
@@ -81,17 +84,31 @@ def _positions(V, points) -> np.ndarray:
     return P.reshape(*P.shape[:-1], n_atoms, dim)
 
 
-def write_configuration(path, V, x, symbols="X", *, energy: float | None = None, gradient=None,
-                        info: dict | None = None) -> None:
+def write_configuration(
+    path, V, x, symbols="X", *, energy: float | None = None, gradient=None, info: dict | None = None
+) -> None:
     """One frame: the point ``x`` (V.n,) as particles, with its energy and
     forces (-gradient) when given."""
     forces = None if gradient is None else -_positions(V, gradient)
-    xyz.write_xyz(path, _positions(V, x), symbols, energies=None if energy is None else [energy],
-                  forces=forces, info=None if info is None else [info])
+    xyz.write_xyz(
+        path,
+        _positions(V, x),
+        symbols,
+        energies=None if energy is None else [energy],
+        forces=forces,
+        info=None if info is None else [info],
+    )
 
 
-def write_trajectory(path, V, points: Sequence, symbols="X", *, energies: Sequence[float] | None = None,
-                     info: Sequence[dict] | None = None) -> None:
+def write_trajectory(
+    path,
+    V,
+    points: Sequence,
+    symbols="X",
+    *,
+    energies: Sequence[float] | None = None,
+    info: Sequence[dict] | None = None,
+) -> None:
     """Frames of ``points`` (F, V.n): a descent's path, a path's images, minima found."""
     if len(points) == 0:
         raise InputError(f"nothing to write to {path}: no frames")

@@ -68,8 +68,10 @@ def derivatives_along(V, x, order: int, variable: str | None, method: str) -> li
             raise _wrapped(error, f"in the one-body term (atom {atom + 1})", V, X) from None
     total[0] = value
     if not all(map(math.isfinite, total)):
-        raise DomainError(f"a derivative of order up to {order} is not finite at "
-                          f"{format_point(V.variables[k:k + 1], X.ravel()[k:k + 1])}")
+        raise DomainError(
+            f"a derivative of order up to {order} is not finite at "
+            f"{format_point(V.variables[k : k + 1], X.ravel()[k : k + 1])}"
+        )
     return [float(v) + 0.0 for v in total]
 
 

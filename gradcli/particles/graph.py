@@ -27,8 +27,9 @@ def particle_graph(V, x):
     """V at the Tensor x (shape (n,) or (m, n)) -> Tensor of shape () or (m,)."""
     shape = tuple(getattr(x, "shape", ()))
     if not engine_graph.is_tensor(x) or len(shape) not in (1, 2) or shape[-1] != V.n:
-        raise InputError(f"graph() takes a gradcli Tensor of shape ({V.n},) or (m, {V.n}), "
-                         f"got {type(x).__name__} of shape {shape}")
+        raise InputError(
+            f"graph() takes a gradcli Tensor of shape ({V.n},) or (m, {V.n}), got {type(x).__name__} of shape {shape}"
+        )
     m = shape[0] if len(shape) == 2 else 1
     X = x.reshape(m * V.n_atoms, V.dim)
     values = x.detach().numpy().reshape(m * V.n_atoms, V.dim)

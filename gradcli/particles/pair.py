@@ -84,8 +84,10 @@ class PairFunction:
             try:
                 self.shift = float(self.evaluate(np.array([self.cutoff**2]), 0)[0, 0])
             except PairFailure as failure:
-                raise InputError(f"the pair term cannot be evaluated at the cutoff r={fmt(self.cutoff)}: "
-                                 f"{failure.error.message.rsplit(' at s=', 1)[0]}") from None
+                raise InputError(
+                    f"the pair term cannot be evaluated at the cutoff r={fmt(self.cutoff)}: "
+                    f"{failure.error.message.rsplit(' at s=', 1)[0]}"
+                ) from None
 
     @property
     def shifted(self) -> bool:
@@ -135,8 +137,7 @@ class PairFunction:
         in_u, f, checked = self._get(order)
         try:
             with np.errstate(**ERRSTATE):
-                out = f.function(np.empty((order + 1, len(s))), np.empty((f.registers, len(s))),
-                                 1.0 / s if in_u else s)
+                out = f.function(np.empty((order + 1, len(s))), np.empty((f.registers, len(s))), 1.0 / s if in_u else s)
         except FloatingPointError:
             raise self._failure(checked, s) from None
         if self.shift:

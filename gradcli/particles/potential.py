@@ -61,8 +61,16 @@ class ParticlePotential:
     V(rc)); ``one_body`` an expression in x, y, z (the first ``dim`` of
     them) added for each particle (an external field, a confining well)."""
 
-    def __init__(self, pair, n_atoms: int, *, dim: int = 3, params: Mapping[str, float] | None = None,
-                 cutoff: float | None = None, one_body=None):
+    def __init__(
+        self,
+        pair,
+        n_atoms: int,
+        *,
+        dim: int = 3,
+        params: Mapping[str, float] | None = None,
+        cutoff: float | None = None,
+        one_body=None,
+    ):
         if isinstance(n_atoms, bool) or not isinstance(n_atoms, (int, np.integer)) or n_atoms < 1:
             raise InputError(f"the number of particles must be a whole number of at least 1, got {n_atoms!r}")
         if isinstance(dim, bool) or dim not in (1, 2, 3):
@@ -137,8 +145,7 @@ class ParticlePotential:
             got = 1 if arr.ndim == 0 else arr.shape[0]
             raise InputError(f"expected {n} coordinate{'s' * (n != 1)}{names}, got {got}")
         else:
-            raise InputError(f"expected one point of shape ({n},) or a batch of shape (m, {n}), "
-                             f"got shape {arr.shape}")
+            raise InputError(f"expected one point of shape ({n},) or a batch of shape (m, {n}), got shape {arr.shape}")
         if not (math.isfinite(np.add.reduce(arr, axis=None)) or np.isfinite(arr).all()):  # the sum: one call
             raise InputError(f"coordinates must be finite numbers, got {arr!s:.80}")
         return arr.reshape(m * self.n_atoms, self.dim), m, single
@@ -199,7 +206,7 @@ class ParticlePotential:
         c = gi // self.n_atoms
         r = float(np.linalg.norm(X[gi] - X[gj]))
         where = "" if single else f", configuration {c + 1}"
-        point = X[c * self.n_atoms:(c + 1) * self.n_atoms].ravel()
+        point = X[c * self.n_atoms : (c + 1) * self.n_atoms].ravel()
         return failure.domain_error((gi % self.n_atoms + 1, gj % self.n_atoms + 1), r, point, where)
 
     def _one_body_error(self, error: DomainError, X, m: int, single: bool) -> DomainError:
@@ -211,7 +218,7 @@ class ParticlePotential:
         wrapped = DomainError(f"{error.message} in the one-body term (atom {atom + 1}{where})")
         wrapped.reason = getattr(error, "reason", "unknown")
         wrapped.operation = getattr(error, "operation", None)
-        wrapped.point = tuple(X[c * self.n_atoms:(c + 1) * self.n_atoms].ravel().tolist())
+        wrapped.point = tuple(X[c * self.n_atoms : (c + 1) * self.n_atoms].ravel().tolist())
         return wrapped
 
     def __call__(self, x):
@@ -241,6 +248,7 @@ class ParticlePotential:
     def scalar_value_and_grad(self):
         """``f(*coords) -> (V, g_1, ..., g_n)`` over Python floats, as for
         ``Potential`` (the descent loop's interface)."""
+
         def value_and_grad(*coords):
             energy, grad, _, _ = self._evaluate("grad", coords)
             return (float(energy[0]), *grad[0].tolist())

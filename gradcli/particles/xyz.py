@@ -71,9 +71,11 @@ class Frame:
         dropped = self.positions[:, dim:]
         if dropped.size and np.any(dropped != 0):
             a = int(np.argmax(np.any(dropped != 0, axis=1)))
-            raise InputError(f"{self.path}, line {self.line + 2 + a}: a {dim}-dimensional system needs "
-                             f"coordinate{'s' * (dim < 2)} {'yz'[dim - 1:] if dim < 3 else ''} of 0 "
-                             f"(got {' '.join(map(repr, dropped[a].tolist()))})")
+            raise InputError(
+                f"{self.path}, line {self.line + 2 + a}: a {dim}-dimensional system needs "
+                f"coordinate{'s' * (dim < 2)} {'yz'[dim - 1 :] if dim < 3 else ''} of 0 "
+                f"(got {' '.join(map(repr, dropped[a].tolist()))})"
+            )
         return np.ascontiguousarray(self.positions[:, :dim]).ravel()
 
 
@@ -124,15 +126,19 @@ def _read_frame(lines: list[str], k: int, name: str) -> tuple[Frame, int]:
     species, pos, width = _columns(info, name, k + 2)
     missing = k + 2 + n_atoms - len(lines)
     if missing > 0:
-        raise InputError(f"{name}, line {len(lines)}: the file ends {missing} atom line{'s' * (missing != 1)} "
-                         f"short of the frame of {n_atoms} atoms that starts at line {k + 1}")
+        raise InputError(
+            f"{name}, line {len(lines)}: the file ends {missing} atom line{'s' * (missing != 1)} "
+            f"short of the frame of {n_atoms} atoms that starts at line {k + 1}"
+        )
     symbols, positions = [], np.empty((n_atoms, 3))
     for a in range(n_atoms):
         number = k + 3 + a
         fields = lines[number - 1].split()
         if len(fields) < width:
-            raise InputError(f"{name}, line {number}: expected an element symbol and 3 coordinates"
-                             f"{f' ({width} columns)' if width != 4 else ''}, got {lines[number - 1].strip()[:60]!r}")
+            raise InputError(
+                f"{name}, line {number}: expected an element symbol and 3 coordinates"
+                f"{f' ({width} columns)' if width != 4 else ''}, got {lines[number - 1].strip()[:60]!r}"
+            )
         symbols.append(fields[species])
         for c in range(3):
             text = fields[pos + c]
@@ -171,8 +177,9 @@ def _columns(info: Mapping[str, str], name: str, line: int) -> tuple[int, int, i
     return species, pos, columns
 
 
-def format_frame(positions, symbols, energy: float | None = None, forces=None,
-                 info: Mapping[str, object] | None = None) -> str:
+def format_frame(
+    positions, symbols, energy: float | None = None, forces=None, info: Mapping[str, object] | None = None
+) -> str:
     """One frame as extended XYZ text. ``positions`` (N, dim) with dim <= 3
     (missing axes written as 0), ``symbols`` one symbol or N of them,
     ``forces`` (N, dim) or None, ``info`` further comment keys (numbers or
@@ -218,8 +225,15 @@ def _as_xyz(values, what: str) -> np.ndarray:
     return np.pad(arr, ((0, 0), (0, 3 - arr.shape[1]))) + 0.0  # + 0.0: no "-0.0" in the file
 
 
-def write_xyz(path, positions, symbols="X", *, energies: Sequence[float] | None = None, forces=None,
-              info: Sequence[Mapping[str, object]] | None = None) -> None:
+def write_xyz(
+    path,
+    positions,
+    symbols="X",
+    *,
+    energies: Sequence[float] | None = None,
+    forces=None,
+    info: Sequence[Mapping[str, object]] | None = None,
+) -> None:
     """Write one frame (``positions`` of shape (N, dim)) or a trajectory
     ((F, N, dim)) to ``path``; ``energies`` (F,), ``forces`` like positions
     and ``info`` (F dicts) are optional, per frame. The file is replaced
@@ -233,9 +247,16 @@ def write_xyz(path, positions, symbols="X", *, energies: Sequence[float] | None 
     for what, given in (("energies", energies), ("info", info)):
         if given is not None and len(given) != count:
             raise InputError(f"{len(given)} {what} for {count} frame{'s' * (count != 1)}")
-    text = "".join(format_frame(frames[f], symbols, None if energies is None else energies[f],
-                                None if forces_all is None else forces_all[f], None if info is None else info[f])
-                   for f in range(count))
+    text = "".join(
+        format_frame(
+            frames[f],
+            symbols,
+            None if energies is None else energies[f],
+            None if forces_all is None else forces_all[f],
+            None if info is None else info[f],
+        )
+        for f in range(count)
+    )
     target = Path(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")

@@ -24,5 +24,3 @@ def test_classification(x, gradient, hessian, kind, index):
     point = classify_stationary_point(x, gradient, hessian)
     assert point.classification == kind
     assert point.saddle_index == index
-
-

@@ -31,7 +31,7 @@ def test_deep_chain_with_create_graph():
     y = x
     for _ in range(20_000):
         y = y + x * 0.0
-    (dy,) = grad(y ** 2, x, create_graph=True)
+    (dy,) = grad(y**2, x, create_graph=True)
     (d2y,) = grad(dy, x)
     assert dy.item() == pytest.approx(1.0) and d2y.item() == pytest.approx(2.0)
 
@@ -41,7 +41,7 @@ def test_shared_subexpression_gets_all_contributions():
     a = x * x  # used three times below
     y = a + a * a + a.sin()
     y.backward()
-    expected = 2 * 2.0 + 4 * 2.0 ** 3 + math.cos(4.0) * 2 * 2.0
+    expected = 2 * 2.0 + 4 * 2.0**3 + math.cos(4.0) * 2 * 2.0
     assert x.grad.item() == pytest.approx(expected)
 
 
@@ -67,7 +67,7 @@ def test_retain_grad_on_intermediate_and_root():
     x = gradcli.tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
     y.retain_grad()
-    z = (y ** 2).sum()
+    z = (y**2).sum()
     z.retain_grad()
     z.backward()
     assert y.grad.tolist() == [6.0, 12.0] and z.grad.item() == 1.0
@@ -76,7 +76,7 @@ def test_retain_grad_on_intermediate_and_root():
 
 def test_autograd_backward_with_several_outputs():
     x = gradcli.tensor([1.0, 2.0], requires_grad=True)
-    a, b = x * 2, x ** 2
+    a, b = x * 2, x**2
     gradcli.autograd.backward([a, b], [gradcli.tensor([1.0, 1.0]), gradcli.tensor([1.0, 0.5])])
     assert x.grad.tolist() == [4.0, 4.0]
 
@@ -91,7 +91,7 @@ def test_backward_inputs_restricts_accumulation():
 def test_grad_with_grad_outputs_and_non_leaf_inputs():
     x = gradcli.tensor([1.0, 2.0, 3.0], requires_grad=True)
     h = x * 2
-    y = h ** 2
+    y = h**2
     gx, gh = grad(y, [x, h], gradcli.tensor([1.0, 0.0, 1.0]))
     assert gh.tolist() == [4.0, 0.0, 12.0] and gx.tolist() == [8.0, 0.0, 24.0]
     assert x.grad is None  # grad() returns, it does not accumulate
@@ -116,7 +116,7 @@ def test_nth_derivatives_of_sin_cycle():
 
 def test_backward_with_create_graph_records_the_gradient():
     x = gradcli.tensor([2.0], requires_grad=True)
-    (x ** 3).backward(create_graph=True)
+    (x**3).backward(create_graph=True)
     assert x.grad.item() == 12.0 and x.grad.grad_fn is not None
     (g2,) = grad(x.grad, x)
     assert g2.item() == 12.0
@@ -125,10 +125,10 @@ def test_backward_with_create_graph_records_the_gradient():
 def test_mixed_second_derivative():
     x = gradcli.tensor(1.5, requires_grad=True)
     y = gradcli.tensor(0.5, requires_grad=True)
-    f = x ** 2 * y.exp() + gradcli.atan2(y, x)
+    f = x**2 * y.exp() + gradcli.atan2(y, x)
     (fx,) = grad(f, x, create_graph=True)
     (fxy,) = grad(fx, y)
-    expected = 2 * 1.5 * math.exp(0.5) + (0.5 ** 2 - 1.5 ** 2) / (1.5 ** 2 + 0.5 ** 2) ** 2
+    expected = 2 * 1.5 * math.exp(0.5) + (0.5**2 - 1.5**2) / (1.5**2 + 0.5**2) ** 2
     assert fxy.item() == pytest.approx(expected)
 
 
@@ -185,7 +185,7 @@ class ScaledPower(Function):
     def forward(ctx, x, k, p):
         ctx.save_for_backward(x)
         ctx.k, ctx.p = k, p  # plain attributes
-        return k * x ** p
+        return k * x**p
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -280,12 +280,29 @@ def check_gradients(f, tensors):
 
 # ***** derivative rules against central differences (first and second order) *****
 UNARY = {
-    "exp": gradcli.exp, "log": gradcli.log, "sqrt": gradcli.sqrt, "sin": gradcli.sin, "cos": gradcli.cos,
-    "tan": gradcli.tan, "tanh": gradcli.tanh, "sinh": gradcli.sinh, "cosh": gradcli.cosh,
-    "asin": gradcli.asin, "acos": gradcli.acos, "atan": gradcli.atan, "abs": gradcli.abs,
-    "sigmoid": gradcli.sigmoid, "relu": gradcli.relu, "clamp": lambda t: gradcli.clamp(t, 0.2, 0.6),
-    "neg": lambda t: -t, "reciprocal": lambda t: 1 / t, "pow3": lambda t: t ** 3, "pow2.5": lambda t: t ** 2.5,
-    "rpow": lambda t: 2.0 ** t, "pow_tensor": lambda t: t ** (t + 1), "square": lambda t: t * t,
+    "exp": gradcli.exp,
+    "log": gradcli.log,
+    "sqrt": gradcli.sqrt,
+    "sin": gradcli.sin,
+    "cos": gradcli.cos,
+    "tan": gradcli.tan,
+    "tanh": gradcli.tanh,
+    "sinh": gradcli.sinh,
+    "cosh": gradcli.cosh,
+    "asin": gradcli.asin,
+    "acos": gradcli.acos,
+    "atan": gradcli.atan,
+    "abs": gradcli.abs,
+    "sigmoid": gradcli.sigmoid,
+    "relu": gradcli.relu,
+    "clamp": lambda t: gradcli.clamp(t, 0.2, 0.6),
+    "neg": lambda t: -t,
+    "reciprocal": lambda t: 1 / t,
+    "pow3": lambda t: t**3,
+    "pow2.5": lambda t: t**2.5,
+    "rpow": lambda t: 2.0**t,
+    "pow_tensor": lambda t: t ** (t + 1),
+    "square": lambda t: t * t,
 }
 
 
@@ -323,13 +340,13 @@ STRUCTURAL = {
     "fancy_index_repeats": lambda t: t[[0, 0, 1]] ** 2,
     "mask_index": lambda t: t[t > 0.3] ** 2,
     "stack": lambda t: gradcli.stack([t[0], t[1] ** 2], dim=1),
-    "cat": lambda t: gradcli.cat([t, t ** 2], dim=0),
+    "cat": lambda t: gradcli.cat([t, t**2], dim=0),
     "transpose": lambda t: t.transpose(0, 1) * gradcli.arange(6.0).reshape(3, 2),
     "reshape": lambda t: t.reshape(3, 2) @ t,
     "expand": lambda t: t[:, :1].expand(2, 4) ** 2,
     "max": lambda t: t.max() * t,
     "max_dim": lambda t: t.max(1).values ** 2,
-    "where": lambda t: gradcli.where(t > 0.3, t ** 2, -t),
+    "where": lambda t: gradcli.where(t > 0.3, t**2, -t),
     "atan2": lambda t: gradcli.atan2(t[0], t[1]),
     "mean_all": lambda t: t.mean() * t,
 }
@@ -360,8 +377,20 @@ def test_docstring_examples_run():
     import importlib
     import warnings
 
-    modules = ["tensor", "creation", "backward", "grad_mode", "function", "anomaly_mode",
-               "ops_arith", "ops_unary", "ops_reduce", "ops_shape", "ops_linalg", "ops_inplace"]
+    modules = [
+        "tensor",
+        "creation",
+        "backward",
+        "grad_mode",
+        "function",
+        "anomaly_mode",
+        "ops_arith",
+        "ops_unary",
+        "ops_reduce",
+        "ops_shape",
+        "ops_linalg",
+        "ops_inplace",
+    ]
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

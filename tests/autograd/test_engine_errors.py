@@ -30,7 +30,7 @@ def raises(message):
 def test_backward_of_non_scalar_needs_gradient():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     with raises("grad can be implicitly created only for scalar outputs"):
-        (x ** 2).backward()
+        (x**2).backward()
     with raises("grad can be implicitly created only for scalar outputs"):
         grad(x * 2, x)
 
@@ -152,7 +152,7 @@ def test_unsaved_input_may_change():
 def test_setitem_on_saved_tensor():
     a = torch.tensor([2.0, 3.0], requires_grad=True)
     b = a * 1
-    c = b ** 2
+    c = b**2
     b[0] = 5.0
     with raises(
         "one of the variables needed for gradient computation has been modified by an inplace "
@@ -257,7 +257,7 @@ def test_custom_function_saved_tensors_freed():
 
         @staticmethod
         def backward(ctx, grad_output):
-            x, = ctx.saved_tensors
+            (x,) = ctx.saved_tensors
             return 2 * x * grad_output
 
     x = torch.tensor([3.0], requires_grad=True)

@@ -13,10 +13,12 @@ from gradcli.autograd.functional import hessian, hvp, jacobian, jvp, vhp, vjp
 
 
 def tutorial_f(x):
-    return torch.stack([
-        x[0] * x[1],      # y1 = x1 * x2
-        x[0] + x[1]**2    # y2 = x1 + x2^2
-    ])
+    return torch.stack(
+        [
+            x[0] * x[1],  # y1 = x1 * x2
+            x[0] + x[1] ** 2,  # y2 = x1 + x2^2
+        ]
+    )
 
 
 def test_tutorial_jacobian_vjp_jvp_example_runs_as_written(capsys):
@@ -24,10 +26,12 @@ def test_tutorial_jacobian_vjp_jvp_example_runs_as_written(capsys):
     from gradcli.autograd.functional import jacobian, jvp, vjp
 
     def f(x):
-        return torch.stack([
-            x[0] * x[1],      # y1 = x1 * x2
-            x[0] + x[1]**2    # y2 = x1 + x2^2
-        ])
+        return torch.stack(
+            [
+                x[0] * x[1],  # y1 = x1 * x2
+                x[0] + x[1] ** 2,  # y2 = x1 + x2^2
+            ]
+        )
 
     x = torch.tensor([2.0, 3.0])
 
@@ -118,8 +122,10 @@ def test_jacobian_of_independent_input_is_zero_unless_strict():
     x, y = torch.tensor([1.0, 2.0]), torch.tensor([3.0])
     Jx, Jy = jacobian(lambda x, y: 2 * x, (x, y))
     assert Jy.tolist() == [[0.0], [0.0]]
-    with pytest.raises(RuntimeError, match="Output 0 of the user-provided function is independent of input 1. "
-                                           "This is not allowed in strict mode."):
+    with pytest.raises(
+        RuntimeError,
+        match="Output 0 of the user-provided function is independent of input 1. This is not allowed in strict mode.",
+    ):
         jacobian(lambda x, y: 2 * x, (x, y), strict=True)
 
 
@@ -132,16 +138,22 @@ def test_strict_rejects_output_without_graph():
 
 def test_strict_create_graph_rejects_a_constant_jacobian():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="The jacobian of the user-provided function is independent of input 0. "
-                                           "This is not allowed in strict mode when create_graph=True."):
+    with pytest.raises(
+        RuntimeError,
+        match="The jacobian of the user-provided function is independent of input 0. "
+        "This is not allowed in strict mode when create_graph=True.",
+    ):
         jacobian(lambda x: 2 * x, x, create_graph=True, strict=True)
     with pytest.raises(RuntimeError, match="While computing the hessian, found that the jacobian"):
         vhp(lambda x: (2 * x).sum(), x, torch.ones(2), strict=True)
 
 
 def test_hessian_strict_rejects_linear_function():
-    with pytest.raises(RuntimeError, match="While computing the hessian, found that the jacobian of the "
-                                           "user-provided function with respect to input 0 is independent"):
+    with pytest.raises(
+        RuntimeError,
+        match="While computing the hessian, found that the jacobian of the "
+        "user-provided function with respect to input 0 is independent",
+    ):
         hessian(lambda x: (3 * x).sum(), torch.tensor([1.0, 2.0]), strict=True)
     assert hessian(lambda x: (3 * x).sum(), torch.tensor([1.0, 2.0])).tolist() == [[0.0, 0.0], [0.0, 0.0]]
 
@@ -149,7 +161,7 @@ def test_hessian_strict_rejects_linear_function():
 def test_hessian_of_tutorial_exercise_2():
     # f = x^2 y + x y^2 at (1, 2): H = [[2y, 2x + 2y], [2x + 2y, 2x]] = [[4, 6], [6, 2]]
     def f(p):
-        return p[0]**2 * p[1] + p[0] * p[1]**2
+        return p[0] ** 2 * p[1] + p[0] * p[1] ** 2
 
     assert hessian(f, torch.tensor([1.0, 2.0])).tolist() == [[4.0, 6.0], [6.0, 2.0]]
 
@@ -176,7 +188,7 @@ def test_hessian_rejects_non_scalar_function():
 
 def test_hvp_and_vhp_against_hand_computed_products():
     # f = x0^2 x1 at (1, 2): H = [[2 x1, 2 x0], [2 x0, 0]] = [[4, 2], [2, 0]]
-    f = lambda x: x[0]**2 * x[1]  # noqa: E731
+    f = lambda x: x[0] ** 2 * x[1]  # noqa: E731
     x = torch.tensor([1.0, 2.0])
     value, Hv = hvp(f, x, torch.tensor([1.0, 0.0]))
     assert value.item() == 2.0 and Hv.tolist() == [4.0, 2.0]
@@ -188,8 +200,9 @@ def test_hvp_and_vhp_against_hand_computed_products():
 
 
 def test_hvp_with_tuple_inputs_and_default_v():
-    _, (a, b) = hvp(lambda x, y: (2 * x**2 + 3 * y**2).sum(), (torch.ones(2), torch.ones(2)),
-                    (torch.zeros(2), torch.ones(2)))
+    _, (a, b) = hvp(
+        lambda x, y: (2 * x**2 + 3 * y**2).sum(), (torch.ones(2), torch.ones(2)), (torch.zeros(2), torch.ones(2))
+    )
     assert a.tolist() == [0.0, 0.0] and b.tolist() == [6.0, 6.0]
     assert vhp(lambda x: x**4, torch.tensor(2.0))[1].item() == 48.0  # 12 x^2
 
@@ -224,13 +237,19 @@ def test_invalid_arguments_raise_like_pytorch():
     x = torch.tensor([1.0, 2.0])
     with pytest.raises(RuntimeError, match="v has invalid size"):
         vjp(tutorial_f, x, torch.ones(3))
-    with pytest.raises(RuntimeError, match="The vector v can only be None if the input to the user-provided "
-                                           "function is a single Tensor with a single element."):
+    with pytest.raises(
+        RuntimeError,
+        match="The vector v can only be None if the input to the user-provided "
+        "function is a single Tensor with a single element.",
+    ):
         jvp(tutorial_f, x)
     with pytest.raises(RuntimeError, match="v is a tuple of invalid length: should be 2 but got 1."):
         jvp(lambda a, b: a * b, (x, x), (x,))
-    with pytest.raises(TypeError, match="The inputs given to jacobian must be either a Tensor or a tuple of "
-                                        "Tensors but the given inputs has type"):
+    with pytest.raises(
+        TypeError,
+        match="The inputs given to jacobian must be either a Tensor or a tuple of "
+        "Tensors but the given inputs has type",
+    ):
         jacobian(tutorial_f, [1.0, 2.0])
 
 
@@ -242,8 +261,13 @@ def test_docstring_examples_run():
     import gradcli.autograd.gradcheck  # noqa: F401  (the package attribute is the function)
 
     checker = sys.modules["gradcli.autograd.gradcheck"]
-    globs = {"torch": gradcli, "gradcli": gradcli, "gradcheck": checker.gradcheck,
-             "gradgradcheck": checker.gradgradcheck, **{name: getattr(functional, name) for name in functional.__all__}}
+    globs = {
+        "torch": gradcli,
+        "gradcli": gradcli,
+        "gradcheck": checker.gradcheck,
+        "gradgradcheck": checker.gradgradcheck,
+        **{name: getattr(functional, name) for name in functional.__all__},
+    }
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for module in (functional, checker):
         for example in doctest.DocTestFinder().find(module, globs=globs):

@@ -59,12 +59,12 @@ OPS = [
     pytest.param(lambda a, b: a / b, [U(2, 2), AWAY()], id="div-(2,2)/scalar"),
     pytest.param(lambda a: a / 2.0, [U(2, 3)], id="div-tensor/number"),
     pytest.param(lambda a: 2.0 / a, [AWAY(2, 3)], id="div-number/tensor"),
-    pytest.param(lambda a: a ** 3, [U(2, 3)], id="pow-tensor**int"),
-    pytest.param(lambda a: a ** 2.5, [P(2, 3)], id="pow-tensor**float"),
-    pytest.param(lambda a: a ** -1.5, [P(2, 3)], id="pow-tensor**negative"),
-    pytest.param(lambda a: 2.0 ** a, [U(2, 3)], id="pow-number**tensor"),
-    pytest.param(lambda a, b: a ** b, [P(3, 1), U(1, 4)], id="pow-(3,1)**(1,4)"),
-    pytest.param(lambda a, b: a ** b, [P(2, 3), U()], id="pow-(2,3)**scalar"),
+    pytest.param(lambda a: a**3, [U(2, 3)], id="pow-tensor**int"),
+    pytest.param(lambda a: a**2.5, [P(2, 3)], id="pow-tensor**float"),
+    pytest.param(lambda a: a**-1.5, [P(2, 3)], id="pow-tensor**negative"),
+    pytest.param(lambda a: 2.0**a, [U(2, 3)], id="pow-number**tensor"),
+    pytest.param(lambda a, b: a**b, [P(3, 1), U(1, 4)], id="pow-(3,1)**(1,4)"),
+    pytest.param(lambda a, b: a**b, [P(2, 3), U()], id="pow-(2,3)**scalar"),
     pytest.param(lambda a: -a, [U(2, 3)], id="neg"),
     pytest.param(lambda a: a.reciprocal(), [AWAY(2, 3)], id="reciprocal"),
     pytest.param(lambda a, b: a.pow(b), [P(2, 3), U(2, 3)], id="pow-method"),
@@ -154,9 +154,29 @@ OPS = [
     pytest.param(lambda a: _inplace_on_view(a), [U(2, 3)], id="inplace-on-a-view"),
     pytest.param(lambda a: _inplace_on_base_seen_by_view(a), [U(2, 3)], id="inplace-on-base-seen-by-view"),
     pytest.param(lambda a, b: (a * 1).masked_fill_(b > 0, 0.5), [U(2, 3), AWAY(3)], id="masked_fill_"),
-    *[pytest.param(lambda a, name=name: getattr(a * 1, name)(), [P(2, 3, lo=0.2, hi=0.8)], id=name)
-      for name in ("exp_", "log_", "sqrt_", "neg_", "reciprocal_", "sin_", "cos_", "tan_", "tanh_", "sinh_",
-                   "cosh_", "asin_", "acos_", "atan_", "sigmoid_", "abs_", "relu_", "square_")],
+    *[
+        pytest.param(lambda a, name=name: getattr(a * 1, name)(), [P(2, 3, lo=0.2, hi=0.8)], id=name)
+        for name in (
+            "exp_",
+            "log_",
+            "sqrt_",
+            "neg_",
+            "reciprocal_",
+            "sin_",
+            "cos_",
+            "tan_",
+            "tanh_",
+            "sinh_",
+            "cosh_",
+            "asin_",
+            "acos_",
+            "atan_",
+            "sigmoid_",
+            "abs_",
+            "relu_",
+            "square_",
+        )
+    ],
     pytest.param(lambda a: (a * 1).pow_(2.5), [P(2, 3)], id="pow_"),
     # ***** issue 9: taking apart and rearranging *****
     pytest.param(lambda a: a.narrow(1, 1, 2), [U(2, 3)], id="narrow"),
@@ -203,8 +223,9 @@ OPS = [
     pytest.param(lambda a: g.norm(a, dim=1), [AWAY(2, 3)], id="norm-dim"),
     pytest.param(lambda a: g.norm(a, 3, dim=0, keepdim=True), [AWAY(2, 3)], id="norm-p3"),
     pytest.param(lambda a: g.norm(a, 1), [AWAY(2, 3)], id="norm-p1"),
-    pytest.param(lambda a: g.norm(a, float("inf"), dim=1), [FIXED([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4]])],
-                 id="norm-inf"),
+    pytest.param(
+        lambda a: g.norm(a, float("inf"), dim=1), [FIXED([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4]])], id="norm-inf"
+    ),
     pytest.param(lambda a: g.linalg.norm(a), [U(2, 3)], id="linalg.norm"),
     pytest.param(lambda a: g.linalg.vector_norm(a, 1.5, dim=1), [AWAY(2, 3)], id="linalg.vector_norm"),
     pytest.param(lambda a: a.masked_fill(a > 0, 2.0), [AWAY(2, 3)], id="masked_fill"),
@@ -298,7 +319,7 @@ def test_gradgradcheck_rejects_a_backward_that_is_not_differentiable_correctly()
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return x ** 3
+            return x**3
 
         @staticmethod
         def backward(ctx, grad_output):
@@ -320,8 +341,9 @@ def test_gradcheck_warns_for_single_precision_inputs():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gradcheck(lambda x: x * 2, (x,), raise_exception=False)
-    assert any("Input #0 requires gradient and is not a double precision floating point" in str(w.message)
-               for w in caught)
+    assert any(
+        "Input #0 requires gradient and is not a double precision floating point" in str(w.message) for w in caught
+    )
 
 
 def test_gradcheck_passes_non_tensor_arguments_through_and_checks_tuple_outputs():

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 import gradcli
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 # name -> (gradcli version, numpy version)
 UNARY = {
@@ -25,9 +24,9 @@ UNARY = {
     "sigmoid": (gradcli.sigmoid, lambda a: 1.0 / (1.0 + np.exp(-a))),
     "atan": (gradcli.atan, np.arctan),
     "neg": (lambda t: -t, np.negative),
-    "square": (lambda t: t ** 2, np.square),
+    "square": (lambda t: t**2, np.square),
     "affine": (lambda t: 0.5 * t - 1.0, lambda a: 0.5 * a - 1.0),
-    "log1p_sq": (lambda t: gradcli.log(1 + t ** 2), lambda a: np.log(1 + a ** 2)),
+    "log1p_sq": (lambda t: gradcli.log(1 + t**2), lambda a: np.log(1 + a**2)),
     "sqrt1p_sq": (lambda t: gradcli.sqrt(1 + t * t), lambda a: np.sqrt(1 + a * a)),
     "exp_tanh": (lambda t: gradcli.exp(gradcli.tanh(t)), lambda a: np.exp(np.tanh(a))),
     "asin_tanh": (lambda t: gradcli.asin(0.9 * gradcli.tanh(t)), lambda a: np.arcsin(0.9 * np.tanh(a))),
@@ -37,7 +36,7 @@ BINARY = {
     "add": (lambda a, b: a + b, lambda a, b: a + b),
     "sub": (lambda a, b: a - b, lambda a, b: a - b),
     "mul": (lambda a, b: a * b, lambda a, b: a * b),
-    "div_safe": (lambda a, b: a / (1 + b ** 2), lambda a, b: a / (1 + b ** 2)),
+    "div_safe": (lambda a, b: a / (1 + b**2), lambda a, b: a / (1 + b**2)),
     "atan2_safe": (lambda a, b: gradcli.atan2(a, 2 + gradcli.cos(b)), lambda a, b: np.arctan2(a, 2 + np.cos(b))),
     "pow_safe": (lambda a, b: (1 + a * a) ** gradcli.tanh(b), lambda a, b: (1 + a * a) ** np.tanh(b)),
     "dot": (lambda a, b: (a * b).sum(), lambda a, b: np.sum(a * b)),
@@ -61,8 +60,9 @@ def trees(draw, depth=4):
 
 
 coordinates = st.floats(-2.0, 2.0, allow_nan=False)
-points = st.tuples(*(st.lists(coordinates, min_size=int(np.prod(s)), max_size=int(np.prod(s)))
-                     for s in LEAF_SHAPES.values()))
+points = st.tuples(
+    *(st.lists(coordinates, min_size=int(np.prod(s)), max_size=int(np.prod(s))) for s in LEAF_SHAPES.values())
+)
 
 
 def uses_a_leaf(tree):

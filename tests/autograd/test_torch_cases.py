@@ -24,8 +24,11 @@ def same(ours, theirs):
     if isinstance(theirs, float) or isinstance(ours, float):
         if isinstance(ours, bool) or isinstance(theirs, bool) or not isinstance(ours, (int, float)):
             return False
-        return ours == theirs or math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-15) or (
-            math.isnan(ours) and math.isnan(theirs))
+        return (
+            ours == theirs
+            or math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-15)
+            or (math.isnan(ours) and math.isnan(theirs))
+        )
     if isinstance(theirs, list):
         return isinstance(ours, list) and len(ours) == len(theirs) and all(map(same, ours, theirs))
     if isinstance(theirs, dict):

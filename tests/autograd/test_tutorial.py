@@ -25,7 +25,7 @@ def test_computational_graph_and_backward(capsys):
     y = torch.tensor([3.0], requires_grad=True)
     z = x * y
     w = z + x
-    v = w ** 2
+    v = w**2
     print(f"x = {x.item()}")
     print(f"y = {y.item()}")
     print(f"z = x*y = {z.item()}")
@@ -35,8 +35,13 @@ def test_computational_graph_and_backward(capsys):
     print(f"∂v/∂x = {x.grad.item()}")  # 64.0
     print(f"∂v/∂y = {y.grad.item()}")  # 32.0
     assert printed(capsys) == [
-        "x = 2.0", "y = 3.0", "z = x*y = 6.0", "w = z+x = 8.0", "v = w^2 = 64.0",
-        "∂v/∂x = 64.0", "∂v/∂y = 32.0",
+        "x = 2.0",
+        "y = 3.0",
+        "z = x*y = 6.0",
+        "w = z+x = 8.0",
+        "v = w^2 = 64.0",
+        "∂v/∂x = 64.0",
+        "∂v/∂y = 32.0",
     ]
 
 
@@ -49,7 +54,10 @@ def test_requires_grad_and_grad_fn(capsys):
     print(f"b.is_leaf: {b.is_leaf}")  # False（不是叶子）
     print(f"b.grad_fn: {b.grad_fn}")  # <MulBackward0>
     assert printed(capsys) == [
-        "requires_grad: True", "is_leaf: True", "b.requires_grad: True", "b.is_leaf: False",
+        "requires_grad: True",
+        "is_leaf: True",
+        "b.requires_grad: True",
+        "b.is_leaf: False",
         "b.grad_fn: <MulBackward0 object at 0x...>",
     ]
 
@@ -69,13 +77,15 @@ def test_leaf_and_non_leaf_retain_grad(capsys):
     z.backward()
     print(f"y.grad (with retain_grad): {y.grad}")  # tensor([3.])
     assert printed(capsys) == [
-        "x.grad: tensor([6.])", "y.grad: None", "y.grad (with retain_grad): tensor([3.])",
+        "x.grad: tensor([6.])",
+        "y.grad: None",
+        "y.grad (with retain_grad): tensor([3.])",
     ]
 
 
 def test_scalar_output_gradient(capsys):
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    y = (x ** 2).sum()
+    y = (x**2).sum()
     y.backward()
     print(f"∂y/∂x = {x.grad}")  # [2., 4., 6.]
     assert printed(capsys) == ["∂y/∂x = tensor([2., 4., 6.])"]
@@ -83,7 +93,7 @@ def test_scalar_output_gradient(capsys):
 
 def test_non_scalar_output_needs_gradient(capsys):
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    y = x ** 2
+    y = x**2
     with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
         y.backward()  # the tutorial's "RuntimeError!"
     gradient = torch.tensor([1.0, 1.0, 1.0])
@@ -106,8 +116,10 @@ def test_gradients_accumulate(capsys):
     y3.backward()
     print(f"第三次 backward 后: {x.grad}")  # tensor([4.])
     assert printed(capsys) == [
-        "第一次 backward 后: tensor([2.])", "第二次 backward 后: tensor([5.])",
-        "清零后: tensor([0.])", "第三次 backward 后: tensor([4.])",
+        "第一次 backward 后: tensor([2.])",
+        "第二次 backward 后: tensor([5.])",
+        "清零后: tensor([0.])",
+        "第三次 backward 后: tensor([4.])",
     ]
 
 
@@ -141,7 +153,7 @@ def test_requires_grad_in_place(capsys):
 
 
 def potential(x):
-    return x**4 - 10*x**2 + 5
+    return x**4 - 10 * x**2 + 5
 
 
 def test_double_well_descent(capsys):
@@ -164,16 +176,19 @@ def test_double_well_descent(capsys):
     print(f"最终势能: {energies[-1]:.4f}")
     print(f"理论极值点: ±{5**0.5:.4f}")
     assert printed(capsys) == [
-        "初始位置: 3.0000", "最终位置: 2.2361", "初始势能: -4.0000", "最终势能: -20.0000",
+        "初始位置: 3.0000",
+        "最终位置: 2.2361",
+        "初始势能: -4.0000",
+        "最终势能: -20.0000",
         "理论极值点: ±2.2361",
     ]
     assert x.is_leaf and x.requires_grad  # the update did not record a graph
-    assert trajectory[-1] == pytest.approx(5 ** 0.5, abs=1e-6)
+    assert trajectory[-1] == pytest.approx(5**0.5, abs=1e-6)
 
 
 def test_higher_order_derivatives(capsys):
     x = torch.tensor([2.0], requires_grad=True)
-    y = x ** 3
+    y = x**3
     dy_dx = torch.autograd.grad(y, x, create_graph=True)[0]
     print(f"dy/dx = 3x^2 = {dy_dx.item()}")  # 12.0
     d2y_dx2 = torch.autograd.grad(dy_dx, x, create_graph=True)[0]
@@ -186,7 +201,7 @@ def test_higher_order_derivatives(capsys):
 def test_force_and_force_constant(capsys):
     k = 2.0
     x = torch.tensor([3.0], requires_grad=True)
-    V = 0.5 * k * x ** 2
+    V = 0.5 * k * x**2
     grad_V = torch.autograd.grad(V, x, create_graph=True)[0]
     F = -grad_V
     print(f"力 F = -kx = {F.item()}")  # -6.0
@@ -206,7 +221,7 @@ class MySigmoid(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        sigmoid, = ctx.saved_tensors
+        (sigmoid,) = ctx.saved_tensors
         grad_input = grad_output * sigmoid * (1 - sigmoid)
         return grad_input
 
@@ -237,18 +252,21 @@ def test_pitfall_forgetting_to_zero_grad(capsys):
     for i in range(3):
         y = x * 2
         y.backward()
-        print(f"第 {i+1} 次: x.grad = {x.grad}")  # 2, 4, 6（累积！）
+        print(f"第 {i + 1} 次: x.grad = {x.grad}")  # 2, 4, 6（累积！）
     x = torch.tensor([1.0], requires_grad=True)
     for i in range(3):
         if x.grad is not None:
             x.grad.zero_()
         y = x * 2
         y.backward()
-        print(f"第 {i+1} 次: x.grad = {x.grad}")  # 2, 2, 2
+        print(f"第 {i + 1} 次: x.grad = {x.grad}")  # 2, 2, 2
     assert printed(capsys) == [
-        "第 1 次: x.grad = tensor([2.])", "第 2 次: x.grad = tensor([4.])",
-        "第 3 次: x.grad = tensor([6.])", "第 1 次: x.grad = tensor([2.])",
-        "第 2 次: x.grad = tensor([2.])", "第 3 次: x.grad = tensor([2.])",
+        "第 1 次: x.grad = tensor([2.])",
+        "第 2 次: x.grad = tensor([4.])",
+        "第 3 次: x.grad = tensor([6.])",
+        "第 1 次: x.grad = tensor([2.])",
+        "第 2 次: x.grad = tensor([2.])",
+        "第 3 次: x.grad = tensor([2.])",
     ]
 
 
@@ -317,7 +335,7 @@ class MyReLU(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_output):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return grad_output * (x > 0)
 
 

@@ -14,8 +14,11 @@ import warnings
 def plain(value):
     """A JSON-able picture of ``value``, the same for a torch and a gradcli result."""
     if hasattr(value, "tolist") and hasattr(value, "requires_grad"):
-        return {"tensor": value.detach().tolist(), "dtype": str(value.dtype).split(".")[-1],
-                "requires_grad": bool(value.requires_grad)}
+        return {
+            "tensor": value.detach().tolist(),
+            "dtype": str(value.dtype).split(".")[-1],
+            "requires_grad": bool(value.requires_grad),
+        }
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -144,7 +147,9 @@ def jacobian_strict_independent_input(torch):
 
 @case
 def jacobian_strict_output_without_grad(torch):
-    return torch.autograd.functional.jacobian(lambda x: x.to(torch.int64).double(), torch.tensor([1.0, 2.0]), strict=True)
+    return torch.autograd.functional.jacobian(
+        lambda x: x.to(torch.int64).double(), torch.tensor([1.0, 2.0]), strict=True
+    )
 
 
 @case
@@ -152,7 +157,9 @@ def vjp_strict_independent_input(torch):
     def f(x, y):
         return x.long().double() + y
 
-    return torch.autograd.functional.vjp(f, (torch.tensor([1.0]), torch.tensor([2.0])), torch.tensor([1.0]), strict=True)
+    return torch.autograd.functional.vjp(
+        f, (torch.tensor([1.0]), torch.tensor([2.0])), torch.tensor([1.0]), strict=True
+    )
 
 
 @case
@@ -264,7 +271,7 @@ def mark_dirty_not_returned(torch):
 @case
 def zero_number_base_power_gradients(torch):
     b = torch.tensor([-1.0, 0.0, 0.5, 2.0], requires_grad=True)
-    (0 ** b).sum().backward()
+    (0**b).sum().backward()
     return b.grad
 
 
@@ -726,24 +733,48 @@ for _name, _function in FUNCTIONS.items():
 def predicates(torch):
     a = torch.tensor([1.0, float("nan"), float("inf"), 0.0])
     b = torch.tensor([1.0 + 1e-9, float("nan"), float("inf"), 1e-9])
-    return (torch.isfinite(a), torch.isnan(a), torch.isinf(a), torch.isclose(a, b), torch.isclose(a, b, equal_nan=True),
-            torch.allclose(a[:1], b[:1]), torch.allclose(a, b), a.isnan().any(), torch.all(a > -1),
-            torch.tensor([[True, False], [True, True]]).all(dim=1), torch.tensor([[0, 1], [0, 0]]).any(0))
+    return (
+        torch.isfinite(a),
+        torch.isnan(a),
+        torch.isinf(a),
+        torch.isclose(a, b),
+        torch.isclose(a, b, equal_nan=True),
+        torch.allclose(a[:1], b[:1]),
+        torch.allclose(a, b),
+        a.isnan().any(),
+        torch.all(a > -1),
+        torch.tensor([[True, False], [True, True]]).all(dim=1),
+        torch.tensor([[0, 1], [0, 0]]).any(0),
+    )
 
 
 @case
 def casts(torch):
     x = torch.tensor([1.7, -2.2], requires_grad=True)
-    return [(c, c.dtype == d) for c, d in [(x.long(), torch.int64), (x.int(), torch.int32), (x.double(), torch.float64),
-                                           (x.bool(), torch.bool)]] + [str(x.float().dtype).split(".")[-1]]
+    return [
+        (c, c.dtype == d)
+        for c, d in [
+            (x.long(), torch.int64),
+            (x.int(), torch.int32),
+            (x.double(), torch.float64),
+            (x.bool(), torch.bool),
+        ]
+    ] + [str(x.float().dtype).split(".")[-1]]
 
 
 @case
 def factories(torch):
-    return ([torch.full((2,), 3).dtype == torch.int64, torch.full((2,), True).dtype == torch.bool,
-             torch.full((2,), 1.5).dtype == torch.float64, list(torch.empty(2, 3).shape), list(torch.empty((4,)).shape),
-             torch.empty_like(torch.ones(2, dtype=torch.int64)).dtype == torch.int64],
-            torch.full((2, 2), 7.0))
+    return (
+        [
+            torch.full((2,), 3).dtype == torch.int64,
+            torch.full((2,), True).dtype == torch.bool,
+            torch.full((2,), 1.5).dtype == torch.float64,
+            list(torch.empty(2, 3).shape),
+            list(torch.empty((4,)).shape),
+            torch.empty_like(torch.ones(2, dtype=torch.int64)).dtype == torch.int64,
+        ],
+        torch.full((2, 2), 7.0),
+    )
 
 
 @case
@@ -755,9 +786,20 @@ def random_shapes_and_dtypes(torch):
     n = torch.randn((4,), requires_grad=True)
     i = torch.randint(3, 10, (5,))
     j = torch.randint(10, (2, 2))
-    return (bool((a == b).all()), list(a.shape), str(a.dtype).split(".")[-1], bool(((a >= 0) & (a < 1)).all()),
-            list(n.shape), n.requires_grad, str(i.dtype).split(".")[-1], bool(((i >= 3) & (i < 10)).all()),
-            list(j.shape), first.initial_seed(), list(torch.rand_like(n).shape), list(torch.randn_like(a).shape))
+    return (
+        bool((a == b).all()),
+        list(a.shape),
+        str(a.dtype).split(".")[-1],
+        bool(((a >= 0) & (a < 1)).all()),
+        list(n.shape),
+        n.requires_grad,
+        str(i.dtype).split(".")[-1],
+        bool(((i >= 3) & (i < 10)).all()),
+        list(j.shape),
+        first.initial_seed(),
+        list(torch.rand_like(n).shape),
+        list(torch.randn_like(a).shape),
+    )
 
 
 @case
@@ -1009,8 +1051,9 @@ def jvp_strict_independent_input(torch):
     def f(x, y):
         return x.long().double() + y
 
-    return torch.autograd.functional.jvp(f, (torch.tensor([1.0]), torch.tensor([2.0])),
-                                         (torch.tensor([1.0]), torch.tensor([1.0])), strict=True)
+    return torch.autograd.functional.jvp(
+        f, (torch.tensor([1.0]), torch.tensor([2.0])), (torch.tensor([1.0]), torch.tensor([1.0])), strict=True
+    )
 
 
 @case

@@ -58,12 +58,20 @@ def test_mixed_jobs_give_one_line_each_and_the_batch_goes_on_after_bad_ones(tmp_
     assert by_id["a2"]["ok"] and by_id["a2"]["value"] == 2.0 and by_id["a2"]["gradient"] == [4.0, 1.0]
     assert by_id["a4"]["derivatives"] == pytest.approx([math.sin(0.5), math.cos(0.5), -math.sin(0.5), -math.cos(0.5)])
     assert by_id["a5"]["hessian"] == [[4.0]]
-    assert by_id["line 3"] == {"id": "line 3", "ok": False, "error": {
-        "kind": "input", "message": "line 3: not a JSON object: Expecting value at column 1"}}
+    assert by_id["line 3"] == {
+        "id": "line 3",
+        "ok": False,
+        "error": {"kind": "input", "message": "line 3: not a JSON object: Expecting value at column 1"},
+    }
     assert by_id["a3"]["error"] == {"kind": "domain", "message": "log of a negative number (-1) at x=-1"}
     assert by_id["a6"]["error"]["kind"] == "input"
-    assert by_id["a6"]["error"]["message"].startswith("unknown command 'nosuch'; a job runs one of: basins, derivative,")
-    assert by_id["a7"]["error"] == {"kind": "usage", "message": "No such option: --att (Possible options: --at, --atoms)"}
+    assert by_id["a6"]["error"]["message"].startswith(
+        "unknown command 'nosuch'; a job runs one of: basins, derivative,"
+    )
+    assert by_id["a7"]["error"] == {
+        "kind": "usage",
+        "message": "No such option: --att (Possible options: --at, --atoms)",
+    }
     assert "8 of 8 jobs ran: 4 ok, 4 failed (failed: line 3, a3, a6, a7)" in result.stderr
 
 
@@ -75,12 +83,20 @@ def test_all_good_jobs_exit_0_and_stdin_works():
     assert (line["id"], line["ok"], line["value"], line["gradient"]) == ("1", True, 8.0, [12.0])
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda p: str(p / "missing.jsonl"), "error: cannot read the job file {p}/missing.jsonl: No such file or directory"),
-    (lambda p: str(p), "error: cannot read the job file {p}: it is a folder"),
-    (lambda p: (p / "latin.jsonl").write_bytes(b'{"id": "\xe9"}\n') and str(p / "latin.jsonl"),
-     "error: cannot read the job file {p}/latin.jsonl: it is not UTF-8 text (byte 8)"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (
+            lambda p: str(p / "missing.jsonl"),
+            "error: cannot read the job file {p}/missing.jsonl: No such file or directory",
+        ),
+        (lambda p: str(p), "error: cannot read the job file {p}: it is a folder"),
+        (
+            lambda p: (p / "latin.jsonl").write_bytes(b'{"id": "\xe9"}\n') and str(p / "latin.jsonl"),
+            "error: cannot read the job file {p}/latin.jsonl: it is not UTF-8 text (byte 8)",
+        ),
+    ],
+)
 def test_an_unreadable_job_file_exits_2(tmp_path, setup, message):
     result = _batch(setup(tmp_path))
     assert result.exit_code == 2
@@ -91,13 +107,16 @@ def test_resume_needs_an_output_file_and_an_existing_output_is_never_overwritten
     jobs = _write(tmp_path / "jobs.jsonl", MIXED[:2])
     result = _batch(jobs, "--resume")
     assert (result.exit_code, result.stderr.strip()) == (
-        2, "error: --resume needs --output FILE (the results to resume from)")
+        2,
+        "error: --resume needs --output FILE (the results to resume from)",
+    )
     out = tmp_path / "out.jsonl"
     out.write_text('{"id": "old", "ok": true}\n')
     result = _batch(jobs, "-o", str(out))
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"error: {out} already holds results: add --resume to finish that batch, or remove the file")
+        f"error: {out} already holds results: add --resume to finish that batch, or remove the file"
+    )
     assert out.read_text() == '{"id": "old", "ok": true}\n'
 
 
@@ -115,10 +134,33 @@ def test_resume_cuts_a_partial_last_line_and_runs_only_what_is_missing(tmp_path)
 
 
 def test_job_arguments_map_keys_to_options():
-    job = Job("a", "descend", {"expression": "-x**2", "x0": {"x": 1, "y": 2.5}, "lr": 0.1, "plot": None,
-                               "param": ["k=2"], "climb": False, "debug": True})
-    assert job_arguments(job) == ["descend", "--x0", "x=1,y=2.5", "--lr", "0.1", "--param", "k=2",
-                                  "--no-climb", "--debug", "--json", "--", "-x**2"]
+    job = Job(
+        "a",
+        "descend",
+        {
+            "expression": "-x**2",
+            "x0": {"x": 1, "y": 2.5},
+            "lr": 0.1,
+            "plot": None,
+            "param": ["k=2"],
+            "climb": False,
+            "debug": True,
+        },
+    )
+    assert job_arguments(job) == [
+        "descend",
+        "--x0",
+        "x=1,y=2.5",
+        "--lr",
+        "0.1",
+        "--param",
+        "k=2",
+        "--no-climb",
+        "--debug",
+        "--json",
+        "--",
+        "-x**2",
+    ]
     for options, message in [
         ({"x0": [1, True]}, "option 'x0': expected a number, a string, a list of numbers or an object of numbers"),
         ({"lr": float("nan")}, "numbers in a job must be finite"),
@@ -131,17 +173,25 @@ def test_job_arguments_map_keys_to_options():
 
 
 def test_bad_job_lines_are_named_by_line_and_id():
-    jobs = read_jobs([
-        '{"id": "a", "command": "grad"}', "", "# a comment", "[1, 2]", '{"id": "a", "command": "grad"}',
-        '{"id": true, "command": "grad"}', '{"command": 3}', '{"id": "n", "command": "grad", "lr": NaN}',
-        '{"id": "d", "id": "e", "command": "grad"}',
-    ])
+    jobs = read_jobs(
+        [
+            '{"id": "a", "command": "grad"}',
+            "",
+            "# a comment",
+            "[1, 2]",
+            '{"id": "a", "command": "grad"}',
+            '{"id": true, "command": "grad"}',
+            '{"command": 3}',
+            '{"id": "n", "command": "grad", "lr": NaN}',
+            '{"id": "d", "id": "e", "command": "grad"}',
+        ]
+    )
     assert jobs[0] == Job("a", "grad", {})
     assert [(j.id, j.message) for j in jobs[1:]] == [
         ("line 4", "line 4: a job is a JSON object, got list"),
         ("a", "line 5: the id 'a' is used by an earlier job"),
         ("line 6", "line 6: 'id' must be a string or an integer"),
-        ("line 7", "line 7: the job has no 'command' (e.g. \"command\": \"descend\")"),
+        ("line 7", 'line 7: the job has no \'command\' (e.g. "command": "descend")'),
         ("line 8", "line 8: not a JSON object: NaN is not a JSON number"),
         ("line 9", "line 9: not a JSON object: key 'id' appears twice"),
     ]
@@ -152,7 +202,9 @@ def test_a_missing_dask_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(MissingExtraError) as caught:
         make_executor(dask_local=1)
-    message = "the Dask executor (--scheduler, --dask-local) needs the optional extra 'dask': pip install \"gradcli[dask]\""
+    message = (
+        "the Dask executor (--scheduler, --dask-local) needs the optional extra 'dask': pip install \"gradcli[dask]\""
+    )
     assert caught.value.message == message
     result = _batch(_write(tmp_path / "jobs.jsonl", MIXED[:1]), "--dask-local", "1")
     assert (result.exit_code, result.stderr.strip()) == (2, "error: " + message)
@@ -167,8 +219,15 @@ def test_one_executor_at_a_time():
 # --- real processes: a kill in the middle, and the three executors ----------------------------
 
 SLOW_JOBS = [
-    {"id": f"j{i}", "command": "descend", "expression": f"(x-{i})**2 + 2*(y+{i % 7})**2", "x0": [0, 0],
-     "lr": 0.01, "steps": 100_000, "tol": 0}
+    {
+        "id": f"j{i}",
+        "command": "descend",
+        "expression": f"(x-{i})**2 + 2*(y+{i % 7})**2",
+        "x0": [0, 0],
+        "lr": 0.01,
+        "steps": 100_000,
+        "tol": 0,
+    }
     for i in range(40)
 ]
 
@@ -188,8 +247,11 @@ def slow_jobs(tmp_path_factory):
 def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path, slow_jobs):
     jobs, reference = slow_jobs
     out = tmp_path / "out.jsonl"
-    process = subprocess.Popen([sys.executable, "-m", "gradcli.cli.app", "batch", jobs, "-o", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gradcli.cli.app", "batch", jobs, "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 5):
         time.sleep(0.01)
@@ -220,11 +282,26 @@ def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     address = f"tcp://127.0.0.1:{port}"
-    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                  "--port", str(port), "--dashboard-address", ":0"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                               "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dashboard-address",
+            ":0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--dashboard-address", ":0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         result = _cli("batch", jobs, "--scheduler", address, timeout=120)
     finally:

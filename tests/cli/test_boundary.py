@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_helpers import invoke
 
 from gradcli.cli.boundary import EXIT_STATUS, exit_status
 from gradcli.cli.status import ExitStatus
@@ -27,8 +28,6 @@ from gradcli.errors import (
     UnsupportedExpressionError,
 )
 
-from cli_helpers import invoke
-
 MAIN = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sys.argv[1:]]\nmain()\n"
 
 
@@ -42,16 +41,24 @@ def run_process(*args, code=MAIN, **kwargs):
 
 
 def test_library_errors_carry_no_exit_code():
-    assert not any(hasattr(cls, "exit_code") for cls in (GradcliError, InputError, ComputationError,
-                                                         PotentialFileError, DomainError))
+    assert not any(
+        hasattr(cls, "exit_code")
+        for cls in (GradcliError, InputError, ComputationError, PotentialFileError, DomainError)
+    )
 
 
 @pytest.mark.parametrize(
     "error, status",
     [
-        (InputError("x"), 2), (ExpressionError("x"), 2), (ParseError("x"), 2), (UnknownFunctionError("x"), 2),
-        (UnsupportedExpressionError("x"), 2), (UnknownPotentialError("x"), 2), (PotentialFileError("x"), 2),
-        (ComputationError("x"), 1), (DomainError("x"), 1),
+        (InputError("x"), 2),
+        (ExpressionError("x"), 2),
+        (ParseError("x"), 2),
+        (UnknownFunctionError("x"), 2),
+        (UnsupportedExpressionError("x"), 2),
+        (UnknownPotentialError("x"), 2),
+        (PotentialFileError("x"), 2),
+        (ComputationError("x"), 1),
+        (DomainError("x"), 1),
     ],
 )
 def test_the_boundary_maps_each_kind_to_its_status(error, status):
@@ -174,7 +181,8 @@ def test_stdin_at_the_limit_is_still_read():
 def test_a_closed_stdout_exits_141_silently(json_flag):
     proc = subprocess.Popen(
         [sys.executable, "-c", MAIN, "descend", "x**4-10*x**2+5", "--x0", "3", *json_flag],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     proc.stdout.close()  # the reader went away before gradcli wrote (as `| head -1` does)
     stderr = proc.stderr.read()
@@ -213,11 +221,14 @@ def test_a_signal_during_a_plot_write_cleans_up(tmp_path, name, status):
 
 def test_a_signal_with_json_prints_the_error_object(tmp_path):
     target = tmp_path / "d.png"
-    proc = run_process("SIGTERM", "descend", "x**2", "--x0", "1", "--plot", str(target), "--json",
-                       code=SIGNAL_DURING_SAVE)
+    proc = run_process(
+        "SIGTERM", "descend", "x**2", "--x0", "1", "--plot", str(target), "--json", code=SIGNAL_DURING_SAVE
+    )
     assert proc.returncode == 143
-    assert json.loads(proc.stdout) == {"command": "descend",
-                                       "error": {"kind": "interrupted", "message": "stopped by SIGTERM"}}
+    assert json.loads(proc.stdout) == {
+        "command": "descend",
+        "error": {"kind": "interrupted", "message": "stopped by SIGTERM"},
+    }
 
 
 def test_stdin_that_is_not_utf8_is_an_input_error(monkeypatch):
@@ -231,8 +242,9 @@ def test_stdin_that_is_not_utf8_is_an_input_error(monkeypatch):
 
 def test_non_utf8_stdin_never_reaches_json_as_a_surrogate():
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
-    proc = subprocess.run([sys.executable, "-c", MAIN, "grad", "-", "--at", "1", "--json"], input=b"x\xff",
-                          capture_output=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", MAIN, "grad", "-", "--at", "1", "--json"], input=b"x\xff", capture_output=True, env=env
+    )
     assert proc.returncode == 2
     assert b"\\udc" not in proc.stdout.lower()
     assert json.loads(proc.stdout)["error"]["kind"] == "parse"
@@ -241,10 +253,12 @@ def test_non_utf8_stdin_never_reaches_json_as_a_surrogate():
 def test_an_ignored_sighup_stays_ignored(tmp_path):
     # nohup ignores SIGHUP before starting gradcli: the run goes on and writes its plot.
     code = "import signal\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + SIGNAL_DURING_SAVE.replace(
-        "time.sleep(5)", "time.sleep(0.2)")
+        "time.sleep(5)", "time.sleep(0.2)"
+    )
     target = tmp_path / "d.png"
-    proc = run_process("SIGHUP", "descend", "x**2", "--x0", "1", "--lr", "0.4", "--plot", str(target), "--json",
-                       code=code)
+    proc = run_process(
+        "SIGHUP", "descend", "x**2", "--x0", "1", "--lr", "0.4", "--plot", str(target), "--json", code=code
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["plot"] == str(target) and os.listdir(tmp_path) == ["d.png"]
 
@@ -252,10 +266,14 @@ def test_an_ignored_sighup_stays_ignored(tmp_path):
 @pytest.mark.parametrize(
     "raise_it, message",
     [
-        (lambda: float(1e200) ** 2, "overflow: a number beyond the float64 range (about 1.8e308) came up in the "
-                                    "computation"),
-        (lambda: __import__("numpy").float64(1.0) / 0.0,
-         "numerical error in the computation: divide by zero encountered in scalar divide"),
+        (
+            lambda: 1e200 ** 2,
+            "overflow: a number beyond the float64 range (about 1.8e308) came up in the computation",
+        ),
+        (
+            lambda: __import__("numpy").float64(1.0) / 0.0,
+            "numerical error in the computation: divide by zero encountered in scalar divide",
+        ),
     ],
     ids=["OverflowError", "numpy RuntimeWarning"],
 )

@@ -1,16 +1,21 @@
 """The pydantic-free option converters behave like Typer's own."""
 
 import pytest
-
 from cli_helpers import invoke
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--steps", "abc"], "Invalid value for '--steps': 'abc' is not a whole number (ASCII digits, e.g. 200 or 1e3)"),
+        (
+            ["--steps", "abc"],
+            "Invalid value for '--steps': 'abc' is not a whole number (ASCII digits, e.g. 200 or 1e3)",
+        ),
         (["--steps", "-1"], "Invalid value for '--steps': -1 is not in the range x>=0."),
-        (["--lr", "fast"], "Invalid value for '--lr': 'fast' is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)"),
+        (
+            ["--lr", "fast"],
+            "Invalid value for '--lr': 'fast' is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)",
+        ),
         (["--tol", "-1e-3"], "Invalid value for '--tol': -0.001 is not in the range x>=0.0."),
         (["--max-record", "1"], "Invalid value for '--max-record': 1 is not in the range x>=2."),
     ],

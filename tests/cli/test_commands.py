@@ -5,7 +5,6 @@ import json
 import math
 
 import pytest
-
 from cli_helpers import invoke, invoke_json
 
 DOUBLE_WELL = "x**4-10*x**2+5"
@@ -37,7 +36,9 @@ def test_descend_default_tol_converges():
 
 
 def test_descend_table_output():
-    result = invoke("descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "200", "--tol", "0")
+    result = invoke(
+        "descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "200", "--tol", "0"
+    )
     assert result.exit_code == 0, result.stderr
     assert "completed" in result.stdout
     assert "2.236067977" in result.stdout
@@ -135,8 +136,10 @@ def test_force_constant_of_the_tutorials_spring():
     ],
 )
 def test_force_constant_classification(expr, at, kind, index):
-    out = invoke_json("force-constant", expr, "--param", "k=2", "--at", at) if "k" in expr else invoke_json(
-        "force-constant", expr, "--at", at
+    out = (
+        invoke_json("force-constant", expr, "--param", "k=2", "--at", at)
+        if "k" in expr
+        else invoke_json("force-constant", expr, "--at", at)
     )
     assert out["classification"] == kind and out["saddle_index"] == index
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from cli_helpers import invoke
 
 MAIN = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sys.argv[1:]]\nmain()\n"

@@ -51,7 +51,7 @@ def test_a_latin1_stream_gets_what_it_can_encode(args, expected):
 
 def test_ascii_tables_keep_their_columns():
     lines = run_process("force-constant", "x**2", "--at", "1").stdout.decode("ascii").splitlines()
-    table = lines[lines.index("eigenvalues") + 1:]
+    table = lines[lines.index("eigenvalues") + 1 :]
     assert len({len(line) for line in table}) == 1  # every row as wide as the border
 
 
@@ -79,9 +79,11 @@ def test_no_lone_surrogates_in_json():
     assert plain({"n\udcff": ["\ud800"]}) == {"n\ufffd": ["\ufffd"]}
     # A non-UTF-8 byte in an argument (Python keeps it as a lone surrogate in sys.argv)
     env = {**os.environ, "NO_COLOR": "1"}
-    for args in ([b"grad", b"@mo\xffrse", b"--at", b"1", b"--json"],
-                 [b"descend", b"x**2", b"--x0", b"1", b"--plot", b"/nonexistent/\xff.png", b"--json"],
-                 [b"potentials", b"show", b"\xfe", b"--json"]):
+    for args in (
+        [b"grad", b"@mo\xffrse", b"--at", b"1", b"--json"],
+        [b"descend", b"x**2", b"--x0", b"1", b"--plot", b"/nonexistent/\xff.png", b"--json"],
+        [b"potentials", b"show", b"\xfe", b"--json"],
+    ):
         proc = subprocess.run([sys.executable.encode(), b"-c", MAIN.encode(), *args], capture_output=True, env=env)
         assert proc.returncode == 2, proc.stderr
         assert b"\\ud" not in proc.stdout.lower()  # no escaped surrogate

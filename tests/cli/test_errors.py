@@ -4,10 +4,9 @@ right exit code, no traceback, and the JSON error object with --json."""
 import json
 
 import pytest
+from cli_helpers import invoke
 
 from gradcli.cli.status import ExitStatus
-
-from cli_helpers import invoke
 
 DOUBLE_WELL = "x**4-10*x**2+5"
 
@@ -155,7 +154,10 @@ def test_domain_error_during_descent_exits_1():
     [
         (["grad", "x", "--at", "1", "--bogus"], "No such option: --bogus"),
         (["grad", "x"], "Missing option '--at'."),
-        (["descend", "x", "--x0", "1", "--steps", "z"], "Invalid value for '--steps': 'z' is not a whole number (ASCII digits, e.g. 200 or 1e3)"),
+        (
+            ["descend", "x", "--x0", "1", "--steps", "z"],
+            "Invalid value for '--steps': 'z' is not a whole number (ASCII digits, e.g. 200 or 1e3)",
+        ),
     ],
 )
 def test_usage_errors_with_json_also_print_the_error_object(args, message):

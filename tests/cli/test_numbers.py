@@ -68,8 +68,9 @@ def _shown(value):
 
 
 # Blanks after "=" are inside the value (x = 1 is fine), not around it.
-INPUT_CASES = [(*option, value) for option in INPUT_OPTIONS for value in BAD
-               if not ("={}" in option[1][-1] and value[0] in " \t")]
+INPUT_CASES = [
+    (*option, value) for option in INPUT_OPTIONS for value in BAD if not ("={}" in option[1][-1] and value[0] in " \t")
+]
 
 
 @pytest.mark.parametrize("option, template, what, value", INPUT_CASES)
@@ -96,23 +97,31 @@ def test_bad_numbers_in_numeric_options(option, template, what, expected, value)
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("template, what", [
-    (["grad", "x**2", "--at", "{}"], "error: --at coordinate x: '1e400' is too large for a 64-bit float"),
-    (["grad", "k*x", "--at", "1", "--param", "k={}"], "error: --param k: '1e400' is too large for a 64-bit float"),
-    (["descend", "x**2", "--x0", "1", "--lr", "{}"],
-     "Invalid value for '--lr': '1e400' is too large for a 64-bit float"),
-])
+@pytest.mark.parametrize(
+    "template, what",
+    [
+        (["grad", "x**2", "--at", "{}"], "error: --at coordinate x: '1e400' is too large for a 64-bit float"),
+        (["grad", "k*x", "--at", "1", "--param", "k={}"], "error: --param k: '1e400' is too large for a 64-bit float"),
+        (
+            ["descend", "x**2", "--x0", "1", "--lr", "{}"],
+            "Invalid value for '--lr': '1e400' is too large for a 64-bit float",
+        ),
+    ],
+)
 def test_numbers_beyond_the_float_range(template, what):
     result = invoke(*_args(template, "1e400"))
     assert result.exit_code == 2 and what in result.stderr
 
 
-@pytest.mark.parametrize("value, message", [
-    ("2.5", f"'2.5' {NOT_WHOLE}"),
-    ("1e-3", f"'1e-3' {NOT_WHOLE}"),
-    ("1e30", "'1e30' is too large (the limit is 9223372036854775807)"),
-    ("1e999999999999", "'1e999999999999' is too large (the limit is 9223372036854775807)"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2.5", f"'2.5' {NOT_WHOLE}"),
+        ("1e-3", f"'1e-3' {NOT_WHOLE}"),
+        ("1e30", "'1e30' is too large (the limit is 9223372036854775807)"),
+        ("1e999999999999", "'1e999999999999' is too large (the limit is 9223372036854775807)"),
+    ],
+)
 def test_whole_number_options(value, message):
     result = invoke("descend", "x**2", "--x0", "1", "--steps", value)
     assert result.exit_code == 2 and f"Invalid value for '--steps': {message}" in result.stderr
@@ -126,15 +135,18 @@ def test_scientific_notation_for_whole_numbers():
     assert out["derivatives"] == [1.0, 4.0, 12.0, 24.0, 24.0]
 
 
-@pytest.mark.parametrize("at, point", [
-    ("+.5,2.", [0.5, 2.0]),
-    ("2.5E+1,-1e-1", [25.0, -0.1]),
-    ("[1, 2]", [1.0, 2.0]),
-    ("[ 1 , 2 ]", [1.0, 2.0]),
-    ("1 ,\t2", [1.0, 2.0]),
-    ("y = 2, x = 1", [1.0, 2.0]),
-    ("-0,007", [-0.0, 7.0]),
-])
+@pytest.mark.parametrize(
+    "at, point",
+    [
+        ("+.5,2.", [0.5, 2.0]),
+        ("2.5E+1,-1e-1", [25.0, -0.1]),
+        ("[1, 2]", [1.0, 2.0]),
+        ("[ 1 , 2 ]", [1.0, 2.0]),
+        ("1 ,\t2", [1.0, 2.0]),
+        ("y = 2, x = 1", [1.0, 2.0]),
+        ("-0,007", [-0.0, 7.0]),
+    ],
+)
 def test_accepted_points(at, point):
     out = invoke_json("grad", "x*y", "--at", at)
     assert out["point"] == point and out["gradient"] == [point[1], point[0]]

@@ -8,11 +8,10 @@ import sys
 
 import pytest
 import typer
+from cli_helpers import invoke
 
 from gradcli.cli.app import app
 from gradcli.cli.output import emit_json, plain
-
-from cli_helpers import invoke
 
 DOUBLE_WELL = "x**4-10*x**2+5"
 ESCAPE = "\x1b["

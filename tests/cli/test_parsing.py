@@ -6,7 +6,6 @@ always prints one JSON object, usage errors included."""
 import json
 
 import pytest
-
 from cli_helpers import invoke
 
 HINT = "; an expression that starts with '-' goes after '--', e.g. gradcli grad --at 1 -- -x"

@@ -8,7 +8,6 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from cli_helpers import invoke
 
 CASES = {  # expression, start, learning rate

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import invoke
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -4,8 +4,8 @@ the named potential or --zero-modes N."""
 
 import numpy as np
 import pytest
-
 from cli_helpers import invoke, invoke_json
+
 from gradcli.analysis.stationary import classify_eigenvalues, classify_stationary_point, zero_mode_mask
 from gradcli.named import find_potential
 
@@ -77,11 +77,14 @@ def test_plain_default_is_zero():
     assert out["zero_modes"] == 0 and out["classification"] == "minimum"
 
 
-@pytest.mark.parametrize("expr, at, n, message", [
-    ("(x-y)**2", "0,0", "2", "--zero-modes 2: must be from 0 to 1 (fewer than the 2 variables)"),
-    ("(x-y)**2", "0,0", "-1", "--zero-modes -1: must be from 0 to 1"),
-    ("x**2", "0", "1", "--zero-modes 1: must be from 0 to 0 (fewer than the 1 variable)"),
-])
+@pytest.mark.parametrize(
+    "expr, at, n, message",
+    [
+        ("(x-y)**2", "0,0", "2", "--zero-modes 2: must be from 0 to 1 (fewer than the 2 variables)"),
+        ("(x-y)**2", "0,0", "-1", "--zero-modes -1: must be from 0 to 1"),
+        ("x**2", "0", "1", "--zero-modes 1: must be from 0 to 0 (fewer than the 1 variable)"),
+    ],
+)
 def test_bad_zero_modes_is_exit_2(expr, at, n, message):
     result = invoke("force-constant", expr, "--at", at, "--zero-modes", n)
     assert result.exit_code == 2

@@ -31,7 +31,11 @@ def bounded(e):  # in (-1, 1)
 
 
 UNARY = [
-    sympy.sin, sympy.cos, sympy.atan, sympy.tanh, sympy.asinh,
+    sympy.sin,
+    sympy.cos,
+    sympy.atan,
+    sympy.tanh,
+    sympy.asinh,
     lambda e: sympy.exp(bounded(e)),
     lambda e: sympy.log(positive(e)),
     lambda e: sympy.sqrt(positive(e)),
@@ -42,7 +46,8 @@ UNARY = [
     lambda e: sympy.cosh(bounded(e)),
     lambda e: sympy.sinh(bounded(e)),
     lambda e: 1 / (1 + sympy.exp(-bounded(e))),  # the parser's sigmoid
-    sympy.erf, sympy.erfc,
+    sympy.erf,
+    sympy.erfc,
     lambda e: cbrt(bounded(e) - 2),  # a negative argument: the real cube root
     lambda e: sympy.log(positive(e), 10),  # log10, as the parser builds it
     lambda e: sympy.log(positive(e), 2),  # log2

@@ -89,23 +89,26 @@ def test_vectors_of_vjp_and_jvp_are_checked_the_same_way():
 # ----- item 11: params that are not a mapping of real numbers -----------------------------
 
 
-@pytest.mark.parametrize("params, message", [
-    ([("k", 1)], "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a list"),
-    ((("k", 1),), "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a tuple"),
-    ("k=1", "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a str"),
-    ({"k": 10**400}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
-    ({"k": 10**5000}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
-    ({"k": -(10**400)}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
-    ({"k": True}, "parameter k must be a real number, got a boolean (True)"),
-    ({"k": "3"}, "parameter k must be a real number, got a string ('3')"),
-    ({"k": 1 + 2j}, "parameter k must be a real number, got a complex number ((1+2j))"),
-    ({"k": np.complex128(1)}, "parameter k must be a real number, got a complex number"),
-    ({"k": None}, "parameter k must be a real number, got None"),
-    ({"k": [1.0]}, "parameter k must be a real number, got [1.0]"),
-    ({"k": float("nan")}, "parameter k must be a finite number, got nan"),
-    ({"k": sympy.I}, "parameter k must be a real number, got I"),
-    ({1: 2.0}, "a parameter name must be an identifier, got 1"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ([("k", 1)], "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a list"),
+        ((("k", 1),), "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a tuple"),
+        ("k=1", "params must be a mapping of names to numbers, e.g. {'k': 2.0}; got a str"),
+        ({"k": 10**400}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
+        ({"k": 10**5000}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
+        ({"k": -(10**400)}, "parameter k is too large for a 64-bit float (beyond 1.8e308)"),
+        ({"k": True}, "parameter k must be a real number, got a boolean (True)"),
+        ({"k": "3"}, "parameter k must be a real number, got a string ('3')"),
+        ({"k": 1 + 2j}, "parameter k must be a real number, got a complex number ((1+2j))"),
+        ({"k": np.complex128(1)}, "parameter k must be a real number, got a complex number"),
+        ({"k": None}, "parameter k must be a real number, got None"),
+        ({"k": [1.0]}, "parameter k must be a real number, got [1.0]"),
+        ({"k": float("nan")}, "parameter k must be a finite number, got nan"),
+        ({"k": sympy.I}, "parameter k must be a real number, got I"),
+        ({1: 2.0}, "a parameter name must be an identifier, got 1"),
+    ],
+)
 @pytest.mark.parametrize("cls", [Potential, VectorFunction])
 def test_bad_params_are_input_errors(cls, params, message):
     with pytest.raises(InputError) as info:
@@ -118,11 +121,14 @@ def test_good_params():
         assert Potential("k*x", params={"k": value}).grad(1.0).tolist() == [2.0]
 
 
-@pytest.mark.parametrize("variables, message", [
-    (5, "variables must be a sequence of names, e.g. ('x', 'y'); got int"),
-    (["x", 1], "a variable name must be an identifier, got 1"),
-    (["x", "x"], "variable x is declared twice"),
-])
+@pytest.mark.parametrize(
+    "variables, message",
+    [
+        (5, "variables must be a sequence of names, e.g. ('x', 'y'); got int"),
+        (["x", 1], "a variable name must be an identifier, got 1"),
+        (["x", "x"], "variable x is declared twice"),
+    ],
+)
 def test_bad_variables_are_input_errors(variables, message):
     with pytest.raises(InputError) as info:
         Potential("x", variables=variables)
@@ -142,20 +148,29 @@ def test_variables_come_from_the_text_before_simplification():
     assert V.derivatives([800.0, 1.0], 3) == [1.0, 0.0, 0.0, 0.0]
 
 
-@pytest.mark.parametrize("text, variables", [
-    ("x - x", ("x",)),
-    ("0*x + y", ("x", "y")),
-    ("k*x/k + z - z", ("k", "x", "z")),
-    ("(x10 + x2) - (x2 + x10) + x1", ("x1", "x2", "x10")),
-    ("log(exp(x)) - x + y", ("x", "y")),
-])
+@pytest.mark.parametrize(
+    "text, variables",
+    [
+        ("x - x", ("x",)),
+        ("0*x + y", ("x", "y")),
+        ("k*x/k + z - z", ("k", "x", "z")),
+        ("(x10 + x2) - (x2 + x10) + x1", ("x1", "x2", "x10")),
+        ("log(exp(x)) - x + y", ("x", "y")),
+    ],
+)
 def test_cancelled_names_are_variables(text, variables):
     V = Potential(text)
     assert V.variables == variables
     point = np.arange(1.0, len(variables) + 1)
     grad = V.grad(point)
-    expected = [float(V.sympy.diff(sympy.Symbol(v, real=True)).subs(dict(zip(
-        [sympy.Symbol(w, real=True) for w in variables], point)))) for v in variables]
+    expected = [
+        float(
+            V.sympy.diff(sympy.Symbol(v, real=True)).subs(
+                dict(zip([sympy.Symbol(w, real=True) for w in variables], point))
+            )
+        )
+        for v in variables
+    ]
     np.testing.assert_allclose(grad, expected, atol=1e-12)
 
 

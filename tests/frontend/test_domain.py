@@ -73,8 +73,12 @@ def test_hessian_and_jacobian_domain_errors():
     with pytest.raises(DomainError, match="log of a negative number"):
         Potential(sympy.log(x) * y).hessian([-1.0, 2.0])
     F = VectorFunction([sympy.log(x), x / y])
-    for call in (lambda: F([1.0, 0.0]), lambda: F.jacobian([1.0, 0.0]),
-                 lambda: F.vjp([1.0, 0.0], [1, 1]), lambda: F.jvp([1.0, 0.0], [1, 1])):
+    for call in (
+        lambda: F([1.0, 0.0]),
+        lambda: F.jacobian([1.0, 0.0]),
+        lambda: F.vjp([1.0, 0.0], [1, 1]),
+        lambda: F.jvp([1.0, 0.0], [1, 1]),
+    ):
         with pytest.raises(DomainError, match="division by zero at x=1, y=0"):
             call()
 

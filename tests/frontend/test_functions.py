@@ -83,10 +83,12 @@ DOMAIN_CASES = {
     "acos": (sympy.acos(x + 1), 0.7, "acos of a value outside [-1, 1] (1.7) at x=0.7"),
     "acosh": (sympy.acosh(x), 0.7, "acosh of a value below 1 (0.7) at x=0.7"),
     "atanh": (sympy.atanh(x + 1), 0.7, "atanh of a value outside (-1, 1) (1.7) at x=0.7"),
-    "dabs": (sympy.Abs(x - R(7, 10)), 0.7,
-             "abs at its kink (argument 0): the derivatives are not defined at x=0.7"),
-    "dsign": (sympy.sign(x - R(7, 10)) * x, 0.7,
-              "sign at its jump (argument 0): the derivatives are not defined at x=0.7"),
+    "dabs": (sympy.Abs(x - R(7, 10)), 0.7, "abs at its kink (argument 0): the derivatives are not defined at x=0.7"),
+    "dsign": (
+        sympy.sign(x - R(7, 10)) * x,
+        0.7,
+        "sign at its jump (argument 0): the derivatives are not defined at x=0.7",
+    ),
 }
 
 
@@ -156,16 +158,16 @@ def check(name):
     assert close(Compiled(jvp, ("x",)).scalar(point, 1.0)[1], want[1])
     # Taylor mode, on the program and on its derivative's program
     assert close(taylor.taylor_derivatives(p, [point], 0, ORDER), want[: ORDER + 1])
-    assert close(taylor.taylor_derivatives(d, [point], 0, ORDER), want[1: ORDER + 2])
+    assert close(taylor.taylor_derivatives(d, [point], 0, ORDER), want[1 : ORDER + 2])
     # Taylor mode along y evaluates the x-only part of s(x) + s(y), and d/dx = s'(x), on floats
     p2 = from_sympy([SAMPLES[name] + SAMPLES[name].xreplace({x: y})], ["x", "y"])
     g2 = transforms.grad_program(p2)
     d2 = Program(g2.instrs, g2.names, (g2.outputs[1],), g2.primal_size)
-    assert close(taylor.taylor_derivatives(p2, [point, point], 1, ORDER), [2 * want[0], *want[1:ORDER + 1]])
+    assert close(taylor.taylor_derivatives(p2, [point, point], 1, ORDER), [2 * want[0], *want[1 : ORDER + 1]])
     assert close(taylor.taylor_derivatives(d2, [point, point], 1, ORDER), [want[1]] + [0.0] * ORDER)
     # the engine: its graph of the program and of the derivative's program, differentiated by itself
     assert close(engine_graph.derivatives_at(p, [point], 0, ORDER), want[: ORDER + 1])
-    assert close(engine_graph.derivatives_at(d, [point], 0, ORDER - 1), want[1: ORDER + 1])
+    assert close(engine_graph.derivatives_at(d, [point], 0, ORDER - 1), want[1 : ORDER + 1])
     # the domain message
     if name in DOMAIN_CASES:
         expr, at, message = DOMAIN_CASES[name]
@@ -182,8 +184,12 @@ def test_primitive_matches_sympy_through_every_interpretation(name):
 # ----- removing any one rule breaks its primitive ----------------------------------
 
 REMOVALS = [(name, table) for name in sorted(PRIMITIVES) for table in sorted(TABLES)]
-REMOVALS += [(name, f"transforms.RULES[{k}]") for name in sorted(PRIMITIVES)
-             for k in range(PRIMITIVES[name].arity) if PRIMITIVES[name].arity > 1]
+REMOVALS += [
+    (name, f"transforms.RULES[{k}]")
+    for name in sorted(PRIMITIVES)
+    for k in range(PRIMITIVES[name].arity)
+    if PRIMITIVES[name].arity > 1
+]
 REMOVALS += [(name, "domain") for name in sorted(DOMAIN_CASES)]
 REMOVALS += [(name, "functions.FROM_SYMPY") for name in sorted(PRIMITIVES) if PRIMITIVES[name].sympy]
 
@@ -208,18 +214,32 @@ def test_removing_a_rule_makes_the_check_fail(monkeypatch, name, interpretation)
 # ----- what the user types: the parser's whitelist comes from the registry -----------
 
 TYPED = {  # name -> (text, the SymPy expression it means); every typed name has a row
-    "exp": ("exp(x)", sympy.exp(x)), "log": ("log(x + 2)", sympy.log(x + 2)),
-    "sqrt": ("sqrt(x + 2)", sympy.sqrt(x + 2)), "cbrt": ("cbrt(x - 2)", cbrt(x - 2)),
-    "sin": ("sin(x)", sympy.sin(x)), "cos": ("cos(x)", sympy.cos(x)), "tan": ("tan(x)", sympy.tan(x)),
-    "sinh": ("sinh(x)", sympy.sinh(x)), "cosh": ("cosh(x)", sympy.cosh(x)),
-    "tanh": ("tanh(x)", sympy.tanh(x)), "asin": ("asin(x/2)", sympy.asin(x / 2)),
-    "acos": ("acos(x/2)", sympy.acos(x / 2)), "atan": ("atan(x)", sympy.atan(x)),
-    "atan2": ("atan2(x, 2)", sympy.atan2(x, 2)), "asinh": ("asinh(x)", sympy.asinh(x)),
-    "acosh": ("acosh(x + 2)", sympy.acosh(x + 2)), "atanh": ("atanh(x/2)", sympy.atanh(x / 2)),
-    "erf": ("erf(x)", sympy.erf(x)), "erfc": ("erfc(x)", sympy.erfc(x)), "abs": ("abs(x)", sympy.Abs(x)),
+    "exp": ("exp(x)", sympy.exp(x)),
+    "log": ("log(x + 2)", sympy.log(x + 2)),
+    "sqrt": ("sqrt(x + 2)", sympy.sqrt(x + 2)),
+    "cbrt": ("cbrt(x - 2)", cbrt(x - 2)),
+    "sin": ("sin(x)", sympy.sin(x)),
+    "cos": ("cos(x)", sympy.cos(x)),
+    "tan": ("tan(x)", sympy.tan(x)),
+    "sinh": ("sinh(x)", sympy.sinh(x)),
+    "cosh": ("cosh(x)", sympy.cosh(x)),
+    "tanh": ("tanh(x)", sympy.tanh(x)),
+    "asin": ("asin(x/2)", sympy.asin(x / 2)),
+    "acos": ("acos(x/2)", sympy.acos(x / 2)),
+    "atan": ("atan(x)", sympy.atan(x)),
+    "atan2": ("atan2(x, 2)", sympy.atan2(x, 2)),
+    "asinh": ("asinh(x)", sympy.asinh(x)),
+    "acosh": ("acosh(x + 2)", sympy.acosh(x + 2)),
+    "atanh": ("atanh(x/2)", sympy.atanh(x / 2)),
+    "erf": ("erf(x)", sympy.erf(x)),
+    "erfc": ("erfc(x)", sympy.erfc(x)),
+    "abs": ("abs(x)", sympy.Abs(x)),
     "sigmoid": ("sigmoid(x)", 1 / (1 + sympy.exp(-x))),
-    "sec": ("sec(x)", sympy.sec(x)), "csc": ("csc(x)", sympy.csc(x)), "cot": ("cot(x)", sympy.cot(x)),
-    "log10": ("log10(x)", sympy.log(x) / sympy.log(10)), "log2": ("log2(x)", sympy.log(x) / sympy.log(2)),
+    "sec": ("sec(x)", sympy.sec(x)),
+    "csc": ("csc(x)", sympy.csc(x)),
+    "cot": ("cot(x)", sympy.cot(x)),
+    "log10": ("log10(x)", sympy.log(x) / sympy.log(10)),
+    "log2": ("log2(x)", sympy.log(x) / sympy.log(2)),
 }
 
 

@@ -35,10 +35,17 @@ def at(expr, point, *symbols):
 
 # text -> the SymPy expression it means (checked independently of the parser)
 NEW = {
-    "erf(x)": sympy.erf(x), "erfc(x)": sympy.erfc(x), "cbrt(x)": cbrt(x),
-    "asinh(x)": sympy.asinh(x), "acosh(x + 2)": sympy.acosh(x + 2), "atanh(x)": sympy.atanh(x),
-    "cot(x)": 1 / sympy.tan(x), "sec(x)": 1 / sympy.cos(x), "csc(x)": 1 / sympy.sin(x),
-    "log10(x + 2)": sympy.log(x + 2) / sympy.log(10), "log2(x + 2)": sympy.log(x + 2) / sympy.log(2),
+    "erf(x)": sympy.erf(x),
+    "erfc(x)": sympy.erfc(x),
+    "cbrt(x)": cbrt(x),
+    "asinh(x)": sympy.asinh(x),
+    "acosh(x + 2)": sympy.acosh(x + 2),
+    "atanh(x)": sympy.atanh(x),
+    "cot(x)": 1 / sympy.tan(x),
+    "sec(x)": 1 / sympy.cos(x),
+    "csc(x)": 1 / sympy.sin(x),
+    "log10(x + 2)": sympy.log(x + 2) / sympy.log(10),
+    "log2(x + 2)": sympy.log(x + 2) / sympy.log(2),
 }
 POINT = -0.5  # negative: cbrt's real root, log10/log2 of 1.5
 
@@ -78,7 +85,7 @@ def test_jacobian_vjp_jvp(text):
 
 def test_descend_finds_the_minimum_of_a_new_function():
     # erfc(x) + x**2: the minimum solves 2x = 2/sqrt(pi) exp(-x^2) (SymPy's nsolve).
-    minimum = float(sympy.nsolve(2 * x - 2 / sympy.sqrt(sympy.pi) * sympy.exp(-x**2), x, 0.5))
+    minimum = float(sympy.nsolve(2 * x - 2 / sympy.sqrt(sympy.pi) * sympy.exp(-(x**2)), x, 0.5))
     out = invoke_json("descend", "erfc(x) + x**2", "--x0", 1, "--lr", 0.1, "--steps", 2000)
     assert out["status"] == "converged" and out["x"][0] == pytest.approx(minimum, abs=1e-7)
 
@@ -113,7 +120,9 @@ def test_the_batch_evaluator_refuses_a_kink_and_names_the_point():
     with pytest.raises(DomainError) as error:
         V.grad(np.array([[1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]))
     assert str(error.value) == "abs at its kink (argument 0): the derivatives are not defined at x=2, y=2"
-    assert isinstance(error.value, ComputationError) and error.value.reason == "domain" and error.value.operation == "dabs"
+    assert (
+        isinstance(error.value, ComputationError) and error.value.reason == "domain" and error.value.operation == "dabs"
+    )
     with pytest.raises(DomainError, match="abs at its kink"):
         V.hessian(np.array([[2.0, 2.0]]))
     with pytest.raises(DomainError, match="abs at its kink"):

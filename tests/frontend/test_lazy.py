@@ -21,8 +21,9 @@ def test_the_compiler_imports_numpy_only_for_arrays_and_scipy_only_for_erf():
     assert "numpy" not in loaded and "scipy" not in loaded and "gradcli.autograd" not in loaded
     loaded = modules_after("from gradcli.frontend import ops\nops.ARRAY")
     assert "numpy" in loaded and "scipy.special" not in loaded
-    loaded = modules_after("import numpy\nfrom gradcli.frontend import Potential\n"
-                           "Potential('erf(x)').grad(numpy.array([[0.5]]))")
+    loaded = modules_after(
+        "import numpy\nfrom gradcli.frontend import Potential\nPotential('erf(x)').grad(numpy.array([[0.5]]))"
+    )
     assert "scipy.special" in loaded
 
 

@@ -87,8 +87,23 @@ def test_symbols_are_real():
 
 
 def test_whitelist_and_constants():
-    for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-                 "asin", "acos", "atan", "atan2", "abs", "sigmoid"):
+    for name in (
+        "exp",
+        "log",
+        "sqrt",
+        "sin",
+        "cos",
+        "tan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asin",
+        "acos",
+        "atan",
+        "atan2",
+        "abs",
+        "sigmoid",
+    ):
         assert name in FUNCTIONS
     assert set(CONSTANTS) == {"pi", "E"}
 

@@ -18,9 +18,17 @@ SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("x", "y", "z", "x1",
 DECIMALS = ("0.5", "0.25", "1.5", "2.5", "0.125", "3.75", "1e-2", "2E1")
 
 FUNCTIONS = {
-    "sin": sympy.sin, "cos": sympy.cos, "tanh": sympy.tanh, "atan": sympy.atan, "exp": sympy.exp,
-    "sqrt": sympy.sqrt, "log": sympy.log, "abs": sympy.Abs, "sinh": sympy.sinh,
-    "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "sec": lambda a: 1 / sympy.cos(a),
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tanh": sympy.tanh,
+    "atan": sympy.atan,
+    "exp": sympy.exp,
+    "sqrt": sympy.sqrt,
+    "log": sympy.log,
+    "abs": sympy.Abs,
+    "sinh": sympy.sinh,
+    "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)),
+    "sec": lambda a: 1 / sympy.cos(a),
 }
 
 
@@ -78,13 +86,14 @@ def _value(expr, point):
     return value if all(math.isfinite(p) for p in (value.real, value.imag)) else None
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(expressions, st.lists(st.floats(-3, 3), min_size=6, max_size=6))
 # Once flaky: the parser cancels (x1 + 1) here and SymPy's own product does not;
 # the symbols written are still x1 and k, and the values agree.
-@example(case=("((0.5)*((x1)+(1)))*((k)/((x1)+(1)))", SYMBOLS["k"] * (0.5 * SYMBOLS["x1"] + 0.5) / (SYMBOLS["x1"] + 1)),
-         coordinates=[0.0] * 6)
+@example(
+    case=("((0.5)*((x1)+(1)))*((k)/((x1)+(1)))", SYMBOLS["k"] * (0.5 * SYMBOLS["x1"] + 0.5) / (SYMBOLS["x1"] + 1)),
+    coordinates=[0.0] * 6,
+)
 def test_rendered_expressions_parse_back_to_the_same_sympy(case, coordinates):
     text, expected = case
     (parsed,), names = parse_with_names(text)
@@ -110,10 +119,71 @@ def test_vectors_parse_componentwise(cases, bracketed):
 
 
 TOKENS = [
-    "x", "y", "1", "2.5", "1e3", "9", "(", ")", "[", "]", "{", "}", ",", ".", "+", "-", "*", "**", "/",
-    "^", "//", "%", "@", "~", "=", ":", ";", "<", "==", " ", "\n", "'", '"', "f'", "\\", "#", "_", "__",
-    "exp", "log", "atan2", "pi", "E", "lambda", "not", "and", "if", "else", "for", "in", "None", "True",
-    "__import__", "os", "system", "__class__", "j", "e", "0x", "\x00", "ｅ", "é", "\u200b", "sqrt", "-1",
+    "x",
+    "y",
+    "1",
+    "2.5",
+    "1e3",
+    "9",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ".",
+    "+",
+    "-",
+    "*",
+    "**",
+    "/",
+    "^",
+    "//",
+    "%",
+    "@",
+    "~",
+    "=",
+    ":",
+    ";",
+    "<",
+    "==",
+    " ",
+    "\n",
+    "'",
+    '"',
+    "f'",
+    "\\",
+    "#",
+    "_",
+    "__",
+    "exp",
+    "log",
+    "atan2",
+    "pi",
+    "E",
+    "lambda",
+    "not",
+    "and",
+    "if",
+    "else",
+    "for",
+    "in",
+    "None",
+    "True",
+    "__import__",
+    "os",
+    "system",
+    "__class__",
+    "j",
+    "e",
+    "0x",
+    "\x00",
+    "ｅ",
+    "é",
+    "\u200b",
+    "sqrt",
+    "-1",
 ]
 junk = st.one_of(
     st.text(alphabet=string.printable, max_size=40),

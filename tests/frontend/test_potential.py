@@ -158,9 +158,11 @@ def test_text_variables_in_natural_order_and_lj_pair():
 
 
 def test_text_functions_of_the_whitelist_compile():
-    V = Potential("exp(x) + log(x) + sqrt(x) + sin(x) + cos(x) + tan(x) + sinh(x) + cosh(x) + tanh(x)"
-                  " + asin(x) + acos(x) + atan(x) + atan2(x, 1) + abs(x) + sigmoid(x) + log(x, 2)"
-                  " + asinh(x) + atanh(x) + acosh(x + 1) + sec(x) + pi + E")
+    V = Potential(
+        "exp(x) + log(x) + sqrt(x) + sin(x) + cos(x) + tan(x) + sinh(x) + cosh(x) + tanh(x)"
+        " + asin(x) + acos(x) + atan(x) + atan2(x, 1) + abs(x) + sigmoid(x) + log(x, 2)"
+        " + asinh(x) + atanh(x) + acosh(x + 1) + sec(x) + pi + E"
+    )
     assert np.isfinite(V.hessian(0.5)).all()
 
 

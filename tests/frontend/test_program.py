@@ -44,7 +44,7 @@ def test_repeated_pair_distance_in_lennard_jones_term_is_computed_once():
         (x**-1, ["div"]),
         (sympy.sqrt(x), ["sqrt"]),
         (1 / sympy.sqrt(x), ["sqrt", "div"]),
-        (x**sympy.Rational(1, 3), ["pow"]),
+        (x ** sympy.Rational(1, 3), ["pow"]),
         (x**y, ["pow"]),
         (x - y, ["sub"]),
         (-x, ["neg"]),
@@ -131,8 +131,7 @@ def test_generated_code_contains_only_our_names():
 
 def test_codegen_never_calls_eval_or_exec():
     source = open(codegen.__file__).read()
-    calls = {n.func.id for n in ast.walk(ast.parse(source))
-             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    calls = {n.func.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     assert not calls & {"eval", "exec"}
 
 
@@ -159,12 +158,11 @@ def test_a_separable_hessian_program_grows_linearly():
     """sum x_i**2: n diagonal entries, and a program of O(n) instructions (the
     dense triangle would be n(n+1)/2 outputs, the forward sweeps O(n^2) work)."""
     for n in (50, 400):
-        p = from_sympy([sum(sympy.Symbol(f"x{i}", real=True) ** 2 for i in range(n))],
-                       [f"x{i}" for i in range(n)])
+        p = from_sympy([sum(sympy.Symbol(f"x{i}", real=True) ** 2 for i in range(n))], [f"x{i}" for i in range(n)])
         program, rows, cols = transforms.sparse_hessian_program(p)
         assert rows == cols == tuple(range(n))
         assert len(program) < 6 * n
-        assert run(program, *[1.0] * n)[1 + n:] == (2.0,) * n
+        assert run(program, *[1.0] * n)[1 + n :] == (2.0,) * n
 
 
 def test_the_dense_hessian_program_is_the_sparse_one_filled_with_zeros():

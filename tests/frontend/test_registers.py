@@ -26,10 +26,12 @@ def programs(draw) -> Program:
     b = Builder([f"x{k}" for k in range(n)])
     values = list(range(n))
     for _ in range(draw(st.integers(1, 40))):
+
         def operand():
             if draw(st.integers(0, 5)) == 0:
                 return draw(st.sampled_from([0.5, -2.0, 3.0]))
             return draw(st.sampled_from(values))
+
         if draw(st.booleans()):
             values.append(b.emit(draw(st.sampled_from(UNARY)), operand()))
         else:
@@ -56,8 +58,9 @@ def max_live(program: Program) -> int:
     outputs = set(program.outputs)
     most = 0
     for i in range(len(program.instrs)):
-        alive = [v for v in range(i + 1) if program.instrs[v].args and v not in outputs
-                 and (last.get(v, v) > i or v == i)]
+        alive = [
+            v for v in range(i + 1) if program.instrs[v].args and v not in outputs and (last.get(v, v) > i or v == i)
+        ]
         most = max(most, len(alive))
     return most
 
@@ -133,19 +136,38 @@ def test_into_fills_the_callers_buffer_in_any_layout():
     assert np.array_equal(transposed[:, 0], value) and np.array_equal(transposed[:, 1:], grad)
 
 
-@pytest.mark.parametrize("columns, out, message", [
-    (np.zeros((1, 4)), np.zeros((3, 4)),
-     "columns must be a float64 array of shape (2, m), got ndarray of shape (1, 4)"),
-    (np.zeros((2, 4)), np.zeros((2, 4)), "out must be a float64 array of shape (3, m), got ndarray of shape (2, 4)"),
-    (np.zeros((2, 4), dtype=np.float32), np.zeros((3, 4)),
-     "columns must be a float64 array of shape (2, m), got ndarray of shape (2, 4)"),
-    ([[0.0], [1.0]], np.zeros((3, 1)), "columns must be a float64 array of shape (2, m), got list"),
-    (np.zeros((2, 4)), np.zeros((3, 5)), "columns and out must hold the same number of points, got 4 and 5"),
-    (np.array([[0.0, 1.0, np.nan], [1.0, 2.0, 3.0]]), np.zeros((3, 3)),
-     "coordinates must be finite numbers, got [nan, 3.0] for point 2"),
-    (np.array([[0.0, np.inf], [1.0, 2.0]]), np.zeros((3, 2)),
-     "coordinates must be finite numbers, got [inf, 2.0] for point 1"),
-])
+@pytest.mark.parametrize(
+    "columns, out, message",
+    [
+        (
+            np.zeros((1, 4)),
+            np.zeros((3, 4)),
+            "columns must be a float64 array of shape (2, m), got ndarray of shape (1, 4)",
+        ),
+        (
+            np.zeros((2, 4)),
+            np.zeros((2, 4)),
+            "out must be a float64 array of shape (3, m), got ndarray of shape (2, 4)",
+        ),
+        (
+            np.zeros((2, 4), dtype=np.float32),
+            np.zeros((3, 4)),
+            "columns must be a float64 array of shape (2, m), got ndarray of shape (2, 4)",
+        ),
+        ([[0.0], [1.0]], np.zeros((3, 1)), "columns must be a float64 array of shape (2, m), got list"),
+        (np.zeros((2, 4)), np.zeros((3, 5)), "columns and out must hold the same number of points, got 4 and 5"),
+        (
+            np.array([[0.0, 1.0, np.nan], [1.0, 2.0, 3.0]]),
+            np.zeros((3, 3)),
+            "coordinates must be finite numbers, got [nan, 3.0] for point 2",
+        ),
+        (
+            np.array([[0.0, np.inf], [1.0, 2.0]]),
+            np.zeros((3, 2)),
+            "coordinates must be finite numbers, got [inf, 2.0] for point 1",
+        ),
+    ],
+)
 def test_into_refuses_bad_buffers(columns, out, message):
     V = Potential("sin(x)*y + x**3")
     with pytest.raises(InputError) as info:

@@ -5,17 +5,18 @@ programs too long to compile and for wide batches."""
 import numpy as np
 import pytest
 import sympy
+from test_domain import CASES  # tests/frontend is on sys.path (pytest rootdir-less layout)
 
 from gradcli.errors import DomainError
 from gradcli.frontend import Potential, VectorFunction, compiled, transforms
 from gradcli.frontend.program import from_sympy
 from gradcli.frontend.schedule import Schedule
 
-from test_domain import CASES  # tests/frontend is on sys.path (pytest rootdir-less layout)
-
-LJ3 = ("4*((x1-x2)**2+(y1-y2)**2)**-6 - 4*((x1-x2)**2+(y1-y2)**2)**-3"
-       " + 4*((x1-x3)**2+(y1-y3)**2)**-6 - 4*((x1-x3)**2+(y1-y3)**2)**-3"
-       " + 4*((x2-x3)**2+(y2-y3)**2)**-6 - 4*((x2-x3)**2+(y2-y3)**2)**-3")
+LJ3 = (
+    "4*((x1-x2)**2+(y1-y2)**2)**-6 - 4*((x1-x2)**2+(y1-y2)**2)**-3"
+    " + 4*((x1-x3)**2+(y1-y3)**2)**-6 - 4*((x1-x3)**2+(y1-y3)**2)**-3"
+    " + 4*((x2-x3)**2+(y2-y3)**2)**-6 - 4*((x2-x3)**2+(y2-y3)**2)**-3"
+)
 POINT = [0.0, 1.12, 0.5, 0.01, 0.02, 0.97]
 
 

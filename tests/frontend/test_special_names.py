@@ -24,8 +24,31 @@ from gradcli.frontend import Potential, VectorFunction, parse
 # Every name the parser treats specially (its constants, its functions, the
 # names it suggests replacements for), and SymPy's own constants and functions
 # that a careless parser would pick up.
-SYMPY_NAMES = ("I", "S", "N", "O", "Q", "oo", "zoo", "nan", "beta", "gamma", "zeta", "EulerGamma", "Catalan",
-               "GoldenRatio", "Symbol", "Integer", "Float", "Rational", "Abs", "Function", "Lambda", "erf", "Max")
+SYMPY_NAMES = (
+    "I",
+    "S",
+    "N",
+    "O",
+    "Q",
+    "oo",
+    "zoo",
+    "nan",
+    "beta",
+    "gamma",
+    "zeta",
+    "EulerGamma",
+    "Catalan",
+    "GoldenRatio",
+    "Symbol",
+    "Integer",
+    "Float",
+    "Rational",
+    "Abs",
+    "Function",
+    "Lambda",
+    "erf",
+    "Max",
+)
 SPECIAL = sorted({*parse.CONSTANTS, *parse.FUNCTIONS, *parse._HINTS, *SYMPY_NAMES})
 PLAIN = "q"  # the renamed copy's name
 assert PLAIN not in SPECIAL
@@ -58,11 +81,27 @@ _leaves = st.sampled_from(["@", "@", "x", "2", "0.5", "3"])
 
 
 def _combine(children):
-    binary = st.tuples(st.sampled_from(["({})+({})", "({})-({})", "({})*({})", "({})/({})", "atan2({}, {})"]),
-                       children, children).map(lambda t: t[0].format(t[1], t[2]))
-    unary = st.tuples(st.sampled_from(["-({})", "({})**2", "({})^3", "sin({})", "exp({})", "tanh({})", "sqrt({})",
-                                       "log({})", "abs({})", "atan({})", "sigmoid({})"]),
-                      children).map(lambda t: t[0].format(t[1]))
+    binary = st.tuples(
+        st.sampled_from(["({})+({})", "({})-({})", "({})*({})", "({})/({})", "atan2({}, {})"]), children, children
+    ).map(lambda t: t[0].format(t[1], t[2]))
+    unary = st.tuples(
+        st.sampled_from(
+            [
+                "-({})",
+                "({})**2",
+                "({})^3",
+                "sin({})",
+                "exp({})",
+                "tanh({})",
+                "sqrt({})",
+                "log({})",
+                "abs({})",
+                "atan({})",
+                "sigmoid({})",
+            ]
+        ),
+        children,
+    ).map(lambda t: t[0].format(t[1]))
     return st.one_of(binary, unary)
 
 
@@ -75,8 +114,10 @@ coordinate = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3))
 def test_a_special_name_declared_as_a_variable_is_that_variable(name, template, x, a):
     special = template.replace("@", name)
     assert Potential(f"x + {name}", variables=["x", name]).variables == ("x", name)
-    _same(_outcome(lambda: _evaluate(special, [x, a], variables=["x", name])),
-          _outcome(lambda: _evaluate(template.replace("@", PLAIN), [x, a], variables=["x", PLAIN])))
+    _same(
+        _outcome(lambda: _evaluate(special, [x, a], variables=["x", name])),
+        _outcome(lambda: _evaluate(template.replace("@", PLAIN), [x, a], variables=["x", PLAIN])),
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,8 +126,10 @@ def test_a_special_name_declared_as_a_parameter_is_that_parameter(name, template
     special = template.replace("@", name) + " + x"
     V = Potential("x + " + name, params={name: a})
     assert V.variables == ("x",) and V.params == {name: a}
-    _same(_outcome(lambda: _evaluate(special, x, params={name: a})),
-          _outcome(lambda: _evaluate(template.replace("@", PLAIN) + " + x", x, params={PLAIN: a})))
+    _same(
+        _outcome(lambda: _evaluate(special, x, params={name: a})),
+        _outcome(lambda: _evaluate(template.replace("@", PLAIN) + " + x", x, params={PLAIN: a})),
+    )
 
 
 @pytest.mark.parametrize("name", SPECIAL)
@@ -144,8 +187,9 @@ def test_a_declared_function_name_is_a_symbol_where_it_is_a_value_and_a_call_sti
 def test_calling_a_declared_name_that_is_not_a_function_is_refused():
     with pytest.raises(ParseError) as info:
         Potential("x*pi(2)", params={"pi": 3})
-    assert info.value.message == ("'pi' is declared as a variable or parameter, not a function; "
-                                  "to multiply write pi*(...)")
+    assert info.value.message == (
+        "'pi' is declared as a variable or parameter, not a function; to multiply write pi*(...)"
+    )
     assert info.value.column == 2
     with pytest.raises(ParseError, match="'k' is declared as a variable or parameter, not a function"):
         Potential("k(x + 1)", params={"k": 3})

@@ -7,12 +7,11 @@ import math
 import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from test_against_sympy import EXPRESSIONS, POINT  # noqa: F401  (strategies shared with that test)
 
 from gradcli.errors import DomainError, InputError
 from gradcli.frontend import Potential
 from gradcli.frontend.functions import cbrt
-from test_against_sympy import EXPRESSIONS, POINT  # noqa: F401  (strategies shared with that test)
 
 x, y = sympy.symbols("x y", real=True)
 R = sympy.Rational
@@ -120,16 +119,19 @@ def test_abs_of_a_square_is_smooth_at_zero():
     assert Potential("abs(x**2)").derivatives(0.0, 3) == [0.0, 0.0, 2.0, 0.0]
 
 
-@pytest.mark.parametrize("text, point, message", [
-    ("abs(x)", 0.0, "abs at its kink (argument 0): the derivatives are not defined at x=0"),
-    ("sqrt(x)", 0.0, "square root of zero: the derivatives are infinite at x=0"),
-    ("asin(x)", 1.0, "asin at 1: the derivatives are infinite at x=1"),
-    ("x**2.5", 0.0, "non-integer power (2.5) of zero: the derivatives are not finite at x=0"),
-    ("atan2(x, x)", 0.0, "atan2 at (0, 0): the derivatives are not defined at x=0"),
-    ("cbrt(x)", 0.0, "cbrt at 0: the derivatives are infinite at x=0"),
-    ("log(x)", -2.0, "log of a negative number (-2) at x=-2"),  # from the checked value path
-    ("1/x", 0.01, "overflows float64 at x=0.01"),
-])
+@pytest.mark.parametrize(
+    "text, point, message",
+    [
+        ("abs(x)", 0.0, "abs at its kink (argument 0): the derivatives are not defined at x=0"),
+        ("sqrt(x)", 0.0, "square root of zero: the derivatives are infinite at x=0"),
+        ("asin(x)", 1.0, "asin at 1: the derivatives are infinite at x=1"),
+        ("x**2.5", 0.0, "non-integer power (2.5) of zero: the derivatives are not finite at x=0"),
+        ("atan2(x, x)", 0.0, "atan2 at (0, 0): the derivatives are not defined at x=0"),
+        ("cbrt(x)", 0.0, "cbrt at 0: the derivatives are infinite at x=0"),
+        ("log(x)", -2.0, "log of a negative number (-2) at x=-2"),  # from the checked value path
+        ("1/x", 0.01, "overflows float64 at x=0.01"),
+    ],
+)
 def test_domain_errors_name_the_operation_and_point(text, point, message):
     with pytest.raises(DomainError) as error:
         Potential(text).derivatives(point, 100)

@@ -41,8 +41,7 @@ def test_batches(F):
 @pytest.mark.parametrize("m, n", [(1, 3), (3, 1), (2, 3), (3, 2)])
 def test_jacobian_matches_sympy_in_both_modes(m, n):
     xs = sympy.symbols(f"a0:{n}", real=True)
-    exprs = [sympy.sin(xs[i % n] * (i + 1)) * sympy.exp(xs[(i + 1) % n] / 3) + xs[0] ** (i + 2)
-             for i in range(m)]
+    exprs = [sympy.sin(xs[i % n] * (i + 1)) * sympy.exp(xs[(i + 1) % n] / 3) + xs[0] ** (i + 2) for i in range(m)]
     F = VectorFunction(exprs, variables=[s.name for s in xs])
     point = np.linspace(0.3, 1.1, n)
     expected = sympy.Matrix(exprs).jacobian(xs).subs(dict(zip(xs, point)))

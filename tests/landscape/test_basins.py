@@ -50,8 +50,7 @@ def test_a_start_at_a_maximum_is_reported_as_one_not_hidden():
 
 
 def test_walkers_that_do_not_converge_are_counted_not_dropped():
-    result = basin_map(Potential("x**4-10*x**2+5"), {"x": (-3.0, 3.0)}, samples=200, method="gd", lr=1e-4,
-                       steps=5)
+    result = basin_map(Potential("x**4-10*x**2+5"), {"x": (-3.0, 3.0)}, samples=200, method="gd", lr=1e-4, steps=5)
     assert result.minima == []
     assert result.not_converged == 200 and result.status == {"max_steps": 200}
 
@@ -63,13 +62,28 @@ def test_clustering_joins_close_points_and_separates_far_ones():
     assert len({labels[0], labels[2], labels[4]}) == 3
 
 
-@pytest.mark.parametrize("box, kwargs, message", [
-    ({"x": (-1.0, 1.0)}, {"samples": 10}, "--box must give one range per variable (x, y): no range for y"),
-    ({"x": (1.0, -1.0), "y": (0.0, 1.0)}, {"samples": 10}, "--box range for x must be finite with low < high, got 1.0:-1.0"),
-    ({"x": (-1.0, 1.0), "y": (0.0, 1.0)}, {"samples": 10, "grid": (3, 3)}, "give either a number of samples or a grid, not both"),
-    ({"x": (-1.0, 1.0), "y": (0.0, 1.0)}, {"grid": (3,)}, "--grid needs one positive count per variable (2), got 3"),
-    ({"x": (-1.0, 1.0), "y": (0.0, 1.0)}, {"samples": 0}, "--samples must be between 1 and 10,000,000, got 0"),
-])
+@pytest.mark.parametrize(
+    "box, kwargs, message",
+    [
+        ({"x": (-1.0, 1.0)}, {"samples": 10}, "--box must give one range per variable (x, y): no range for y"),
+        (
+            {"x": (1.0, -1.0), "y": (0.0, 1.0)},
+            {"samples": 10},
+            "--box range for x must be finite with low < high, got 1.0:-1.0",
+        ),
+        (
+            {"x": (-1.0, 1.0), "y": (0.0, 1.0)},
+            {"samples": 10, "grid": (3, 3)},
+            "give either a number of samples or a grid, not both",
+        ),
+        (
+            {"x": (-1.0, 1.0), "y": (0.0, 1.0)},
+            {"grid": (3,)},
+            "--grid needs one positive count per variable (2), got 3",
+        ),
+        ({"x": (-1.0, 1.0), "y": (0.0, 1.0)}, {"samples": 0}, "--samples must be between 1 and 10,000,000, got 0"),
+    ],
+)
 def test_bad_boxes_and_counts_are_input_errors(box, kwargs, message):
     with pytest.raises(InputError) as caught:
         basin_map(Potential("x**2+y**2"), box, **kwargs)

@@ -60,11 +60,14 @@ def test_atom_coordinates_are_recognised():
     assert atom_count(["x", "y", "z"]) is None and atom_count(["x1", "y1"]) is None
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"temperature": 0.0}, "temperature must be a positive finite number, got 0.0"),
-    ({"step": -1.0}, "the step must be a positive finite number, got -1.0"),
-    ({"hops": -1}, "hops must be >= 0 and keep >= 1, got -1 and 10"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"temperature": 0.0}, "temperature must be a positive finite number, got 0.0"),
+        ({"step": -1.0}, "the step must be a positive finite number, got -1.0"),
+        ({"hops": -1}, "hops must be >= 0 and keep >= 1, got -1 and 10"),
+    ],
+)
 def test_bad_settings_are_input_errors(kwargs, message):
     with pytest.raises(InputError) as caught:
         basin_hopping(Potential("x**2"), [1.0], **kwargs)

@@ -38,14 +38,23 @@ def test_basins_table_shows_shares_and_the_walkers():
     assert result.stdout.count(" minimum ") == 4 and "2000 converged" in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--box", "x=-1:1"], "error: --box must give one range per variable (x, y): no range for y"),
-    (["--box", "x=-1:1,y=0-1"], "error: --box 'x=-1:1,y=0-1': expected NAME=LOW:HIGH for each variable, e.g. x=-1:1,y=0:2"),
-    (["--box", "x=-1:1,z=0:1"], "error: --box: 'z' is not a variable of the expression (variables: x, y)"),
-    (["--box", "x=-1:1,y=0:1", "--grid", "10x10x10"], "error: --grid '10x10x10': expected 2 counts like 200x200"),
-    (["--box", "x=-1:1,y=0:1", "--grid", "5", "--samples", "9"], "error: give --samples or --grid, not both"),
-    (["--box", "x=-1:1,y=0:1", "--method", "newton"], "error: basins runs gd, fire, lbfgs on many walkers at once, not 'newton'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--box", "x=-1:1"], "error: --box must give one range per variable (x, y): no range for y"),
+        (
+            ["--box", "x=-1:1,y=0-1"],
+            "error: --box 'x=-1:1,y=0-1': expected NAME=LOW:HIGH for each variable, e.g. x=-1:1,y=0:2",
+        ),
+        (["--box", "x=-1:1,z=0:1"], "error: --box: 'z' is not a variable of the expression (variables: x, y)"),
+        (["--box", "x=-1:1,y=0:1", "--grid", "10x10x10"], "error: --grid '10x10x10': expected 2 counts like 200x200"),
+        (["--box", "x=-1:1,y=0:1", "--grid", "5", "--samples", "9"], "error: give --samples or --grid, not both"),
+        (
+            ["--box", "x=-1:1,y=0:1", "--method", "newton"],
+            "error: basins runs gd, fire, lbfgs on many walkers at once, not 'newton'",
+        ),
+    ],
+)
 def test_basins_input_errors_exit_2(args, message):
     result = _run("basins", "x**2+y**2", *args)
     assert (result.exit_code, result.stderr.strip()) == (2, message)
@@ -56,8 +65,14 @@ def test_basins_with_no_converged_walker_exits_1():
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert (data["status"], data["minima"], data["walkers"], data["not_converged"]) == (
-        "no_minimum", [], {"max_steps": 50}, 50)
-    assert result.stderr.strip() == "error: no walker converged (|grad V| <= 1e-06); try more --steps or another --method"
+        "no_minimum",
+        [],
+        {"max_steps": 50},
+        50,
+    )
+    assert (
+        result.stderr.strip() == "error: no walker converged (|grad V| <= 1e-06); try more --steps or another --method"
+    )
 
 
 def test_global_reports_the_lowest_minima_and_when_each_was_found():
@@ -72,20 +87,37 @@ def test_global_reports_the_lowest_minima_and_when_each_was_found():
 def test_global_target_missed_exits_1():
     result = _run("global", "x**2", "--x0", "1", "--hops", "3", "--target", "-1")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("error: no minimum at or below --target -1 in 3 hops (best 0); "
-                                     "try more --hops or another --seed")
+    assert result.stderr.strip() == (
+        "error: no minimum at or below --target -1 in 3 hops (best 0); try more --hops or another --seed"
+    )
 
 
 def test_global_needs_a_start_for_a_typed_expression():
     result = _run("global", "x**2")
     assert (result.exit_code, result.stderr.strip()) == (
-        2, "error: --x0 POINT is required (where the search starts), e.g. --x0 3 or --x0 x=1,y=2")
+        2,
+        "error: --x0 POINT is required (where the search starts), e.g. --x0 3 or --x0 x=1,y=2",
+    )
 
 
 def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130():
     process = subprocess.Popen(
-        [sys.executable, "-m", "gradcli.cli.app", "global", "@lj-cluster", "--param", "n=13", "--hops", "100000",
-         "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "gradcli.cli.app",
+            "global",
+            "@lj-cluster",
+            "--param",
+            "n=13",
+            "--hops",
+            "100000",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(6)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)

@@ -44,11 +44,14 @@ def test_domain_errors_in_one_walker_do_not_stop_the_others():
     assert out.x[0, 0] == pytest.approx(1.0, abs=1e-9)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"method": "newton"}, "method 'newton' does not run on many walkers at once; use one of gd, fire, lbfgs"),
-    ({"lr": -1.0}, "lr must be a positive finite number, got -1.0"),
-    ({"tol": float("nan")}, "tol must be a positive finite number, got nan"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"method": "newton"}, "method 'newton' does not run on many walkers at once; use one of gd, fire, lbfgs"),
+        ({"lr": -1.0}, "lr must be a positive finite number, got -1.0"),
+        ({"tol": float("nan")}, "tol must be a positive finite number, got nan"),
+    ],
+)
 def test_bad_settings_are_input_errors(kwargs, message):
     with pytest.raises(InputError) as caught:
         descend_walkers(DOUBLE_WELL, [[3.0]], **kwargs)

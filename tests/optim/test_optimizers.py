@@ -136,6 +136,7 @@ def test_state_dict_has_pytorchs_layout():
 
 def test_load_state_dict_resumes_exactly():
     """Saving after 20 steps and loading into a fresh optimiser continues the same path."""
+
     def make():
         w = gradcli.tensor([0.5, -0.25, 1.0], requires_grad=True)
         return w, optim.Adam([w], lr=0.02, amsgrad=True, weight_decay=0.1)
@@ -200,20 +201,23 @@ def test_parameter_groups_and_add_param_group():
 ERRORS = DATA["errors"]
 
 
-@pytest.mark.parametrize("label, make", [
-    ("sgd_negative_lr", lambda w: optim.SGD([w], lr=-1)),
-    ("sgd_nesterov_without_momentum", lambda w: optim.SGD([w], lr=0.1, nesterov=True)),
-    ("sgd_negative_momentum", lambda w: optim.SGD([w], lr=0.1, momentum=-0.5)),
-    ("adam_bad_beta", lambda w: optim.Adam([w], betas=(1.0, 0.999))),
-    ("adam_bad_eps", lambda w: optim.Adam([w], eps=-1.0)),
-    ("adam_bad_weight_decay", lambda w: optim.Adam([w], weight_decay=-0.1)),
-    ("empty_params", lambda w: optim.SGD([], lr=0.1)),
-    ("tensor_params", lambda w: optim.SGD(w, lr=0.1)),
-    ("lbfgs_groups", lambda w: optim.LBFGS([{"params": [w]}, {"params": [gradcli.ones(1, requires_grad=True)]}])),
-    ("scheduler_not_optimizer", lambda w: optim.lr_scheduler.StepLR(object(), step_size=1)),
-    ("load_wrong_groups", lambda w: optim.SGD([w], lr=0.1).load_state_dict({"state": {}, "param_groups": []})),
-    ("add_existing_param", lambda w: optim.SGD([w], lr=0.1).add_param_group({"params": [w]})),
-])
+@pytest.mark.parametrize(
+    "label, make",
+    [
+        ("sgd_negative_lr", lambda w: optim.SGD([w], lr=-1)),
+        ("sgd_nesterov_without_momentum", lambda w: optim.SGD([w], lr=0.1, nesterov=True)),
+        ("sgd_negative_momentum", lambda w: optim.SGD([w], lr=0.1, momentum=-0.5)),
+        ("adam_bad_beta", lambda w: optim.Adam([w], betas=(1.0, 0.999))),
+        ("adam_bad_eps", lambda w: optim.Adam([w], eps=-1.0)),
+        ("adam_bad_weight_decay", lambda w: optim.Adam([w], weight_decay=-0.1)),
+        ("empty_params", lambda w: optim.SGD([], lr=0.1)),
+        ("tensor_params", lambda w: optim.SGD(w, lr=0.1)),
+        ("lbfgs_groups", lambda w: optim.LBFGS([{"params": [w]}, {"params": [gradcli.ones(1, requires_grad=True)]}])),
+        ("scheduler_not_optimizer", lambda w: optim.lr_scheduler.StepLR(object(), step_size=1)),
+        ("load_wrong_groups", lambda w: optim.SGD([w], lr=0.1).load_state_dict({"state": {}, "param_groups": []})),
+        ("add_existing_param", lambda w: optim.SGD([w], lr=0.1).add_param_group({"params": [w]})),
+    ],
+)
 def test_errors_match_pytorch(label, make):
     kind, message = ERRORS[label]
     w = gradcli.tensor([1.0], requires_grad=True)

@@ -10,8 +10,13 @@ from typer.testing import CliRunner
 from gradcli.cli.app import app
 
 # A test must not depend on the developer's terminal settings.
-CLEAN_ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": "100",
-             "GRADCLI_POTENTIALS": None}
+CLEAN_ENV = {
+    "NO_COLOR": None,
+    "FORCE_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "COLUMNS": "100",
+    "GRADCLI_POTENTIALS": None,
+}
 
 
 def invoke(*args, env=None):

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from gradcli.analysis.stationary import classify_stationary_point
-from gradcli.frontend.potential import Potential
 from gradcli.named import find_potential
 from gradcli.optimize import OPTIMIZERS, method_settings, minimize
 
@@ -45,8 +44,13 @@ CASES = {
     "rosenbrock": ("rosenbrock", None, (-1.2, 1.0), {}, {}),
     # gd's suggested fixed step needs 83,401 steps here: the automatic step takes 4,765; Adam 10,018,
     # FIRE 10,505.
-    "rosenbrock-nd-100": ("rosenbrock-nd", {"n": 100}, None, {},
-                          {"gd": {"lr": None, "steps": 20_000}, "adam": {"steps": 20_000}, "fire": {"steps": 20_000}}),
+    "rosenbrock-nd-100": (
+        "rosenbrock-nd",
+        {"n": 100},
+        None,
+        {},
+        {"gd": {"lr": None, "steps": 20_000}, "adam": {"steps": 20_000}, "fire": {"steps": 20_000}},
+    ),
     **{f"muller-brown-{b}": ("muller-brown", None, start, {"tol": 1e-5}, {}) for b, start in MB_BASINS.items()},
     "lj7": ("lj-cluster", {"n": 7}, None, {"tol": 1e-5}, {}),
     "lj13": ("lj-cluster", {"n": 13}, None, {"tol": 1e-5}, {}),

@@ -14,9 +14,28 @@ from gradcli.optimize import OPTIMIZERS
 DOUBLE_WELL = "x**4-10*x**2+5"
 ROSENBROCK = "(1-x)**2 + 100*(y-x**2)**2"
 #: The keys descend's JSON had before methods, all kept.
-OLD_KEYS = {"command", "expression", "variables", "params", "potential", "x0", "x", "value", "gradient", "grad_norm",
-            "steps", "status", "converged", "diverged_at", "lr", "max_steps", "tol", "settings_from", "plot",
-            "trajectory"}
+OLD_KEYS = {
+    "command",
+    "expression",
+    "variables",
+    "params",
+    "potential",
+    "x0",
+    "x",
+    "value",
+    "gradient",
+    "grad_norm",
+    "steps",
+    "status",
+    "converged",
+    "diverged_at",
+    "lr",
+    "max_steps",
+    "tol",
+    "settings_from",
+    "plot",
+    "trajectory",
+}
 
 
 @pytest.mark.parametrize("args", [("x**2", "--x0", "1"), (ROSENBROCK, "--x0=-1.2,1"), (DOUBLE_WELL, "--x0", "3")])
@@ -30,8 +49,9 @@ def test_the_defaults_converge(args):
 
 def test_the_tutorials_loop_is_exactly_reproducible():
     # PyTorch autograd tutorial, section 1.3: 200 steps of x <- x - 0.01 V'(x) from 3 end at 2.2361, V = -20.
-    out = invoke_json("descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "200",
-                      "--tol", "0")
+    out = invoke_json(
+        "descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "200", "--tol", "0"
+    )
     assert (out["status"], out["steps"], out["lr"]) == ("completed", 200, 0.01)
     x, path = 3.0, [3.0]
     for _ in range(200):  # the loop by hand (the compiled gradient may round its last digit differently)
@@ -51,9 +71,11 @@ def test_a_step_too_large_oscillates_and_the_bound_comes_from_the_hessian():
     last = [p["x"][0] for p in out["trajectory"][-4:]]
     assert [round(v, 3) for v in last] == [2.253, 2.218, 2.253, 2.218]  # flips forever: lr V'' = 2
     lam = max(12 * v * v - 20 for v in last)  # V'' of x**4 - 10 x**2 + 5, by hand
-    expected = (f"error: descent did not converge in 1000 steps (|grad V| = {out['grad_norm']:.3g} > tol 1e-08): "
-                f"the path oscillates, the step is too large; a stable step needs lr < 2/λmax ≈ {2 / lam:.3g} "
-                f"(λmax = {lam:.4g}, the Hessian's largest eigenvalue at the last points; lr is 0.05)")
+    expected = (
+        f"error: descent did not converge in 1000 steps (|grad V| = {out['grad_norm']:.3g} > tol 1e-08): "
+        f"the path oscillates, the step is too large; a stable step needs lr < 2/λmax ≈ {2 / lam:.3g} "
+        f"(λmax = {lam:.4g}, the Hessian's largest eigenvalue at the last points; lr is 0.05)"
+    )
     assert result.stderr.strip() == expected
     assert "0.0489" in expected
 
@@ -66,8 +88,9 @@ def test_divergence_gives_the_bound_at_the_start():
 
     V = find_potential("muller-brown").potential()
     h = 1e-5
-    H = np.array([(V.grad(np.array([-0.5, 1.5]) + h * e) - V.grad(np.array([-0.5, 1.5]) - h * e)) / (2 * h)
-                  for e in np.eye(2)])
+    H = np.array(
+        [(V.grad(np.array([-0.5, 1.5]) + h * e) - V.grad(np.array([-0.5, 1.5]) - h * e)) / (2 * h) for e in np.eye(2)]
+    )
     lam = float(np.linalg.eigvalsh(0.5 * (H + H.T))[-1])
     assert f"a stable step needs lr < 2/λmax ≈ {2 / lam:.3g} (λmax = {lam:.4g}" in result.stderr
     assert result.stderr.startswith("error: descent diverged at step 4 (")
@@ -80,15 +103,19 @@ def test_momentum_has_its_own_bound():
     # Heavy ball is stable on a quadratic for lr·λ < 2(1 + μ) = 3.8; λmax at the start from the exact Hessian.
     x, y = -1.2, 1.0
     lam = float(np.linalg.eigvalsh([[1200 * x * x - 400 * y + 2, -400 * x], [-400 * x, 200]])[-1])
-    assert f"lr < 3.8/λmax ≈ {3.8 / lam:.3g} (λmax = {lam:.4g}, the Hessian's largest eigenvalue at the start" \
+    assert (
+        f"lr < 3.8/λmax ≈ {3.8 / lam:.3g} (λmax = {lam:.4g}, the Hessian's largest eigenvalue at the start"
         in result.stderr
+    )
 
 
 def test_steps_too_small_point_to_a_larger_lr_or_lbfgs():
     result = invoke("descend", DOUBLE_WELL, "--x0", "3", "--method", "gd", "--lr", "0.01", "--steps", "5")
     assert result.exit_code == 1
-    assert result.stderr == ("error: descent did not converge in 5 steps (|grad V| = 1.14 > tol 1e-08); "
-                             "try a larger --lr or --method lbfgs (or more --steps)\n")
+    assert result.stderr == (
+        "error: descent did not converge in 5 steps (|grad V| = 1.14 > tol 1e-08); "
+        "try a larger --lr or --method lbfgs (or more --steps)\n"
+    )
 
 
 def test_a_stall_reports_scipys_message_and_a_reachable_tol():
@@ -100,16 +127,19 @@ def test_a_stall_reports_scipys_message_and_a_reachable_tol():
     assert "V no longer changes within float64 rounding here" in result.stderr
     tol = float(result.stderr.split("ask for --tol ")[1].split()[0])
     assert tol >= out["grad_norm"]
-    assert invoke_json("descend", "@lj-cluster", "--param", "n=7", "--method", "lbfgs", "--tol", str(tol))[
-        "status"] == "converged"
+    assert (
+        invoke_json("descend", "@lj-cluster", "--param", "n=7", "--method", "lbfgs", "--tol", str(tol))["status"]
+        == "converged"
+    )
 
 
 @pytest.mark.parametrize("expr, x0, kind", [("-x**2", "0", "maximum"), ("x**2 - y**2", "0,0", "saddle")])
 def test_a_converged_end_that_is_not_a_minimum_is_warned_about(expr, x0, kind):
     result = invoke("descend", expr, "--x0", x0)
     assert result.exit_code == 0
-    assert result.stderr == (f"warning: the end point is a {kind} (from the Hessian there), not a minimum; "
-                             "start elsewhere to go downhill\n")
+    assert result.stderr == (
+        f"warning: the end point is a {kind} (from the Hessian there), not a minimum; start elsewhere to go downhill\n"
+    )
     assert invoke_json("descend", expr, "--x0", x0)["end_kind"] == kind
     assert invoke_json("descend", "x**2 + y**2", "--x0", "1,2")["end_kind"] == "minimum"
 
@@ -130,8 +160,14 @@ def test_the_comparison_table():
         row = next(line for line in lines if line.startswith(f"│ {run['method']} "))
         cells = [c.strip() for c in row.strip("│").split("│")]
         e = run["evaluations"]
-        assert cells == [run["method"], str(run["steps"]), f"{e['value']}/{e['gradient']}/{e['hessian']}",
-                         f"{run['value']:.4g}", f"{run['grad_norm']:.4g}", "converged"]
+        assert cells == [
+            run["method"],
+            str(run["steps"]),
+            f"{e['value']}/{e['gradient']}/{e['hessian']}",
+            f"{run['value']:.4g}",
+            f"{run['grad_norm']:.4g}",
+            "converged",
+        ]
 
 
 def test_a_comparison_with_failures_exits_1_naming_each():
@@ -155,16 +191,20 @@ def test_the_comparison_plot(tmp_path):
         (("--method", "sgd"), "unknown method 'sgd'; known methods: " + ", ".join(OPTIMIZERS)),
         (("--method", "gd,,lbfgs"), "--method: 'gd,,lbfgs' has an empty name; e.g. --method gd,lbfgs"),
         (("--method", "gd,gd"), "--method: 'gd,gd' names a method twice"),
-        (("--method", "lbfgs", "--lr", "0.1"), "--lr is not a setting of --method lbfgs (it is one of gd, momentum, "
-                                               "nesterov, adam)"),
+        (
+            ("--method", "lbfgs", "--lr", "0.1"),
+            "--lr is not a setting of --method lbfgs (it is one of gd, momentum, nesterov, adam)",
+        ),
         (("--momentum", "0.5"), "--momentum is not a setting of --method gd (it is one of momentum, nesterov)"),
         (("--method", "momentum", "--momentum", "1"), "momentum must be a number from 0 to below 1, got 1.0"),
         (("--method", "adam", "--betas", "0.9"), "--betas takes two numbers B1,B2 (e.g. 0.9,0.999), got '0.9'"),
         (("--fmax", "0"), "--fmax must be a finite number > 0, got 0"),
         (("--fix", "z"), "cannot fix 'z': it is not a variable (x, y)"),
         (("--fix", "x,y"), "every variable is fixed: nothing is left to minimise"),
-        (("--fix", "x=a"), "--fix x: 'a' is not a number (ASCII digits in decimal or scientific notation, "
-                           "e.g. 2, -0.5, 1e-3)"),
+        (
+            ("--fix", "x=a"),
+            "--fix x: 'a' is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)",
+        ),
         (("--fix", "x", "--fix", "x=1"), "--fix: 'x' is fixed twice"),
     ],
 )
@@ -219,8 +259,7 @@ def test_a_potential_file_naming_an_unknown_method_is_refused(tmp_path):
     folder = _write(tmp_path / "p", 'method = "sgd"')
     result = invoke("descend", "@well", "--potentials-dir", folder)
     assert result.exit_code == 2
-    assert result.stderr.strip().endswith(
-        "well.toml: field 'descent.method' must be one of " + ", ".join(OPTIMIZERS))
+    assert result.stderr.strip().endswith("well.toml: field 'descent.method' must be one of " + ", ".join(OPTIMIZERS))
 
 
 def test_every_method_runs_from_the_command_line():

@@ -30,8 +30,15 @@ def direct(V, x0, method):
             raise StopIteration
 
     hess = V.hessian if method in ("newton", "trust") else None
-    return scipy.optimize.minimize(V.value_and_grad, np.array(x0, dtype=float), jac=True, method=name, hess=hess,
-                                   callback=stop, options={**options, "maxiter": 10_000})
+    return scipy.optimize.minimize(
+        V.value_and_grad,
+        np.array(x0, dtype=float),
+        jac=True,
+        method=name,
+        hess=hess,
+        callback=stop,
+        options={**options, "maxiter": 10_000},
+    )
 
 
 @pytest.mark.parametrize("method", list(DIRECT))
@@ -43,7 +50,10 @@ def test_scipys_own_counts(method, V, x0):
     assert ours.x == pytest.approx(theirs.x.tolist(), abs=0, rel=0)
     assert ours.steps == theirs.nit
     assert (ours.evaluations.value, ours.evaluations.gradient, ours.evaluations.hessian) == (
-        theirs.nfev, theirs.get("njev", 0), theirs.get("nhev", 0))
+        theirs.nfev,
+        theirs.get("njev", 0),
+        theirs.get("nhev", 0),
+    )
     # The recorded path is scipy's iterates, one per step.
     assert [p.step for p in ours.trajectory] == list(range(ours.steps + 1))
 

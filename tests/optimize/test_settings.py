@@ -88,10 +88,18 @@ def test_the_registry():
 
 @pytest.mark.parametrize(
     "name",
-    ["gradcli.optimize.settings", "gradcli.optimize.result", "gradcli.optimize.registry",
-     "gradcli.optimize.first_order", "gradcli.optimize.scipy_methods", "gradcli.optimize.fire_descent",
-     "gradcli.optimize.fixed", "gradcli.optimize.diagnosis", "gradcli.cli.descend_tables",
-     "gradcli.analysis.stationary"],
+    [
+        "gradcli.optimize.settings",
+        "gradcli.optimize.result",
+        "gradcli.optimize.registry",
+        "gradcli.optimize.first_order",
+        "gradcli.optimize.scipy_methods",
+        "gradcli.optimize.fire_descent",
+        "gradcli.optimize.fixed",
+        "gradcli.optimize.diagnosis",
+        "gradcli.cli.descend_tables",
+        "gradcli.analysis.stationary",
+    ],
 )
 def test_docstring_examples(name):
     import doctest

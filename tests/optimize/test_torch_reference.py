@@ -19,8 +19,15 @@ def test_the_path_is_torch_optims(case):
     if "betas" in settings:
         settings["betas"] = tuple(settings["betas"])
     steps = DATA["steps"]
-    result = minimize(Potential(case["expression"]), case["start"], method=case["method"], steps=steps, tol=0,
-                      max_record=steps + 1, **settings)
+    result = minimize(
+        Potential(case["expression"]),
+        case["start"],
+        method=case["method"],
+        steps=steps,
+        tol=0,
+        max_record=steps + 1,
+        **settings,
+    )
     assert result.status == "completed" and result.steps == steps
     assert [p.step for p in result.trajectory] == list(range(steps + 1))
     for point, expected in zip(result.trajectory, case["points"]):

@@ -17,8 +17,9 @@ def distance(i: int, j: int, dim: int = 3) -> str:
 def written_out(pair: str, n: int, dim: int = 3, one_body: str | None = None) -> str:
     """The sum over all pairs of ``pair`` with r spelled out, plus ``one_body``
     per particle with x, y, z renamed to that particle's coordinates."""
-    terms = ["(" + re.sub(r"\br\b", distance(i, j, dim), pair) + ")"
-             for i in range(1, n + 1) for j in range(i + 1, n + 1)]
+    terms = [
+        "(" + re.sub(r"\br\b", distance(i, j, dim), pair) + ")" for i in range(1, n + 1) for j in range(i + 1, n + 1)
+    ]
     if one_body is not None:
         for i in range(1, n + 1):
             terms.append("(" + re.sub(r"\b([xyz])\b", lambda m: f"{m[1]}{i}", one_body) + ")")

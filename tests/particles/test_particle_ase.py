@@ -44,8 +44,13 @@ def test_ase_bfgs_reaches_the_same_minimum_as_scipy_lbfgs_on_gradcli():
     start = perturbed_icosahedron(seed=5)
     atoms = Atoms("Ar13", positions=start, calculator=GradcliCalculator(V))
     assert BFGS(atoms, logfile=None).run(fmax=1e-7, steps=2000)
-    result = minimize(V.value_and_grad, start.ravel(), jac=True, method="L-BFGS-B",
-                      options={"gtol": 1e-10, "ftol": 1e-16, "maxiter": 10_000})
+    result = minimize(
+        V.value_and_grad,
+        start.ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        options={"gtol": 1e-10, "ftol": 1e-16, "maxiter": 10_000},
+    )
     assert atoms.get_potential_energy() == pytest.approx(result.fun, abs=1e-9)
     assert atoms.get_potential_energy() == pytest.approx(-44.326801, abs=1e-6)  # CCD, LJ13
 
@@ -77,8 +82,9 @@ def test_the_exact_hessian_and_vibrations():
     masses = np.repeat(atoms.get_masses(), 3)
     eigenvalues = np.linalg.eigvalsh(V.hessian(atoms.positions.ravel()) / np.sqrt(np.outer(masses, masses)))
     scale = ase.units._hbar * 1e10 / np.sqrt(ase.units._e * ase.units._amu)  # ASE's conversion to eV
-    np.testing.assert_allclose(calc.get_vibrations(atoms).get_energies(),
-                               scale * eigenvalues.astype(complex) ** 0.5, rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(
+        calc.get_vibrations(atoms).get_energies(), scale * eigenvalues.astype(complex) ** 0.5, rtol=1e-8, atol=1e-8
+    )
 
 
 def test_a_plane_potential_takes_one_atom_and_leaves_z_free():
@@ -94,8 +100,9 @@ def test_mismatched_sizes_are_input_errors():
     with pytest.raises(InputError, match="^the potential is for 3 particles, the Atoms object has 2$"):
         Atoms("Ar2", positions=[[0, 0, 0], [1, 0, 0]], calculator=calc).get_potential_energy()
     with pytest.raises(InputError, match=r"^a potential of 5 variables does not fit 2 atoms"):
-        Atoms("Ar2", positions=[[0, 0, 0], [1, 0, 0]],
-              calculator=GradcliCalculator(Potential("a+b+c+d+e"))).get_potential_energy()
+        Atoms(
+            "Ar2", positions=[[0, 0, 0], [1, 0, 0]], calculator=GradcliCalculator(Potential("a+b+c+d+e"))
+        ).get_potential_energy()
     with pytest.raises(InputError, match="^GradcliCalculator takes a gradcli Potential"):
         GradcliCalculator("4*r")
 

@@ -73,8 +73,23 @@ def test_a_pair_term_with_atoms_from_the_start_file(tmp_path):
 
 def test_cutoff_and_one_body_from_the_command_line():
     x = [0, 0, 0, 1.2, 0, 0, 0, 1.3, 0.2]
-    out = run_json("grad", "--pair", "4*eps*((1/r)**12-(1/r)**6)", "--atoms", "3", "--cutoff", "1.25",
-                   "--one-body", "g*z", "--param", "eps=2", "--param", "g=0.5", "--at", ",".join(map(str, x)))
+    out = run_json(
+        "grad",
+        "--pair",
+        "4*eps*((1/r)**12-(1/r)**6)",
+        "--atoms",
+        "3",
+        "--cutoff",
+        "1.25",
+        "--one-body",
+        "g*z",
+        "--param",
+        "eps=2",
+        "--param",
+        "g=0.5",
+        "--at",
+        ",".join(map(str, x)),
+    )
     V = ParticlePotential("4*eps*((1/r)**12-(1/r)**6)", 3, params={"eps": 2, "g": 0.5}, cutoff=1.25, one_body="g*z")
     assert out["value"] == pytest.approx(V(x), rel=1e-14)
     assert "cutoff 1.25 (energy-shifted by" in out["expression"]
@@ -82,16 +97,21 @@ def test_cutoff_and_one_body_from_the_command_line():
     assert result.exit_code == 0 and "x2" in result.stdout and "z1" not in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("grad", "--at", "1"), "error: EXPR is missing"),
-    (("grad", "x**2", "--atoms", "3", "--at", "1"), "error: --atoms goes with --pair EXPR"),
-    (("grad", "x**2", "--pair", LJ, "--atoms", "2", "--at", "1"), "error: give EXPR or --pair EXPR, not both"),
-    (("grad", "--pair", LJ, "--at", "0,0,0,1,0,0"), "error: --pair needs --atoms N, or a coordinate file"),
-    (("grad", "--pair", LJ, "--atoms", "2", "--vars", "a", "--at", "1"), "error: --vars does not apply to --pair"),
-    (("grad", "--pair", LJ, "--atoms", "2", "--param", "k=1", "--at", "0,0,0,1,0,0"), "error: --param k:"),
-    (("grad", "--pair", LJ, "--atoms", "2", "--at", "0,0,0,0,0,0"),
-     "error: division by zero in the pair term at r=0 (atoms 1 and 2)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("grad", "--at", "1"), "error: EXPR is missing"),
+        (("grad", "x**2", "--atoms", "3", "--at", "1"), "error: --atoms goes with --pair EXPR"),
+        (("grad", "x**2", "--pair", LJ, "--atoms", "2", "--at", "1"), "error: give EXPR or --pair EXPR, not both"),
+        (("grad", "--pair", LJ, "--at", "0,0,0,1,0,0"), "error: --pair needs --atoms N, or a coordinate file"),
+        (("grad", "--pair", LJ, "--atoms", "2", "--vars", "a", "--at", "1"), "error: --vars does not apply to --pair"),
+        (("grad", "--pair", LJ, "--atoms", "2", "--param", "k=1", "--at", "0,0,0,1,0,0"), "error: --param k:"),
+        (
+            ("grad", "--pair", LJ, "--atoms", "2", "--at", "0,0,0,0,0,0"),
+            "error: division by zero in the pair term at r=0 (atoms 1 and 2)",
+        ),
+    ],
+)
 def test_particle_option_errors(args, message):
     result = run(*args)
     assert result.exit_code in (1, 2) and result.stderr.startswith(message), result.stderr
@@ -126,7 +146,7 @@ def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Particle systems"):]
+    section = text[text.index("## Particle systems") :]
     monkeypatch.chdir(tmp_path)
     namespace = {}
     for language, body in re.findall(r"```(python|text)\n(.*?)```", section, re.S):
@@ -141,9 +161,17 @@ def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
         assert runner.failures == 0
 
 
-@pytest.mark.parametrize("n, dim, one_body, expected", [
-    (13, 3, None, 6), (2, 3, None, 5), (5, 2, None, 3), (4, 1, None, 1), (1, 3, None, 0), (13, 3, "z**2", 0),
-])
+@pytest.mark.parametrize(
+    "n, dim, one_body, expected",
+    [
+        (13, 3, None, 6),
+        (2, 3, None, 5),
+        (5, 2, None, 3),
+        (4, 1, None, 1),
+        (1, 3, None, 0),
+        (13, 3, "z**2", 0),
+    ],
+)
 def test_a_pair_system_sets_aside_its_translations_and_rotations(n, dim, one_body, expected):
     V = ParticlePotential(LJ, n, dim=dim, one_body=one_body)
     assert V.symmetry_zero_modes == expected

@@ -19,8 +19,13 @@ CCD = {13: -44.326801, 38: -173.928427}
 
 
 def relax(V, x0):
-    result = minimize(V.value_and_grad, x0, jac=True, method="L-BFGS-B",
-                      options={"gtol": 1e-10, "ftol": 1e-16, "maxiter": 20_000, "maxcor": 30})
+    result = minimize(
+        V.value_and_grad,
+        x0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"gtol": 1e-10, "ftol": 1e-16, "maxiter": 20_000, "maxcor": 30},
+    )
     return result.x, result.fun
 
 

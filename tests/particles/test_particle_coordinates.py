@@ -38,8 +38,9 @@ def test_a_trajectory_is_read_frame_by_frame_by_ase(tmp_path):
     V = ParticlePotential(LJ, 2, dim=2)
     points = [[0, 0, 1.0 + 0.1 * k, 0] for k in range(5)]
     path = tmp_path / "path.xyz"
-    write_trajectory(path, V, points, symbols_for(2, "Ne"), energies=[V(p) for p in points],
-                     info=[{"step": k} for k in range(5)])
+    write_trajectory(
+        path, V, points, symbols_for(2, "Ne"), energies=[V(p) for p in points], info=[{"step": k} for k in range(5)]
+    )
     frames = ase_io.read(path, index=":")
     assert [f.info["step"] for f in frames] == list(range(5))
     assert [f.get_potential_energy() for f in frames] == [V(p) for p in points]

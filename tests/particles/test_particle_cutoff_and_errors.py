@@ -84,17 +84,23 @@ def test_overflow_is_reported_as_overflow():
 
 def test_one_body_domain_error_names_the_atom():
     V = ParticlePotential(LJ, 2, params=UNIT, one_body="log(z)")
-    with pytest.raises(DomainError, match=r"^log of a negative number \(-1\) at x=1.5, y=0, z=-1 "
-                                          r"in the one-body term \(atom 2\)$"):
+    with pytest.raises(
+        DomainError,
+        match=r"^log of a negative number \(-1\) at x=1.5, y=0, z=-1 "
+        r"in the one-body term \(atom 2\)$",
+    ):
         V.grad([0, 0, 1, 1.5, 0, -1])
 
 
-@pytest.mark.parametrize("x, message", [
-    ([0, 0, 0, 1], r"^expected 6 coordinates \(x1, y1, z1, x2, y2, z2\), got 4$"),
-    ([[0, 0, 0]], r"^expected one point of shape \(6,\) or a batch of shape \(m, 6\), got shape \(1, 3\)$"),
-    ([0, 0, 0, 1, 0, float("nan")], r"^coordinates must be finite numbers"),
-    (["a", 0, 0, 1, 0, 0], r"^coordinates must be numbers"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        ([0, 0, 0, 1], r"^expected 6 coordinates \(x1, y1, z1, x2, y2, z2\), got 4$"),
+        ([[0, 0, 0]], r"^expected one point of shape \(6,\) or a batch of shape \(m, 6\), got shape \(1, 3\)$"),
+        ([0, 0, 0, 1, 0, float("nan")], r"^coordinates must be finite numbers"),
+        (["a", 0, 0, 1, 0, 0], r"^coordinates must be numbers"),
+    ],
+)
 def test_bad_coordinates_are_input_errors(x, message):
     with pytest.raises(InputError, match=message):
         ParticlePotential(LJ, 2, params=UNIT)(x)
@@ -105,19 +111,26 @@ def test_many_coordinates_are_named_briefly():
         ParticlePotential(LJ, 100, params=UNIT).grad([1, 2])
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"n_atoms": 0}, InputError, r"^the number of particles must be a whole number of at least 1, got 0$"),
-    ({"n_atoms": 2.5}, InputError, r"^the number of particles must be a whole number"),
-    ({"dim": 4}, InputError, r"^the dimension must be 1, 2 or 3, got 4$"),
-    ({"cutoff": -1}, InputError, r"^the cutoff must be a positive number, got -1$"),
-    ({"cutoff": "far"}, InputError, r"^the cutoff must be a number, got 'far'$"),
-    ({"pair": "4*(r**-12 - q)"}, InputError, r"uses q, which is neither a variable \(r\) nor a parameter"),
-    ({"pair": "__import__('os')"}, ExpressionError, r"^names beginning with '_' are not allowed"),
-    ({"one_body": "x + w"}, InputError, r"uses w, which is neither a variable \(x, y, z\) nor a parameter"),
-    ({"dim": 2, "one_body": "z"}, InputError, r"uses z, which is neither a variable \(x, y\)"),
-    ({"pair": "1/(r - 2)", "cutoff": 2}, InputError, r"^the pair term cannot be evaluated at the cutoff r=2: "
-                                                     r"division by zero"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"n_atoms": 0}, InputError, r"^the number of particles must be a whole number of at least 1, got 0$"),
+        ({"n_atoms": 2.5}, InputError, r"^the number of particles must be a whole number"),
+        ({"dim": 4}, InputError, r"^the dimension must be 1, 2 or 3, got 4$"),
+        ({"cutoff": -1}, InputError, r"^the cutoff must be a positive number, got -1$"),
+        ({"cutoff": "far"}, InputError, r"^the cutoff must be a number, got 'far'$"),
+        ({"pair": "4*(r**-12 - q)"}, InputError, r"uses q, which is neither a variable \(r\) nor a parameter"),
+        ({"pair": "__import__('os')"}, ExpressionError, r"^names beginning with '_' are not allowed"),
+        ({"one_body": "x + w"}, InputError, r"uses w, which is neither a variable \(x, y, z\) nor a parameter"),
+        ({"dim": 2, "one_body": "z"}, InputError, r"uses z, which is neither a variable \(x, y\)"),
+        (
+            {"pair": "1/(r - 2)", "cutoff": 2},
+            InputError,
+            r"^the pair term cannot be evaluated at the cutoff r=2: "
+            r"division by zero",
+        ),
+    ],
+)
 def test_bad_construction_is_an_input_error(kwargs, error, message):
     arguments = {"pair": LJ, "n_atoms": 2, **kwargs}
     with pytest.raises(error, match=message):

@@ -19,8 +19,14 @@ def positions(n=5, seed=0):
 def test_a_trajectory_written_here_is_read_back_exactly_by_ase(tmp_path):
     path = tmp_path / "path.xyz"
     frames = np.stack([positions(seed=s) for s in range(4)])
-    write_xyz(path, frames, ["Ar", "Ar", "Kr", "Xe", "Ar"], energies=[-1.5, -2.0, -2.25, -2.5],
-              forces=-frames, info=[{"step": 10 * s, "method": "lbfgs"} for s in range(4)])
+    write_xyz(
+        path,
+        frames,
+        ["Ar", "Ar", "Kr", "Xe", "Ar"],
+        energies=[-1.5, -2.0, -2.25, -2.5],
+        forces=-frames,
+        info=[{"step": 10 * s, "method": "lbfgs"} for s in range(4)],
+    )
     atoms = ase_io.read(path, index=":")
     assert len(atoms) == 4
     for s, a in enumerate(atoms):
@@ -57,8 +63,10 @@ def test_files_written_by_ase_are_read_exactly(tmp_path, fmt):
 
 def test_properties_put_the_positions_where_they_say(tmp_path):
     path = tmp_path / "cols.xyz"
-    path.write_text('2\nLattice="5 0 0 0 5 0 0 0 5" Properties=id:I:1:species:S:1:m:R:1:pos:R:3 pbc="T T T"\n'
-                    "1 Ar 39.9 0.5 1.5 2.5\n2 Ne 20.2 -1 -2 -3\n")
+    path.write_text(
+        '2\nLattice="5 0 0 0 5 0 0 0 5" Properties=id:I:1:species:S:1:m:R:1:pos:R:3 pbc="T T T"\n'
+        "1 Ar 39.9 0.5 1.5 2.5\n2 Ne 20.2 -1 -2 -3\n"
+    )
     frame = read_xyz(path)[0]
     assert frame.symbols == ("Ar", "Ne") and frame.info["Lattice"] == "5 0 0 0 5 0 0 0 5"
     np.testing.assert_array_equal(frame.positions, [[0.5, 1.5, 2.5], [-1, -2, -3]])
@@ -85,25 +93,36 @@ def test_masses_agree_with_ase():
         mass("Q", "f.xyz, line 3")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", r"^{p}: no frames \(the file is empty\)$"),
-    ("two\n\nAr 0 0 0\n", r"^{p}, line 1: expected the number of atoms, got 'two'$"),
-    ("-1\n\n", r"^{p}, line 1: the number of atoms must be 0 or more, got -1$"),
-    ("2", r"^{p}, line 1: the file ends before the comment line of a frame of 2 atoms$"),
-    ("3\nc\nAr 0 0 0\n",
-     r"^{p}, line 3: the file ends 2 atom lines short of the frame of 3 atoms that starts at line 1$"),
-    ("1\nc\nAr 0 0\n", r"^{p}, line 3: expected an element symbol and 3 coordinates, got 'Ar 0 0'$"),
-    ("1\nc\nAr 0 zero 0\n", r"^{p}, line 3: coordinate 'zero' is not a number$"),
-    ("1\nc\nAr 0 nan 0\n", r"^{p}, line 3: coordinate 'nan' is not a finite number$"),
-    ("1\nc\nAr 0 0 0\n\n1\nc\nAr 1 1 1\n", r"^{p}, line 4: expected the number of atoms, got an empty line$"),
-    ("1\nProperties=species:S:1:pos:R\nAr 0 0 0\n",
-     r"^{p}, line 2: Properties=species:S:1:pos:R is not a list of name:type:count$"),
-    ("1\nProperties=species:S:1:vel:R:3\nAr 0 0 0\n", r"^{p}, line 2: Properties has no pos:R:3 column$"),
-    ("1\nProperties=pos:R:3:species:S:one\nAr 0 0 0\n",
-     r"^{p}, line 2: Properties: the count of 'species' is not a number \('one'\)$"),
-    ("1\nProperties=species:S:1:pos:R:3:forces:R:3\nAr 0 0 0\n",
-     r"^{p}, line 3: expected an element symbol and 3 coordinates \(7 columns\)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", r"^{p}: no frames \(the file is empty\)$"),
+        ("two\n\nAr 0 0 0\n", r"^{p}, line 1: expected the number of atoms, got 'two'$"),
+        ("-1\n\n", r"^{p}, line 1: the number of atoms must be 0 or more, got -1$"),
+        ("2", r"^{p}, line 1: the file ends before the comment line of a frame of 2 atoms$"),
+        (
+            "3\nc\nAr 0 0 0\n",
+            r"^{p}, line 3: the file ends 2 atom lines short of the frame of 3 atoms that starts at line 1$",
+        ),
+        ("1\nc\nAr 0 0\n", r"^{p}, line 3: expected an element symbol and 3 coordinates, got 'Ar 0 0'$"),
+        ("1\nc\nAr 0 zero 0\n", r"^{p}, line 3: coordinate 'zero' is not a number$"),
+        ("1\nc\nAr 0 nan 0\n", r"^{p}, line 3: coordinate 'nan' is not a finite number$"),
+        ("1\nc\nAr 0 0 0\n\n1\nc\nAr 1 1 1\n", r"^{p}, line 4: expected the number of atoms, got an empty line$"),
+        (
+            "1\nProperties=species:S:1:pos:R\nAr 0 0 0\n",
+            r"^{p}, line 2: Properties=species:S:1:pos:R is not a list of name:type:count$",
+        ),
+        ("1\nProperties=species:S:1:vel:R:3\nAr 0 0 0\n", r"^{p}, line 2: Properties has no pos:R:3 column$"),
+        (
+            "1\nProperties=pos:R:3:species:S:one\nAr 0 0 0\n",
+            r"^{p}, line 2: Properties: the count of 'species' is not a number \('one'\)$",
+        ),
+        (
+            "1\nProperties=species:S:1:pos:R:3:forces:R:3\nAr 0 0 0\n",
+            r"^{p}, line 3: expected an element symbol and 3 coordinates \(7 columns\)",
+        ),
+    ],
+)
 def test_bad_files_are_one_line_input_errors_naming_file_and_line(tmp_path, text, message):
     path = tmp_path / "bad.xyz"
     path.write_text(text)

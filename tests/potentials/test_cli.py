@@ -51,8 +51,9 @@ def test_list_check_validates_everything():
 
 def test_show_json_keys():
     data = run_json("potentials", "show", "muller-brown")
-    assert {"name", "description", "expression", "variables", "parameters",
-            "start", "stationary", "references"} <= set(data)
+    assert {"name", "description", "expression", "variables", "parameters", "start", "stationary", "references"} <= set(
+        data
+    )
     assert [s["kind"] for s in data["stationary"]] == ["minimum"] * 3 + ["saddle"] * 2
     assert data["stationary"][0]["value"] == pytest.approx(-146.69951720995401)
 
@@ -99,9 +100,15 @@ def test_potentials_dir_and_environment_shadow_builtins(write):
         assert data["gradient"] == pytest.approx([2 * 3.0 * 2 + 4 * 8])  # 2 k x + 4 x^3, k = 3
 
 
-@pytest.mark.parametrize("args", [
-    ("potentials",), ("potentials", "show", "morse"), ("grad", "@morse", "--at", "1"), ("descend", "@morse"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("potentials",),
+        ("potentials", "show", "morse"),
+        ("grad", "@morse", "--at", "1"),
+        ("descend", "@morse"),
+    ],
+)
 def test_a_missing_environment_folder_is_an_input_error(args, tmp_path):
     # Issue 14 item 6: as --potentials-dir already is, not silently ignored.
     message = f"potentials folder '{tmp_path / 'nope'}' (in $GRADCLI_POTENTIALS) does not exist or is not a folder"
@@ -130,7 +137,9 @@ def test_malformed_file_is_reported_and_the_rest_listed(write):
 
 
 def test_show_reports_a_point_that_is_not_stationary(write):
-    folder = write("wrong", """
+    folder = write(
+        "wrong",
+        """
         name = "wrong"
         description = "a listed minimum that is not one"
         expression = "(x - 1)**2"
@@ -141,7 +150,8 @@ def test_show_reports_a_point_that_is_not_stationary(write):
         point = [0.5]
         value = 0.25
         kind = "minimum"
-    """)
+    """,
+    )
     result = run("potentials", "show", "wrong", "--potentials-dir", folder)
     assert result.exit_code == 2
     assert "wrong.toml: stationary[0] at (x=0.5) is not stationary: |grad V| = 1" in result.stderr
@@ -204,25 +214,34 @@ def test_jacobian_vjp_jvp_treat_named_as_one_output():
     assert run_json("jvp", "@himmelblau", "--at", "0,0", "--u", "1,1")["jvp"] == pytest.approx([-36.0])
 
 
-@pytest.mark.parametrize("args", [
-    ("descend", "@mores", "--x0", "1"),
-    ("grad", "@mores", "--at", "1"),
-    ("force", "@mores", "--at", "1"),
-    ("force-constant", "@mores", "--at", "1"),
-    ("derivative", "@mores", "--at", "1", "--order", "1"),
-    ("jacobian", "@mores", "--at", "1"),
-    ("vjp", "@mores", "--at", "1", "--v", "1"),
-    ("jvp", "@mores", "--at", "1", "--u", "1"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("descend", "@mores", "--x0", "1"),
+        ("grad", "@mores", "--at", "1"),
+        ("force", "@mores", "--at", "1"),
+        ("force-constant", "@mores", "--at", "1"),
+        ("derivative", "@mores", "--at", "1", "--order", "1"),
+        ("jacobian", "@mores", "--at", "1"),
+        ("vjp", "@mores", "--at", "1", "--v", "1"),
+        ("jvp", "@mores", "--at", "1", "--u", "1"),
+    ],
+)
 def test_unknown_name_in_every_command(args):
     result = run(*args)
     assert result.exit_code == 2
     assert "did you mean '@morse'?" in result.stderr
 
 
-@pytest.mark.parametrize("command, option", [
-    ("descend", "--x0"), ("grad", "--at"), ("force", "--at"), ("force-constant", "--at"),
-])
+@pytest.mark.parametrize(
+    "command, option",
+    [
+        ("descend", "--x0"),
+        ("grad", "--at"),
+        ("force", "--at"),
+        ("force-constant", "--at"),
+    ],
+)
 def test_unknown_parameter_in_a_command(command, option):
     result = run(command, "@morse", option, "1", "--param", "k=1")
     assert result.exit_code == 2

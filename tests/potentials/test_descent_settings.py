@@ -40,7 +40,7 @@ def _case_id(case):
 
 def _pair_distances(x) -> np.ndarray:
     atoms = np.asarray(x).reshape(-1, 3)
-    return np.sort([np.linalg.norm(a - b) for i, a in enumerate(atoms) for b in atoms[i + 1:]])
+    return np.sort([np.linalg.norm(a - b) for i, a in enumerate(atoms) for b in atoms[i + 1 :]])
 
 
 def _same_minimum(name, x, s) -> bool:
@@ -179,8 +179,9 @@ kind = "minimum"
 
 def _write(folder, name="well", top="", descent="", stationary=""):
     folder.mkdir(exist_ok=True)
-    (folder / f"{name}.toml").write_text(FILE.format(name=name, top=top, descent=descent, stationary=stationary),
-                                         encoding="utf-8")
+    (folder / f"{name}.toml").write_text(
+        FILE.format(name=name, top=top, descent=descent, stationary=stationary), encoding="utf-8"
+    )
     return folder
 
 
@@ -192,31 +193,37 @@ def test_a_good_descent_table(tmp_path):
     assert out["status"] == "converged"
 
 
-@pytest.mark.parametrize("descent, top, message", [
-    ("", "descent = 0.1\n", "field 'descent' must be a table"),
-    ("[descent]\nrate = 0.1\n", "", "field 'descent' has an unknown key 'rate' (known: lr, steps, tol, method)"),
-    ("[descent]\nlr = -0.1\n", "", "field 'descent.lr' must be a positive number or an expression"),
-    ("[descent]\nlr = 0\n", "", "field 'descent.lr' must be a positive number"),
-    ("[descent]\nlr = \"  \"\n", "", "field 'descent.lr' must be a positive number"),
-    ("[descent]\nlr = true\n", "", "field 'descent.lr' must be a positive number"),
-    ("[descent]\nsteps = 0\n", "", "field 'descent.steps' must be a whole number from 1"),
-    ("[descent]\nsteps = 10.5\n", "", "field 'descent.steps' must be a whole number from 1"),
-    ("[descent]\nsteps = true\n", "", "field 'descent.steps' must be a whole number from 1"),
-    ("[descent]\ntol = -1e-8\n", "", "field 'descent.tol' must be a number >= 0"),
-    ("[descent]\ntol = \"small\"\n", "", "field 'descent.tol' must be a number >= 0"),
-    # Bounded like the command's options (issue 15, item 15): no run for ever, no step that cannot move.
-    ("[descent]\nsteps = 1_000_000_000\nlr = 1e-300\n", "",
-     "field 'descent.lr' is 1e-300, outside the range 1e-12 to 1e+12"),
-    ("[descent]\nlr = 1e13\n", "", "field 'descent.lr' is 1e+13, outside the range 1e-12 to 1e+12"),
-    ("[descent]\nsteps = 1_000_001\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
-    ("[descent]\nsteps = 1_000_000_000\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
-    ("[descent]\ntol = 2.0\n", "", "field 'descent.tol' is 2, outside the range 0 to 1"),
-    ("[descent]\ntol = inf\n", "", "field 'descent.tol' must be a number >= 0"),
-    ("[descent]\nlr = nan\n", "", "field 'descent.lr' must be a positive number or an expression"),
-    ("", "zero_modes = 1\n", "field 'zero_modes' must be an integer from 0 to 0"),
-    ("", "zero_modes = -1\n", "field 'zero_modes' must be an integer from 0 to 0"),
-    ("", "zero_modes = \"six\"\n", "field 'zero_modes' must be an integer from 0 to 0"),
-])
+@pytest.mark.parametrize(
+    "descent, top, message",
+    [
+        ("", "descent = 0.1\n", "field 'descent' must be a table"),
+        ("[descent]\nrate = 0.1\n", "", "field 'descent' has an unknown key 'rate' (known: lr, steps, tol, method)"),
+        ("[descent]\nlr = -0.1\n", "", "field 'descent.lr' must be a positive number or an expression"),
+        ("[descent]\nlr = 0\n", "", "field 'descent.lr' must be a positive number"),
+        ('[descent]\nlr = "  "\n', "", "field 'descent.lr' must be a positive number"),
+        ("[descent]\nlr = true\n", "", "field 'descent.lr' must be a positive number"),
+        ("[descent]\nsteps = 0\n", "", "field 'descent.steps' must be a whole number from 1"),
+        ("[descent]\nsteps = 10.5\n", "", "field 'descent.steps' must be a whole number from 1"),
+        ("[descent]\nsteps = true\n", "", "field 'descent.steps' must be a whole number from 1"),
+        ("[descent]\ntol = -1e-8\n", "", "field 'descent.tol' must be a number >= 0"),
+        ('[descent]\ntol = "small"\n', "", "field 'descent.tol' must be a number >= 0"),
+        # Bounded like the command's options (issue 15, item 15): no run for ever, no step that cannot move.
+        (
+            "[descent]\nsteps = 1_000_000_000\nlr = 1e-300\n",
+            "",
+            "field 'descent.lr' is 1e-300, outside the range 1e-12 to 1e+12",
+        ),
+        ("[descent]\nlr = 1e13\n", "", "field 'descent.lr' is 1e+13, outside the range 1e-12 to 1e+12"),
+        ("[descent]\nsteps = 1_000_001\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
+        ("[descent]\nsteps = 1_000_000_000\n", "", "field 'descent.steps' must be a whole number from 1 to 1,000,000"),
+        ("[descent]\ntol = 2.0\n", "", "field 'descent.tol' is 2, outside the range 0 to 1"),
+        ("[descent]\ntol = inf\n", "", "field 'descent.tol' must be a number >= 0"),
+        ("[descent]\nlr = nan\n", "", "field 'descent.lr' must be a positive number or an expression"),
+        ("", "zero_modes = 1\n", "field 'zero_modes' must be an integer from 0 to 0"),
+        ("", "zero_modes = -1\n", "field 'zero_modes' must be an integer from 0 to 0"),
+        ("", 'zero_modes = "six"\n', "field 'zero_modes' must be an integer from 0 to 0"),
+    ],
+)
 def test_malformed_new_fields_name_file_and_field(tmp_path, descent, top, message):
     folder = _write(tmp_path / "p", top=top, descent=descent)
     for args in (("potentials", "show", "well"), ("descend", "@well")):
@@ -226,13 +233,19 @@ def test_malformed_new_fields_name_file_and_field(tmp_path, descent, top, messag
     assert run("potentials", "--potentials-dir", folder).exit_code == 0  # the others still list
 
 
-@pytest.mark.parametrize("lr, message", [
-    ("__import__('os').system('true')", "field 'descent.lr' is refused"),
-    ("x/2", "field 'descent.lr' uses 'x', which is not a parameter"),
-    ("-1/k", "field 'descent.lr': the suggested learning rate of '@well' (lr = -1/k) is -0.333333 at k=3, "
-             "not a positive number at the defaults"),
-    ("1/(k-3)", "field 'descent.lr': the suggested learning rate of '@well' (lr = 1/(k-3))"),
-])
+@pytest.mark.parametrize(
+    "lr, message",
+    [
+        ("__import__('os').system('true')", "field 'descent.lr' is refused"),
+        ("x/2", "field 'descent.lr' uses 'x', which is not a parameter"),
+        (
+            "-1/k",
+            "field 'descent.lr': the suggested learning rate of '@well' (lr = -1/k) is -0.333333 at k=3, "
+            "not a positive number at the defaults",
+        ),
+        ("1/(k-3)", "field 'descent.lr': the suggested learning rate of '@well' (lr = 1/(k-3))"),
+    ],
+)
 def test_descent_lr_expression_is_checked_when_validated(tmp_path, lr, message):
     folder = _write(tmp_path / "p", descent=f'[descent]\nlr = "{lr}"\n')
     result = run("potentials", "show", "well", "--potentials-dir", folder)
@@ -250,18 +263,25 @@ def test_an_lr_expression_out_of_range_names_file_and_field(tmp_path):
     folder = _write(tmp_path / "p", descent='[descent]\nlr = "1e-300*k"\n')
     result = run("potentials", "show", "well", "--potentials-dir", folder)
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of "
-                             "'@well' (lr = 1e-300*k) is 3e-300 at k=3, outside the range 1e-12 to 1e+12 "
-                             "at the defaults\n")
+    assert result.stderr == (
+        f"error: {folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of "
+        "'@well' (lr = 1e-300*k) is 3e-300 at k=3, outside the range 1e-12 to 1e+12 "
+        "at the defaults\n"
+    )
     # At parameters given on the command line: an input error that names the file and asks for --lr ...
     folder = _write(tmp_path / "q", descent='[descent]\nlr = "0.25/k"\n')
     out = run_json("descend", "@well", "--param", "k=1e-20", "--potentials-dir", folder, exit_code=2)
-    assert out["error"] == {"kind": "input", "message": (
-        f"{folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of '@well' (lr = 0.25/k) is "
-        "2.5e+19 at k=1e-20, outside the range 1e-12 to 1e+12; give --lr")}
+    assert out["error"] == {
+        "kind": "input",
+        "message": (
+            f"{folder / 'well.toml'}: field 'descent.lr': the suggested learning rate of '@well' (lr = 0.25/k) is "
+            "2.5e+19 at k=1e-20, outside the range 1e-12 to 1e+12; give --lr"
+        ),
+    }
     # ... and --lr replaces the suggestion.
-    out = run_json("descend", "@well", "--param", "k=1e-20", "--lr", "1", "--steps", "2", "--tol", "0",
-                   "--potentials-dir", folder)
+    out = run_json(
+        "descend", "@well", "--param", "k=1e-20", "--lr", "1", "--steps", "2", "--tol", "0", "--potentials-dir", folder
+    )
     assert out["settings_from"]["lr"] == "--lr" and out["status"] == "completed"
 
 
@@ -278,10 +298,14 @@ def test_a_parameter_that_makes_the_suggested_lr_negative_asks_for_lr(tmp_path):
     folder = _write(tmp_path / "p", descent='[descent]\nlr = "1/k"\n')
     result = run("descend", "@well", "--param", "k=-2", "--potentials-dir", folder)
     assert result.exit_code == 2
-    assert "the suggested learning rate of '@well' (lr = 1/k) is -0.5 at k=-2, not a positive number; give --lr" \
+    assert (
+        "the suggested learning rate of '@well' (lr = 1/k) is -0.5 at k=-2, not a positive number; give --lr"
         in result.stderr
-    assert run("descend", "@well", "--param", "k=-2", "--lr", "0.1", "--steps", "3",
-               "--potentials-dir", folder).exit_code == 1  # runs (and climbs out of the inverted well)
+    )
+    assert (
+        run("descend", "@well", "--param", "k=-2", "--lr", "0.1", "--steps", "3", "--potentials-dir", folder).exit_code
+        == 1
+    )  # runs (and climbs out of the inverted well)
 
 
 def test_stationary_zero_modes_default_to_and_cannot_undercut_the_potentials(tmp_path):
@@ -305,22 +329,30 @@ kind = "minimum"
     spec = find_potential("valley", [folder])
     assert spec.zero_modes == 1 and spec.stationary[0].zero_modes == 1
     validate_potential(spec)
-    assert run_json("force-constant", "@valley", "--at", "0.5,0.5", "--potentials-dir", folder)[
-        "classification"] == "minimum"
+    assert (
+        run_json("force-constant", "@valley", "--at", "0.5,0.5", "--potentials-dir", folder)["classification"]
+        == "minimum"
+    )
     (folder / "valley.toml").write_text(two.format(descent="", extra="zero_modes = 0"), encoding="utf-8")
     result = run("potentials", "show", "valley", "--potentials-dir", folder)
     assert result.exit_code == 2
-    assert ("valley.toml: field 'stationary[0].zero_modes' is 0, fewer than the potential's zero_modes = 1"
-            in result.stderr)
+    assert (
+        "valley.toml: field 'stationary[0].zero_modes' is 0, fewer than the potential's zero_modes = 1" in result.stderr
+    )
 
 
 def test_declared_zero_modes_that_are_not_zero_are_reported(tmp_path):
     folder = _write(tmp_path / "p", stationary="zero_modes = 0")
     validate_potential(find_potential("well", [folder]))
-    text = (folder / "well.toml").read_text().replace(
-        'variables = ["x"]', 'variables = ["x", "y"]').replace("k*x**2", "k*x**2 + y**2").replace(
-        "start = [1.0]", "start = [1.0, 1.0]").replace("point = [0.0]", "point = [0.0, 0.0]").replace(
-        "zero_modes = 0", "zero_modes = 1")
+    text = (
+        (folder / "well.toml")
+        .read_text()
+        .replace('variables = ["x"]', 'variables = ["x", "y"]')
+        .replace("k*x**2", "k*x**2 + y**2")
+        .replace("start = [1.0]", "start = [1.0, 1.0]")
+        .replace("point = [0.0]", "point = [0.0, 0.0]")
+        .replace("zero_modes = 0", "zero_modes = 1")
+    )
     (folder / "well.toml").write_text(text)
     result = run("potentials", "show", "well", "--potentials-dir", folder)
     assert result.exit_code == 2

@@ -18,8 +18,17 @@ from gradcli.named import (
 )
 
 BUILTIN = {
-    "double-well", "harmonic", "morse", "lennard-jones", "muller-brown", "himmelblau", "rosenbrock",
-    "mexican-hat", "pendulum", "lj-cluster", "rosenbrock-nd",
+    "double-well",
+    "harmonic",
+    "morse",
+    "lennard-jones",
+    "muller-brown",
+    "himmelblau",
+    "rosenbrock",
+    "mexican-hat",
+    "pendulum",
+    "lj-cluster",
+    "rosenbrock-nd",
 }
 
 
@@ -74,11 +83,14 @@ def test_resolve_unknown_parameter_names_the_valid_ones():
         resolve("@himmelblau", {"k": 1.0})
 
 
-@pytest.mark.parametrize("typo, suggestion", [
-    ("@mores", "did you mean '@morse'?"),
-    ("@muller_brown", "'@muller-brown'"),
-    ("@lj-clustr", "'@lj-cluster'"),
-])
+@pytest.mark.parametrize(
+    "typo, suggestion",
+    [
+        ("@mores", "did you mean '@morse'?"),
+        ("@muller_brown", "'@muller-brown'"),
+        ("@lj-clustr", "'@lj-cluster'"),
+    ],
+)
 def test_unknown_name_suggests_the_closest(typo, suggestion):
     with pytest.raises(UnknownPotentialError, match=f"unknown potential '{typo}'; .*{suggestion}"):
         resolve(typo, {})
@@ -122,9 +134,16 @@ def test_rosenbrock_nd_is_sized_by_n():
     assert r.params == {}
 
 
-@pytest.mark.parametrize("name, n", [
-    ("lj-cluster", 1), ("lj-cluster", 2.5), ("lj-cluster", 10_000), ("rosenbrock-nd", 0), ("rosenbrock-nd", 1e9),
-])
+@pytest.mark.parametrize(
+    "name, n",
+    [
+        ("lj-cluster", 1),
+        ("lj-cluster", 2.5),
+        ("lj-cluster", 10_000),
+        ("rosenbrock-nd", 0),
+        ("rosenbrock-nd", 1e9),
+    ],
+)
 def test_family_size_is_validated(name, n):
     with pytest.raises(InputError, match="parameter n must be an integer from 2 to"):
         resolve(f"@{name}", {"n": n})
@@ -180,30 +199,54 @@ def test_missing_folder_in_the_environment_variable_is_an_input_error(write, mon
 
 BAD = {
     "bad TOML": ('name = "broken"\nexpression = \n', "not valid TOML"),
-    "missing field": ('name = "broken"\ndescription = "d"\nvariables = ["x"]\nstart = [1]\n',
-                      "field 'expression' is missing"),
-    "wrong type": ('name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = "x"\nstart = [1]\n',
-                   "field 'variables' must be a non-empty list of names"),
-    "name mismatch": ('name = "other"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1]\n',
-                      "field 'name' is 'other' but the file is broken.toml"),
-    "two-line description": ('name = "broken"\ndescription = """a\nb"""\nexpression = "x"\nvariables = ["x"]\n'
-                             'start = [1]\n', "field 'description' must be one non-empty line"),
-    "start of the wrong length": ('name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\n'
-                                  'start = [1, 2]\n', "field 'start' must be a list of 1 finite number"),
-    "unknown field": ('name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1]\n'
-                      'stationnary = []\n', "unknown field 'stationnary'"),
-    "bad parameter": ('name = "broken"\ndescription = "d"\nexpression = "k*x"\nvariables = ["x"]\nstart = [1]\n'
-                      '[parameters]\nk = "two"\n', "field 'parameters.k' must be a finite number"),
-    "parameter named like a variable": ('name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\n'
-                                        'start = [1]\n[parameters]\nx = 1\n', "field 'parameters.x'"),
-    "bad kind": ('name = "broken"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [1]\n'
-                 '[[stationary]]\npoint = [0]\nvalue = 0\nkind = "minimun"\n',
-                 r"field 'stationary\[0\].kind' must be one of minimum, maximum, saddle"),
-    "stationary point missing its value": ('name = "broken"\ndescription = "d"\nexpression = "x**2"\n'
-                                           'variables = ["x"]\nstart = [1]\n[[stationary]]\npoint = [0]\n'
-                                           'kind = "minimum"\n', r"field 'stationary\[0\].value' is missing"),
-    "boolean as a number": ('name = "broken"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\n'
-                            'start = [true]\n', "field 'start'"),
+    "missing field": (
+        'name = "broken"\ndescription = "d"\nvariables = ["x"]\nstart = [1]\n',
+        "field 'expression' is missing",
+    ),
+    "wrong type": (
+        'name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = "x"\nstart = [1]\n',
+        "field 'variables' must be a non-empty list of names",
+    ),
+    "name mismatch": (
+        'name = "other"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1]\n',
+        "field 'name' is 'other' but the file is broken.toml",
+    ),
+    "two-line description": (
+        'name = "broken"\ndescription = """a\nb"""\nexpression = "x"\nvariables = ["x"]\nstart = [1]\n',
+        "field 'description' must be one non-empty line",
+    ),
+    "start of the wrong length": (
+        'name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1, 2]\n',
+        "field 'start' must be a list of 1 finite number",
+    ),
+    "unknown field": (
+        'name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1]\nstationnary = []\n',
+        "unknown field 'stationnary'",
+    ),
+    "bad parameter": (
+        'name = "broken"\ndescription = "d"\nexpression = "k*x"\nvariables = ["x"]\nstart = [1]\n'
+        '[parameters]\nk = "two"\n',
+        "field 'parameters.k' must be a finite number",
+    ),
+    "parameter named like a variable": (
+        'name = "broken"\ndescription = "d"\nexpression = "x"\nvariables = ["x"]\nstart = [1]\n[parameters]\nx = 1\n',
+        "field 'parameters.x'",
+    ),
+    "bad kind": (
+        'name = "broken"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [1]\n'
+        '[[stationary]]\npoint = [0]\nvalue = 0\nkind = "minimun"\n',
+        r"field 'stationary\[0\].kind' must be one of minimum, maximum, saddle",
+    ),
+    "stationary point missing its value": (
+        'name = "broken"\ndescription = "d"\nexpression = "x**2"\n'
+        'variables = ["x"]\nstart = [1]\n[[stationary]]\npoint = [0]\n'
+        'kind = "minimum"\n',
+        r"field 'stationary\[0\].value' is missing",
+    ),
+    "boolean as a number": (
+        'name = "broken"\ndescription = "d"\nexpression = "x**2"\nvariables = ["x"]\nstart = [true]\n',
+        "field 'start'",
+    ),
 }
 
 
@@ -247,18 +290,21 @@ def test_builtin_errors_name_the_potentials_folder(monkeypatch, tmp_path):
 # --- classifying a stationary point ---------------------------------------------------
 
 
-@pytest.mark.parametrize("eigenvalues, zero_modes, kind", [
-    ([1.0, 2.0], 0, "minimum"),
-    ([-1.0, -2.0], 0, "maximum"),
-    ([-1.0, 2.0], 0, "saddle"),
-    ([0.0, 2.0], 0, "degenerate"),
-    ([1e-14, 8.0], 1, "minimum"),
-    ([0.5, 8.0], 1, "minimum"),  # 0.5 is not zero: nothing is set aside, it counts
-    ([-0.5, 8.0], 1, "saddle"),  # ... so a wrong zero_modes cannot hide a negative curvature
-    ([1e-5, 2e-5, 8.0], 2, "minimum"),  # rotations at a point quoted to 4 figures
-    ([0.0] * 6 + [1.0] * 3, 6, "minimum"),
-    ([0.0] * 6 + [1.0] * 3, 5, "degenerate"),
-])
+@pytest.mark.parametrize(
+    "eigenvalues, zero_modes, kind",
+    [
+        ([1.0, 2.0], 0, "minimum"),
+        ([-1.0, -2.0], 0, "maximum"),
+        ([-1.0, 2.0], 0, "saddle"),
+        ([0.0, 2.0], 0, "degenerate"),
+        ([1e-14, 8.0], 1, "minimum"),
+        ([0.5, 8.0], 1, "minimum"),  # 0.5 is not zero: nothing is set aside, it counts
+        ([-0.5, 8.0], 1, "saddle"),  # ... so a wrong zero_modes cannot hide a negative curvature
+        ([1e-5, 2e-5, 8.0], 2, "minimum"),  # rotations at a point quoted to 4 figures
+        ([0.0] * 6 + [1.0] * 3, 6, "minimum"),
+        ([0.0] * 6 + [1.0] * 3, 5, "degenerate"),
+    ],
+)
 def test_classify_kind(eigenvalues, zero_modes, kind):
     assert classify_kind(eigenvalues, zero_modes) == kind
 

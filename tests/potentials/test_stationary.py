@@ -114,7 +114,8 @@ def test_morse_cluster_minima_match_the_published_energies(n):
     decimals = 6 if n == 13 else 4
     assert round(s.value, decimals) == pytest.approx(MORSE6[n], abs=1e-12)
     assert round(find_potential("morse-cluster").bind({"n": n})[0].potential()(np.array(s.point)), decimals) == (
-        pytest.approx(MORSE6[n], abs=1e-12))
+        pytest.approx(MORSE6[n], abs=1e-12)
+    )
 
 
 CCD = {2: -1.0, 3: -3.0, 4: -6.0, 5: -9.103852, 6: -12.712062, 7: -16.505384, 13: -44.326801, 38: -173.928427}
@@ -136,7 +137,7 @@ def test_lj6_second_minimum_is_the_capped_trigonal_bipyramid():
     assert c2v.value == pytest.approx(-12.302927529580728, abs=1e-12) and c2v.value > octahedron.value
     atoms = np.array(c2v.point).reshape(6, 3)
     assert np.allclose(atoms.mean(axis=0), 0.0, atol=1e-15)
-    distances = sorted(np.linalg.norm(a - b) for i, a in enumerate(atoms) for b in atoms[i + 1:])
+    distances = sorted(np.linalg.norm(a - b) for i, a in enumerate(atoms) for b in atoms[i + 1 :])
     assert all(d < 1.14 for d in distances[:12]) and all(d > 1.8 for d in distances[12:])  # 12 bonds
 
 

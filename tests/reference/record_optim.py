@@ -75,8 +75,15 @@ def run(problem, name, options, groups=False):
     if name == "LBFGS":  # how often the closure ran, and the iterations: the closure protocol
         state = optimizer.state[params[0]]
         counters = {"func_evals": state["func_evals"], "n_iter": state["n_iter"]}
-    return {"start": start, "optimizer": name, "options": options, "groups": groups,
-            "trajectory": trajectory, "losses": losses, "counters": counters}
+    return {
+        "start": start,
+        "optimizer": name,
+        "options": options,
+        "groups": groups,
+        "trajectory": trajectory,
+        "losses": losses,
+        "counters": counters,
+    }
 
 
 def schedulers():
@@ -97,9 +104,12 @@ def schedulers():
             scheduler.step()
             lrs.append(scheduler.get_last_lr()[0])
             trajectory.append(w.detach().tolist())
-        result[name] = {"kwargs": kwargs, "lrs": lrs, "trajectory": trajectory,
-                        "state_dict": {k: v for k, v in scheduler.state_dict().items()
-                                       if isinstance(v, (int, float, list, bool))}}
+        result[name] = {
+            "kwargs": kwargs,
+            "lrs": lrs,
+            "trajectory": trajectory,
+            "state_dict": {k: v for k, v in scheduler.state_dict().items() if isinstance(v, (int, float, list, bool))},
+        }
     return result
 
 
@@ -129,9 +139,11 @@ def state_dict_shape():
     sgd = torch.optim.SGD([w], lr=0.1, momentum=0.9)
     w.grad = torch.ones(3)
     sgd.step()
-    return {"adam": {"state": state, "param_groups": groups},
-            "sgd_param_groups": sgd.state_dict()["param_groups"],
-            "sgd_state_keys": sorted(sgd.state_dict()["state"][0])}
+    return {
+        "adam": {"state": state, "param_groups": groups},
+        "sgd_param_groups": sgd.state_dict()["param_groups"],
+        "sgd_state_keys": sorted(sgd.state_dict()["state"][0]),
+    }
 
 
 def errors():

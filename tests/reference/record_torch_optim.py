@@ -15,10 +15,16 @@ import torch
 torch.set_default_dtype(torch.float64)
 
 POTENTIALS = {
-    "rosenbrock": ("(1-x)**2 + 100*(y-x**2)**2", lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2,
-                   [-1.2, 1.0]),
-    "bowl3": ("x**2 + 2*y**2 + 3*z**2 + x*y - 0.5*y*z + 0.1*x**4", lambda p: p[0] ** 2 + 2 * p[1] ** 2
-              + 3 * p[2] ** 2 + p[0] * p[1] - 0.5 * p[1] * p[2] + 0.1 * p[0] ** 4, [1.0, -2.0, 0.5]),
+    "rosenbrock": (
+        "(1-x)**2 + 100*(y-x**2)**2",
+        lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2,
+        [-1.2, 1.0],
+    ),
+    "bowl3": (
+        "x**2 + 2*y**2 + 3*z**2 + x*y - 0.5*y*z + 0.1*x**4",
+        lambda p: p[0] ** 2 + 2 * p[1] ** 2 + 3 * p[2] ** 2 + p[0] * p[1] - 0.5 * p[1] * p[2] + 0.1 * p[0] ** 4,
+        [1.0, -2.0, 0.5],
+    ),
 }
 CASES = [
     ("momentum", "rosenbrock", {"lr": 1e-3, "momentum": 0.9}),
@@ -50,10 +56,20 @@ def trajectory(method, potential, settings):
 def main():
     cases = []
     for method, potential, settings in CASES:
-        cases.append({"method": method, "expression": POTENTIALS[potential][0], "start": POTENTIALS[potential][2],
-                      "settings": settings, "points": trajectory(method, potential, settings)})
-    out = {"source": f"torch.optim, PyTorch {torch.__version__} (CPU, float64), tests/reference/record_torch_optim.py",
-           "steps": STEPS, "cases": cases}
+        cases.append(
+            {
+                "method": method,
+                "expression": POTENTIALS[potential][0],
+                "start": POTENTIALS[potential][2],
+                "settings": settings,
+                "points": trajectory(method, potential, settings),
+            }
+        )
+    out = {
+        "source": f"torch.optim, PyTorch {torch.__version__} (CPU, float64), tests/reference/record_torch_optim.py",
+        "steps": STEPS,
+        "cases": cases,
+    }
     path = Path(__file__).resolve().parents[1] / "data" / "torch_optim_trajectories.json"
     path.write_text(json.dumps(out, indent=1) + "\n")
     print(f"wrote {path}")

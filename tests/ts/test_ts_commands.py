@@ -57,17 +57,22 @@ def test_saddle_stopped_at_a_minimum_is_not_a_saddle():
     assert out["message"] == "stopped at a minimum (index 0), not a saddle of index 1"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("@muller-brown", "--x0", "S9"), "--x0 S9: @muller-brown has no point of that name; it lists M1, M2, M3, MA, "
-                                      "MB, MC, S1, S2"),
-    (("x**2 - y**2", "--x0", "S1"), "--x0 S1: not a point (a typed expression has no listed points)"),
-    (("x**2 - y**2",), "--x0 POINT is required"),
-    (("@muller-brown", "--follow", "3"), "--follow 3: give 'lowest' or a mode number from 1 to 2"),
-    (("@muller-brown", "--trust", "0"), "--trust 0: must be positive"),
-    (("@muller-brown", "--zero-modes", "2"), "--zero-modes 2: must be from 0 to 1"),
-    (("@muller-brown", "--index", "3"), "the index must be an integer from 0 to 2"),
-    (("@morse", "--param", "D=5", "--x0", "M1"), "--x0 M1: @morse's points are listed for its default parameters"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("@muller-brown", "--x0", "S9"),
+            "--x0 S9: @muller-brown has no point of that name; it lists M1, M2, M3, MA, MB, MC, S1, S2",
+        ),
+        (("x**2 - y**2", "--x0", "S1"), "--x0 S1: not a point (a typed expression has no listed points)"),
+        (("x**2 - y**2",), "--x0 POINT is required"),
+        (("@muller-brown", "--follow", "3"), "--follow 3: give 'lowest' or a mode number from 1 to 2"),
+        (("@muller-brown", "--trust", "0"), "--trust 0: must be positive"),
+        (("@muller-brown", "--zero-modes", "2"), "--zero-modes 2: must be from 0 to 1"),
+        (("@muller-brown", "--index", "3"), "the index must be an integer from 0 to 2"),
+        (("@morse", "--param", "D=5", "--x0", "M1"), "--x0 M1: @morse's points are listed for its default parameters"),
+    ],
+)
 def test_saddle_bad_input(args, message):
     result = invoke("saddle", *args)
     assert result.exit_code == 2, result.stdout
@@ -88,8 +93,11 @@ def test_path_muller_brown_from_ma_to_mb(tmp_path):
     np.testing.assert_allclose(out["minima"][0]["point"], mc, atol=1e-6)
     assert out["forward_barrier"] == pytest.approx(v1 - v_ma, abs=1e-6)
     assert out["backward_barrier"] == pytest.approx(v1 - v_mb, abs=1e-6)
-    assert out["barriers"][1] == {"saddle": 2, "forward": pytest.approx(v2 - v_mc, abs=1e-6),
-                                  "backward": pytest.approx(v2 - v_mb, abs=1e-6)}
+    assert out["barriers"][1] == {
+        "saddle": 2,
+        "forward": pytest.approx(v2 - v_mc, abs=1e-6),
+        "backward": pytest.approx(v2 - v_mb, abs=1e-6),
+    }
     assert len(out["images"]) == 11 and out["images"][0]["arc_length"] == 0.0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out["plot"] == str(plot)
 
@@ -105,8 +113,20 @@ def test_path_table_and_energy_profile_for_one_variable(tmp_path):
 
 
 def test_path_options():
-    out = invoke_json("path", "@muller-brown", "--from", "MA", "--to", "MB", "--no-climb", "--images", "15",
-                      "--spring", "1", "--no-relax")
+    out = invoke_json(
+        "path",
+        "@muller-brown",
+        "--from",
+        "MA",
+        "--to",
+        "MB",
+        "--no-climb",
+        "--images",
+        "15",
+        "--spring",
+        "1",
+        "--no-relax",
+    )
     assert out["climbing_image"] is None and len(out["images"]) == 15 and out["start"] is None
     assert out["band"]["spring"] == 1.0 and len(out["saddles"]) == 2
 
@@ -117,13 +137,16 @@ def test_path_that_does_not_converge_exits_1():
     assert "error: the band did not converge in 3 FIRE steps" in result.stderr
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (("--from", "MA", "--to", "MA"), 1, "the start and end are the same point after relaxing"),
-    (("--from", "MA", "--to", "MB", "--spring", "0"), 2, "--spring 0: must be positive"),
-    (("--from", "MA", "--to", "MB", "--fmax", "-1"), 2, "--fmax -1: must be positive"),
-    (("--from", "MA", "--to", "MB", "--plot", "band.txt"), 2, "must end in .png, .svg or .pdf"),
-    (("--from", "1,2,3", "--to", "MB"), 2, "--from"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (("--from", "MA", "--to", "MA"), 1, "the start and end are the same point after relaxing"),
+        (("--from", "MA", "--to", "MB", "--spring", "0"), 2, "--spring 0: must be positive"),
+        (("--from", "MA", "--to", "MB", "--fmax", "-1"), 2, "--fmax -1: must be positive"),
+        (("--from", "MA", "--to", "MB", "--plot", "band.txt"), 2, "must end in .png, .svg or .pdf"),
+        (("--from", "1,2,3", "--to", "MB"), 2, "--from"),
+    ],
+)
 def test_path_bad_input(args, code, message):
     result = invoke("path", "@muller-brown", *args)
     assert result.exit_code == code, (result.stdout, result.stderr)
@@ -177,15 +200,18 @@ def test_modes_of_a_typed_triatomic_with_element_masses():
     assert plain["projected"] == 0
 
 
-@pytest.mark.parametrize("args, message", [
-    (("x**2 + y**2",), "--at POINT is required"),
-    (("x**2 + y**2", "--at", "0,0", "--masses", "Qx"), "a mass is a positive number or an element symbol"),
-    (("x**2 + y**2", "--at", "0,0", "--units", "eV,furlong,amu"), "unknown length unit 'furlong'"),
-    (("x**2 + y**2", "--at", "0,0", "--project"), "needs atomic coordinates"),
-    (("x**2 + y**2", "--at", "0,0", "--project", "--zero-modes", "1"), "--project and --zero-modes"),
-    (("@muller-brown", "--at", "S7"), "--at S7: @muller-brown has no point of that name"),
-    (("@pendulum",), "@pendulum's coordinates are angles (rad)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("x**2 + y**2",), "--at POINT is required"),
+        (("x**2 + y**2", "--at", "0,0", "--masses", "Qx"), "a mass is a positive number or an element symbol"),
+        (("x**2 + y**2", "--at", "0,0", "--units", "eV,furlong,amu"), "unknown length unit 'furlong'"),
+        (("x**2 + y**2", "--at", "0,0", "--project"), "needs atomic coordinates"),
+        (("x**2 + y**2", "--at", "0,0", "--project", "--zero-modes", "1"), "--project and --zero-modes"),
+        (("@muller-brown", "--at", "S7"), "--at S7: @muller-brown has no point of that name"),
+        (("@pendulum",), "@pendulum's coordinates are angles (rad)"),
+    ],
+)
 def test_modes_bad_input(args, message):
     result = invoke("modes", *args)
     assert result.exit_code == 2, (result.stdout, result.stderr)
@@ -220,14 +246,25 @@ def test_force_constant_eigenvectors_beyond_eight_variables_are_in_the_json():
 def test_force_constant_unknown_label():
     result = invoke("force-constant", "@himmelblau", "--at", "S5")
     assert result.exit_code == 2
-    assert "--at S5: @himmelblau has no point of that name; it lists M1, M2, M3, M4, S1, S2, S3, S4, X1" \
-        in result.stderr
+    assert (
+        "--at S5: @himmelblau has no point of that name; it lists M1, M2, M3, M4, S1, S2, S3, S4, X1" in result.stderr
+    )
 
 
 def test_path_of_one_atom_uses_the_per_atom_force():
     # x1, y1, z1: atomic coordinates, so the band's fmax is the atom's force norm (ASE's criterion).
-    out = invoke_json("path", "(x1**2 - 1)**2 + y1**2 + z1**2", "--vars", "x1,y1,z1",
-                      "--from", "-0.9,0.1,0", "--to", "1.1,0,0.1", "--images", "7")
+    out = invoke_json(
+        "path",
+        "(x1**2 - 1)**2 + y1**2 + z1**2",
+        "--vars",
+        "x1,y1,z1",
+        "--from",
+        "-0.9,0.1,0",
+        "--to",
+        "1.1,0,0.1",
+        "--images",
+        "7",
+    )
     assert out["forward_barrier"] == pytest.approx(1.0, abs=1e-12)
     np.testing.assert_allclose(out["saddles"][0]["point"], [0.0, 0.0, 0.0], atol=1e-9)
     assert out["band"]["fmax"] < 0.05

@@ -26,8 +26,14 @@ def lj7():
 def test_reproduces_ase_fire_trajectory_on_lj7(lj7):
     ref = json.loads(DATA.read_text())
     path = []
-    run = fire(lambda x: -lj7.grad(x), np.array(ref["start"]), fmax=ref["fmax"], steps=2000, atoms=True,
-               callback=lambda step, x, f: path.append(x.copy()))
+    run = fire(
+        lambda x: -lj7.grad(x),
+        np.array(ref["start"]),
+        fmax=ref["fmax"],
+        steps=2000,
+        atoms=True,
+        callback=lambda step, x, f: path.append(x.copy()),
+    )
     assert run.status == "converged" and ref["converged"]
     assert run.steps == ref["steps"]
     assert run.evaluations == ref["steps"] + 1
@@ -47,8 +53,13 @@ def test_max_force_component_and_per_atom():
 def test_max_step_bounds_the_whole_step():
     # A strong linear force: the first step dt^2 F is capped at max_step in norm.
     seen = []
-    fire(lambda x: np.array([-1e3 * x[0], -1e3 * x[1]]), np.array([3.0, 4.0]), steps=1, fmax=1e-9,
-         callback=lambda step, x, f: seen.append(x.copy()))
+    fire(
+        lambda x: np.array([-1e3 * x[0], -1e3 * x[1]]),
+        np.array([3.0, 4.0]),
+        steps=1,
+        fmax=1e-9,
+        callback=lambda step, x, f: seen.append(x.copy()),
+    )
     assert np.linalg.norm(seen[1] - seen[0]) == pytest.approx(0.2, rel=1e-12)
 
 
@@ -82,12 +93,15 @@ def test_downhill_check_changes_the_path_and_still_converges():
     assert checked.steps != plain.steps
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"fmax": 0.0}, "fmax must be positive"),
-    ({"steps": -1}, "steps must be >= 0"),
-    ({"dt": 0.0}, "must be positive"),
-    ({"downhill_check": True}, "needs an energy function"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"fmax": 0.0}, "fmax must be positive"),
+        ({"steps": -1}, "steps must be >= 0"),
+        ({"dt": 0.0}, "must be positive"),
+        ({"downhill_check": True}, "needs an energy function"),
+    ],
+)
 def test_bad_options(kwargs, message):
     with pytest.raises(InputError, match=message):
         fire(lambda x: -x, np.array([1.0]), **kwargs)

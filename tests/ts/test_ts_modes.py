@@ -28,8 +28,7 @@ def test_h2_harmonic_frequency_from_morse():
     assert wavenumber == pytest.approx(4401.213, abs=2.0)
     assert result.kinds == ("real",)
     # Zero-point energy hbar*omega/2 = h c ωe / 2.
-    assert result.zero_point_energy == pytest.approx(0.5 * HBAR_JS * 2 * math.pi * C * 100 * wavenumber / EV,
-                                                     rel=1e-12)
+    assert result.zero_point_energy == pytest.approx(0.5 * HBAR_JS * 2 * math.pi * C * 100 * wavenumber / EV, rel=1e-12)
     assert result.zero_point_energy_meV == pytest.approx(1e3 * result.zero_point_energy, rel=1e-12)
     assert result.frequencies["meV"][0] == pytest.approx(2 * result.zero_point_energy_meV, rel=1e-12)
 
@@ -37,8 +36,10 @@ def test_h2_harmonic_frequency_from_morse():
 def test_h2_in_atomic_units_gives_the_same_wavenumber():
     # The same Morse bond in hartree and bohr, the mass in electron masses.
     hartree_ev, bohr_angstrom, me_amu = 27.211386245988, 0.529177210903, 5.48579909065e-4
-    V = Potential("D*(1 - exp(-a*(r - r0)))**2",
-                  params={"D": 4.747 / hartree_ev, "a": 1.944 * bohr_angstrom, "r0": 0.7414 / bohr_angstrom})
+    V = Potential(
+        "D*(1 - exp(-a*(r - r0)))**2",
+        params={"D": 4.747 / hartree_ev, "a": 1.944 * bohr_angstrom, "r0": 0.7414 / bohr_angstrom},
+    )
     au = modes(V, [0.7414 / bohr_angstrom], masses=[H1_MASS / 2 / me_amu], units="hartree,bohr,me")
     ev = modes(named("morse"), [0.7414], masses=[H1_MASS / 2])
     assert au.frequencies["cm-1"][0] == pytest.approx(ev.frequencies["cm-1"][0], rel=1e-9)
@@ -52,8 +53,9 @@ def test_muller_brown_saddle_has_exactly_one_imaginary_frequency(muller_brown):
     assert result.labels()[0].endswith("i") and not result.labels()[1].endswith("i")
     assert result.frequencies["cm-1"][0] < 0
     # Zero-point energy counts only the real mode.
-    assert result.zero_point_energy == pytest.approx(0.5 * HBAR_JS * 2 * math.pi * 1e12 * result.frequencies["THz"][1]
-                                                     / EV, rel=1e-12)
+    assert result.zero_point_energy == pytest.approx(
+        0.5 * HBAR_JS * 2 * math.pi * 1e12 * result.frequencies["THz"][1] / EV, rel=1e-12
+    )
 
 
 # A bent triatomic (water-like): two harmonic O-H stretches and a bend in cos θ.
@@ -66,8 +68,7 @@ def _water_expression():
 
     dot = "((x2-x1)*(x3-x1)+(y2-y1)*(y3-y1)+(z2-z1)*(z3-z1))"
     cos = f"({dot}/({d(1, 2)}*{d(1, 3)}))"
-    return (f"0.5*{KR}*({d(1, 2)}-{R0})**2 + 0.5*{KR}*({d(1, 3)}-{R0})**2"
-            f" + 0.5*{KT}*({cos}-{math.cos(THETA0)})**2")
+    return f"0.5*{KR}*({d(1, 2)}-{R0})**2 + 0.5*{KR}*({d(1, 3)}-{R0})**2 + 0.5*{KT}*({cos}-{math.cos(THETA0)})**2"
 
 
 def _water_energy(p):
@@ -79,12 +80,18 @@ def _water_energy(p):
 
 def _water_geometry():
     half = THETA0 / 2
-    local = np.array([[0.0, 0.0, 0.0], [R0 * math.sin(half), R0 * math.cos(half), 0.0],
-                      [-R0 * math.sin(half), R0 * math.cos(half), 0.0]])
+    local = np.array(
+        [
+            [0.0, 0.0, 0.0],
+            [R0 * math.sin(half), R0 * math.cos(half), 0.0],
+            [-R0 * math.sin(half), R0 * math.cos(half), 0.0],
+        ]
+    )
     # Turned and moved off the axes, so nothing relies on a special orientation.
     a, b = 0.7, -0.4
-    turn = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]]) @ \
-        np.array([[1, 0, 0], [0, math.cos(b), -math.sin(b)], [0, math.sin(b), math.cos(b)]])
+    turn = np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]]) @ np.array(
+        [[1, 0, 0], [0, math.cos(b), -math.sin(b)], [0, math.sin(b), math.cos(b)]]
+    )
     return (local @ turn.T + np.array([0.3, -1.1, 2.0])).reshape(-1)
 
 
@@ -109,10 +116,14 @@ def test_triatomic_against_finite_differences():
     for i in range(9):
         for j in range(9):
             e = np.zeros((4, 9))
-            e[0, i] += h; e[0, j] += h  # noqa: E702
-            e[1, i] += h; e[1, j] -= h  # noqa: E702
-            e[2, i] -= h; e[2, j] += h  # noqa: E702
-            e[3, i] -= h; e[3, j] -= h  # noqa: E702
+            e[0, i] += h
+            e[0, j] += h  # noqa: E702
+            e[1, i] += h
+            e[1, j] -= h  # noqa: E702
+            e[2, i] -= h
+            e[2, j] += h  # noqa: E702
+            e[3, i] -= h
+            e[3, j] -= h  # noqa: E702
             values = [_water_energy(x + d) for d in e]
             hessian[i, j] = (values[0] - values[1] - values[2] + values[3]) / (4 * h * h)
     weighted = hessian / np.sqrt(np.outer(masses, masses))
@@ -143,8 +154,9 @@ def test_lennard_jones_dimer_in_reduced_units():
     # (the pair's force constant, gradcli/named/families.py); a linear molecule: 5 rigid motions.
     r = 2 ** (1 / 6)
     names = [f"{c}{i}" for i in (1, 2) for c in "xyz"]
-    V = Potential("4*(((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-6 - ((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-3)",
-                  variables=names)
+    V = Potential(
+        "4*(((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-6 - ((x1-x2)**2+(y1-y2)**2+(z1-z2)**2)**-3)", variables=names
+    )
     result = modes(V, [0.0, 0.0, 0.0, r * 0.6, r * 0.8, 0.0], masses=[1.0], units="reduced,reduced,reduced")
     assert result.projected == 5 and result.kinds == ("zero",) * 5 + ("real",)
     assert list(result.frequencies) == ["omega"]
@@ -173,16 +185,19 @@ def test_masses_and_units_parsing():
     assert format_frequency(-12.34) == "12.3i" and format_frequency(12.34, 2) == "12.34"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"masses": "Qx"}, "a mass is a positive number or an element symbol"),
-    ({"masses": "-1"}, "masses must be positive"),
-    ({"masses": "1,2,3"}, r"give 1 mass, 2 \(one per variable\), got 3"),
-    ({"units": "eV,Å"}, "units are three names"),
-    ({"units": "eV,furlong,amu"}, "unknown length unit 'furlong'"),
-    ({"units": "reduced,Å,amu"}, "reduced units go together"),
-    ({"project": True}, "needs atomic coordinates"),
-    ({"zero_modes": 3}, "zero_modes must be an integer from 0 to 2"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"masses": "Qx"}, "a mass is a positive number or an element symbol"),
+        ({"masses": "-1"}, "masses must be positive"),
+        ({"masses": "1,2,3"}, r"give 1 mass, 2 \(one per variable\), got 3"),
+        ({"units": "eV,Å"}, "units are three names"),
+        ({"units": "eV,furlong,amu"}, "unknown length unit 'furlong'"),
+        ({"units": "reduced,Å,amu"}, "reduced units go together"),
+        ({"project": True}, "needs atomic coordinates"),
+        ({"zero_modes": 3}, "zero_modes must be an integer from 0 to 2"),
+    ],
+)
 def test_bad_input(kwargs, message):
     with pytest.raises(InputError, match=message):
         modes(Potential("x**2 + y**2"), [0.0, 0.0], **kwargs)
@@ -192,8 +207,11 @@ def test_bad_point_and_atom_counts():
     with pytest.raises(InputError, match="needs 2 coordinates"):
         modes(Potential("x**2 + y**2"), [0.0])
     with pytest.raises(InputError, match="one per atom"):
-        modes(Potential(_water_expression(), variables=[f"{c}{i}" for i in (1, 2, 3) for c in "xyz"]),
-              _water_geometry(), masses="O,H")
+        modes(
+            Potential(_water_expression(), variables=[f"{c}{i}" for i in (1, 2, 3) for c in "xyz"]),
+            _water_geometry(),
+            masses="O,H",
+        )
 
 
 def test_a_hessian_that_overflows_is_a_domain_error():

@@ -99,11 +99,14 @@ def test_band_forces_climbing_and_spring():
     np.testing.assert_allclose(band_forces(points, energies, gradient, 0.5, 1), [[2.0]])
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"images": 2}, InputError, "images must be an integer of at least 3"),
-    ({"spring": 0.0}, InputError, "spring constant must be positive"),
-    ({"fmax": -1.0}, InputError, "fmax must be positive"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"images": 2}, InputError, "images must be an integer of at least 3"),
+        ({"spring": 0.0}, InputError, "spring constant must be positive"),
+        ({"fmax": -1.0}, InputError, "fmax must be positive"),
+    ],
+)
 def test_bad_options(muller_brown, kwargs, error, message):
     with pytest.raises(error, match=message):
         path(muller_brown, [-0.5, 1.4], [0.6, 0.0], **kwargs)

@@ -49,7 +49,7 @@ def test_himmelblau_four_saddles(number):
 
 
 def test_himmelblau_index_two_is_its_maximum():
-    (point, value, _), = listed("himmelblau", "maximum")
+    ((point, value, _),) = listed("himmelblau", "maximum")
     found = saddle(named("himmelblau"), point + 0.3, index=2)
     assert (found.status, found.index, found.kind) == ("converged", 2, "maximum")
     np.testing.assert_allclose(found.x, point, atol=1e-8)
@@ -111,14 +111,17 @@ def test_evaluations_are_counted(muller_brown):
     assert found.evaluations["hessian"] == found.evaluations["value_and_grad"] == found.steps + 1
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"index": 3}, "the index must be an integer from 0 to 2"),
-    ({"follow": 2}, "the mode to follow must be from 0 to 1"),
-    ({"follow": 0, "index": 0}, "the index must be at least 1"),
-    ({"zero_modes": 2}, "zero_modes must be from 0 to 1"),
-    ({"trust_radius": 0.0}, "trust_radius must be positive"),
-    ({"steps": -1}, "steps must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"index": 3}, "the index must be an integer from 0 to 2"),
+        ({"follow": 2}, "the mode to follow must be from 0 to 1"),
+        ({"follow": 0, "index": 0}, "the index must be at least 1"),
+        ({"zero_modes": 2}, "zero_modes must be from 0 to 1"),
+        ({"trust_radius": 0.0}, "trust_radius must be positive"),
+        ({"steps": -1}, "steps must be >= 0"),
+    ],
+)
 def test_bad_options(muller_brown, kwargs, message):
     with pytest.raises(InputError, match=message):
         saddle(muller_brown, [0.0, 0.0], **kwargs)

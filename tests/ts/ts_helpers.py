@@ -20,10 +20,8 @@ def listed(name: str, kind: str) -> list:
 def by_note(name: str, word: str):
     """The listed stationary point whose note is ``word`` or names it in brackets
     (MA, MB, MC, 'between MA and MC', ...): (point array, value)."""
-    (found,) = [(np.array(s.point), s.value) for s in load(name).stationary
-                if s.note == word or f"({word})" in s.note]
+    (found,) = [(np.array(s.point), s.value) for s in load(name).stationary if s.note == word or f"({word})" in s.note]
     return found
-
 
 
 def invoke(*args, input=None):
@@ -32,8 +30,7 @@ def invoke(*args, input=None):
 
     from gradcli.cli.app import app
 
-    env = {"NO_COLOR": None, "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": "100",
-           "GRADCLI_POTENTIALS": None}
+    env = {"NO_COLOR": None, "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": "100", "GRADCLI_POTENTIALS": None}
     return CliRunner().invoke(app, [str(a) for a in args], input=input, env=env)
 
 
