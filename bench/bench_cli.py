@@ -136,7 +136,7 @@ def output(argv: list[str]) -> float:
 def medians(jobs: dict[str, list[str]], runs: int, reduce=statistics.median) -> dict[str, float]:
     """Median (or ``reduce``) wall time of each job, the jobs interleaved run by run."""
     times: dict[str, list[float]] = {name: [] for name in jobs}
-    for name, argv in jobs.items():  # one warm-up each (file cache, .pyc)
+    for argv in jobs.values():  # one warm-up each (file cache, .pyc)
         wall(argv)
     for _ in range(runs):
         for name, argv in jobs.items():

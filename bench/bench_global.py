@@ -140,7 +140,8 @@ def main() -> None:
             hits = [(h, s) for h, s in results if h is not None]
             if hits:
                 print(
-                    f"  {name:8s} found {len(hits)}/{args.seeds}; median hops {statistics.median(h for h, _ in hits):.0f}, "
+                    f"  {name:8s} found {len(hits)}/{args.seeds}; "
+                    f"median hops {statistics.median(h for h, _ in hits):.0f}, "
                     f"median time {statistics.median(s for _, s in hits):.2f} s"
                 )
             else:

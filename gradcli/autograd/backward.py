@@ -110,7 +110,7 @@ def grad(
     grad_outputs = _as_tuple(grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
-    for i, tensor in enumerate(inputs):
+    for tensor in inputs:
         if not tensor._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots, grads = _root_grads(outputs, grad_outputs, create_graph)

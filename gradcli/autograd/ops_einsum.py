@@ -46,7 +46,7 @@ class EinsumBackward0(Node):
         terms, output = self._meta
         tensors = isinstance(grad, Tensor)
         grads = []
-        for k, term in enumerate(terms):
+        for k in range(len(terms)):
             if self._next[k][0] is None:
                 grads.append(None)
                 continue

@@ -21,7 +21,7 @@ from typer.core import TyperCommand, TyperGroup
 from gradcli.cli.points import read_number
 
 try:  # Typer 0.2x vendors click
-    from typer._click.exceptions import BadParameter, UsageError
+    from typer._click.exceptions import BadParameter
 except ImportError:  # older Typer on click itself
     from click.exceptions import BadParameter
 

@@ -77,9 +77,7 @@ def descend(
             "x1,y1,z1,... coordinates).",
         ),
     ] = None,
-    momentum: Annotated[
-        float | None, typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")
-    ] = None,
+    momentum: Annotated[float | None, typer.Option("--momentum", help="momentum/nesterov: μ [default: 0.9].")] = None,
     betas: Annotated[
         str | None, typer.Option("--betas", metavar="B1,B2", help="adam: β1,β2 [default: 0.9,0.999].")
     ] = None,

@@ -181,7 +181,8 @@ def _basin_tables(run: Run, V, result, plot) -> None:
     summary = [
         (
             "starts",
-            f"{how} in {', '.join(f'{k}=[{render.number(lo)}, {render.number(hi)}]' for k, (lo, hi) in result.box.items())}",
+            f"{how} in "
+            + ", ".join(f"{k}=[{render.number(lo)}, {render.number(hi)}]" for k, (lo, hi) in result.box.items()),
         ),
         ("method", result.method),
         ("walkers", ended),

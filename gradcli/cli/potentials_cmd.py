@@ -221,7 +221,8 @@ def _show_one(spec, overridden: bool = False) -> None:
                     "expression",
                     spec.expression
                     if len(spec.expression) <= MAX_EXPRESSION_SHOWN
-                    else f"{spec.expression[:MAX_EXPRESSION_SHOWN]} … ({len(spec.expression)} characters; --json has it all)",
+                    else f"{spec.expression[:MAX_EXPRESSION_SHOWN]} … "
+                    f"({len(spec.expression)} characters; --json has it all)",
                 ),
                 ("variables", _variables_text(spec.variables)),
                 ("start", _point_text(spec.variables, spec.start)),

@@ -288,7 +288,7 @@ class _Source:
             reserved = self._reserved_word()
             if reserved:
                 _, word, column, _ = reserved
-                raise ParseError(f"'{word}' is a reserved word; rename the parameter", self.text, column)
+                raise ParseError(f"'{word}' is a reserved word; rename the parameter", self.text, column) from None
             message = re.sub(r" \(detected at line \d+\)|\.$", "", e.msg)
             message = message[:1].lower() + message[1:]
             column = self.original(min(max((e.offset or 1) - 1, 0), len(self.code)))

@@ -248,7 +248,7 @@ def test_broadcast_gradients_are_summed_back(shape_a, shape_b):
         weights = gradcli.tensor(rng.normal(size=out.shape))
         (out * weights).sum().backward()
         assert a.grad.shape == a.shape and b.grad.shape == b.shape
-        check_gradients(lambda u, v: (op_on(op, a, b, u, v) * weights).sum(), [a, b])
+        check_gradients(lambda u, v, op=op, weights=weights: (op_on(op, a, b, u, v) * weights).sum(), [a, b])
 
 
 def op_on(op, a, b, u, v):

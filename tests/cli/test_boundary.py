@@ -267,7 +267,7 @@ def test_an_ignored_sighup_stays_ignored(tmp_path):
     "raise_it, message",
     [
         (
-            lambda: 1e200 ** 2,
+            lambda: 1e200**2,
             "overflow: a number beyond the float64 range (about 1.8e308) came up in the computation",
         ),
         (

@@ -14,7 +14,8 @@ from cli_helpers import invoke
         (["--steps", "-1"], "Invalid value for '--steps': -1 is not in the range x>=0."),
         (
             ["--lr", "fast"],
-            "Invalid value for '--lr': 'fast' is not a number (ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)",
+            "Invalid value for '--lr': 'fast' is not a number "
+            "(ASCII digits in decimal or scientific notation, e.g. 2, -0.5, 1e-3)",
         ),
         (["--tol", "-1e-3"], "Invalid value for '--tol': -0.001 is not in the range x>=0.0."),
         (["--max-record", "1"], "Invalid value for '--max-record': 1 is not in the range x>=2."),

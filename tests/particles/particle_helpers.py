@@ -22,7 +22,7 @@ def written_out(pair: str, n: int, dim: int = 3, one_body: str | None = None) ->
     ]
     if one_body is not None:
         for i in range(1, n + 1):
-            terms.append("(" + re.sub(r"\b([xyz])\b", lambda m: f"{m[1]}{i}", one_body) + ")")
+            terms.append("(" + re.sub(r"\b([xyz])\b", lambda m, i=i: f"{m[1]}{i}", one_body) + ")")
     return " + ".join(terms)
 
 
