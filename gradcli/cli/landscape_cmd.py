@@ -323,12 +323,13 @@ def _global_tables(run: Run, V, result, status: str) -> None:
         ("evaluations", str(result.evaluations)),
         ("status", render.status(status, status in ("completed", "target_reached"))),
     ]
+    if not shown:
+        summary.append(("points", f"{V.n} coordinates each: see --json"))
     render.show(
         render.summary(render.title("basin hopping", run.name, V.text), summary),
         render.columns(
             "lowest distinct minima",
             ["#", "V", "first hop", *(["point"] if shown else [])],
             rows,
-            caption=None if shown else f"points of {V.n} coordinates: see --json",
         ),
     )
