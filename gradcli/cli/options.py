@@ -272,9 +272,9 @@ class Run:
         resolved = self.resolve(argument)
         if self.raw_vars is None:
             return resolved.potential  # compiled once, kept on the resolved EXPR
-        from gradcli.frontend.potential import Potential
+        from gradcli.frontend.cache import compiled_potential
 
-        return Potential(resolved.expression, variables=self.variables(resolved), params=self.params)
+        return compiled_potential(resolved.expression, self.variables(resolved), self.params)
 
     def _check_particle_options(self, argument) -> None:
         given = [k for k in ("atoms", "cutoff", "one_body") if self.particle_options.get(k) is not None]

@@ -14,7 +14,7 @@ from gradcli._lazy import LazyModule
 from gradcli.named.spec import PotentialSpec, Stationary
 from gradcli.named.units import Units
 
-frontend_potential = LazyModule("gradcli.frontend.potential", globals(), "frontend_potential")  # loads SymPy
+frontend_cache = LazyModule("gradcli.frontend.cache", globals(), "frontend_cache")  # loads SymPy
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Resolved:
         or a ``ParticlePotential`` for a particle system."""
         if self.spec is not None and self.spec.particles is not None:
             return self.spec.particles.potential(self.params)
-        return frontend_potential.Potential(self.expression, variables=self.variables, params=self.params)
+        # Kept per process: a batch of jobs on one potential compiles it once.
+        return frontend_cache.compiled_potential(self.expression, self.variables, self.params)
 
     @property
     def start(self) -> tuple[float, ...] | None:

@@ -313,3 +313,23 @@ def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
                 process.kill()
     assert result.returncode == 0, result.stderr
     assert _lines(result.stdout) == reference
+
+
+def test_a_thousand_jobs_on_one_potential_compile_it_once(tmp_path, monkeypatch):
+    from gradcli.frontend import cache
+    from gradcli.frontend.potential import Potential
+
+    made = []
+    real_init = Potential.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(args[0])
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Potential, "__init__", counting_init)
+    cache.clear()
+    jobs = [{"id": i, "command": "grad", "expression": "x**4-10*x**2+5", "at": i / 100} for i in range(1000)]
+    result = _batch(_write(tmp_path / "jobs.jsonl", jobs))
+    assert result.exit_code == 0
+    assert len(_lines(result.stdout)) == 1000
+    assert made == ["x**4-10*x**2+5"]

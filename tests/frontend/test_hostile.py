@@ -147,8 +147,10 @@ def test_hostile_corpus_is_refused_quickly_and_without_side_effects(tmp_path):
 
 def test_parsing_never_calls_eval_exec_or_compiles_code(tmp_path, monkeypatch):
     cases = corpus(str(tmp_path / "MARKER"))
-    refuse_all(cases)  # first, so that SymPy's lazy imports (which exec modules) are done
     accepted = "exec*eval + open(x)**2 + log(x, 2) + sigmoid(x) + atan2(x, y) + 0.5^x"
+    # First, so that SymPy's lazy imports (its own modules, which import by exec) are done.
+    refuse_all(cases)
+    parse_expression(accepted.replace("open(x)", "open"))
     real_compile = builtins.compile
 
     def forbidden(*args, **kwargs):

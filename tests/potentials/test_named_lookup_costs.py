@@ -85,9 +85,12 @@ MORSE_COMMANDS = [
 
 @pytest.mark.parametrize("args", MORSE_COMMANDS, ids=" ".join)
 def test_each_command_reads_the_file_once(args, opened, compiled):
+    from gradcli.frontend import cache
+
     for json_flag in ((), ("--json",)):
         opened.clear()
         compiled.clear()
+        cache.clear()  # the process keeps compiled potentials (a batch compiles each once): start afresh
         result = run(*args, *json_flag)
         assert result.exit_code == 0, result.stderr
         assert opened["morse.toml"] == 1
