@@ -35,9 +35,9 @@ TARGETS = {13: -44.326801, 38: -173.928427}
 
 def lj(n: int):
     try:
-        from gradcli.particles import PairPotential
+        from gradcli.particles import ParticlePotential
 
-        return PairPotential("4*((1/r)**12 - (1/r)**6)", atoms=n), "pair potential"
+        return ParticlePotential("4*((1/r)**12 - (1/r)**6)", n), "pair potential"
     except ImportError:
         from gradcli.frontend import Potential
 
