@@ -139,6 +139,7 @@ def force_constant(
         "classification": kind.classification,
         "saddle_index": kind.saddle_index,
         "newton_step": kind.newton_step,
+        "grad_norm": grad_norm,
         "zero_modes": zero_modes,
         "zero_mode_eigenvalues": kind.zero_mode_eigenvalues,
     }
