@@ -125,7 +125,9 @@ def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     table = Table(title=title, caption=text(caption) if caption else None)
     for i, header in enumerate(headers):
         numeric = bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if i < len(row))
-        table.add_column(text(header), justify="right" if numeric else "left", overflow="fold")
+        # no_wrap: Rich then narrows the long text columns first, and a number only to its shortest spelling
+        short = all(len(str(row[i])) <= 4 for row in rows if i < len(row) and isinstance(row[i], str))
+        table.add_column(text(header), justify="right" if numeric else "left", overflow="fold", no_wrap=numeric or short)
     for row in rows:
         table.add_row(*(Number(c) if isinstance(c, float) else text(c) for c in row))
     return table
