@@ -127,7 +127,8 @@ def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
         numeric = bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if i < len(row))
         # no_wrap: Rich then narrows the long text columns first, and a number only to its shortest spelling
         short = all(len(str(row[i])) <= 4 for row in rows if i < len(row) and isinstance(row[i], str))
-        table.add_column(text(header), justify="right" if numeric else "left", overflow="fold", no_wrap=numeric or short)
+        justify = "right" if numeric else "left"
+        table.add_column(text(header), justify=justify, overflow="fold", no_wrap=numeric or short)
     for row in rows:
         table.add_row(*(Number(c) if isinstance(c, float) else text(c) for c in row))
     return table
@@ -166,6 +167,9 @@ def show(*renderables) -> None:
                 out.print(text(renderable.title, "bold"))
                 renderable.title = None
             parts = split(out, renderable, out.width) if isinstance(renderable, Table) else [renderable]
+            for part in parts:
+                if isinstance(part, Table):
+                    _fix_widths(out, part, out.width)
             for k, part in enumerate(parts):
                 if k:
                     out.print()
@@ -176,6 +180,25 @@ def show(*renderables) -> None:
 def _min_width(out: Console, cells) -> int:
     options = out.options
     return max((Measurement.get(out, options, cell).minimum for cell in cells), default=0)
+
+
+def _fix_widths(out: Console, table: Table, width: int) -> None:
+    """Give each column of a table too wide at its natural widths a fixed width: its narrowest,
+    plus a share of what is left up to its widest (Rich's own squeeze ignores a cell's minimum)."""
+    options = out.options
+    lows, highs = [], []
+    for column in table.columns:
+        cells = [*column._cells, *([column.header] if table.show_header else [])]
+        measured = [Measurement.get(out, options, cell) for cell in cells]
+        lows.append(max((m.minimum for m in measured), default=0))
+        highs.append(max((m.maximum for m in measured), default=0))
+    spare = width - (3 * len(table.columns) + 1) - sum(lows)
+    if sum(highs) - sum(lows) <= spare or spare < 0:
+        return
+    for column, low, high in zip(table.columns, lows, highs):
+        extra = min(high - low, spare)
+        column.width = low + extra
+        spare -= extra
 
 
 def split(out: Console, table: Table, width: int) -> list[Table]:
