@@ -49,7 +49,9 @@ class StationaryPoint:
     ``saddle_index`` the number of negative eigenvalues (zero modes not
     counted; the saddle's index when the point is stationary);
     ``newton_step`` the length |H⁺ g| of the step to the nearest stationary
-    point and ``step_tolerance`` the bound it was held to; ``zero_modes`` the
+    point, or None when there is none (the gradient has a component along a
+    direction of zero curvature: on ``-v`` the Hessian is 0 and the slope 1),
+    and ``step_tolerance`` the bound it was held to; ``zero_modes`` the
     number of symmetry zero modes asked for, ``zero_mode_eigenvalues`` the
     eigenvalues set aside for them (ascending; fewer than ``zero_modes`` when
     some of the closest to zero are not zero, see ``missing_zero_modes``)."""
@@ -57,7 +59,7 @@ class StationaryPoint:
     eigenvalues: tuple[float, ...]
     classification: str
     saddle_index: int
-    newton_step: float
+    newton_step: float | None
     step_tolerance: float
     zero_modes: int = 0
     zero_mode_eigenvalues: tuple[float, ...] = ()
@@ -119,6 +121,8 @@ def classify_stationary_point(x, gradient, hessian, zero_modes: int = 0) -> Stat
     'not-stationary'
     >>> classify_stationary_point([0.0, 0.0], [0.0, 0.0], [[2.0, -2.0], [-2.0, 2.0]], zero_modes=1).classification
     'minimum'
+    >>> classify_stationary_point([1.0], [-1.0], [[0.0]]).newton_step is None  # -v: no step reaches a flat slope
+    True
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     gradient = np.asarray(gradient, dtype=np.float64).reshape(-1)
@@ -142,13 +146,15 @@ def classify_stationary_point(x, gradient, hessian, zero_modes: int = 0) -> Stat
     newton_step = float(np.linalg.norm(along[curved] / eigenvalues[curved]))
     flat_gradient = float(np.linalg.norm(along[~curved]))
     step_tolerance = STEP_RTOL * max(1.0, float(np.max(np.abs(x))) if n else 1.0)
-    stationary = newton_step <= step_tolerance and flat_gradient <= step_tolerance * scale
+    # A slope along a direction of zero curvature: the quadratic model has no stationary point.
+    reachable = flat_gradient <= step_tolerance * scale
+    stationary = reachable and newton_step <= step_tolerance
     kind = classify_eigenvalues(eigenvalues, zero_modes) if stationary else "not-stationary"
     return StationaryPoint(
         tuple(float(e) for e in eigenvalues),
         kind,
         negative,
-        newton_step,
+        newton_step if reachable else None,
         step_tolerance,
         zero_modes,
         tuple(float(e) for e in eigenvalues[aside]),

@@ -22,9 +22,10 @@ def _title(run: Run, function) -> str:
 
 
 def _matrix(render, heading, row_labels, column_labels, values) -> list:
-    """A matrix table, or nothing when it has too many columns to read (the JSON has it)."""
+    """A matrix table, or, when it has too many columns to read, a line saying where it is
+    (``9×9 Jacobian: use --json``)."""
     if len(column_labels) > render.MAX_SHOWN:
-        return []
+        return [render.left_out(f"{len(row_labels)}×{len(column_labels)} {heading}: use --json")]
     return [render.matrix(heading, row_labels, column_labels, values)]
 
 
@@ -88,7 +89,7 @@ def force_constant(
             "--zero-modes",
             metavar="N",
             help="Set aside the N eigenvalues closest to zero as symmetry zero modes (translations, rotations) "
-            "[default: 0, or a named potential's zero_modes].",
+            "[default: 0, or a named potential's zero_modes, or those of the listed stationary point at --at].",
         ),
     ] = None,
 ):
@@ -114,7 +115,7 @@ def force_constant(
     V = run.potential(expr)
     x = point_or_label(run, at, V.variables, "--at")  # coordinates, or a listed point (S1, MA)
     if zero_modes is None:
-        zero_modes = _named_zero_modes(run)
+        zero_modes = _named_zero_modes(run, x, V.variables)
     if not 0 <= zero_modes < V.n:
         raise InputError(
             f"--zero-modes {zero_modes}: must be from 0 to {V.n - 1} (fewer than the {V.n} variable{'s' * (V.n != 1)})"
@@ -138,6 +139,7 @@ def force_constant(
         "classification": kind.classification,
         "saddle_index": kind.saddle_index,
         "newton_step": kind.newton_step,
+        "grad_norm": grad_norm,
         "zero_modes": zero_modes,
         "zero_mode_eigenvalues": kind.zero_mode_eigenvalues,
     }
@@ -149,7 +151,7 @@ def force_constant(
             ("point", render.point(V.variables, x)),
             ("V", render.number(value)),
             ("|grad V|", render.number(grad_norm)),
-            ("Newton step", render.number(kind.newton_step)),
+            ("Newton step", _newton_step_text(render, kind.newton_step)),
             ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
             ("saddle index", kind.saddle_index),
         ]
@@ -186,9 +188,21 @@ def _eigen_columns(render, V, eigenvalues, eigenvectors, labels):
     )
 
 
-def _named_zero_modes(run: Run) -> int:
-    """The zero_modes of the named potential being evaluated (0 for a typed expression)."""
-    return run.resolved.zero_modes
+def _named_zero_modes(run: Run, x, variables) -> int:
+    """The zero modes of the named potential being evaluated: those of the listed stationary point
+    at ``x`` if there is one (a point of @mexican-hat's ring of minima has one), else the
+    potential's own (0 for a typed expression)."""
+    from gradcli.cli.labels import listed_point_at
+
+    listed = listed_point_at(run, x, variables)
+    return listed.zero_modes if listed is not None and listed.zero_modes else run.resolved.zero_modes
+
+
+def _newton_step_text(render, step: float | None) -> str:
+    """The Newton step, or why there is none."""
+    if step is None:
+        return "none: the Hessian is singular along grad V"
+    return render.number(step)
 
 
 def _zero_modes_text(kind) -> str:

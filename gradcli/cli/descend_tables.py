@@ -135,6 +135,9 @@ def tables(run, V, runs: list, plot) -> None:
         caption = f"{len(shown)} of {result.steps + 1} points shown; --json lists {len(result.trajectory)}"
     # Coordinates get a column each only while that stays readable; the JSON has them all.
     names = list(V.variables) if V.n <= 3 else []
+    if not names:
+        note = f"coordinates of {V.n} variables: see --json"
+        caption = f"{caption}; {note}" if caption else note
     trajectory = render.columns(
         "trajectory",
         ["step", *names, "V", "|grad V|"],

@@ -77,3 +77,30 @@ def point_or_label(run, text: str, variables: tuple[str, ...], option: str) -> t
             f"{option} {stripped}: the listed point is in {', '.join(point)}, the potential in {', '.join(variables)}"
         )
     return tuple(float(point[name]) for name in variables)  # in the order compiled (--vars may reorder)
+
+
+#: A point matches a listed stationary point within this distance, relative to max(1, max|x_i|):
+#: the Newton-step tolerance of ``gradcli.analysis.stationary``, so a point quoted to 4 figures matches.
+MATCH_RTOL = 1e-4
+
+
+def listed_point_at(run, x, variables):
+    """The listed stationary point (``Stationary``) of the named potential being run that ``x``
+    (one number per variable, in ``variables``' order) is, or None (a typed expression, changed
+    parameters, or no listed point there)."""
+    resolved = getattr(run, "resolved", None)
+    if resolved is None or resolved.spec is None or not resolved.stationary:
+        return None
+    if resolved.spec.family is None and any(
+        resolved.params.get(k) != p["value"] for k, p in resolved.spec.parameters.items()
+    ):
+        return None  # the points are listed for the default parameters only
+    at = dict(zip(variables, x))
+    for listed in resolved.stationary:
+        point = dict(zip(resolved.spec.variables, listed.point))
+        if set(point) != set(at):
+            continue
+        scale = max(1.0, *(abs(c) for c in point.values()))
+        if all(abs(at[name] - c) <= MATCH_RTOL * scale for name, c in point.items()):
+            return listed
+    return None

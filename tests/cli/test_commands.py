@@ -271,7 +271,7 @@ def test_tables_stay_readable_for_many_variables():
     assert "x1" not in header  # no coordinate columns beyond 3 variables
     table = invoke("force-constant", expr, "--at", ",".join(str(i) for i in range(1, 13)))
     assert table.exit_code == 0 and "minimum" in table.stdout
-    assert "Hessian" not in table.stdout and "eigenvalues" in table.stdout  # 12x12 is left to --json
+    assert "left out: 12×12 Hessian (force constants): use --json" in table.stdout and "eigenvalues" in table.stdout
     assert invoke_json("force-constant", expr, "--at", ",".join(["1"] * 12))["hessian"][0][:2] == [2.0, 0.0]
 
 
