@@ -110,6 +110,17 @@ def check_dpi(dpi: int) -> int:
     return dpi
 
 
+def check_used(plot, xlim, ylim, dpi: int) -> None:
+    """--xlim, --ylim and --dpi without --plot draw nothing: InputError (exit 2).
+
+    >>> check_used(None, None, None, DEFAULT_DPI)
+    """
+    if plot is None:
+        for option, value in (("--xlim", xlim), ("--ylim", ylim), ("--dpi", None if dpi == DEFAULT_DPI else dpi)):
+            if value is not None:
+                raise InputError(f"{option} sets up a plot: give --plot FILE too")
+
+
 def from_run(run, V, xlim=None, ylim=None, dpi: int = DEFAULT_DPI) -> PlotView:
     """The view of a command's picture: its options parsed, and the resolved
     named potential's listed stationary points (those V still has at these
