@@ -71,12 +71,12 @@ def descent_figure(V, result, title: str, view):
     if V.n <= 2:
         axes = fig.subplot_mosaic([["map", "grad"], ["map", "energy"]], width_ratios=(1.4, 1))
         if V.n == 1:
-            _curve(fig, axes["map"], V, xs, values, view, diverged)
+            _curve(fig, axes["map"], V, xs, values, view, result)
         else:
-            _contour(fig, axes["map"], V, xs, view, diverged)
+            _contour(fig, axes["map"], V, xs, view, result)
     else:
         axes = fig.subplot_mosaic([["energy", "grad"]])
-    _gradient(axes["grad"], steps, norms, view, diverged)
+    _gradient(axes["grad"], steps, norms, view, result.diverged_at if diverged else None)
     _energy(axes["energy"], steps, values, view, diverged)
     plot_view.title(fig, title)
     plot_view.outside_legend(fig)
@@ -120,9 +120,10 @@ def _box(view, xs, n, diverged):
     return box
 
 
-def _curve(fig, ax, V, xs, values, view, diverged):
+def _curve(fig, ax, V, xs, values, view, result):
     import numpy as np
 
+    diverged = result.status == "diverged"
     ((lo, hi),) = _box(view, xs, 1, diverged)
     grid = np.linspace(lo, hi, 600)
     curve = _values(V, grid[:, None])
@@ -138,20 +139,22 @@ def _curve(fig, ax, V, xs, values, view, diverged):
         # The curve's bottom, and a top just above the path and the listed points
         # (a wall such as Lennard-Jones' would otherwise flatten the well).
         bottom, top = float(finite.min()), float(max(shown)) if shown else float(finite.max())
-        top = min(float(finite.max()), top + max(top - bottom, 1e-12))
+        extra = top - bottom if top > bottom else 0.5 * (float(finite.max()) - bottom)
+        top = min(float(finite.max()), top + extra)
         y_lo, y_hi = plot_view.span(bottom, top, 0.05, 1e-9)
     else:
         y_lo, y_hi = plot_view.span(float(values.min()), float(values.max()), 0.1, 1.0)
     ax.set_xlim(lo, hi)
     ax.set_ylim(y_lo, y_hi)
     if diverged:
-        plot_view.mark_divergence(ax, xs[-1, 0], values[-1], None, ((lo, hi), (y_lo, y_hi)))
+        plot_view.mark_divergence(ax, xs[-1, 0], values[-1], result.diverged_at, ((lo, hi), (y_lo, y_hi)))
     ax.set_xlabel(view.axis_label(V.variables[0]))
     ax.set_ylabel(view.energy_label(f"V({V.variables[0]})"))
     ax.grid(alpha=0.3)
 
 
-def _contour(fig, ax, V, xs, view, diverged):
+def _contour(fig, ax, V, xs, view, result):
+    diverged = result.status == "diverged"
     (x_lo, x_hi), (y_lo, y_hi) = box = _box(view, xs, 2, diverged)
     filled = contour_fill(ax, V, box)
     if filled is not None:
@@ -161,7 +164,7 @@ def _contour(fig, ax, V, xs, view, diverged):
     _ends(ax, xs[:, 0], xs[:, 1])
     plot_view.mark_stationary(ax, view)
     if diverged:
-        plot_view.mark_divergence(ax, xs[-1, 0], xs[-1, 1], None, box)
+        plot_view.mark_divergence(ax, xs[-1, 0], xs[-1, 1], result.diverged_at, box)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     if view.equal_aspect:
@@ -197,18 +200,25 @@ def _ends(ax, xs, ys):
     ax.plot(xs[-1], ys[-1], "*", ms=15, color="tab:red", mec="k", label="end", zorder=6)
 
 
-def _gradient(ax, steps, norms, view, diverged):
+def _gradient(ax, steps, norms, view, diverged_at):
     import numpy as np
 
     positive = np.isfinite(norms) & (norms > 0)
     ax.semilogy(steps[positive], norms[positive], color="tab:red", marker="." if len(steps) < 60 else None)
-    if diverged and positive.any():
+    if diverged_at is not None and positive.any():
         last = np.flatnonzero(positive)[-1]
-        plot_view.mark_divergence(ax, steps[last], norms[last], int(steps[-1]))
+        plot_view.mark_divergence(ax, steps[last], norms[last], diverged_at)
+    ax.set_xlim(*_steps_range(steps))
     unit = f" ({view.energy}/{view.length})" if view.energy and view.length else ""
     ax.set_ylabel(f"|∇V|{unit}")
     ax.set_title("|∇V| against step (log scale)", fontsize=10)
     ax.grid(alpha=0.3, which="both")
+
+
+def _steps_range(steps):
+    """From step 0 to the last (at least 1: a run of no steps is one point at 0)."""
+    last = max(float(steps.max()), 1.0)
+    return -0.02 * last, 1.02 * last
 
 
 def _energy(ax, steps, values, view, diverged):
@@ -221,9 +231,15 @@ def _energy(ax, steps, values, view, diverged):
         ax.set_ylabel(view.energy_label("V − V_final"))
         ax.set_title("energy above the final value (log scale)", fontsize=10)
     else:
-        ax.plot(steps, values, color="tab:blue", marker="." if len(steps) < 60 else None)
-        ax.set_ylabel(view.energy_label("V"))
-        ax.set_title("energy against step", fontsize=10)
+        if diverged:  # growing by orders of magnitude: a linear axis would show one jump
+            ax.semilogy(steps, np.abs(values), color="tab:blue", marker="." if len(steps) < 60 else None)
+            ax.set_ylabel(view.energy_label("|V|"))
+            ax.set_title("|V| against step (log scale)", fontsize=10)
+        else:
+            ax.plot(steps, values, color="tab:blue", marker="." if len(steps) < 60 else None)
+            ax.set_ylabel(view.energy_label("V"))
+            ax.set_title("energy against step", fontsize=10)
+    ax.set_xlim(*_steps_range(steps))
     ax.set_xlabel("step")
     ax.grid(alpha=0.3, which="both")
 

@@ -109,7 +109,7 @@ def runs_figure(V, runs: list, title: str, view):
         right.loglog(steps[positive] + 1, norms[positive], color=colour, label=method)
     right.set_xlabel("step + 1 (log scale)")
     right.set_ylabel("|∇V|")
-    right.set_title("|grad V| against step (log scales)")
+    right.set_title("|∇V| against step (log scales)", fontsize=10)
     right.grid(alpha=0.3)
     plot_view.title(fig, title)
     plot_view.outside_legend(fig, [left])

@@ -19,7 +19,5 @@ YLim = Annotated[
         "--ylim", metavar="LOW:HIGH", help="Plot: the second variable's range (one variable: V's) [default: automatic]."
     ),
 ]
-Dpi = Annotated[
-    int, typer.Option("--dpi", help="Plot: dots per inch of a PNG and of the shaded fills inside SVG/PDF.")
-]
+Dpi = Annotated[int, typer.Option("--dpi", help="Plot: dots per inch of a PNG and of the shaded fills inside SVG/PDF.")]
 __all__ = ["XLim", "YLim", "Dpi", "DEFAULT_DPI"]

@@ -176,12 +176,12 @@ def axis_range(values, listed) -> tuple[float, float]:
     if listed:  # a named potential: its stationary points frame the landscape
         return span(lo, hi, 0.15, max(0.5 * scale, 1e-3))
     middle, width = 0.5 * (lo + hi), hi - lo
-    if abs(middle) <= 5 * max(width, 1e-300) or scale < 1:
+    if width == 0 or abs(middle) <= 5 * width or scale < 1:
         # Near the origin: show it and the mirror image of the path (test functions
         # are usually written around it: both wells of a double well).
         reach = max(1.25 * scale, 1.0)
         return -reach, reach
-    return span(lo, hi, 0.5, 0.5 * abs(middle) if width == 0 else 0.0)
+    return span(lo, hi, 0.5, 0.0)
 
 
 def view_box(view: PlotView, paths, n: int) -> list[tuple[float, float]]:
