@@ -77,6 +77,8 @@ def descent_figure(V, result, title: str, view):
     else:
         axes = fig.subplot_mosaic([["energy", "grad"]])
     _gradient(axes["grad"], steps, norms, view, result.diverged_at if diverged else None)
+    if V.n > 2:
+        axes["grad"].set_xlabel("step")
     _energy(axes["energy"], steps, values, view, diverged)
     plot_view.title(fig, title)
     plot_view.outside_legend(fig)

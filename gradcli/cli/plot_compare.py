@@ -95,7 +95,7 @@ def runs_figure(V, runs: list, title: str, view):
             label="start",
             zorder=4,
         )
-    for (method, xs, values, steps, _), colour in zip(paths, COLOURS):
+    for method, xs, values, _, _ in paths:
         if method in diverged and V.n <= 2:
             plot_view.mark_divergence(left, xs[-1, 0], values[-1] if V.n == 1 else xs[-1, 1], None, None)
     if V.n == 1:

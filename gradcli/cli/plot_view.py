@@ -218,17 +218,20 @@ def within(path, box, factor: float = 3.0):
 
 
 def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
-    """``text`` on lines of at most ``width`` characters, broken at spaces or
-    before an operator, never inside a name or number.
+    """``text`` on lines of at most ``width`` characters, broken at spaces (or,
+    in a run without spaces longer than a line, before an operator), never
+    inside a name or number.
 
     >>> wrap_title("a*x + b*y + c*z", 7)
-    'a*x + \\nb*y + \\nc*z'
+    'a*x +\nb*y +\nc*z'
     """
-    pieces = re.findall(r"[A-Za-z0-9_.@']+|\s+|.", text)
+    pieces = []
+    for word in re.findall(r"\S+|\s+", text):
+        pieces += re.findall(r"[A-Za-z0-9_.@']+|.", word) if len(word) > width else [word]
     lines, line = [], ""
     for piece in pieces:
-        if line and len(line) + len(piece) > width and not piece.isspace():
-            lines.append(line)
+        if line.strip() and len(line) + len(piece) > width and not piece.isspace():
+            lines.append(line.rstrip())
             line = ""
         line += piece if line or not piece.isspace() else ""
     lines.append(line)
