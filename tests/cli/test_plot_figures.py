@@ -192,7 +192,7 @@ def test_titles_wrap_between_names_never_inside_one():
     wrapped = plot_view.wrap_title(text)
     lines = wrapped.split("\n")
     assert len(lines) > 1 and all(len(line) <= plot_view.TITLE_WIDTH for line in lines)
-    assert "".join(lines) == text
+    assert " ".join(lines) == text
     names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
     assert all(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", line)) <= names for line in lines)
 
