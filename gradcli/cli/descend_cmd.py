@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from gradcli.cli import plot_options, plot_view
 from gradcli.cli.coordinate_files import check_coordinate_path, write_descent
 from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.output import write
@@ -102,6 +103,9 @@ def descend(
     plot: Annotated[
         str | None, typer.Option("--plot", metavar="FILE", help="Draw the descent to FILE (.png, .svg or .pdf).")
     ] = None,
+    xlim: plot_options.XLim = None,
+    ylim: plot_options.YLim = None,
+    dpi: plot_options.Dpi = plot_options.DEFAULT_DPI,
     output: Annotated[
         str | None, typer.Option("--output", metavar="FILE.xyz", help="Write the end point as particles (XYZ).")
     ] = None,
@@ -134,6 +138,8 @@ def descend(
     check_coordinate_path(output, "--output")
     check_coordinate_path(trajectory, "--trajectory")
     V = run.potential(expr)
+    plot_view.check_used(plot, xlim, ylim, dpi)
+    view = plot_view.from_run(run, V, xlim, ylim, dpi) if plot is not None else None
     spec, values = _named(run)
     start = _start(V, spec, x0)
     given = {
@@ -160,7 +166,7 @@ def descend(
     if plot is not None:
         from gradcli.cli.plot_compare import plot_runs
 
-        plot_runs(plot, V, [(r.method, r.result) for r in runs], title=(f"@{run.name}: " if run.name else "") + V.text)
+        plot_runs(plot, V, [(r.method, r.result) for r in runs], (f"@{run.name}: " if run.name else "") + V.text, view)
     from gradcli.cli import descend_tables
 
     payload = descend_tables.payload(run.header(V), runs, plot, fixed)

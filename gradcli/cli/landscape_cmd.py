@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from gradcli.cli import plot_options, plot_view
 from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.output import write
 from gradcli.cli.points import parse_number, parse_point
@@ -78,6 +79,7 @@ def basins(
     plot: Annotated[
         str | None, typer.Option("--plot", metavar="FILE", help="Draw the basin map (2 variables) to FILE.")
     ] = None,
+    dpi: plot_options.Dpi = plot_options.DEFAULT_DPI,
 ):
     """Map the basins of attraction: every start in --box descends, end points group into minima.
 
@@ -90,6 +92,8 @@ def basins(
     from gradcli.landscape.basins import basin_map
 
     V = run.potential(expr)
+    plot_view.check_used(plot, None, None, dpi)
+    view = plot_view.from_run(run, V, None, None, dpi) if plot is not None else None
     region = parse_box(box, V.variables)
     if samples is not None and grid is not None:
         raise InputError("give --samples or --grid, not both")
@@ -121,7 +125,7 @@ def basins(
     if plot is not None:
         from gradcli.cli.plot import plot_basins
 
-        plot_basins(plot, V, result, title=(f"@{run.name}: " if run.name else "") + V.text)
+        plot_basins(plot, V, result, (f"@{run.name}: " if run.name else "") + V.text, view)
     payload = {
         **run.header(V),
         "box": {name: list(span) for name, span in result.box.items()},

@@ -1,14 +1,15 @@
 """Pictures of a descent (``gradcli descend ... --plot FILE``).
 
-matplotlib is imported inside ``plot_descent`` only, and only its object API
+matplotlib is imported inside the drawing functions only, and only its object API
 (``matplotlib.figure.Figure``, which renders with Agg without touching pyplot or
 a display). The file is written to a temporary name in the same folder and
 renamed into place, so a failed write never leaves a partial file.
 
-- 1 variable: V(x) with the trajectory's points coloured by step (colour bar),
-  start and end marked; V against step beside it.
-- 2 variables: a contour map of V with the path; V against step beside it.
-- more: V and |grad V| (log scale) against step.
+- 1 variable: V(x) over the landscape's box (``plot_view``) with the path,
+  start, end and the listed stationary points marked;
+- 2 variables: a contour map of V (fills rasterised) with the same marks;
+- beside them (or alone, for more variables): |grad V| and V - V_final
+  against step on log scales; a diverged run's last point is crossed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from dataclasses import replace
 
+from gradcli.cli import plot_view
 from gradcli.errors import GradcliError, InputError
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-TITLE_LENGTH = 70
 
 
 def check_plot_path(path: str) -> str:
@@ -43,9 +45,16 @@ def check_plot_path(path: str) -> str:
     return FORMATS[extension]
 
 
-def plot_descent(path: str, V, result, title: str) -> None:
+def plot_descent(path: str, V, result, title: str, view=None) -> None:
     """Draw ``result`` (a ``DescentResult`` on the ``Potential`` V) into ``path``."""
     fmt = check_plot_path(path)
+    view = view if view is not None else plot_view.PlotView()
+    _write(descent_figure(V, result, title, view), path, fmt, view.dpi)
+
+
+def descent_figure(V, result, title: str, view):
+    """The ``matplotlib.figure.Figure`` of one descent: the landscape with the path
+    (n <= 2) beside |grad V| and V - V_final against step (log scales)."""
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -55,31 +64,37 @@ def plot_descent(path: str, V, result, title: str) -> None:
     steps = np.array([p.step for p in points], dtype=float)
     xs = np.array([p.x for p in points], dtype=np.float64)
     values = np.array([p.value for p in points], dtype=np.float64)
-    names = V.variables
+    norms = np.array([p.grad_norm for p in points], dtype=np.float64)
+    diverged = result.status == "diverged"
 
-    fig = Figure(figsize=(11, 4.5), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=(1.35, 1) if V.n <= 2 else (1, 1))
-    if V.n == 1:
-        _curve(fig, left, V, xs[:, 0], values, steps, names[0])
-    elif V.n == 2:
-        _contour(fig, left, V, xs, steps, names)
-    else:
-        _energy(left, steps, values)
-        norms = np.array([p.grad_norm for p in points], dtype=np.float64)
-        positive = norms > 0
-        right.semilogy(steps[positive], norms[positive], color="tab:red")
-        right.set_xlabel("step")
-        right.set_ylabel("|grad V|")
-        right.set_title("|grad V| (log scale)")
-        right.grid(alpha=0.3)
+    fig = Figure(figsize=(12, 5.6), layout="constrained")
     if V.n <= 2:
-        _energy(right, steps, values)
-    fig.suptitle(_truncate(title))
-    _write(fig, path, fmt)
+        axes = fig.subplot_mosaic([["map", "grad"], ["map", "energy"]], width_ratios=(1.4, 1))
+        if V.n == 1:
+            _curve(fig, axes["map"], V, xs, values, view, result)
+        else:
+            _contour(fig, axes["map"], V, xs, view, result)
+    else:
+        axes = fig.subplot_mosaic([["energy", "grad"]])
+    _gradient(axes["grad"], steps, norms, view, result.diverged_at if diverged else None)
+    if V.n > 2:
+        axes["grad"].set_xlabel("step")
+    _energy(axes["energy"], steps, values, view, diverged)
+    plot_view.title(fig, title)
+    plot_view.outside_legend(fig)
+    return fig
 
 
 def _truncate(text: str) -> str:
-    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
+    """A title wrapped onto lines (never cut): ``plot_view.wrap_title``."""
+    return plot_view.wrap_title(text)
+
+
+def _span(lo: float, hi: float, fraction: float = 0.15) -> tuple[float, float]:
+    width = hi - lo
+    if width <= 0:
+        width = max(1.0, abs(lo))
+    return lo - fraction * width, hi + fraction * width
 
 
 def _values(V, points):
@@ -99,64 +114,139 @@ def _values(V, points):
             return out
 
 
-def _span(lo: float, hi: float, fraction: float = 0.15) -> tuple[float, float]:
-    width = hi - lo
-    if width <= 0:
-        width = max(1.0, abs(lo))
-    return lo - fraction * width, hi + fraction * width
+def _box(view, xs, n, diverged):
+    """The view box; a diverged run's tail (beyond a few box sizes) does not set it."""
+    box = plot_view.view_box(view, [xs[:1]] if diverged else [xs], n)
+    if diverged:
+        box = plot_view.view_box(view, [plot_view.within(xs, box)], n)
+    return box
 
 
-def _curve(fig, ax, V, xs, values, steps, name):
+def _curve(fig, ax, V, xs, values, view, result):
     import numpy as np
 
-    lo, hi = _span(float(xs.min()), float(xs.max()))
-    grid = np.linspace(lo, hi, 400)
-    ax.plot(grid, _values(V, grid[:, None]), color="0.45", lw=1.5, label="V")
-    dots = ax.scatter(xs, values, c=steps, cmap="viridis", s=18, zorder=3)
-    fig.colorbar(dots, ax=ax, label="step")
-    _ends(ax, xs, values)
-    ax.set_xlabel(name)
-    ax.set_ylabel(f"V({name})")
-    ax.legend(loc="best")
+    diverged = result.status == "diverged"
+    ((lo, hi),) = _box(view, xs, 1, diverged)
+    grid = np.linspace(lo, hi, 600)
+    curve = _values(V, grid[:, None])
+    ax.plot(grid, curve, color="0.35", lw=1.5, label="V", zorder=2)
+    ax.plot(xs[:, 0], values, ".-", color="tab:red", lw=0.8, ms=5, label="path", zorder=3)
+    _ends(ax, xs[:, 0], values)
+    plot_view.mark_stationary(ax, view, values=True)
+    shown = [v for x, v in zip(xs[:, 0], values) if lo <= x <= hi] + [s.value for s in view.stationary]
+    finite = curve[np.isfinite(curve)]
+    if view.ylim is not None:
+        y_lo, y_hi = view.ylim
+    elif finite.size:
+        # The curve's bottom, and a top just above the path and the listed points
+        # (a wall such as Lennard-Jones' would otherwise flatten the well).
+        bottom, top = float(finite.min()), float(max(shown)) if shown else float(finite.max())
+        extra = top - bottom if top > bottom else 0.5 * (float(finite.max()) - bottom)
+        top = min(float(finite.max()), top + extra)
+        y_lo, y_hi = plot_view.span(bottom, top, 0.05, 1e-9)
+    else:
+        y_lo, y_hi = plot_view.span(float(values.min()), float(values.max()), 0.1, 1.0)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(y_lo, y_hi)
+    if diverged:
+        plot_view.mark_divergence(ax, xs[-1, 0], values[-1], result.diverged_at, ((lo, hi), (y_lo, y_hi)))
+    ax.set_xlabel(view.axis_label(V.variables[0]))
+    ax.set_ylabel(view.energy_label(f"V({V.variables[0]})"))
     ax.grid(alpha=0.3)
 
 
-def _contour(fig, ax, V, xs, steps, names):
+def _contour(fig, ax, V, xs, view, result):
+    diverged = result.status == "diverged"
+    (x_lo, x_hi), (y_lo, y_hi) = box = _box(view, xs, 2, diverged)
+    filled = contour_fill(ax, V, box)
+    if filled is not None:
+        fig.colorbar(filled, ax=ax, label=view.energy_label("V"), shrink=0.9)
+    ax.plot(xs[:, 0], xs[:, 1], color="white", lw=2.4, zorder=3)
+    ax.plot(xs[:, 0], xs[:, 1], ".-", color="tab:red", lw=1.2, ms=3 if len(xs) < 200 else 0, label="path", zorder=3)
+    _ends(ax, xs[:, 0], xs[:, 1])
+    plot_view.mark_stationary(ax, view)
+    if diverged:
+        plot_view.mark_divergence(ax, xs[-1, 0], xs[-1, 1], result.diverged_at, box)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    if view.equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel(view.axis_label(V.variables[0]))
+    ax.set_ylabel(view.axis_label(V.variables[1]))
+
+
+def contour_fill(ax, V, box, cmap="viridis", alpha=1.0):
+    """Filled contours of V over ``box`` ((x_lo, x_hi), (y_lo, y_hi)), rasterised
+    (so an SVG or PDF stays small), with thin contour lines; None when V is
+    nowhere finite there."""
     import numpy as np
 
-    (x_lo, x_hi), (y_lo, y_hi) = (_span(float(xs[:, i].min()), float(xs[:, i].max()), 0.25) for i in (0, 1))
-    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, 160), np.linspace(y_lo, y_hi, 160))
+    (x_lo, x_hi), (y_lo, y_hi) = box
+    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, 200), np.linspace(y_lo, y_hi, 200))
     Z = _values(V, np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
     finite = Z[np.isfinite(Z)]
-    if finite.size:
-        # Levels by quantile: potentials such as Mueller-Brown span orders of magnitude.
-        levels = np.unique(np.quantile(finite, np.linspace(0.0, 0.97, 24)))
-        if levels.size >= 2:
-            filled = ax.contourf(X, Y, Z, levels=levels, cmap="viridis", extend="max")
-            ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
-            fig.colorbar(filled, ax=ax, label="V")
-    ax.plot(xs[:, 0], xs[:, 1], color="white", lw=2.2)
-    ax.plot(xs[:, 0], xs[:, 1], color="tab:red", lw=1.2)
-    _ends(ax, xs[:, 0], xs[:, 1])
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
-    ax.legend(loc="best")
+    if not finite.size:
+        return None
+    # Levels by quantile: potentials such as Mueller-Brown span orders of magnitude.
+    levels = np.unique(np.quantile(finite, np.linspace(0.0, 0.9, 26)))
+    if levels.size < 2:
+        return None
+    filled = ax.contourf(X, Y, Z, levels=levels, cmap=cmap, extend="max", alpha=alpha)
+    filled.set_rasterized(True)
+    ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.3, alpha=0.45)
+    return filled
 
 
 def _ends(ax, xs, ys):
-    ax.plot(xs[0], ys[0], "o", ms=10, mfc="none", mec="tab:green", mew=2, label="start", zorder=4)
-    ax.plot(xs[-1], ys[-1], "*", ms=15, color="tab:red", mec="k", label="end", zorder=4)
+    ax.plot(xs[0], ys[0], "o", ms=11, mfc="none", mec="tab:green", mew=2.2, label="start", zorder=6)
+    ax.plot(xs[-1], ys[-1], "*", ms=15, color="tab:red", mec="k", label="end", zorder=6)
 
 
-def _energy(ax, steps, values):
-    ax.plot(steps, values, color="tab:blue", marker="." if len(steps) < 60 else None)
+def _gradient(ax, steps, norms, view, diverged_at):
+    import numpy as np
+
+    positive = np.isfinite(norms) & (norms > 0)
+    ax.semilogy(steps[positive], norms[positive], color="tab:red", marker="." if len(steps) < 60 else None)
+    if diverged_at is not None and positive.any():
+        last = np.flatnonzero(positive)[-1]
+        plot_view.mark_divergence(ax, steps[last], norms[last], diverged_at)
+    ax.set_xlim(*_steps_range(steps))
+    unit = f" ({view.energy}/{view.length})" if view.energy and view.length else ""
+    ax.set_ylabel(f"|∇V|{unit}")
+    ax.set_title("|∇V| against step (log scale)", fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+
+
+def _steps_range(steps):
+    """From step 0 to the last (at least 1: a run of no steps is one point at 0)."""
+    last = max(float(steps.max()), 1.0)
+    return -0.02 * last, 1.02 * last
+
+
+def _energy(ax, steps, values, view, diverged):
+    import numpy as np
+
+    excess = values - values[-1]
+    if not diverged and np.count_nonzero(excess > 0) >= 2:
+        keep = excess > 0
+        ax.semilogy(steps[keep], excess[keep], color="tab:blue", marker="." if len(steps) < 60 else None)
+        ax.set_ylabel(view.energy_label("V − V_final"))
+        ax.set_title("energy above the final value (log scale)", fontsize=10)
+    else:
+        if diverged:  # growing by orders of magnitude: a linear axis would show one jump
+            ax.semilogy(steps, np.abs(values), color="tab:blue", marker="." if len(steps) < 60 else None)
+            ax.set_ylabel(view.energy_label("|V|"))
+            ax.set_title("|V| against step (log scale)", fontsize=10)
+        else:
+            ax.plot(steps, values, color="tab:blue", marker="." if len(steps) < 60 else None)
+            ax.set_ylabel(view.energy_label("V"))
+            ax.set_title("energy against step", fontsize=10)
+    ax.set_xlim(*_steps_range(steps))
     ax.set_xlabel("step")
-    ax.set_ylabel("V")
-    ax.set_title("energy against step")
-    ax.grid(alpha=0.3)
+    ax.grid(alpha=0.3, which="both")
 
 
-def _write(fig, path: str, fmt: str) -> None:
+def _write(fig, path: str, fmt: str, dpi: int = plot_view.DEFAULT_DPI) -> None:
     """Save to a temporary file in the target folder, then rename into place."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
@@ -165,7 +255,7 @@ def _write(fig, path: str, fmt: str) -> None:
         raise InputError(f"cannot write the plot {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as file:
-            fig.savefig(file, format=fmt)
+            fig.savefig(file, format=fmt, dpi=dpi)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
@@ -185,10 +275,16 @@ def _remove(path: str) -> None:
         pass
 
 
-def plot_basins(path: str, V, result, title: str) -> None:
+def plot_basins(path: str, V, result, title: str, view=None) -> None:
     """Draw a basin map (``landscape.basins.BasinMap`` of a 2-variable V): each
     start coloured by the minimum it reached, contours of V, minima marked."""
     fmt = check_plot_path(path)
+    view = view if view is not None else plot_view.PlotView()
+    _write(basins_figure(V, result, title, view), path, fmt, view.dpi)
+
+
+def basins_figure(V, result, title: str, view):
+    """The ``matplotlib.figure.Figure`` of a basin map."""
     import numpy as np
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
@@ -247,6 +343,8 @@ def plot_basins(path: str, V, result, title: str) -> None:
         levels = np.unique(np.quantile(finite, np.linspace(0.0, 0.95, 18)))
         if levels.size >= 2:
             ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.5, alpha=0.6, linestyles="solid")
+    # The potential's listed saddles and maxima (its minima are the numbered stars).
+    plot_view.mark_stationary(ax, replace(view, stationary=tuple(s for s in view.stationary if s.kind != "minimum")))
     for i, m in enumerate(result.minima):
         ax.plot(*m.point, "*", ms=17, color="white", mec="k", mew=1.3, zorder=5)
         ax.annotate(
@@ -271,8 +369,10 @@ def plot_basins(path: str, V, result, title: str) -> None:
         ax.plot([], [], "s", ms=10, color="#dddddd", label=f"not converged ({result.not_converged} starts)")
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
-    ax.set_xlabel(names[0])
-    ax.set_ylabel(names[1])
-    ax.set_title(_truncate(f"basins of attraction: {title}"))
+    ax.set_xlabel(view.axis_label(names[0]))
+    ax.set_ylabel(view.axis_label(names[1]))
+    if view.equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    plot_view.title(fig, f"basins of attraction: {title}")
     fig.legend(loc="outside lower center", title="basin of (share of starts)", fontsize=9, ncols=2)
-    _write(fig, path, fmt)
+    return fig

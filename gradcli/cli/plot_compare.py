@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from gradcli.cli import plot as single
+from gradcli.cli import plot_view
 from gradcli.errors import InputError
 
 #: One colour per method, in the order given (matplotlib's tab10, without red: the end markers use it).
@@ -24,12 +25,18 @@ COLOURS = (
 )
 
 
-def plot_runs(path: str, V, runs: list, title: str) -> None:
+def plot_runs(path: str, V, runs: list, title: str, view=None) -> None:
     """Draw ``runs`` (``(method, DescentResult)`` pairs on the ``Potential`` V) into ``path``."""
+    view = view if view is not None else plot_view.PlotView()
     if len(runs) == 1:
-        single.plot_descent(path, V, runs[0][1], title)
+        single.plot_descent(path, V, runs[0][1], title, view)
         return
     fmt = single.check_plot_path(path)
+    single._write(runs_figure(V, runs, title, view), path, fmt, view.dpi)
+
+
+def runs_figure(V, runs: list, title: str, view):
+    """The ``matplotlib.figure.Figure`` of several runs (``(method, DescentResult)`` pairs)."""
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -50,18 +57,23 @@ def plot_runs(path: str, V, runs: list, title: str) -> None:
         raise InputError("nothing to plot: no point of any trajectory is finite")
     fig = Figure(figsize=(11, 4.5), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=(1.35, 1))
-    everything = np.vstack([xs for _, xs, _, _, _ in paths])
+    diverged = {method for method, result in runs if result.status == "diverged"}
+    if V.n <= 2:
+        box = plot_view.view_box(view, [xs if m not in diverged else xs[:1] for m, xs, _, _, _ in paths], V.n)
+        box = plot_view.view_box(view, [plot_view.within(xs, box) for _, xs, _, _, _ in paths], V.n)
     if V.n == 1:
-        lo, hi = single._span(float(everything.min()), float(everything.max()))
-        grid = np.linspace(lo, hi, 400)
+        lo, hi = box[0]
+        grid = np.linspace(lo, hi, 600)
         left.plot(grid, single._values(V, grid[:, None]), color="0.45", lw=1.5, label="V")
-        left.set_xlabel(V.variables[0])
-        left.set_ylabel(f"V({V.variables[0]})")
+        left.set_xlim(lo, hi)
+        left.set_xlabel(view.axis_label(V.variables[0]))
+        left.set_ylabel(view.energy_label(f"V({V.variables[0]})"))
+        plot_view.mark_stationary(left, view, values=True)
     elif V.n == 2:
-        _landscape(fig, left, V, everything)
+        _landscape(fig, left, V, box, view)
     else:
         left.set_xlabel("step")
-        left.set_ylabel("V")
+        left.set_ylabel(view.energy_label("V"))
         left.set_title("energy against step")
     for (method, xs, values, steps, _), colour in zip(paths, COLOURS):
         if V.n == 1:
@@ -83,34 +95,36 @@ def plot_runs(path: str, V, runs: list, title: str) -> None:
             label="start",
             zorder=4,
         )
-    left.legend(loc="best", fontsize="small")
+    for method, xs, values, _, _ in paths:
+        if method in diverged and V.n <= 2:
+            plot_view.mark_divergence(left, xs[-1, 0], values[-1] if V.n == 1 else xs[-1, 1], None, None)
+    if V.n == 1:
+        shown = [v for _, xs, vs, _, _ in paths for x, v in zip(xs[:, 0], vs) if box[0][0] <= x <= box[0][1]]
+        low, top = min(shown), max(shown)
+        left.set_ylim(*(view.ylim or plot_view.span(low, top, 0.1, 1e-9)))
     left.grid(alpha=0.3)
     for (method, _, _, steps, norms), colour in zip(paths, COLOURS):
         positive = norms > 0
         # Log steps too: methods differ by orders of magnitude in how many they need.
         right.loglog(steps[positive] + 1, norms[positive], color=colour, label=method)
     right.set_xlabel("step + 1 (log scale)")
-    right.set_ylabel("|grad V|")
-    right.set_title("|grad V| against step (log scales)")
+    right.set_ylabel("|∇V|")
+    right.set_title("|∇V| against step (log scales)", fontsize=10)
     right.grid(alpha=0.3)
-    right.legend(loc="best", fontsize="small")
-    fig.suptitle(single._truncate(title))
-    single._write(fig, path, fmt)
+    plot_view.title(fig, title)
+    plot_view.outside_legend(fig, [left])
+    return fig
 
 
-def _landscape(fig, ax, V, xs):
-    """Filled contours of V over the box of every path (with a margin)."""
-    import numpy as np
-
-    (x_lo, x_hi), (y_lo, y_hi) = (single._span(float(xs[:, i].min()), float(xs[:, i].max()), 0.25) for i in (0, 1))
-    X, Y = np.meshgrid(np.linspace(x_lo, x_hi, 160), np.linspace(y_lo, y_hi, 160))
-    Z = single._values(V, np.column_stack([X.ravel(), Y.ravel()])).reshape(X.shape)
-    finite = Z[np.isfinite(Z)]
-    if finite.size:
-        levels = np.unique(np.quantile(finite, np.linspace(0.0, 0.97, 24)))
-        if levels.size >= 2:
-            filled = ax.contourf(X, Y, Z, levels=levels, cmap="Greys_r", extend="max", alpha=0.6)
-            ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.3, alpha=0.4)
-            fig.colorbar(filled, ax=ax, label="V")
-    ax.set_xlabel(V.variables[0])
-    ax.set_ylabel(V.variables[1])
+def _landscape(fig, ax, V, box, view):
+    """Filled contours of V (grey, so the paths' colours stand out) over ``box``."""
+    filled = single.contour_fill(ax, V, box, cmap="Greys_r", alpha=0.6)
+    if filled is not None:
+        fig.colorbar(filled, ax=ax, label=view.energy_label("V"), shrink=0.9)
+    plot_view.mark_stationary(ax, view)
+    ax.set_xlim(*box[0])
+    ax.set_ylim(*box[1])
+    if view.equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel(view.axis_label(V.variables[0]))
+    ax.set_ylabel(view.axis_label(V.variables[1]))

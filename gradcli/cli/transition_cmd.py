@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from gradcli.cli import plot_options, plot_view
 from gradcli.cli.labels import point_or_label
 from gradcli.cli.options import Expr, Run, command
 from gradcli.errors import ComputationError, InputError
@@ -204,6 +205,9 @@ def path(
             "two variables, the energy profile for any number.",
         ),
     ] = None,
+    xlim: plot_options.XLim = None,
+    ylim: plot_options.YLim = None,
+    dpi: plot_options.Dpi = plot_options.DEFAULT_DPI,
 ):
     """The minimum-energy path between two minima, its saddles and barriers.
 
@@ -229,6 +233,8 @@ def path(
     if not fmax > 0:
         raise InputError(f"--fmax {fmax:g}: must be positive")
     V = run.potential(expr)
+    plot_view.check_used(plot, xlim, ylim, dpi)
+    view = plot_view.from_run(run, V, xlim, ylim, dpi) if plot is not None else None
     a = point_or_label(run, start, V.variables, "--from")
     b = point_or_label(run, end, V.variables, "--to")
     zero = _zero_modes(run, zero_modes, V.n)
@@ -248,7 +254,7 @@ def path(
     if plot is not None:
         from gradcli.cli.path_plot import plot_path
 
-        plot_path(plot, V, mep, title=(f"path @{run.name}: " if run.name else "path: ") + V.text)
+        plot_path(plot, V, mep, (f"path @{run.name}: " if run.name else "path: ") + V.text, view)
     payload = {**run.header(V), **path_payload(mep), "plot": plot}
     run.emit(payload, lambda: _path_tables(run, V, mep))
     failure = _path_failure(mep)

@@ -55,7 +55,7 @@ def test_svg(tmp_path, n):
     # matplotlib writes each text as glyph paths preceded by a comment with the text
     texts = set(re.findall(r"<!-- (.*?) -->", path.read_text()))
     assert expr in texts  # the title
-    assert "step" in texts and "V" in texts
+    assert "step" in texts and any(t.startswith("V") for t in texts)
     if n <= 2:
         assert "x" in texts  # the variable names label the axes
     if n == 2:
@@ -63,12 +63,14 @@ def test_svg(tmp_path, n):
     assert leftovers(tmp_path) == []
 
 
-def test_long_titles_are_truncated(tmp_path):
+def test_long_titles_wrap_whole(tmp_path):
     expr = " + ".join(f"(x-{k})**2" for k in range(30))
     path = tmp_path / "long.svg"
     assert invoke("descend", expr, "--x0", "0", "--lr", "0.01", "--tol", "0", "--plot", path).exit_code == 0
-    titles = [t for t in re.findall(r"<!-- (.*?) -->", path.read_text()) if t.startswith("(x-0)**2")]
-    assert len(titles) == 1 and titles[0].endswith("…") and len(titles[0]) <= 70
+    # matplotlib writes each line of the wrapped title as its own text comment
+    lines = [t for t in re.findall(r"<!-- (.*?) -->", path.read_text()) if t.startswith("(x-")]
+    assert len(lines) > 1 and all(len(line) <= 90 for line in lines)
+    assert " ".join(line.strip() for line in lines) == expr
 
 
 def test_pdf(tmp_path):
