@@ -14,13 +14,12 @@ between crossings of rc, so it carries no derivative), as in
 
 from __future__ import annotations
 
-import gradcli
-
 from .._lazy import LazyModule
 from ..errors import InputError
 from ..frontend import engine_graph
 
 np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
 
 
 def particle_graph(V, x):
@@ -54,4 +53,4 @@ def particle_graph(V, x):
 def _one_hot(m: int, c: int):
     e = np.zeros(m)
     e[c] = 1.0
-    return gradcli.tensor(e)
+    return creation.tensor(e)
