@@ -78,3 +78,9 @@ def test_the_rendered_graph_lists_lower_layers_first():
     assert len(lines) == len(GRAPH)
     assert order.index("autograd") < order.index("frontend") < order.index("named") < order.index("cli")
     assert order[-1] == "cli"
+
+
+def test_readme_shows_todays_import_graph():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("## How it works", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert shown.strip() == import_graph.render(GRAPH).strip()
