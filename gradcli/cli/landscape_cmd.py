@@ -63,7 +63,7 @@ def basins(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random starts.")] = 0,
     method: Annotated[str, typer.Option("--method", help="gd, fire or lbfgs, run on every walker at once.")] = "fire",
     tol: Annotated[float, typer.Option("--tol", help="A walker has converged when |grad V| <= tol.")] = 1e-6,
-    steps: Annotated[int, typer.Option("--steps", help="Most steps per walker.")] = 10_000,
+    steps: Annotated[int, typer.Option("--steps", max=1_000_000, help="Most steps per walker.")] = 10_000,
     lr: Annotated[float, typer.Option("--lr", help="Step size of gd.")] = 0.01,
     max_step: Annotated[
         float | None,

@@ -101,7 +101,9 @@ def saddle(
             "from a minimum, which way to leave it.",
         ),
     ] = None,
-    steps: Annotated[int, typer.Option("--steps", min=0, help="Most steps (Hessian evaluations).")] = 500,
+    steps: Annotated[
+        int, typer.Option("--steps", min=0, max=1_000_000, help="Most steps (Hessian evaluations).")
+    ] = 500,
     trust: Annotated[float, typer.Option("--trust", min=0.0, help="First trust radius (in units of x).")] = 0.1,
     zero_modes: ZeroModes = None,
 ):
@@ -193,7 +195,7 @@ def path(
             "force) is below.",
         ),
     ] = 0.05,
-    steps: Annotated[int, typer.Option("--steps", min=0, help="Most FIRE steps of the band.")] = 2000,
+    steps: Annotated[int, typer.Option("--steps", min=0, max=1_000_000, help="Most FIRE steps of the band.")] = 2000,
     relax: Annotated[bool, typer.Option("--relax/--no-relax", help="Relax the ends to their minima first.")] = True,
     zero_modes: ZeroModes = None,
     plot: Annotated[

@@ -29,7 +29,7 @@ sympy = LazyModule("sympy", globals(), "sympy")
 # so large it only diverges (lr); a tol above MAX_TOL would call almost any
 # start converged.
 LR_RANGE = (1e-12, 1e12)
-MAX_STEPS = 1_000_000
+MAX_STEPS = 1_000_000  # the same bound as the --steps option (gradcli.optimize.settings)
 MAX_TOL = 1.0
 
 

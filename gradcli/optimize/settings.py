@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from gradcli.errors import InputError
 
+# The most steps one run may ask for, from an option or a potential file: a run
+# that cannot end in reasonable time is an input error, not a hang.
+MAX_STEPS = 1_000_000
+
 #: Settings of a typed expression; a named potential's [descent] table replaces them.
 DEFAULTS = {"lr": 0.01, "steps": 200, "tol": 1e-8}
 
@@ -84,6 +88,8 @@ def check_setting(key: str, value, source: str = ""):
     if key == "steps":
         if not _is_real(value) or not math.isfinite(value) or value != int(value) or value < 0:
             raise InputError(f"{label} must be a whole number >= 0, got {_shown(value)}")
+        if value > MAX_STEPS:
+            raise InputError(f"{label} must be at most {MAX_STEPS:,}, got {int(value):,}")
         return int(value)
     rule = RULES.get(key)
     if rule is None or value is None:

@@ -167,3 +167,21 @@ def test_every_command_survives_malformed_arguments(case):
     assert "RuntimeWarning" not in result.stderr and "overflow encountered" not in result.stderr, (args, output)
     if json_flag:
         assert isinstance(json.loads(result.stdout, parse_constant=_strict), dict), (args, result.stdout)
+
+
+# Found by hand while fuzzing: `descend "x**2" --x0 3 --steps 10000000 --tol 0` ran for ever.
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["descend", "x**2", "--x0", "3", "--steps", "10000000", "--tol", "0"],
+            "--steps must be at most 1,000,000, got 10,000,000",
+        ),
+        (["saddle", "x**2", "--x0", "3", "--steps", "10000000"], "10000000 is not in the range x>=0 and x<=1000000"),
+        (["basins", "x**2", "--box", "x=-1:1", "--steps", "10000000"], "10000000 is not in the range x<=1000000"),
+    ],
+)
+def test_a_step_budget_that_cannot_end_is_refused(argv, message):
+    result = invoke(*argv)
+    assert result.exit_code == 2
+    assert message in result.stderr
