@@ -161,7 +161,11 @@ def descend(
     fixed = _fix(fix)
     if len(methods) > 1 and (output or trajectory):
         raise InputError("--output and --trajectory write one run: give one --method")
-    runs = [_run_method(V, spec, m, start, given, suggested, suggested_method, fixed, max_record) for m in methods]
+    runs = []
+    for m in methods:  # Ctrl-C ends the run under way as interrupted; the methods after it are not run
+        runs.append(_run_method(run, V, spec, m, start, given, suggested, suggested_method, fixed, max_record))
+        if runs[-1].result.status == "interrupted":
+            break
     write_descent(run, V, runs[0].result, output, trajectory)
     if plot is not None:
         from gradcli.cli.plot_compare import plot_runs
@@ -179,6 +183,10 @@ def descend(
                 "start elsewhere to go downhill\n",
                 sys.stderr,
             )
+    if runs[-1].result.status == "interrupted":
+        left = f" ({', '.join(methods[len(runs) :])} not run)" if len(runs) < len(methods) else ""
+        write(f"interrupted at step {runs[-1].result.steps}; the result so far is shown{left}\n", sys.stderr)
+        raise KeyboardInterrupt  # the boundary: exit 130, after the result so far
     failed = [r for r in runs if not r.result.succeeded]
     if failed:
         from gradcli.optimize.diagnosis import explain
@@ -191,14 +199,25 @@ def descend(
         raise ComputationError(texts[-1])
 
 
-def _run_method(V, spec, method, start, given, suggested, suggested_method, fixed, max_record) -> MethodRun:
+def _run_method(run, V, spec, method, start, given, suggested, suggested_method, fixed, max_record) -> MethodRun:
     from gradcli.analysis.stationary import end_point_kind
+    from gradcli.cli.progress import progress_bar
     from gradcli.optimize import method_settings, minimize
 
     settings = method_settings(method, given, suggested, f"@{spec.name}" if spec is not None else "", suggested_method)
-    result = minimize(
-        V, start, method=method, fix=fixed or None, atoms=_atoms(V.variables), max_record=max_record, **settings.values
-    )
+    with progress_bar(
+        "steps", settings.values["steps"], enabled=not run.json, fields="|∇V| {grad_norm:.3g}", label=method
+    ) as update:
+        result = minimize(
+            V,
+            start,
+            method=method,
+            fix=fixed or None,
+            atoms=_atoms(V.variables),
+            max_record=max_record,
+            progress=lambda step, _value, grad_norm: update(step, grad_norm=grad_norm),
+            **settings.values,
+        )
     end_kind = None
     if result.converged:
         W, x = V, result.x

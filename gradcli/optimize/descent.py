@@ -17,6 +17,7 @@ from math import hypot
 
 from gradcli.errors import DomainError, InputError
 from gradcli.optimize.result import (
+    PROGRESS_EVERY,
     DescentResult,
     Evaluations,
     StopRules,
@@ -25,9 +26,13 @@ from gradcli.optimize.result import (
     diverged,
     ended_by_domain_error,
     finished,
+    interrupted,
 )
 from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
+
+#: A mask: the fast loops call ``progress`` at the steps where ``k & EVERY == 0``.
+EVERY = PROGRESS_EVERY - 1
 
 
 def as_point(x0, n: int, variables=()) -> tuple[float, ...]:
@@ -46,7 +51,9 @@ def as_point(x0, n: int, variables=()) -> tuple[float, ...]:
     return coords
 
 
-def gradient_descent(V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bound=1e12) -> DescentResult:
+def gradient_descent(
+    V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bound=1e12, progress=None
+) -> DescentResult:
     """Minimise ``V`` by gradient descent from ``x0``.
 
     ``V`` is a ``gradcli.Potential`` with ``n`` variables (anything with ``n``,
@@ -57,7 +64,9 @@ def gradient_descent(V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bo
     tutorial. A NaN or infinity (including the potential's overflow errors
     after step 0), or a coordinate with |x_i| > ``bound``, stops the run as
     ``diverged``. Any other ``DomainError`` from the potential (log of a
-    negative number, ...) propagates.
+    negative number, ...) propagates. ``progress(step, value, grad_norm)``, when
+    given, is called every ``PROGRESS_EVERY`` steps; Ctrl-C ends the run as
+    ``interrupted`` at the last point reached (see ``gradcli.optimize.result``).
 
     >>> from gradcli import Potential
     >>> r = gradient_descent(Potential("x**4-10*x**2+5"), 3.0, tol=0)
@@ -73,7 +82,7 @@ def gradient_descent(V, x0, *, lr=0.01, steps=200, tol=1e-8, max_record=1000, bo
     loop = {1: _descent_1d, 2: _descent_2d}.get(V.n, _descent_nd)
     f = V.scalar_value_and_grad
     recorder.replay = _replayer(f, lr, V.n)
-    result = loop(f, x0, lr, rules, recorder)
+    result = loop(f, x0, lr, rules, recorder, progress)
     # One call of V and its gradient per point evaluated: steps 0..steps (none at a non-finite point).
     calls = result.steps + (1 if all(map(math.isfinite, result.x)) else 0)
     return replace(result, evaluations=Evaluations(calls, calls))
@@ -117,23 +126,27 @@ def _replayer(f, lr, n):
 #   |g| <= tol (converged), step, stop if |x| > bound (diverged);
 #   after the last step evaluate once more (max_steps, or completed for tol 0).
 # k is always the step of the point being evaluated, which is what a
-# DomainError is attributed to.
+# DomainError is attributed to. ``made`` counts the updates x has had: it is
+# set in the statement after each update, with no call between them, so that
+# Ctrl-C (which Python delivers at calls and loop jumps) never separates them.
 
 
-def _descent_1d(f, x0, lr, rules, recorder) -> DescentResult:
+def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """One variable: scalars only."""
     mask = recorder.mask
     record_at = recorder.next_step
     x = x0[0]
     stop = rules.tol if rules.tol > 0 else -1.0  # tol 0 tests nothing: -1 is below every |g|
     bound = rules.bound
-    k = 0
+    k = made = 0
     try:
         for k in range(rules.steps):
             value, g = f(x)
             gn = abs(g)
             if not k & mask:
                 recorder.checkpoint(k, x)
+                if progress is not None and not k & EVERY:
+                    progress(k, value, gn)
             if k == record_at:
                 recorder.add(k, (x,), value, gn)
                 record_at = recorder.next_step
@@ -143,29 +156,34 @@ def _descent_1d(f, x0, lr, rules, recorder) -> DescentResult:
             if gn <= stop:
                 return finished(recorder, x0, (x,), value, (g,), k, "converged")
             x = x - lr * g
+            made = k + 1
             if not abs(x) <= bound:  # also catches NaN
                 return beyond_bound(f, recorder, x0, (x,), k + 1)
         k = rules.steps
         value, g = f(x)
     except DomainError as error:
         return ended_by_domain_error(error, recorder, x0, (x,), k)
+    except KeyboardInterrupt:
+        return interrupted(f, recorder, x0, (x,), made)
     return after_budget(rules, recorder, x0, (x,), value, (g,), k)
 
 
-def _descent_2d(f, x0, lr, rules, recorder) -> DescentResult:
+def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Two variables (contour-map potentials): the same loop on two scalars."""
     mask = recorder.mask
     record_at = recorder.next_step
     a, b = x0
     stop2 = rules.tol * rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
-    k = 0
+    k = made = 0
     try:
         for k in range(rules.steps):
             value, ga, gb = f(a, b)
             gn2 = ga * ga + gb * gb
             if not k & mask:
                 recorder.checkpoint(k, (a, b))
+                if progress is not None and not k & EVERY:
+                    progress(k, value, math.sqrt(gn2))
             if k == record_at:
                 recorder.add(k, (a, b), value, math.sqrt(gn2))
                 record_at = recorder.next_step
@@ -176,23 +194,26 @@ def _descent_2d(f, x0, lr, rules, recorder) -> DescentResult:
                 return finished(recorder, x0, (a, b), value, (ga, gb), k, "converged")
             a = a - lr * ga
             b = b - lr * gb
+            made = k + 1
             if not (abs(a) <= bound and abs(b) <= bound):
                 return beyond_bound(f, recorder, x0, (a, b), k + 1)
         k = rules.steps
         value, ga, gb = f(a, b)
     except DomainError as error:
         return ended_by_domain_error(error, recorder, x0, (a, b), k)
+    except KeyboardInterrupt:
+        return interrupted(f, recorder, x0, (a, b), made)
     return after_budget(rules, recorder, x0, (a, b), value, (ga, gb), k)
 
 
-def _descent_nd(f, x0, lr, rules, recorder) -> DescentResult:
+def _descent_nd(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Any number of variables: lists of floats."""
     mask = recorder.mask
     record_at = recorder.next_step
     x = list(x0)
     stop = rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
-    k = 0
+    k = made = 0
     try:
         for k in range(rules.steps):
             out = f(*x)
@@ -201,6 +222,8 @@ def _descent_nd(f, x0, lr, rules, recorder) -> DescentResult:
             gn = hypot(*g)  # C, and no overflow in the squares
             if not k & mask:
                 recorder.checkpoint(k, x)
+                if progress is not None and not k & EVERY:
+                    progress(k, value, gn)
             if k == record_at:
                 recorder.add(k, tuple(x), value, gn)
                 record_at = recorder.next_step
@@ -210,10 +233,13 @@ def _descent_nd(f, x0, lr, rules, recorder) -> DescentResult:
             if gn <= stop:
                 return finished(recorder, x0, tuple(x), value, tuple(g), k, "converged")
             x = [xi - lr * gi for xi, gi in zip(x, g)]
+            made = k + 1
             if not max(map(abs, x)) <= bound:
                 return beyond_bound(f, recorder, x0, tuple(x), k + 1)
         k = rules.steps
         out = f(*x)
     except DomainError as error:
         return ended_by_domain_error(error, recorder, x0, tuple(x), k)
+    except KeyboardInterrupt:
+        return interrupted(f, recorder, x0, tuple(x), made)
     return after_budget(rules, recorder, x0, tuple(x), out[0], tuple(out[1:]), k)

@@ -13,16 +13,27 @@ import math
 
 from gradcli.errors import DomainError
 from gradcli.optimize.first_order import rules_from
-from gradcli.optimize.result import DescentResult, Evaluations, ended_by_domain_error, norm
+from gradcli.optimize.result import DescentResult, Evaluations, ended_by_domain_error, interrupted, norm
 from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
 
 
 def fire_descent(
-    V, x0, *, max_step=0.2, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000
+    V,
+    x0,
+    *,
+    max_step=0.2,
+    steps=10_000,
+    tol=1e-8,
+    fmax=None,
+    bound=1e12,
+    atoms=False,
+    max_record=1000,
+    progress=None,
 ) -> DescentResult:
     """Minimise ``V`` from ``x0`` with FIRE (Bitzek et al., PRL 97, 170201, 2006), ASE's parameters;
-    ``max_step`` bounds the length of one move (ASE's ``maxstep``).
+    ``max_step`` bounds the length of one move (ASE's ``maxstep``). ``progress(step, value, grad_norm)``
+    is called at every step; Ctrl-C ends the run as ``interrupted`` at the last point reached.
 
     >>> from gradcli import Potential
     >>> r = fire_descent(Potential("x**2 + 2*y**2"), (1.0, 1.0))
@@ -39,7 +50,7 @@ def fire_descent(
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
     value_and_grad = V.value_and_grad
-    last = {"out": None, "status": None, "step": 0, "x": start}
+    last = {"out": None, "status": None, "step": 0, "x": start, "reached": None}
 
     def force(x):
         last["x"] = x
@@ -52,7 +63,11 @@ def fire_descent(
         gradient = out[1:]
         grad_norm = norm(gradient)
         last["step"] = step
-        recorder.record(step, tuple(x.tolist()), out[0], grad_norm)
+        point = tuple(x.tolist())
+        recorder.record(step, point, out[0], grad_norm)
+        last["reached"] = (step, point, out)  # one store: Ctrl-C finds a consistent point
+        if progress is not None:
+            progress(step, out[0], grad_norm)
         if not (math.isfinite(out[0] + grad_norm) and max(map(abs, x.tolist())) <= rules.bound):
             last["status"] = "diverged"
             return True
@@ -77,6 +92,11 @@ def fire_descent(
         x = tuple(np.asarray(last["x"]).tolist())
         result = ended_by_domain_error(error, recorder, start, x, last["step"] + 1, method="fire")
         return _with(result, last["step"] + 2)
+    except KeyboardInterrupt:
+        if last["reached"] is None:  # before the first point was evaluated: nothing to report
+            raise
+        step, point, out = last["reached"]
+        return _with(interrupted(None, recorder, start, point, step, out, method="fire"), step + 1)
     out = last["out"]
     x = tuple(run.x.tolist())
     status = last["status"] or ("diverged" if run.status == "diverged" else None)

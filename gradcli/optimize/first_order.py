@@ -23,6 +23,7 @@ from gradcli.optimize.result import (
     diverged,
     ended_by_domain_error,
     finished,
+    interrupted,
 )
 from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
@@ -59,9 +60,11 @@ def rules_from(steps, tol, fmax, bound, atoms=False) -> StopRules:
     )
 
 
-def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
+def drive(V, x0, update, rules: StopRules, max_record: int, method: str, progress=None):
     """Run ``update`` from ``x0`` (a tuple of floats) under ``rules``; returns a ``DescentResult``
-    whose ``evaluations`` count every call of V (the update's line searches included)."""
+    whose ``evaluations`` count every call of V (the update's line searches included).
+    ``progress(step, value, grad_norm)`` is called at every step; Ctrl-C ends the run as
+    ``interrupted`` at the last point reached."""
     f0 = scalar_function(V)
     calls = [0]
 
@@ -72,7 +75,7 @@ def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     x = list(x0)
     out = None
-    k = 0
+    k = made = 0  # made: the updates x has had (set with x, no call between: see descent.py)
     extra = {"method": method}
 
     def done(result):
@@ -87,6 +90,8 @@ def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
             value, g = out[0], out[1:]
             gn = hypot(*g)
             recorder.record(k, tuple(x), value, gn)
+            if progress is not None:
+                progress(k, value, gn)
             s = value + gn
             if s - s != 0.0:
                 return done(diverged(recorder, x0, tuple(x), k, value, tuple(g), **extra))
@@ -96,12 +101,15 @@ def drive(V, x0, update, rules: StopRules, max_record: int, method: str):
                 break
             try:
                 x, out = update(k, x, value, g, f)
+                made = k + 1
             except Stalled as stop:
                 return done(finished(recorder, x0, tuple(x), value, tuple(g), k, "stalled", **extra, message=str(stop)))
             if not max(map(abs, x)) <= rules.bound:
                 return done(beyond_bound(f, recorder, x0, tuple(x), k + 1, **extra))
     except DomainError as error:
         return done(ended_by_domain_error(error, recorder, x0, tuple(x), k, **extra))
+    except KeyboardInterrupt:
+        return done(interrupted(f, recorder, x0, tuple(x), made, **extra))
     status = rules.final_status(g, gn)
     return done(finished(recorder, x0, tuple(x), value, tuple(g), k, status, **extra))
 
@@ -199,7 +207,7 @@ def _start(V, x0):
     return as_point(x0, V.n, getattr(V, "variables", ()))
 
 
-def gd(V, x0, *, lr=None, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000):
+def gd(V, x0, *, lr=None, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000, progress=None):
     """Gradient descent from ``x0``: x <- x - lr grad V(x), or with ``lr=None`` the
     Barzilai-Borwein step (``barzilai_borwein``). With a fixed ``lr`` and no ``fmax`` the
     tutorial's fast loops run (``gradient_descent``); the results are the same floats.
@@ -213,9 +221,11 @@ def gd(V, x0, *, lr=None, steps=10_000, tol=1e-8, fmax=None, bound=1e12, atoms=F
     if lr is not None and fmax is None and hasattr(V, "scalar_value_and_grad"):
         from gradcli.optimize.descent import gradient_descent
 
-        return gradient_descent(V, x0, lr=lr, steps=steps, tol=tol, max_record=max_record, bound=bound)
+        return gradient_descent(
+            V, x0, lr=lr, steps=steps, tol=tol, max_record=max_record, bound=bound, progress=progress
+        )
     update = barzilai_borwein() if lr is None else fixed_step(check_setting("lr", lr))
-    return drive(V, _start(V, x0), update, rules, max_record, "gd")
+    return drive(V, _start(V, x0), update, rules, max_record, "gd", progress)
 
 
 def momentum(
@@ -231,6 +241,7 @@ def momentum(
     atoms=False,
     max_record=1000,
     nesterov=False,
+    progress=None,
 ):
     """Heavy-ball momentum (or ``nesterov=True``) with torch.optim.SGD's update, from ``x0``.
 
@@ -241,7 +252,7 @@ def momentum(
     rules = rules_from(steps, tol, fmax, bound, atoms)
     mu = _fraction("momentum", momentum)
     update = sgd_momentum(check_setting("lr", lr), mu, nesterov)
-    return drive(V, _start(V, x0), update, rules, max_record, "nesterov" if nesterov else "momentum")
+    return drive(V, _start(V, x0), update, rules, max_record, "nesterov" if nesterov else "momentum", progress)
 
 
 def nesterov(V, x0, **options):
@@ -262,6 +273,7 @@ def adam(
     bound=1e12,
     atoms=False,
     max_record=1000,
+    progress=None,
 ):
     """Adam with torch.optim.Adam's update, from ``x0``.
 
@@ -276,7 +288,7 @@ def adam(
         raise InputError(f"betas must be two numbers (beta1, beta2), got {betas!r}")
     beta1, beta2 = (_fraction("betas", b) for b in betas)
     update = adam_update(check_setting("lr", lr), beta1, beta2, check_setting("eps", eps))
-    return drive(V, _start(V, x0), update, rules, max_record, "adam")
+    return drive(V, _start(V, x0), update, rules, max_record, "adam", progress)
 
 
 def _fraction(name: str, value) -> float:

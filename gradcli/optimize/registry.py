@@ -4,7 +4,8 @@ An entry names the function that runs the method (``"module:function"``,
 imported only when the method is used, so listing methods loads nothing),
 the options it takes and its defaults. A new optimiser is a function
 ``run(V, x0, **options) -> DescentResult`` in its own module of
-``gradcli.optimize`` plus one ``register(Optimizer(...))`` line below.
+``gradcli.optimize`` plus one ``register(Optimizer(...))`` line below. Every
+optimiser also takes ``max_record`` and ``progress`` (see ``gradcli.optimize.result``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gradcli.errors import InputError
 class Optimizer:
     """One method: ``name`` (what ``--method`` takes), ``target`` the function
     running it (``"module:function"``), ``summary`` one line for people,
-    ``options`` the keyword options it takes (beyond ``max_record``), and
+    ``options`` the keyword options it takes (beyond ``max_record`` and ``progress``), and
     ``defaults`` the settings used when neither the user nor a named potential
     gives them.
 
@@ -67,7 +68,7 @@ def get_optimizer(name: str) -> Optimizer:
 def minimize(V, x0, method: str = "gd", fix=None, **options):
     """Minimise the potential ``V`` (``n`` variables) from ``x0`` (a number or
     ``n`` numbers) with ``method``; ``options`` are the method's settings
-    (``lr``, ``steps``, ``tol``, ``max_record``, ...), its defaults where not given.
+    (``lr``, ``steps``, ``tol``, ``max_record``, ``progress``, ...), its defaults where not given.
     ``fix`` holds variables where they are: a list of names (kept at their
     ``x0`` values) or a dict name -> value (None: the ``x0`` value); the result
     is over all ``n`` variables. Returns a ``DescentResult``; an unknown
@@ -79,7 +80,7 @@ def minimize(V, x0, method: str = "gd", fix=None, **options):
     ('converged', 'momentum', 3.0)
     """
     optimizer = get_optimizer(method)
-    unknown = sorted(set(options) - set(optimizer.options) - {"max_record"})
+    unknown = sorted(set(options) - set(optimizer.options) - set(EVERY_METHOD))
     if unknown:
         takes = ", ".join(optimizer.options)
         raise InputError(f"method {method!r} takes no option {unknown[0]!r} (it takes {takes}, max_record)")
@@ -91,6 +92,8 @@ def minimize(V, x0, method: str = "gd", fix=None, **options):
     return optimizer.run(V, x0, **settings)
 
 
+#: Options every method takes beyond its settings: the trajectory's budget and the progress callback.
+EVERY_METHOD = ("max_record", "progress")
 #: Options every method takes: the stopping rules and the divergence bound.
 COMMON = ("steps", "tol", "fmax", "atoms", "bound")
 #: The step budget of every method (updates or iterations): large, since a converged run stops early.

@@ -9,7 +9,14 @@ A run ends, checked in this order at each evaluated point:
 - ``max_steps``: the budget of ``steps`` updates ran out (``completed`` when
   nothing was tested: tol 0 and no fmax, the tutorial's fixed-length loop);
 - ``stalled``: the method could make no further progress (a line search or
-  scipy gave up; ``message`` says why).
+  scipy gave up; ``message`` says why);
+- ``interrupted``: Ctrl-C (``KeyboardInterrupt``) stopped the run; the result
+  is the last point reached, with V and its gradient there.
+
+Every optimiser takes ``progress``: None, or ``progress(step, value, grad_norm)``
+called at step 0 and at least every ``PROGRESS_EVERY`` steps, where a command
+draws its progress bar. An exception it raises ends the run as an exception
+from V would, except ``KeyboardInterrupt``, which ends it as ``interrupted``.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from dataclasses import dataclass, field
 from gradcli.errors import DomainError
 from gradcli.optimize.trajectory import TrajectoryPoint
 
-STATUSES = ("converged", "completed", "max_steps", "diverged", "stalled")
+STATUSES = ("converged", "completed", "max_steps", "diverged", "stalled", "interrupted")
 #: Statuses the command exits 0 with.
 SUCCESS = ("converged", "completed")
+#: ``progress`` is called at every step that is a multiple of this, at least (a power of two).
+PROGRESS_EVERY = 64
 
 
 @dataclass(frozen=True)
@@ -195,3 +204,14 @@ def diverged(recorder, x0, x, step, value=math.nan, gradient=None, **extra) -> D
     grad_norm = norm(gradient)
     trajectory = recorder.finish(step, x, value, grad_norm)
     return DescentResult(x0, x, value, gradient, grad_norm, step, "diverged", step, trajectory, **extra)
+
+
+def interrupted(f, recorder, x0, x, step, out=None, **extra) -> DescentResult:
+    """A run stopped by Ctrl-C at ``x`` after ``step`` updates. ``out`` is ``(value, *gradient)`` at
+    ``x`` when known; else ``f(*x)`` is evaluated (NaN where it cannot be)."""
+    if out is None:
+        try:
+            out = tuple(f(*x))
+        except (ArithmeticError, ValueError, DomainError):
+            out = (math.nan,) * (len(x) + 1)
+    return finished(recorder, x0, tuple(x), out[0], tuple(out[1:]), step, "interrupted", **extra)

@@ -27,7 +27,7 @@ import math
 from gradcli._threads import single_threaded_blas
 from gradcli.errors import DomainError
 from gradcli.optimize.first_order import rules_from
-from gradcli.optimize.result import DescentResult, Evaluations, norm
+from gradcli.optimize.result import DescentResult, Evaluations, interrupted, norm
 from gradcli.optimize.settings import check_max_record
 from gradcli.optimize.trajectory import TrajectoryRecorder
 
@@ -51,6 +51,7 @@ class _Evaluated:
     def __init__(self, V):
         self.value_and_grad = V.value_and_grad
         self.points: dict = {}
+        self.calls = 0
 
     def __call__(self, x):
         key = x.tobytes()
@@ -58,6 +59,7 @@ class _Evaluated:
         if known is not None:
             return known
         value, gradient = self.value_and_grad(x)
+        self.calls += 1
         if len(self.points) > 8:
             self.points.clear()
         known = self.points[key] = (float(value), gradient)
@@ -85,9 +87,21 @@ def _met(rules, gradient, gg: float) -> bool:
 
 
 def scipy_minimize(
-    V, x0, *, method: str, steps=1000, tol=1e-8, fmax=None, bound=1e12, atoms=False, max_record=1000
+    V,
+    x0,
+    *,
+    method: str,
+    steps=1000,
+    tol=1e-8,
+    fmax=None,
+    bound=1e12,
+    atoms=False,
+    max_record=1000,
+    progress=None,
 ) -> DescentResult:
     """Minimise ``V`` from ``x0`` with gradcli's ``method`` (a key of ``SCIPY``).
+    ``progress(step, value, grad_norm)`` is called at every iteration; Ctrl-C ends the run as
+    ``interrupted`` at the last iteration's point.
 
     >>> from gradcli import Potential
     >>> r = scipy_minimize(Potential("(x-1)**2 + 100*(y-x**2)**2"), (-1.2, 1.0), method="bfgs")
@@ -113,7 +127,11 @@ def scipy_minimize(
         x = intermediate_result.x
         value, gradient = evaluated(x)
         gg = float(gradient @ gradient)
-        recorder.record(step, x.copy(), value, math.sqrt(gg))  # a copy: scipy may reuse x's array
+        point = x.copy()  # a copy: scipy may reuse x's array
+        recorder.record(step, point, value, math.sqrt(gg))
+        outcome["reached"] = (step, point, value, gradient)  # one store: Ctrl-C finds a consistent point
+        if progress is not None:
+            progress(step, value, math.sqrt(gg))
         # |x|² <= bound² implies every |x_i| <= bound: the exact test only when it does not hold.
         if not (math.isfinite(value + gg) and (float(x @ x) <= bound2 or float(abs(x).max()) <= rules.bound)):
             outcome["status"] = "diverged"
@@ -125,6 +143,9 @@ def scipy_minimize(
     x_start = np.array(start, dtype=np.float64)
     first = evaluated.at(x_start)
     recorder.record(0, start, first[0], norm(first[1:]))
+    outcome["reached"] = (0, x_start, first[0], np.array(first[1:]))
+    if progress is not None:
+        progress(0, first[0], norm(first[1:]))
     options = {key: rules.tol if value == "tol" else value for key, value in own_tests.items()}
     options["maxiter"] = rules.steps
     if scipy_name == "L-BFGS-B":
@@ -144,6 +165,11 @@ def scipy_minimize(
                 callback=callback,
                 hess=(lambda x: V.hessian(x)) if uses_hessian else None,
             )
+    except KeyboardInterrupt:
+        step, point, value, gradient = outcome["reached"]
+        out = (value, *gradient.tolist())
+        result = interrupted(None, recorder, start, tuple(point.tolist()), step, out, **extra)
+        return _replace_evaluations(result, Evaluations(evaluated.calls, evaluated.calls))
     except DomainError as error:
         from gradcli.optimize.result import is_overflow
 
@@ -169,6 +195,12 @@ def scipy_minimize(
         else:
             status, message = "stalled", f"scipy ({scipy_name}): {res.message}"
     return _result(recorder, start, x, out, steps_made, status, evaluations, {**extra, "message": message})
+
+
+def _replace_evaluations(result: DescentResult, evaluations: Evaluations) -> DescentResult:
+    from dataclasses import replace
+
+    return replace(result, evaluations=evaluations)
 
 
 def error_point(error, start):

@@ -59,7 +59,18 @@ class TrajectoryRecorder:
     [0, 4, 8, 13, 17, 18, 19, 20]
     """
 
-    __slots__ = ("max_record", "stride", "next_step", "ring", "mask", "capacity", "replay", "_checkpoints", "_points")
+    __slots__ = (
+        "max_record",
+        "stride",
+        "next_step",
+        "ring",
+        "ring_mask",
+        "mask",
+        "capacity",
+        "replay",
+        "_checkpoints",
+        "_points",
+    )
 
     def __init__(self, max_record: int = 1000, n: int = 1, tail: int = TAIL):
         if max_record < 2:
@@ -70,7 +81,10 @@ class TrajectoryRecorder:
         while size * 2 <= min(tail, max_record // 4):
             size *= 2
         self.mask = size - 1
-        self.ring: list = [None] * size
+        # Twice the tail: an optimiser that records its last step too (then passed to ``finish``)
+        # must not push the first tail step out.
+        self.ring: list = [None] * (2 * size)
+        self.ring_mask = 2 * size - 1
         memory = max(2, min(MEMORY, MEMORY_FLOATS // max(1, max_record * n)))
         self.capacity = memory * max_record
         self.stride = 1
@@ -92,7 +106,7 @@ class TrajectoryRecorder:
     def record(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> None:
         """Record the point of ``step`` (steps in increasing order): the general path."""
         point = (step, x, value, grad_norm)
-        self.ring[step & self.mask] = point
+        self.ring[step & self.ring_mask] = point
         if step == self.next_step:
             self.add(step, x, value, grad_norm)
 
@@ -108,7 +122,7 @@ class TrajectoryRecorder:
             self.next_step = points[-1][0] + self.stride
 
     def recent(self) -> list[tuple]:
-        """The last recorded steps (up to the tail's size) as ``(step, x, value, grad_norm)``, in order."""
+        """The last recorded steps (up to twice the tail's size) as ``(step, x, value, grad_norm)``, in order."""
         return sorted((p for p in self.ring if p is not None), key=lambda p: p[0])
 
     def finish(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> list[TrajectoryPoint]:
@@ -116,8 +130,8 @@ class TrajectoryRecorder:
         if self.replay is not None and self._checkpoints:
             start, x_start = self._checkpoints[0]
             for point in self.replay(start, x_start, step):
-                self.ring[point[0] & self.mask] = point
-        tail = [p for p in self.recent() if p[0] < step]
+                self.ring[point[0] & self.ring_mask] = point
+        tail = [p for p in self.recent() if p[0] < step][-(self.mask + 1) :]
         last = (step, x, value, grad_norm)
         head = [p for p in self._points if p[0] < step and (not tail or p[0] < tail[0][0])]
         if len(head) + len(tail) + 1 > self.max_record:

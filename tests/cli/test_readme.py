@@ -67,3 +67,37 @@ def test_every_command_has_a_readme_section():
         assert f"gradcli {command} " in text
     for heading in ("## JSON output", "## Exit codes and errors", "## Potentials"):
         assert heading in text
+
+
+def python_api_examples() -> list[str]:
+    """The ```python blocks of README's "Python API" section."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_the_python_api_examples_show_their_real_output():
+    import doctest
+
+    blocks = python_api_examples()
+    assert len(blocks) >= 3
+    # One namespace, as in one session: later blocks use names of earlier ones.
+    globs: dict = {}
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    parser = doctest.DocTestParser()
+    for i, block in enumerate(blocks):
+        test = parser.get_doctest(block, globs, f"README (Python API, block {i + 1})", "README.md", 0)
+        runner.run(test, clear_globs=False)
+        globs = test.globs
+    failed, attempted = runner.summarize(verbose=False)
+    assert failed == 0 and attempted >= 15
+
+
+def test_the_readme_starts_with_the_two_set_up_commands():
+    text = README.read_text(encoding="utf-8")
+    first = FENCE.search(text)
+    lines = first.group(2).strip().splitlines()
+    venv = "python3 -m venv .venv && . .venv/bin/activate && pip install"
+    assert len(lines) == 2 and all(line.startswith(venv) for line in lines)
+    assert lines[0].endswith('gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png')
+    assert lines[1].endswith("&& pytest")

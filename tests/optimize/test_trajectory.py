@@ -100,3 +100,26 @@ def test_the_cli_keeps_every_point_up_to_max_record():
     assert full["steps"] == 4409 and [p["step"] for p in full["trajectory"]] == list(range(4410))
     default = invoke_json(*args)
     check_thinned([p["step"] for p in default["trajectory"]], 4409, 1000)
+
+
+@pytest.mark.parametrize(
+    "method", ["gd", "momentum", "nesterov", "adam", "fire", "cg", "bfgs", "lbfgs", "newton", "trust"]
+)
+@pytest.mark.parametrize("max_record", [5, 40, 1000])
+def test_every_method_keeps_what_readme_promises(method, max_record):
+    """README: every point while the run has at most --max-record, else exactly --max-record (issue 14.5)."""
+    from gradcli import Potential
+    from gradcli.optimize import minimize
+
+    settings = {"lr": 2e-4} if method in ("gd", "momentum", "nesterov", "adam") else {}
+    result = minimize(
+        Potential("(x-1)**2 + 100*(y-x**2)**2"),
+        (-1.2, 1.0),
+        method=method,
+        steps=600,
+        max_record=max_record,
+        **settings,
+    )
+    steps = [p.step for p in result.trajectory]
+    assert result.steps > 20
+    check_thinned(steps, result.steps, max_record)
