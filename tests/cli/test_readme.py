@@ -101,3 +101,71 @@ def test_the_readme_starts_with_the_two_set_up_commands():
     assert len(lines) == 2 and all(line.startswith(venv) for line in lines)
     assert lines[0].endswith('gradcli descend "x**4-10*x**2+5" --x0 3 --plot descent.png')
     assert lines[1].endswith("&& pytest")
+
+
+NUMBER = re.compile(r"(?<![\w.])[-+−]?\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?(?![\w])")
+STATUSES = ("converged", "diverged", "interrupted", "not converged", "minimum", "maximum", "saddle", "degenerate")
+# Numbers that change from run to run (times, rates) are not compared.
+VOLATILE = re.compile(r"\b(?:seconds|elapsed|ms|µs|it/s|/s)\b|\d\s*s\b")
+
+
+def readme_shown_outputs() -> list[tuple[str, str]]:
+    """(command line, the output README shows under it) for every `$ gradcli` line of a console block."""
+    shown = []
+    for language, body in FENCE.findall(README.read_text(encoding="utf-8")):
+        if language != "console":
+            continue
+        command, lines = None, []
+        for line in body.splitlines() + ["$ "]:
+            if line.startswith("$ "):
+                if command and any(s.strip() for s in lines):
+                    shown.append((command, "\n".join(lines)))
+                command, lines = line[2:].strip(), []
+                if "|" in command or "gradcli " not in command:
+                    command = None
+            else:
+                lines.append(line)
+    return shown
+
+
+def _numbers(text: str) -> list[float]:
+    values = []
+    for line in text.splitlines():
+        if VOLATILE.search(line) or line.lstrip().startswith("..."):
+            continue  # times, rates, and README's "... (what is left out here)" lines
+        for token in NUMBER.findall(line):
+            values.append(float(token.replace(",", "").replace("−", "-")))
+    return values
+
+
+SHOWN = readme_shown_outputs()
+
+
+def test_the_readme_shows_output():
+    assert len(SHOWN) >= 15
+
+
+@pytest.mark.parametrize("line, shown", SHOWN, ids=[c for c, _ in SHOWN])
+def test_readme_output_is_todays_output(line, shown, tmp_path, monkeypatch):
+    """Every number README shows under a command is in today's output (to the digits shown), and so is
+    every status word; the layout (table widths, wrapping) may differ."""
+    monkeypatch.chdir(tmp_path)
+    argv = shlex.split(EXIT.sub("", line).strip(), comments=True)
+    result = invoke(*argv[1:], env={"COLUMNS": "200"})
+    real = result.stdout + result.stderr
+    real_numbers = _numbers(real)
+    for value in _numbers(shown):
+        assert any(abs(r - value) <= 1e-12 + 5e-3 * abs(value) and _agrees(value, r) for r in real_numbers), (
+            f"README shows {value!r} for `{line}`; today's output:\n{real[-3000:]}"
+        )
+    described = "\n".join(x for x in shown.splitlines() if not x.lstrip().startswith("..."))
+    for status in STATUSES:
+        if re.search(rf"\b{status}\b", described):
+            assert re.search(rf"\b{status}\b", real), (status, line)
+
+
+def _agrees(shown: float, real: float) -> bool:
+    """``real`` rounded to the digits of ``shown`` (any significant-figure count up to 12) is ``shown``."""
+    if shown == real:
+        return True
+    return any(float(f"{real:.{digits}g}") == shown for digits in range(1, 13))
