@@ -11,7 +11,7 @@ import numpy as np
 from . import graph  # graph._tensor_class is the Tensor class (set by tensor.py): no import cycle
 
 _F64 = np.dtype(np.float64)
-_CONSTANTS = {}
+_CONSTANTS: dict[float, np.ndarray] = {}
 
 
 def number(value, like):

@@ -117,7 +117,7 @@ def grad(
     targets = [edge(tensor) for tensor in inputs]
     capture = {target: None for target in targets}
     graph.execute(roots, grads, retain_graph, create_graph, capture)
-    results = []
+    results: list[Tensor | None] = []
     for i, (tensor, target) in enumerate(zip(inputs, targets)):
         value = capture[target]
         if value is None:

@@ -22,6 +22,8 @@ Example::
     y = Square.apply(gradcli.tensor([3.0], requires_grad=True))  # grad_fn=<SquareBackward>
 """
 
+from typing import Any
+
 import numpy as np
 
 from . import backend as B
@@ -36,13 +38,14 @@ class BackwardCFunction(Node):
     """Backward node of a custom Function; doubles as its ``ctx``.  Has a ``__dict__``
     so that forward can store plain attributes on ctx."""
 
-    _forward_cls = None
+    _forward_cls: Any = None  # the Function subclass, set by _FunctionMeta on each generated node class
+    _input_meta: tuple  # (shape, dtype) of each tensor argument, None for others; set by apply()
 
     def __init__(self):
         self._next = ()
         self._saved = ()
         self._versions = None
-        self._output_meta = ()
+        self._output_meta: tuple = ()
         self.needs_input_grad = ()
         self.materialize_grads = True
         self.non_differentiable = ()
@@ -95,7 +98,7 @@ class BackwardCFunction(Node):
                 f"function {name}Backward returned an incorrect number of gradients "
                 f"(expected {len(self._next)}, got {len(results)})"
             )
-        converted = []
+        converted: list[Tensor | None] = []
         for index, (result, (node, _), meta) in enumerate(zip(results, self._next, self._input_meta)):
             if result is None or node is None:
                 converted.append(None)

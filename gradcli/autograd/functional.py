@@ -194,7 +194,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 
         blocks = []
         for i, out in enumerate(outputs):
-            rows = tuple([] for _ in inputs)
+            rows: tuple[list, ...] = tuple([] for _ in inputs)
             for j in range(_numel(out)):
                 vj = _autograd_grad((out,), inputs, (_unit(out, j),), retain_graph=True, create_graph=create_graph)
                 for k, (rows_k, vj_k, inp_k) in enumerate(zip(rows, vj, inputs)):

@@ -221,13 +221,13 @@ class inference_mode(_GradModeContext):
         self._mode = bool(mode)
 
     def __enter__(self):
-        self._previous = (_state.enabled, _inference.enabled)
+        self._previous_modes = (_state.enabled, _inference.enabled)
         if self._mode:
             _state.enabled = False
             _inference.enabled = True
 
     def __exit__(self, exc_type, exc_value, traceback):
-        _state.enabled, _inference.enabled = self._previous
+        _state.enabled, _inference.enabled = self._previous_modes
         return False
 
     def __call__(self, func):

@@ -16,6 +16,9 @@ are written with operators and ``backend`` helpers that accept either.
 """
 
 import weakref
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +45,14 @@ class Node:
     # _versions: version of each saved tensor at save time (None: not a tensor).
     # _hooks is rarely set: a class default, overridden in a lazy __dict__.
     __slots__ = ("_next", "_saved", "_versions", "__dict__", "__weakref__")
-    _hooks = None  # tensor hooks and retain_grad: [(kind, target, output_nr)], see hooks below
+    _next: tuple
+    _saved: tuple | None
+    _versions: tuple | None
+    _meta: Any  # what the rule needs besides saved tensors (shapes, axes), set per operation
+    _result: Any
+    _result_version: list
+    backward: Callable[..., Any]  # the derivative rule, defined by each subclass
+    _hooks: Any = None  # tensor hooks and retain_grad: [(kind, target, output_nr)], see hooks below
     _saves_result = False  # True: the rule also receives the forward output
     _n_outputs = 1
 
@@ -193,7 +203,7 @@ try:
 
     _fp_set, _fp_reset = _fp_state.set, _fp_state.reset  # bound once: execute() inlines the two calls
 except ImportError:  # another numpy layout: the public, slower way
-    _fp_set = _fp_reset = _QUIET = None
+    _fp_set = _fp_reset = _QUIET = None  # type: ignore[assignment]  # the other branch's names, absent here
 
     def quiet_numpy():
         state = np.errstate(all="ignore")
@@ -204,8 +214,9 @@ except ImportError:  # another numpy layout: the public, slower way
         token.__exit__(None, None, None)
 
 
-# Filled in by tensor.py (which imports this module first).
-_tensor_class = None
+# Filled in by tensor.py (which imports this module first); Any, not type[Tensor]:
+# naming Tensor here would be the import cycle this indirection avoids.
+_tensor_class: Any = None
 
 
 def _as_tensor(value):
@@ -272,8 +283,8 @@ def accumulator(tensor):
 def _topological_order(roots):
     """Every node reachable from ``roots``, each before all the nodes it feeds
     gradients into (reverse post-order of an iterative depth-first search)."""
-    post_order = []
-    visited = set()
+    post_order: list[Node] = []
+    visited: set[Node] = set()
     stack = list(roots)
     # Bound methods in locals: this loop runs once per node of every backward.
     push, pop, visit, emit = stack.append, stack.pop, visited.add, post_order.append
@@ -358,7 +369,8 @@ def execute(roots, root_grads, retain_graph, create_graph, capture=None):
                 root_nodes.append(node)
             _accumulate(buffers, node, nr, grad)
     order = _topological_order(root_nodes)
-    needed = targets = None
+    needed: AbstractSet[Node] = frozenset()  # both used only when capturing
+    targets: AbstractSet[Node] = frozenset()
     if capture is not None:
         targets = {node for node, _ in capture}
         needed = _needed_nodes(order, targets)

@@ -6,10 +6,12 @@ Leaves keep their hooks on themselves (their AccumulateGrad node is recreated
 with each graph); other tensors' hooks live on their grad_fn node.
 """
 
+from typing import Any
+
 import numpy as np
 
-# Filled in by tensor.py (which imports this module first).
-_tensor_class = None
+# Filled in by tensor.py (which imports this module first); Any: naming Tensor would be an import cycle.
+_tensor_class: Any = None
 
 
 def run_hooks(node, hooks, grads, create_graph):

@@ -3,6 +3,8 @@
 One table, so "which operations does a Tensor have" has one answer.
 """
 
+from typing import Any
+
 from . import ops_arith as A
 from . import ops_inplace as I
 from . import ops_linalg as L
@@ -32,7 +34,7 @@ def _rmatmul(self, other):
     return L.matmul(_plain(_as_array(other, None)), self)
 
 
-_BINDINGS = {
+_BINDINGS: dict[str, Any] = {
     # arithmetic operators (number or tensor on either side)
     "__add__": A.add,
     "__radd__": A.add,
@@ -170,19 +172,25 @@ _BINDINGS = {
     "bool": lambda self: self.to(bool_),
 }
 
+_BINDINGS.update(
+    {
+        "T": property(S.T),
+        "mT": property(lambda self: S.transpose(self, -1, -2)),
+        "square": lambda self: A.pow(self, 2),
+        "expand_as": lambda self, other: S.expand(self, other.shape),
+        "view_as": lambda self, other: S.reshape(self, other.shape),
+        "reshape_as": lambda self, other: S.reshape(self, other.shape),
+        # logical operators on boolean (and integer) tensors: never recorded
+        "__and__": lambda self, other: _plain(self._data & _logical(other)),
+        "__or__": lambda self, other: _plain(self._data | _logical(other)),
+        "__xor__": lambda self, other: _plain(self._data ^ _logical(other)),
+        "__invert__": lambda self: _plain(~self._data),
+        "logical_not": lambda self: _plain(~self._data.astype(bool)),
+        "masked_fill_": lambda self, mask, value: I.copy_(self, Q.masked_fill(self, mask, value)),
+    }
+)
+for _name in ("and", "or", "xor"):
+    _BINDINGS[f"__r{_name}__"] = _BINDINGS[f"__{_name}__"]
+
 for _name, _function in _BINDINGS.items():
     setattr(Tensor, _name, _function)
-
-Tensor.T = property(S.T)
-Tensor.mT = property(lambda self: S.transpose(self, -1, -2))
-Tensor.square = lambda self: A.pow(self, 2)
-Tensor.expand_as = lambda self, other: S.expand(self, other.shape)
-Tensor.view_as = lambda self, other: S.reshape(self, other.shape)
-Tensor.reshape_as = lambda self, other: S.reshape(self, other.shape)
-# logical operators on boolean (and integer) tensors: never recorded
-Tensor.__and__ = Tensor.__rand__ = lambda self, other: _plain(self._data & _logical(other))
-Tensor.__or__ = Tensor.__ror__ = lambda self, other: _plain(self._data | _logical(other))
-Tensor.__xor__ = Tensor.__rxor__ = lambda self, other: _plain(self._data ^ _logical(other))
-Tensor.__invert__ = lambda self: _plain(~self._data)
-Tensor.logical_not = lambda self: _plain(~self._data.astype(bool))
-Tensor.masked_fill_ = lambda self, mask, value: I.copy_(self, Q.masked_fill(self, mask, value))

@@ -198,6 +198,7 @@ def _binary(cls, ufunc, input, other, saves):
         raise _broadcast_error(input._data, other_data) from None
     if not (_state.enabled and (input._requires_grad or other_grad)):
         return _plain(data)
+    saved: tuple
     if saves is None:
         saved = ()
     else:

@@ -45,7 +45,7 @@ class EinsumBackward0(Node):
     def backward(self, grad, *operands):
         terms, output = self._meta
         tensors = isinstance(grad, Tensor)
-        grads = []
+        grads: list = []
         for k in range(len(terms)):
             if self._next[k][0] is None:
                 grads.append(None)

@@ -11,6 +11,8 @@ the change to its base and to every view of the base).  Arithmetic into a
 tensor whose elements share memory (an ``expand()``ed one) is refused.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from . import backend as B
@@ -66,7 +68,7 @@ def _take_over(self, result):
     return self
 
 
-def _binary_inplace(op, ufunc):
+def _binary_inplace(op, ufunc) -> Callable[..., Tensor]:
     def inplace(self, other):
         if self._overlap:
             raise RuntimeError(OVERLAP_MESSAGE)
@@ -99,13 +101,13 @@ def _binary_inplace(op, ufunc):
     return inplace
 
 
-add_ = _binary_inplace(ops_arith.add, np.add)
-sub_ = _binary_inplace(ops_arith.sub, np.subtract)
-mul_ = _binary_inplace(ops_arith.mul, np.multiply)
-div_ = _binary_inplace(ops_arith.div, np.true_divide)
+add_: Callable[..., Tensor] = _binary_inplace(ops_arith.add, np.add)
+sub_: Callable[..., Tensor] = _binary_inplace(ops_arith.sub, np.subtract)
+mul_: Callable[..., Tensor] = _binary_inplace(ops_arith.mul, np.multiply)
+div_: Callable[..., Tensor] = _binary_inplace(ops_arith.div, np.true_divide)
 
 
-def _unary_inplace(op):
+def _unary_inplace(op) -> Callable[..., Tensor]:
     """In-place form of the elementwise ``op`` (``exp_``, ``sqrt_``, ...): recorded as ``op``
     on the old value when needed, else computed straight into the tensor's memory."""
 
@@ -123,7 +125,7 @@ def _unary_inplace(op):
     return inplace
 
 
-UNARY_INPLACE = {
+UNARY_INPLACE: dict[str, Callable[..., Tensor]] = {
     name + "_": _unary_inplace(op)
     for name, op in [
         ("exp", ops_unary.exp),

@@ -136,6 +136,7 @@ MinBackward0 = type("MinBackward0", (MaxBackward0,), {"__slots__": ()})
 class _ValuesIndices(tuple):
     """(values, indices) as returned by ``max(dim=...)``: also ``.values``, ``.indices``."""
 
+    name: str  # "max" or "min", for the repr
     values = property(lambda self: self[0])
     indices = property(lambda self: self[1])
 

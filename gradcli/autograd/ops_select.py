@@ -71,7 +71,7 @@ class SplitBackward0(Node):
         return (np.concatenate(parts, dim),)
 
 
-SplitWithSizesBackward0 = type("SplitWithSizesBackward0", (SplitBackward0,), {"__slots__": ()})
+SplitWithSizesBackward0: type[SplitBackward0] = type("SplitWithSizesBackward0", (SplitBackward0,), {"__slots__": ()})
 
 
 class UnbindBackward0(SplitBackward0):

@@ -8,6 +8,8 @@ its result and hook it into the graph.
 
 import warnings
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +52,10 @@ class Tensor:
     # Operators with numpy arrays on the left come back to the Tensor's r-methods.
     __array_ufunc__ = None
     __hash__ = object.__hash__
+    # Operators and methods are bound by methods.py (one table); the type checker
+    # is told of the ones used inside the engine itself.
+    __getitem__: Callable[..., "Tensor"]
+    t: Callable[..., "Tensor"]
 
     def __init__(self, data, requires_grad=False):
         if data.__class__ is not np.ndarray:
@@ -409,7 +415,7 @@ def with_meta(out, meta):
 _ndarray = np.ndarray
 
 
-_ONES = {}
+_ONES: dict[tuple[tuple[int, ...], Any], np.ndarray] = {}
 
 
 def _ones(like):
@@ -428,6 +434,8 @@ def _ones(like):
 graph._tensor_class = hooks._tensor_class = Tensor
 
 # Operations are defined in the ops modules and exposed here as methods/operators.
-from . import backward as _backward_module  # noqa: E402  (may be partially initialised here)
+# (may be partially initialised here.) The package re-exports the function backward under the
+# same name, which mypy takes for this module: hence the ignore.
+from . import backward as _backward_module  # type: ignore[no-redef]  # noqa: E402
 from . import methods  # noqa: E402,F401  (binds operators and methods onto Tensor)
 from .ops_unary import _convert  # noqa: E402  (needs Tensor defined above)

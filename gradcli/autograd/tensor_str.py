@@ -108,9 +108,9 @@ def _summarized(values):
         if count > 2 * EDGEITEMS:
             return np.concatenate((values[:EDGEITEMS], values[-EDGEITEMS:]))
         return values
-    rows = range(count)
+    rows = list(range(count))
     if count > 2 * EDGEITEMS:
-        rows = list(range(EDGEITEMS)) + list(range(count - EDGEITEMS, count))
+        rows = rows[:EDGEITEMS] + rows[-EDGEITEMS:]
     return np.stack([_summarized(values[i]) for i in rows])
 
 

@@ -41,7 +41,7 @@ import itertools
 import math
 import types
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from .._lazy import LazyModule
 from . import ops
@@ -57,7 +57,14 @@ _counter = itertools.count()
 
 # Every node gets its location here: ast.fix_missing_locations would cost
 # more than compile() itself on a program of thousands of instructions.
-AT = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
+class _Location(TypedDict):
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
+
+
+AT: _Location = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
 
 
 def _load(name: str) -> ast.Name:
@@ -96,6 +103,7 @@ def _body(program: Program, outputs_named: bool = False) -> tuple[list[ast.stmt]
             operand.append(ast.Constant(ins.attr, **AT))
             continue
         args = [operand[a] for a in ins.args]
+        value: ast.expr
         if op in INFIX:
             value = ast.BinOp(args[0], _BINOPS[INFIX[op]](), args[1], **AT)
         elif op == "neg":
@@ -131,7 +139,10 @@ def _function(name: str, params: list[str], body: list[ast.stmt], namespace: dic
     arguments = ast.arguments(
         posonlyargs=[], args=[ast.arg(arg=p, **AT) for p in params], kwonlyargs=[], kw_defaults=[], defaults=[]
     )
-    fdef = ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None, type_params=[], **AT)
+    # type_params: Python 3.12's compile() requires it; 3.11's stubs do not know it.
+    fdef = ast.FunctionDef(  # type: ignore[call-arg]
+        name=name, args=arguments, body=body, decorator_list=[], returns=None, type_params=[], **AT
+    )
     module = ast.Module(body=[fdef], type_ignores=[])
     code = compile(module, f"<gradcli:{name}>", "exec")
     (fcode,) = [c for c in code.co_consts if isinstance(c, types.CodeType)]
@@ -148,10 +159,11 @@ def _finite_test(results: list[ast.expr]) -> ast.expr:
     if len(results) > 8:
         call = ast.Call(func=_load("_all_finite"), args=results, keywords=[], **AT)
         return ast.UnaryOp(ast.Not(), call, **AT)
-    total = None
+    total: ast.expr | None = None
     for r in results:
         term = ast.BinOp(r, ast.Mult(), ast.Constant(0.0, **AT), **AT)
         total = term if total is None else ast.BinOp(total, ast.Add(), term, **AT)
+    assert total is not None  # results is not empty
     return ast.Compare(total, [ast.NotEq()], [ast.Constant(0.0, **AT)], **AT)
 
 
@@ -163,12 +175,12 @@ def compile_scalar(program: Program, fail: Callable, name: str = "f") -> Callabl
     results = [operand[o] for o in program.outputs]
     call_fail = ast.Return(ast.Call(func=_load("_fail"), args=[_load(p) for p in params], keywords=[], **AT), **AT)
     variable_outputs = [r for r in results if not isinstance(r, ast.Constant)]
-    check = []
+    check: list[ast.stmt] = []
     if variable_outputs:
         check = [ast.If(test=_finite_test(variable_outputs), body=[call_fail], orelse=[], **AT)]
     ret = ast.Return(ast.Tuple(elts=results, ctx=ast.Load(), **AT), **AT)
     handler = ast.ExceptHandler(type=_load("_ERRORS"), name=None, body=[call_fail], **AT)
-    body = [ast.Try(body=statements + check + [ret], handlers=[handler], orelse=[], finalbody=[], **AT)]
+    body: list[ast.stmt] = [ast.Try(body=statements + check + [ret], handlers=[handler], orelse=[], finalbody=[], **AT)]
     namespace = {**SCALAR, "_fail": fail, "_ERRORS": SCALAR_ERRORS, "_all_finite": _all_finite, "__builtins__": {}}
     return _function(f"{name}_scalar_{next(_counter)}", params, body, namespace)
 
@@ -205,17 +217,19 @@ def allocate_registers(program: Program) -> tuple[list[int | None], int]:
         if not ins.args:
             continue
         for a in set(ins.args):
-            if last_use[a] == i and register[a] is not None:
-                free.append(register[a])
+            released = register[a]
+            if last_use[a] == i and released is not None:
+                free.append(released)
         if i in is_output:
             continue
         if free:
-            register[i] = free.pop()
+            taken = free.pop()
         else:
-            register[i] = count
+            taken = count
             count += 1
+        register[i] = taken
         if last_use[i] == i:
-            free.append(register[i])
+            free.append(taken)
     return register, count
 
 

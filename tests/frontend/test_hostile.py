@@ -1,12 +1,10 @@
 """Hostile input: code-execution payloads, resource bombs and look-alikes are
-refused with an expression error, quickly, and without side effects.
-
-The timing bound (1 s per case) is a hang guard, not a benchmark: every case
-is refused in milliseconds; a regression would hang for minutes.
+refused with an expression error and without side effects (a resource bomb
+that were not refused would hang the suite, so finishing is the guard; no
+wall-clock threshold, which fails on a loaded machine).
 """
 
 import builtins
-import time
 
 import pytest
 import sympy
@@ -127,11 +125,8 @@ def corpus(marker: str) -> list[tuple[str, str]]:
 def refuse_all(cases: list[tuple[str, str]]) -> None:
     for text, fragment in cases:
         for parse in (parse_expression, parse_vector):
-            started = time.perf_counter()
             with pytest.raises((ParseError, UnknownFunctionError)) as info:
                 parse(text)
-            elapsed = time.perf_counter() - started
-            assert elapsed < 1.0, f"{text[:60]!r} took {elapsed:.2f} s"
             assert fragment in info.value.message, (text[:60], info.value.message)
             assert info.value.text == text
             assert info.value.column is None or 0 <= info.value.column <= len(text)
