@@ -30,7 +30,7 @@ def test_command_names():
 
 
 def test_options():
-    assert complete("gradcli descend --x") == ["--x0"]
+    assert complete("gradcli descend --x") == ["--x0", "--xlim"]
     assert "--potentials-dir" in complete("gradcli grad --pot")
 
 

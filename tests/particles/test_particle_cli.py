@@ -147,6 +147,7 @@ def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
 
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## Particle systems") :]
+    section = section.split("\n## ", 1)[0]  # up to the next section
     monkeypatch.chdir(tmp_path)
     namespace = {}
     for language, body in re.findall(r"```(python|text)\n(.*?)```", section, re.S):
