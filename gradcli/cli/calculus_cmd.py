@@ -12,6 +12,7 @@ import typer
 from gradcli.cli.boundary import overflow_is_an_error
 from gradcli.cli.options import At, Expr, Exprs, Run, command
 from gradcli.cli.points import parse_point, parse_vector
+from gradcli.cli.units import declared, label, unit
 from gradcli.errors import InputError
 
 
@@ -43,10 +44,12 @@ def grad(run: Run, expr: Expr, at: At):
     def human():
         from gradcli.cli import render
 
+        units = declared(run)
         rows = [[name, c, float(g)] for name, c, g in zip(V.variables, x, gradient)]
+        headers = ["variable", label("at", "length", units), label("dV/d(variable)", "gradient", units)]
         render.show(
-            render.summary(_title(run, V), [("point", render.point(V.variables, x)), ("V", render.number(value))]),
-            render.columns("gradient", ["variable", "at", "dV/d(variable)"], rows),
+            render.summary(_title(run, V), [("point", render.point(V.variables, x)), _value_row(render, value, units)]),
+            render.columns("gradient", headers, rows),
         )
 
     run.emit(payload, human)
@@ -69,10 +72,12 @@ def force(run: Run, expr: Expr, at: At):
     def human():
         from gradcli.cli import render
 
+        units = declared(run)
         rows = [[name, c, f] for name, c, f in zip(V.variables, x, forces)]
+        headers = ["variable", label("at", "length", units), label("F", "gradient", units)]
         render.show(
-            render.summary(_title(run, V), [("point", render.point(V.variables, x)), ("V", render.number(value))]),
-            render.columns("force F = -grad V", ["variable", "at", "F"], rows),
+            render.summary(_title(run, V), [("point", render.point(V.variables, x)), _value_row(render, value, units)]),
+            render.columns("force F = -grad V", headers, rows),
         )
 
     run.emit(payload, human)
@@ -147,10 +152,11 @@ def force_constant(
     def human():
         from gradcli.cli import render
 
+        units = declared(run)
         rows = [
             ("point", render.point(V.variables, x)),
-            ("V", render.number(value)),
-            ("|grad V|", render.number(grad_norm)),
+            _value_row(render, value, units),
+            (label("|grad V|", "gradient", units), render.number(grad_norm)),
             ("Newton step", _newton_step_text(render, kind.newton_step)),
             ("classification", render.status(kind.classification, kind.classification != "not-stationary")),
             ("saddle index", kind.saddle_index),
@@ -167,18 +173,34 @@ def force_constant(
                 labels.append("")
         render.show(
             render.summary(_title(run, V), rows),
-            *_matrix(render, "Hessian (force constants)", V.variables, V.variables, hessian),
-            _eigen_columns(render, V, kind.eigenvalues, eigenvectors, labels if zero_modes else None),
+            *_matrix(render, _hessian_heading(units), V.variables, V.variables, hessian),
+            _eigen_columns(render, V, kind.eigenvalues, eigenvectors, labels if zero_modes else None, units),
         )
 
     run.emit(payload, human)
 
 
-def _eigen_columns(render, V, eigenvalues, eigenvectors, labels):
-    """The eigenvalues, each with its eigenvector's components under the variables' names (up to 8
-    variables; beyond, --json has them)."""
+def _hessian_heading(units) -> str:
+    """``Hessian (force constants, eV/Å²)``, or without a unit when there is none."""
+    shown = unit("curvature", units)
+    return f"Hessian (force constants{', ' + shown if shown else ''})"
+
+
+def _value_row(render, value: float, units) -> tuple:
+    """The summary row of V, its unit beside the name (``V (eV)``) when the potential declares one."""
+    return (label("V", "energy", units), render.number(value))
+
+
+def _eigen_columns(render, V, eigenvalues, eigenvectors, labels, units):
+    """The eigenvalues (force constants, ``λ (eV/Å²)`` with units), each with its eigenvector's
+    components under the variables' names (up to 8 variables; beyond, --json has them)."""
     shown = V.n <= render.MAX_SHOWN
-    headers = ["", "λ", *(["mode"] if labels is not None else []), *(V.variables if shown else [])]
+    headers = [
+        "",
+        label("λ", "curvature", units),
+        *(["mode"] if labels is not None else []),
+        *(V.variables if shown else []),
+    ]
     rows = [
         [str(i + 1), e, *([labels[i]] if labels is not None else []), *(eigenvectors[:, i] if shown else [])]
         for i, e in enumerate(eigenvalues)

@@ -110,17 +110,19 @@ TITLES = {"gd": "gradient descent"}
 
 def tables(run, V, runs: list, plot) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import declared, label
 
     if len(runs) > 1:
         _comparison(run, V, runs, plot)
         return
     r = runs[0]
     result = r.result
+    units = declared(run)
     rows = [
         ("start x0", render.point(V.variables, result.x0)),
         ("end x", render.point(V.variables, result.x)),
-        ("V(x)", render.number(result.value)),
-        ("|grad V|", render.number(result.grad_norm)),
+        (label("V(x)", "energy", units), render.number(result.value)),
+        (label("|grad V|", "gradient", units), render.number(result.grad_norm)),
         ("steps", f"{result.steps} {settings_text(r)}"),
         ("evaluations", evaluations_text(result.evaluations)),
         ("status", render.status(_status(result), result.succeeded)),
@@ -140,7 +142,12 @@ def tables(run, V, runs: list, plot) -> None:
         caption = f"{caption}; {note}" if caption else note
     trajectory = render.columns(
         "trajectory",
-        ["step", *names, "V", "|grad V|"],
+        [
+            "step",
+            *(label(name, "length", units) for name in names),
+            label("V", "energy", units),
+            label("|grad V|", "gradient", units),
+        ],
         [[str(p.step), *p.x[: len(names)], p.value, p.grad_norm] for p in shown],
         caption=caption,
     )
@@ -155,11 +162,20 @@ def _comparison(run, V, runs: list, plot) -> None:
     from rich.text import Text
 
     from gradcli.cli import render
+    from gradcli.cli.units import declared, label
 
+    units = declared(run)
     caption = f"from {render.point(V.variables, runs[0].result.x0)}" + (f"; plot {plot}" if plot else "")
     table = Table(title=render.title("methods compared", run.name, V.text), caption=Text(caption))
-    for header in ("method", "steps", "evaluations V/grad/H", "V", "|grad V|", "status"):
-        numeric = header not in ("method", "status")
+    for key, header in (
+        ("method", "method"),
+        ("steps", "steps"),
+        ("evaluations", "evaluations V/grad/H"),
+        ("V", label("V", "energy", units)),
+        ("|grad V|", label("|grad V|", "gradient", units)),
+        ("status", "status"),
+    ):
+        numeric = key not in ("method", "status")
         table.add_column(Text(header), justify="right" if numeric else "left", overflow="fold")
     for r in runs:
         result, e = r.result, r.result.evaluations

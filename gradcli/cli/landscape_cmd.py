@@ -167,6 +167,7 @@ def _product(shape) -> int:
 
 def _basin_tables(run: Run, V, result, plot) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import declared, label
 
     starts = len(result.starts)
     rows = [
@@ -196,7 +197,11 @@ def _basin_tables(run: Run, V, result, plot) -> None:
         summary.append(("plot", plot))
     tables = [
         render.summary(render.title("basins of attraction", run.name, V.text), summary),
-        render.columns("minima (lowest V first)", ["#", "point", "V", "kind", "starts", "share %"], rows),
+        render.columns(
+            "minima (lowest V first)",
+            ["#", "point", label("V", "energy", declared(run)), "kind", "starts", "share %"],
+            rows,
+        ),
     ]
     if result.not_converged:
         tables.append(
@@ -310,14 +315,16 @@ def _start(run: Run, V, x0: str | None) -> tuple[float, ...]:
 
 def _global_tables(run: Run, V, result, status: str) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import declared, label
 
+    units = declared(run)
     shown = V.n <= 3  # a cluster's coordinates do not fit a table: --json has every point
     rows = [
         [str(i + 1), m.value, str(m.hop), *([render.point(V.variables, m.point)] if shown else [])]
         for i, m in enumerate(result.minima)
     ]
     summary = [
-        ("best V", render.number(result.best.value)),
+        (label("best V", "energy", units), render.number(result.best.value)),
         ("found at hop", str(result.best.hop)),
         (
             "hops",
@@ -333,7 +340,7 @@ def _global_tables(run: Run, V, result, status: str) -> None:
         render.summary(render.title("basin hopping", run.name, V.text), summary),
         render.columns(
             "lowest distinct minima",
-            ["#", "V", "first hop", *(["point"] if shown else [])],
+            ["#", label("V", "energy", units), "first hop", *(["point"] if shown else [])],
             rows,
         ),
     )

@@ -154,12 +154,15 @@ def _largest(variables, vector) -> str:
 
 def _tables(run: Run, V, result, value: float, grad_norm: float) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import label
+    from gradcli.named.units import Units
 
     reduced = "omega" in result.frequencies
+    given = Units(*result.units)  # the potential's, or --units
     rows = [
         ("point", render.point(V.variables, result.x)),
-        ("V", render.number(value)),
-        ("|grad V|", render.number(grad_norm)),
+        (label("V", "energy", given), render.number(value)),
+        (label("|grad V|", "gradient", given), render.number(grad_norm)),
         ("units", ", ".join(result.units)),
         ("imaginary frequencies", result.imaginary_count),
         ("rigid motions projected", result.projected),

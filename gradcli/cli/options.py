@@ -331,6 +331,8 @@ class Run:
 
     def header(self, function) -> dict:
         """The keys every command's JSON starts with, for a Potential or VectorFunction."""
+        from gradcli.cli import units
+
         if hasattr(function, "m"):
             expressions = {"expressions": [str(e) for e in function.sympy]}
         else:
@@ -341,6 +343,7 @@ class Run:
             "variables": list(function.variables),
             "params": dict(self.params),
             "potential": self.name,
+            "units": units.to_json(units.declared(self)),  # null for a typed expression
         }
 
     def emit(self, payload: dict, human: Callable[[], None]) -> None:

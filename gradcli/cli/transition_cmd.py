@@ -145,17 +145,18 @@ def saddle(
 
 def _saddle_tables(run: Run, V, found) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import declared, label
 
     rows = [
         ("point", render.point(V.variables, found.x)),
-        ("V", render.number(found.value)),
+        (label("V", "energy", declared(run)), render.number(found.value)),
         ("status", render.status(found.status, found.converged)),
         ("index found", f"{found.index} ({found.kind}); asked for {found.wanted_index}"),
         ("steps", found.steps),
         ("evaluations", f"{found.evaluations['hessian']} Hessians, {found.evaluations['value_and_grad']} gradients"),
         ("message", found.message),
     ]
-    tables = [render.summary(render.title("saddle", run.name, V.text), rows), _eigen_table(render, V, found)]
+    tables = [render.summary(render.title("saddle", run.name, V.text), rows), _eigen_table(render, run, V, found)]
     if found.transition_vector is not None and V.n > 8:
         tables.append(
             render.columns(
@@ -167,10 +168,12 @@ def _saddle_tables(run: Run, V, found) -> None:
     render.show(*tables)
 
 
-def _eigen_table(render, V, found):
+def _eigen_table(render, run, V, found):
     """Eigenvalues with their eigenvectors as columns (up to 8 variables; beyond, --json has them)."""
+    from gradcli.cli.units import declared, label
+
     shown = V.n <= 8
-    headers = ["mode", "λ", *(V.variables if shown else [])]
+    headers = ["mode", label("λ", "curvature", declared(run)), *(V.variables if shown else [])]
     rows = [[str(i + 1), e, *(found.eigenvectors[:, i] if shown else [])] for i, e in enumerate(found.eigenvalues)]
     caption = None if shown else f"eigenvectors of {V.n} variables: see --json"
     return render.columns(
@@ -313,7 +316,10 @@ def _path_failure(mep) -> str | None:
 
 def _path_tables(run: Run, V, mep) -> None:
     from gradcli.cli import render
+    from gradcli.cli.units import declared
+    from gradcli.cli.units import label as with_unit
 
+    units = declared(run)
     marks = {s.image: f"≈ saddle {i + 1}" for i, s in enumerate(mep.saddles)}
     marks.update({m.image: f"≈ minimum {i + 1}" for i, m in enumerate(mep.minima)})
     if mep.climbing_image is not None:
@@ -322,7 +328,7 @@ def _path_tables(run: Run, V, mep) -> None:
     band = render.columns(
         f"band: {len(mep.points)} images, FIRE {mep.band_status} in {mep.band_steps} steps "
         f"(largest force {render.number(mep.band_fmax)})",
-        ["image", "arc length", "V", ""],
+        ["image", with_unit("arc length", "length", units), with_unit("V", "energy", units), ""],
         [[str(i), s, v, marks.get(i, "")] for i, (v, s) in enumerate(zip(mep.energies, mep.arc_length))],
         "image coordinates: see --json",
     )
@@ -339,7 +345,7 @@ def _path_tables(run: Run, V, mep) -> None:
         )
     stationary = render.columns(
         "stationary points along the path (refined with the exact Hessian)",
-        ["", "point", "V", "index", "status"],
+        ["", "point", with_unit("V", "energy", units), "index", "status"],
         found,
     )
     barriers = render.summary(
