@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError, InputError
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 # CODATA 2018 (E. Tiesinga et al., Rev. Mod. Phys. 93, 025010, 2021; NIST SP 961).
 SPEED_OF_LIGHT = 299_792_458.0  # m/s, exact

@@ -31,11 +31,15 @@ such an eigenvalue is kept in the classification and counted as missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 STEP_RTOL = 1e-4
 EIG_RTOL = 1e-8
