@@ -5,8 +5,7 @@ import json
 import re
 
 import pytest
-
-from tests.cli.cli_helpers import invoke
+from cli_helpers import invoke
 
 COMMANDS = [
     ("descend", "x**2 + 10*y**2 + 100*z**2", "--x0", "1,1,1", "--lr", "0.009"),
