@@ -103,6 +103,17 @@ def command_names() -> frozenset[str]:
     return frozenset(typer.main.get_command(app).commands) - NOT_IN_A_BATCH  # type: ignore[attr-defined]
 
 
+@functools.cache
+def _click_command():
+    """The app's click command, built once per process: Typer rebuilds it from the
+    command functions' signatures on every call, which cost more than a small job."""
+    import typer.main
+
+    from gradcli.cli.app import app
+
+    return typer.main.get_command(app)
+
+
 def _error(job_id: str, kind: str, message: str) -> dict:
     return {"id": job_id, "ok": False, "error": {"kind": kind, "message": message}}
 
@@ -115,13 +126,12 @@ def run_job(job: Job | BadJob) -> dict:
         arguments = job_arguments(job)
     except InputError as error:
         return {**_error(job.id, "input", error.message), "command": job.command}
-    from gradcli.cli.app import app
-
+    command = _click_command()
     stdout, stderr = io.StringIO(), io.StringIO()
     code = 0
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            app(args=arguments, prog_name="gradcli", standalone_mode=True)
+            command.main(args=arguments, prog_name="gradcli", standalone_mode=True)
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
     try:
