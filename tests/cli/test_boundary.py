@@ -34,6 +34,8 @@ MAIN = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sy
 def run_process(*args, code=MAIN, **kwargs):
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
     env.pop("GRADCLI_POTENTIALS", None)
+    # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
+    kwargs.setdefault("preexec_fn", lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, **kwargs)
 
 

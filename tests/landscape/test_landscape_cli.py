@@ -117,6 +117,8 @@ def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130():
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(6)
     process.send_signal(signal.SIGINT)
