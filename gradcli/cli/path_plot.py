@@ -72,12 +72,7 @@ def _map(fig, ax, V, result, view):
         s = np.array([p for _, p, _ in saddles])
         ax.plot(s[:, 0], s[:, 1], "X", ms=11, color="tab:orange", mec="k", label="saddles on the path", zorder=5)
     plot_view.mark_stationary(ax, view)
-    ax.set_xlim(*box[0])
-    ax.set_ylim(*box[1])
-    if view.equal_aspect:
-        ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel(view.axis_label(V.variables[0]))
-    ax.set_ylabel(view.axis_label(V.variables[1]))
+    plot_view.frame_map(ax, view, box, V.variables)
     ax.set_title("band, saddles and minima", fontsize=10)
 
 

@@ -157,7 +157,7 @@ def _curve(fig, ax, V, xs, values, view, result):
 
 def _contour(fig, ax, V, xs, view, result):
     diverged = result.status == "diverged"
-    (x_lo, x_hi), (y_lo, y_hi) = box = _box(view, xs, 2, diverged)
+    box = _box(view, xs, 2, diverged)
     filled = contour_fill(ax, V, box)
     if filled is not None:
         fig.colorbar(filled, ax=ax, label=view.energy_label("V"), shrink=0.9)
@@ -167,12 +167,7 @@ def _contour(fig, ax, V, xs, view, result):
     plot_view.mark_stationary(ax, view)
     if diverged:
         plot_view.mark_divergence(ax, xs[-1, 0], xs[-1, 1], result.diverged_at, box)
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
-    if view.equal_aspect:
-        ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel(view.axis_label(V.variables[0]))
-    ax.set_ylabel(view.axis_label(V.variables[1]))
+    plot_view.frame_map(ax, view, box, V.variables)
 
 
 def contour_fill(ax, V, box, cmap="viridis", alpha=1.0):
@@ -367,12 +362,7 @@ def basins_figure(V, result, title: str, view):
         )
     if result.not_converged:
         ax.plot([], [], "s", ms=10, color="#dddddd", label=f"not converged ({result.not_converged} starts)")
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
-    ax.set_xlabel(view.axis_label(names[0]))
-    ax.set_ylabel(view.axis_label(names[1]))
-    if view.equal_aspect:
-        ax.set_aspect("equal", adjustable="box")
+    plot_view.frame_map(ax, view, ((x_lo, x_hi), (y_lo, y_hi)), names)
     plot_view.title(fig, f"basins of attraction: {title}")
     fig.legend(loc="outside lower center", title="basin of (share of starts)", fontsize=9, ncols=2)
     return fig

@@ -122,9 +122,4 @@ def _landscape(fig, ax, V, box, view):
     if filled is not None:
         fig.colorbar(filled, ax=ax, label=view.energy_label("V"), shrink=0.9)
     plot_view.mark_stationary(ax, view)
-    ax.set_xlim(*box[0])
-    ax.set_ylim(*box[1])
-    if view.equal_aspect:
-        ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel(view.axis_label(V.variables[0]))
-    ax.set_ylabel(view.axis_label(V.variables[1]))
+    plot_view.frame_map(ax, view, box, V.variables)

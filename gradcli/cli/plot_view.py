@@ -267,6 +267,17 @@ def mark_stationary(ax, view: PlotView, coordinates=(0, 1), values: bool = False
             )
 
 
+def frame_map(ax, view: PlotView, box, names) -> None:
+    """Limits ``box`` ((x_lo, x_hi), (y_lo, y_hi)), equal aspect where the two
+    variables share a unit, and the axis labels of ``names`` (two variables) on a 2-D map."""
+    ax.set_xlim(*box[0])
+    ax.set_ylim(*box[1])
+    if view.equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel(view.axis_label(names[0]))
+    ax.set_ylabel(view.axis_label(names[1]))
+
+
 def mark_divergence(ax, x: float, y: float, step: int | None, box=None) -> None:
     """A red cross where a run diverged (its last finite point), kept on the
     axes' edge when the point is outside ``box`` ((x_lo, x_hi), (y_lo, y_hi))."""
