@@ -218,17 +218,19 @@ def test_one_executor_at_a_time():
 
 # --- real processes: a kill in the middle, and the three executors ----------------------------
 
+# One potential (compiled once per process) and jobs of a few thousand steps each, so a
+# kill lands mid-batch while the whole file stays quick.
 SLOW_JOBS = [
     {
         "id": f"j{i}",
         "command": "descend",
-        "expression": f"(x-{i})**2 + 2*(y+{i % 7})**2",
-        "x0": [0, 0],
-        "lr": 0.01,
-        "steps": 100_000,
+        "expression": "(1-x)**2 + 100*(y-x**2)**2",
+        "x0": [-1 - i / 100, 1],
+        "lr": 1e-4,
+        "steps": 5000,
         "tol": 0,
     }
-    for i in range(40)
+    for i in range(24)
 ]
 
 
