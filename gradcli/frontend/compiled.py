@@ -37,7 +37,10 @@ from . import codegen
 from .domain import diagnose
 from .program import Program
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 schedule = LazyModule("gradcli.frontend.schedule", globals(), "schedule")  # for long programs and batches
 
 if TYPE_CHECKING:

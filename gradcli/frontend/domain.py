@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError
@@ -27,7 +28,10 @@ from . import ops
 from .functions import PRIMITIVES, fmt
 from .program import Program
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 __all__ = ["describe", "diagnose", "find_failure", "fmt", "format_point"]
 

@@ -24,12 +24,16 @@ import math
 import operator
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from .program import Program
 
 # The engine (and numpy) load on first use: `gradcli descend` never needs them.
-np = LazyModule("numpy", globals(), "np")
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")
 autograd = LazyModule("gradcli.autograd", globals(), "autograd")
 creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
 dtypes = LazyModule("gradcli.autograd.dtypes", globals(), "dtypes")

@@ -23,11 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from .pair import PairFailure
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 spatial = LazyModule("scipy.spatial", globals(), "spatial")  # only with a cutoff
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -49,7 +50,10 @@ from ..frontend.compiled import ERRSTATE, Compiled
 from ..frontend.domain import fmt
 from ..frontend.program import Builder, Program, from_sympy
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 PAIR_VARIABLE = "r"
 # Factoring candidates only for expressions of at most this many SymPy operations (cost of set-up).

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
@@ -35,7 +36,10 @@ from .derivatives import derivatives_along
 from .graph import particle_graph
 from .pair import PairFailure, PairFunction
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 AXES = "xyz"
 
