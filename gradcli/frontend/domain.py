@@ -26,7 +26,7 @@ from .._lazy import LazyModule
 from ..errors import DomainError
 from . import ops
 from .functions import PRIMITIVES, fmt
-from .program import Program
+from .program import Program, input_position
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,7 +65,7 @@ def find_failure(program: Program, inputs: np.ndarray):
                 continue
             if ins.op == "input":
                 args = []
-                value = inputs[:, ins.attr]
+                value = inputs[:, input_position(ins)]
                 bad = ~np.isfinite(value)
             else:
                 args = [values[a] for a in ins.args]
