@@ -155,9 +155,9 @@ class PairFunction:
             return PairFailure(error, _index_of(s, error))
         # The functions of s evaluate where those of u = 1/s did not: only s = 0 does that.
         index = int(np.argmin(s))
-        error = DomainError("division by zero at s=0")
-        error.reason, error.operation, error.point = "division-by-zero", "div", (float(s[index]),)
-        return PairFailure(error, index)
+        at_zero = DomainError("division by zero at s=0")
+        at_zero.reason, at_zero.operation, at_zero.point = "division-by-zero", "div", (float(s[index]),)
+        return PairFailure(at_zero, index)
 
     @cached_property
     def taylor_program(self):
