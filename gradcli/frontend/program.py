@@ -131,13 +131,13 @@ class Builder:
         if len(args) != ARITY[op]:
             raise TypeError(f"{op} takes {ARITY[op]} arguments, got {len(args)}")
         if all(type(a) is int for a in args):
-            ids = cast(tuple[int, ...], args)  # every one is an int, checked just above
+            ids = cast("tuple[int, ...]", args)  # every one is an int, checked just above
         else:
             ids = tuple(a if type(a) is int else self.const(a) for a in args)
         table = self._consts
         consts = [table[a] for a in ids]
         if None not in consts:
-            folded = fold(op, cast(tuple[float, ...], tuple(consts)))  # no None, checked just above
+            folded = fold(op, cast("tuple[float, ...]", tuple(consts)))  # no None, checked just above
             if folded is not None:
                 return self.const(folded)
         if op in SIMPLIFIABLE:

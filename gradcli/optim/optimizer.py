@@ -61,7 +61,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
         # per-parameter state: each optimiser keeps its own mix of tensors, arrays and numbers
-        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.state: defaultdict[object, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -176,7 +176,7 @@ class Optimizer:
                 chain.from_iterable(g["params"] for g in self.param_groups),
             )
         )
-        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        state: defaultdict[object, dict[str, Any]] = defaultdict(dict)
         for key, value in state_dict["state"].items():
             if key in id_map:
                 param = id_map[key]
