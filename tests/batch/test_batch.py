@@ -246,6 +246,7 @@ def slow_jobs(tmp_path_factory):
     return str(path), _lines(reference.stdout)
 
 
+@pytest.mark.slow
 def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path, slow_jobs):
     jobs, reference = slow_jobs
     out = tmp_path / "out.jsonl"
@@ -266,6 +267,7 @@ def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path
     assert _lines(out.read_text()) == reference
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask-local", "2"]])
 def test_executors_give_the_in_process_results(slow_jobs, executor):
     pytest.importorskip("dask.distributed")
@@ -275,6 +277,7 @@ def test_executors_give_the_in_process_results(slow_jobs, executor):
     assert _lines(result.stdout) == reference
 
 
+@pytest.mark.slow
 def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
     pytest.importorskip("dask.distributed")
     import socket
@@ -317,6 +320,7 @@ def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
     assert _lines(result.stdout) == reference
 
 
+@pytest.mark.slow
 def test_a_thousand_jobs_on_one_potential_compile_it_once(tmp_path, monkeypatch):
     from gradcli.frontend import cache
     from gradcli.frontend.potential import Potential

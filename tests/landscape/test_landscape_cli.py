@@ -123,6 +123,7 @@ def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130(monkeypatch):
     assert "interrupted after 3 hops" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_real_sigint_prints_the_best_so_far_and_exits_130():
     """SIGINT once the progress bar shows (the search is under way, however loaded the machine)."""
     env = {**os.environ, "TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
