@@ -345,9 +345,9 @@ def test_not_a_string():
 
 
 def test_node_count_is_capped(monkeypatch):
-    from gradcli.frontend import parse
+    from gradcli.frontend import parse_build
 
-    monkeypatch.setattr(parse, "MAX_NODES", 10)
+    monkeypatch.setattr(parse_build, "MAX_NODES", 10)
     assert parse_expression("x*y + y*z + z*x") == x * y + y * z + z * x  # 10 parts
     with pytest.raises(ParseError, match="expression too large: more than 10 parts"):
         parse_expression("x*y + y*z + z*x + k")

@@ -246,13 +246,13 @@ def _outcome(text):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_chain())
 def test_grouping_long_chains_keeps_the_meaning(text):
-    from gradcli.frontend import parse
+    from gradcli.frontend import parse_chains
 
     grouped = _outcome(text)
-    saved = parse._GROUP
-    parse._GROUP = 10**9  # ast parses these chains (< 1000 deep) without help
+    saved = parse_chains.GROUP
+    parse_chains.GROUP = 10**9  # ast parses these chains (< 1000 deep) without help
     try:
         plain = _outcome(text)
     finally:
-        parse._GROUP = saved
+        parse_chains.GROUP = saved
     assert grouped == plain, text

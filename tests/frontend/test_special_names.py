@@ -49,7 +49,7 @@ SYMPY_NAMES = (
     "erf",
     "Max",
 )
-SPECIAL = sorted({*parse.CONSTANTS, *parse.FUNCTIONS, *parse._HINTS, *SYMPY_NAMES})
+SPECIAL = sorted({*parse.CONSTANTS, *parse.FUNCTIONS, *parse.HINTS, *SYMPY_NAMES})
 PLAIN = "q"  # the renamed copy's name
 assert PLAIN not in SPECIAL
 
