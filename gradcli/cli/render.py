@@ -128,7 +128,9 @@ def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
         # no_wrap: Rich then narrows the long text columns first, and a number only to its shortest spelling
         short = all(len(str(row[i])) <= 4 for row in rows if i < len(row) and isinstance(row[i], str))
         justify = "right" if numeric else "left"
-        table.add_column(text(header), justify=justify, overflow="fold", no_wrap=numeric or short)
+        heading = text(header)
+        heading.no_wrap = False  # a header wraps at its spaces rather than being cut ("arc leng")
+        table.add_column(heading, justify=justify, overflow="fold", no_wrap=numeric or short)
     for row in rows:
         table.add_row(*(Number(c) if isinstance(c, float) else text(c) for c in row))
     return table
