@@ -203,6 +203,16 @@ def _fix_widths(out: Console, table: Table, width: int) -> None:
         spare -= extra
 
 
+def narrowest(out: Console, table: Table) -> int:
+    """The fewest columns ``table`` needs without cutting a cell's longest word: its first column
+    beside its widest other one, as ``split`` would print it at the narrowest."""
+    widths = [
+        _min_width(out, [*column._cells, *([column.header] if table.show_header else [])]) + 3
+        for column in table.columns
+    ]
+    return widths[0] + max(widths[1:], default=0) + 1
+
+
 def split(out: Console, table: Table, width: int) -> list[Table]:
     """``table`` as it is when its narrowest layout fits ``width``, else as several tables that
     each repeat the first column and take as many of the others as fit (at least one).

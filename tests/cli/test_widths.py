@@ -174,3 +174,23 @@ def test_batch_lines_are_whole_json_at_any_width(width):
     }
     assert by_id["d"]["x"] == alone["d"]["x"] and by_id["d"]["value"] == alone["d"]["value"]
     assert by_id["s"]["point"] == alone["s"]["point"] and by_id["s"]["value"] == alone["s"]["value"]
+
+
+@pytest.mark.parametrize("width", [20, 26, 30, 40, 60])
+def test_a_comparison_of_methods_never_splits_a_number(width):
+    """Numbers keep their line whole at any width: the table is split into narrower tables, and a
+    terminal too narrow even for those gets one block of lines per method."""
+    args = ("descend", "@rosenbrock", "--method", "gd,lbfgs,momentum", "--steps", "300")
+    narrow = invoke(*args, env={"COLUMNS": str(width)})
+    wide = invoke(*args, env={"COLUMNS": "200"})
+    runs = json.loads(invoke(*args, "--json").stdout)["runs"]
+    assert narrow.exit_code == wide.exit_code == 1  # gd and momentum need more steps
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= width
+    assert folded(narrow.stdout) == []
+    # The same numbers, each whole, as in one wide table (4 significant figures of the JSON's).
+    assert sorted(NUMBER.findall(narrow.stdout)) == sorted(NUMBER.findall(wide.stdout))
+    shown = {f"{r[key]:.4g}" for r in runs for key in ("value", "grad_norm")}
+    assert shown <= set(NUMBER.findall(narrow.stdout))
+    if width == 20:  # one block per method
+        for r in runs:
+            assert f"{r['method']}: {r['status']}" in narrow.stdout and f"  steps {r['steps']}\n" in narrow.stdout
