@@ -5,6 +5,7 @@ status "interrupted") and exits 130."""
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -145,3 +146,21 @@ def test_the_bar_is_drawn_on_a_terminal_only(monkeypatch, args, shown):
     with_json = invoke(*args, "--json", env={"TTY_COMPATIBLE": "1"})
     assert piped.stdout and not any(word in piped.stderr for word in shown)
     assert with_json.stdout and not any(word in with_json.stderr for word in shown)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_bar_never_cuts_its_numbers(monkeypatch, width):
+    """A narrow terminal loses the rate, then the time and the bar, never a digit of the count."""
+    import gradcli.cli.progress as progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    result = invoke(
+        "saddle", "-x**2", "--x0", "3000", "--steps", "5000", env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)}
+    )
+    assert result.exit_code == 0, result.stderr
+    drawn = [line for line in re.split(r"[\r\n]", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)) if line]
+    bars = [line for line in drawn if line.startswith("P-RFO steps")]
+    assert bars and "…" not in result.stderr
+    assert all(len(line) <= width and re.search(r"\s\d+/5000(\s|$)", line) for line in bars), bars
+    assert any(re.search(r"\d+/5000 \|∇V\| \d+(\.\d+)?(e[+-]\d+)?( |$)", line) for line in bars), bars
+    assert any("steps/s" in line for line in bars) == (width >= 80)
