@@ -63,7 +63,7 @@ def runs_figure(V, runs: list, title: str, view):
     axes = fig.subplot_mosaic([["map", "grad"], ["map", "energy"]], width_ratios=(1.35, 1))
     left, right, below = axes["map"], axes["grad"], axes["energy"]
     diverged = {method for method, result in runs if result.status == "diverged"}
-    oscillating = {method for method, result in runs if ended_oscillating(result)}
+    oscillating = {method for method, result in runs if plot_view.ended_oscillating(result)}
     if V.n <= 2:
         box = plot_view.view_box(view, [xs if m not in diverged else xs[:1] for m, xs, _, _, _ in paths], V.n)
         box = plot_view.view_box(view, [plot_view.within(xs, box) for _, xs, _, _, _ in paths], V.n)
@@ -113,7 +113,7 @@ def runs_figure(V, runs: list, title: str, view):
         if method in diverged and V.n <= 2:
             plot_view.mark_divergence(left, *last, None, edge)
         if method in oscillating:
-            mark_oscillation(left, *last, edge)
+            plot_view.mark_oscillation(left, *last, edge)
     left.grid(alpha=0.3)
     for (method, _, _, steps, norms), colour in zip(paths, COLOURS):
         positive = norms > 0
@@ -126,28 +126,6 @@ def runs_figure(V, runs: list, title: str, view):
     plot_view.title(fig, title)
     plot_view.outside_legend(fig, [left])
     return fig
-
-
-def ended_oscillating(result) -> bool:
-    """Whether a run ended flipping back and forth: the optimiser says so (status ``oscillating``),
-    or it did not converge and its last consecutive steps mostly reverse (``diagnosis``)."""
-    from gradcli.optimize.diagnosis import oscillates_or_grows
-    from gradcli.optimize.result import SUCCESS
-
-    if result.status == "oscillating":
-        return True
-    if result.status in (*SUCCESS, "diverged", "interrupted"):
-        return False
-    return oscillates_or_grows(result.trajectory) == "oscillates"
-
-
-def mark_oscillation(ax, x: float, y: float, box=None) -> None:
-    """A hollow diamond on a run's last point: it ended oscillating there (one legend entry for
-    all); kept on the axes' edge when the point is outside ``box`` ((x_lo, x_hi), (y_lo, y_hi))."""
-    if box is not None:
-        (x_lo, x_hi), (y_lo, y_hi) = box
-        x, y = min(max(x, x_lo), x_hi), min(max(y, y_lo), y_hi)
-    ax.plot(x, y, "D", ms=12, mfc="none", mec="red", mew=2, ls="none", label="oscillating", zorder=7, clip_on=False)
 
 
 def _above_final(ax, paths, diverged, view) -> None:

@@ -172,7 +172,7 @@ def test_comparison_shows_each_run_above_its_final_value_and_marks_an_oscillatin
         ("momentum", minimize(V, (1.0, 1.0), method="momentum", lr=1.0, steps=200)),
     ]
     assert [r.status for _, r in runs] == ["max_steps", "converged", "diverged"]
-    assert [plot_compare.ended_oscillating(r) for _, r in runs] == [True, False, False]
+    assert [plot_view.ended_oscillating(r) for _, r in runs] == [True, False, False]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the far diverged point must not squeeze the layout
         fig = drawn(plot_compare.runs_figure(V, runs, "x**2 + 10*y**2", view))
@@ -209,6 +209,23 @@ def test_an_oscillating_run_of_many_variables_is_marked_on_the_energy_against_st
     fig = drawn(plot_compare.runs_figure(V, [("gd", gd), ("lbfgs", minimize(V, (1.0, 1.0, 1.0)))], "3-D", view))
     (mark,) = _lines(axis(fig, "energy against step"), "oscillating")
     assert list(mark.get_xdata()) == [100.0] and list(mark.get_ydata()) == [gd.value]
+
+
+@pytest.mark.parametrize("expr, start", [("x**4-10*x**2+5", (3.0,)), ("x**2 + 10*y**2", (1.0, 1.0))])
+def test_one_run_that_ended_oscillating_is_marked_at_its_end(expr, start):
+    """lr·λ = 2 at the end point (0.05·40 in the double well, 0.1·20 across the valley): gd flips."""
+    V, view = typed(expr)
+    gd = minimize(V, start, method="gd", lr=0.05 if len(start) == 1 else 0.1, steps=100)
+    assert gd.status == "max_steps" and plot_view.ended_oscillating(gd)
+    fig = drawn(plot.descent_figure(V, gd, expr, view))
+    (mark,) = _lines(landscape(fig), "oscillating")
+    end = (gd.x[0], gd.value) if len(start) == 1 else gd.x
+    assert (mark.get_xdata()[0], mark.get_ydata()[0]) == pytest.approx(end, rel=1e-12)
+    assert "oscillating" in {t.get_text() for t in fig.legends[0].get_texts()}
+    legend_clear_of_data(fig)
+    converged = minimize(V, start, method="lbfgs")
+    assert not plot_view.ended_oscillating(converged)
+    assert not _lines(landscape(drawn(plot.descent_figure(V, converged, expr, view))), "oscillating")
 
 
 def test_xlim_and_ylim_override_the_view():
