@@ -129,7 +129,7 @@ def test_ctrl_c_in_a_path_prints_the_band_so_far(monkeypatch):
 @pytest.mark.parametrize(
     "args, shown",
     [
-        (("saddle", "-x**2", "--x0", "3000", "--steps", "5000"), ("P-RFO steps", "|∇V|", "/5000")),
+        (("saddle", "-x**2", "--x0", "1000", "--steps", "5000"), ("P-RFO steps", "|∇V|", "/5000")),
         (("path", "@muller-brown", "--from", "MA", "--to", "MB", "--fmax", "1e-300", "--steps", "300"),
          ("NEB FIRE steps", "band force", "/300")),
     ],
@@ -155,7 +155,7 @@ def test_the_bar_never_cuts_its_numbers(monkeypatch, width):
 
     monkeypatch.setattr(progress, "DELAY", 0.0)
     result = invoke(
-        "saddle", "-x**2", "--x0", "3000", "--steps", "5000", env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)}
+        "saddle", "-x**2", "--x0", "1000", "--steps", "5000", env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)}
     )
     assert result.exit_code == 0, result.stderr
     drawn = [line for line in re.split(r"[\r\n]", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)) if line]

@@ -17,7 +17,7 @@ COMMANDS = [
     ("force-constant", "x**3 + 1e-7*x*y + y**4", "--at", "0.123456789,2"),
     ("jacobian", "[x*y/1000000000, x+y**2, exp(x)]", "--at", "2.718281828,3.14159265"),
     ("derivative", "exp(3*x)", "--at", "1.5", "--order", "6"),
-    ("descend", "@rosenbrock", "--method", "gd,lbfgs,adam,fire,momentum"),
+    ("descend", "@rosenbrock", "--method", "lbfgs,fire,momentum,bfgs"),
     ("descend", "x**4-10*x**2+5", "--x0", "3", "--method", "gd,adam,nesterov", "--lr", "1e-4", "--steps", "20000"),
     ("basins", "@muller-brown", "--box", "x=-1.5:1.2,y=-0.5:2", "--samples", "200"),
     ("basins", "x**4-10*x**2+5", "--box", "x=-4:4", "--samples", "50"),
