@@ -38,7 +38,7 @@ def _sigint_when_busy(*args):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "GRADCLI_POTENTIALS": ""},
+        env={key: value for key, value in os.environ.items() if key != "GRADCLI_POTENTIALS"},
         # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
