@@ -78,9 +78,12 @@ class GradcliCalculator(Calculator):
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         super().calculate(atoms, properties, system_changes)
-        x, dim = self._point(self.atoms)
+        system = self.atoms  # the atoms ASE's calculate stored: those given, else the last ones
+        if system is None:
+            raise ValueError("Calculator has no atoms")  # ASE's own message for a calculator never given atoms
+        x, dim = self._point(system)
         energy, gradient = self.potential.value_and_grad(x)
-        forces = np.zeros((len(self.atoms), 3))
+        forces = np.zeros((len(system), 3))
         forces[:, :dim] = -np.asarray(gradient).reshape(-1, dim)
         self.results = {"energy": float(energy), "free_energy": float(energy), "forces": forces}
 

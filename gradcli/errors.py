@@ -97,9 +97,18 @@ class ComputationError(GradcliError):
 
 class DomainError(ComputationError):
     """A value outside an operation's domain (log of a negative number,
-    division by zero, overflow), naming the operation and the point."""
+    division by zero, overflow), naming the operation and the point.
+
+    Where the failing point is diagnosed, ``reason`` ("overflow",
+    "division-by-zero", "domain", "non-finite-input", "unknown"), ``operation``
+    (the opcode, or None) and ``point`` (the coordinates) are set beside the
+    message; an error raised without a diagnosis has none of them (read them
+    with ``getattr``)."""
 
     kind = "domain"
+    reason: str
+    operation: str | None
+    point: tuple[float, ...]
 
 
 class PotentialFileError(GradcliError):

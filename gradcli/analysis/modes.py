@@ -353,9 +353,10 @@ def modes(
     if not (isinstance(zero_modes, int) and 0 <= zero_modes <= n):
         raise InputError(f"zero_modes must be an integer from 0 to {n}, got {zero_modes}")
     hessian = np.asarray(V.hessian(x), dtype=np.float64).reshape(n, n)
-    if atoms:
-        # Work in atom order (x1, y1, z1, x2, ...); the results go back to the variables' order at the end.
-        x, hessian = x[order], hessian[np.ix_(order, order)]
+    # Work in atom order (x1, y1, z1, x2, ...); the results go back to the variables' order at the end.
+    to_atoms = order if atoms else None
+    if to_atoms is not None:
+        x, hessian = x[to_atoms], hessian[np.ix_(to_atoms, to_atoms)]
     m = parse_masses(masses, n, bool(atoms))
 
     if not np.all(np.isfinite(hessian)):
@@ -399,8 +400,8 @@ def modes(
     zpe_j = float(np.sum(0.5 * HBAR * omega[real])) if not reduced else math.nan
     displacements = inv_root[:, None] * vectors
     displacements /= np.linalg.norm(displacements, axis=0)
-    if atoms:
-        back = np.argsort(order)
+    if to_atoms is not None:
+        back = np.argsort(to_atoms)
         x, vectors, displacements, m = x[back], vectors[back], displacements[back], m[back]
     return ModesResult(
         x,

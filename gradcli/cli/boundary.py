@@ -30,7 +30,7 @@ from gradcli.errors import ComputationError, DomainError, GradcliError
 try:  # Typer 0.2x vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # older Typer on click itself
-    from click.exceptions import ClickException
+    from click.exceptions import ClickException  # type: ignore[assignment]  # the same class under click's name
 
 #: Library error classes and the exit status each means; the first that matches wins.
 EXIT_STATUS: tuple[tuple[type[GradcliError], ExitStatus], ...] = (

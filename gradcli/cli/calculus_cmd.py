@@ -217,7 +217,7 @@ def _named_zero_modes(run: Run, x, variables) -> int:
     from gradcli.cli.labels import listed_point_at
 
     listed = listed_point_at(run, x, variables)
-    return listed.zero_modes if listed is not None and listed.zero_modes else run.resolved.zero_modes
+    return listed.zero_modes if listed is not None and listed.zero_modes else run.resolved_expr().zero_modes
 
 
 def _newton_step_text(render, step: float | None) -> str:

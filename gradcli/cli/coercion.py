@@ -23,12 +23,13 @@ from gradcli.cli.points import read_number
 try:  # Typer 0.2x vendors click
     from typer._click.exceptions import BadParameter, UsageError  # noqa: F401 (UsageError: for parsing.py)
 except ImportError:  # older Typer on click itself
-    from click.exceptions import BadParameter, UsageError  # noqa: F401
+    # the same classes under click's name
+    from click.exceptions import BadParameter, UsageError  # type: ignore[assignment]  # noqa: F401
 
 try:
     from typer._coercion import RuntimeParam
 except ImportError:  # a Typer without the runtime-param layer: nothing to speed up
-    RuntimeParam = None
+    RuntimeParam = None  # type: ignore[misc, assignment]  # the class or None, by Typer version
 
 _SIMPLE = (str, int, float, bool)
 

@@ -3,7 +3,7 @@ as tables, JSON or a plot."""
 
 import sys
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,10 @@ from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.output import write
 from gradcli.cli.points import parse_number, parse_point
 from gradcli.errors import ComputationError, InputError
+
+if TYPE_CHECKING:
+    from gradcli.optimize.result import DescentResult
+    from gradcli.optimize.settings import Settings
 
 #: Options that are settings of a method (the command line's names, as the registry's keys).
 SETTING_OPTIONS = ("lr", "steps", "tol", "fmax", "momentum", "betas", "eps", "max_step")
@@ -24,8 +28,8 @@ class MethodRun:
     kind of its end point (None when not checked)."""
 
     method: str
-    settings: object
-    result: object
+    settings: "Settings"
+    result: "DescentResult"
     end_kind: str | None
 
 
@@ -234,7 +238,8 @@ def _named(run: Run):
     """``(spec, parameter values)`` of the named potential being descended, or ``(None, None)``."""
     if not run.name:
         return None, None
-    return run.resolved.spec, run.resolved.params
+    resolved = run.resolved_expr()
+    return resolved.spec, resolved.params
 
 
 def _start(V, spec, x0) -> tuple[float, ...]:
@@ -286,7 +291,7 @@ def _betas(text: str) -> tuple[float, float]:
     parts = text.split(",")
     if len(parts) != 2:
         raise InputError(f"--betas takes two numbers B1,B2 (e.g. 0.9,0.999), got {text!r}")
-    return tuple(parse_number(part, "--betas") for part in parts)
+    return parse_number(parts[0], "--betas"), parse_number(parts[1], "--betas")
 
 
 def _fix(items: list[str] | None) -> dict:

@@ -55,8 +55,9 @@ def point_or_label(run, text: str, variables: tuple[str, ...], option: str) -> t
     resolved = getattr(run, "resolved", None)
     if not _LABEL.fullmatch(stripped) or stripped in variables:
         return parse_point(text, variables, option)
-    listed = tuple(resolved.stationary) if resolved is not None and resolved.spec is not None else ()
-    if not listed:
+    spec = resolved.spec if resolved is not None else None
+    listed = tuple(spec.stationary) if spec is not None else ()
+    if resolved is None or spec is None or not listed:
         where = f"@{run.name} lists no stationary points" if run.name else "a typed expression has no listed points"
         raise InputError(f"{option} {stripped}: not a point ({where}); give coordinates such as 2,3 or x=2,y=3")
     known = labels(listed)
@@ -64,14 +65,12 @@ def point_or_label(run, text: str, variables: tuple[str, ...], option: str) -> t
         raise InputError(
             f"{option} {stripped}: @{run.name} has no point of that name; it lists {', '.join(sorted(known))}"
         )
-    if resolved.spec.family is None and any(
-        resolved.params.get(k) != p["value"] for k, p in resolved.spec.parameters.items()
-    ):
+    if spec.family is None and any(resolved.params.get(k) != p["value"] for k, p in spec.parameters.items()):
         raise InputError(
             f"{option} {stripped}: @{run.name}'s points are listed for its default parameters; "
             "give the coordinates when changing --param"
         )
-    point = dict(zip(resolved.spec.variables, listed[known[stripped.upper()]].point))
+    point = dict(zip(spec.variables, listed[known[stripped.upper()]].point))
     if set(point) != set(variables):
         raise InputError(
             f"{option} {stripped}: the listed point is in {', '.join(point)}, the potential in {', '.join(variables)}"

@@ -87,17 +87,24 @@ def modes(
         )
     if masses is None and declared is not None and declared.mass is None and declared.energy != "reduced":
         raise InputError(f"@{run.name} declares no masses: give --masses")
+    chosen_units: str | tuple[str, ...] | None = units  # --units E,L,M, else the potential's
     if units is None and declared is not None:
-        units = (declared.energy, declared.length, declared.mass or DEFAULT_UNITS[2])
-        if "reduced" in units and set(units) != {"reduced"}:
-            units = ("reduced",) * 3
-    if masses is None and resolved is not None and resolved.masses is not None:
+        chosen_units = (declared.energy, declared.length, declared.mass or DEFAULT_UNITS[2])
+        if "reduced" in chosen_units and set(chosen_units) != {"reduced"}:
+            chosen_units = ("reduced",) * 3
+    chosen_masses: str | list[float] | None = masses  # --masses, else the potential's
+    if masses is None and resolved is not None and resolved.spec is not None and resolved.masses is not None:
         by_name = dict(zip(resolved.spec.variables, resolved.masses))
-        masses = [by_name[name] for name in V.variables]
+        chosen_masses = [by_name[name] for name in V.variables]
     if project and zero_modes:
         raise InputError("--project and --zero-modes: give one or the other")
     result = normal_modes(
-        V, point, masses=masses, units=units or DEFAULT_UNITS, project=project, zero_modes=zero_modes or 0
+        V,
+        point,
+        masses=chosen_masses,
+        units=chosen_units or DEFAULT_UNITS,
+        project=project,
+        zero_modes=zero_modes or 0,
     )
     value, gradient = V.value_and_grad(point)
     grad_norm = float(sum(float(g) ** 2 for g in gradient) ** 0.5)
@@ -106,11 +113,11 @@ def modes(
 
 
 def _first_minimum(run: Run, V):
-    resolved = run.resolved
-    listed = [s for s in (resolved.stationary if resolved is not None else ()) if s.kind == "minimum"]
-    if not listed:
+    spec = run.resolved.spec if run.resolved is not None else None
+    listed = [s for s in (spec.stationary if spec is not None else ()) if s.kind == "minimum"]
+    if spec is None or not listed:
         raise InputError("--at POINT is required (the point whose modes to compute), e.g. --at 0.74 or --at S1")
-    by_name = dict(zip(resolved.spec.variables, listed[0].point))
+    by_name = dict(zip(spec.variables, listed[0].point))
     return tuple(float(by_name[name]) for name in V.variables)
 
 

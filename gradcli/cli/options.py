@@ -14,13 +14,16 @@ import inspect
 import re
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, cast
 
 import typer
 
 from gradcli.cli import boundary, output
 from gradcli.cli.points import is_coordinate_file, parse_params, parse_vars
 from gradcli.errors import InputError
+
+if TYPE_CHECKING:
+    from gradcli.named.resolved import Resolved
 
 #: The longest expression gradcli reads (the parser's limit); stdin is read to one character past it.
 MAX_EXPRESSION = 100_000
@@ -163,14 +166,23 @@ Exprs = Annotated[
 At = Annotated[str, typer.Option("--at", metavar="POINT", help="The point: 3, 2,3 (variable order) or x=2,y=3.")]
 
 
-def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable:
+class CommandFunction(Protocol):
+    """What ``command`` returns: the function Typer registers, with its signature and name set."""
+
+    __signature__: inspect.Signature
+    command_name: str
+
+    def __call__(self, **kwargs: Any) -> None: ...
+
+
+def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable[[Callable], CommandFunction]:
     """Make ``func(run, **own_options)`` the command ``name`` with the ``common`` options.
 
     Returns the function Typer registers (its signature has the own and the
     common options); ``command_name`` on it is ``name``.
     """
 
-    def decorate(func: Callable) -> Callable:
+    def decorate(func: Callable) -> CommandFunction:
         own = [p for p in inspect.signature(func).parameters.values() if p.name != "run"]
         # A command of one scalar EXPR also takes a particle system (--pair ...), and EXPR may then be left out.
         particle = tuple(_PARTICLE_OPTIONS) if any(p.name == "expr" for p in own) else ()
@@ -194,10 +206,12 @@ def command(name: str, common: tuple[str, ...] = ALL_COMMON) -> Callable:
                 func(run, **kwargs)
 
         del wrapper.__wrapped__
-        wrapper.__signature__ = inspect.Signature(parameters)
-        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-        wrapper.command_name = name
-        return wrapper
+        # a function given attributes: a type can say so only through a Protocol
+        registered = cast(CommandFunction, wrapper)
+        registered.__signature__ = inspect.Signature(parameters)
+        registered.__annotations__ = {p.name: p.annotation for p in parameters}
+        registered.command_name = name
+        return registered
 
     return decorate
 
@@ -232,10 +246,10 @@ class Run:
         self.raw_params = param or []
         self.raw_vars = vars
         self.potentials_dirs = tuple(potentials_dir or ())
-        self.name = None  # the @NAME of a named potential, once resolved
+        self.name: str | None = None  # the @NAME of a named potential, once resolved
         self.params: dict[str, float] = {}  # the values compiled in (a named potential's defaults too)
         self.user_params: dict[str, float] = {}  # the --param values alone
-        self.resolved = None  # the gradcli.named Resolved EXPR (a named potential's spec too), once resolved
+        self.resolved: Resolved | None = None  # the resolved EXPR (a named potential's spec too), once resolved
         self.particle_options: dict = {}  # --pair, --atoms, --cutoff, --one-body, --dim
         self.coordinate_file = None  # an .xyz file given as --x0 or --at
         self.emitted = False  # the result is on stdout: an error after it adds no second JSON object
@@ -246,9 +260,15 @@ class Run:
 
     # -- reading EXPR ----------------------------------------------------------
 
-    def resolve(self, argument: str):
+    def resolved_expr(self) -> "Resolved":
+        """The resolved EXPR, which a command reads after compiling its potential."""
+        if self.resolved is None:
+            raise RuntimeError("EXPR is read before it was resolved")
+        return self.resolved
+
+    def resolve(self, argument: str | None):
         """EXPR ('-' for stdin, '@NAME', or text) -> library ``Resolved``; sets ``params``."""
-        self._check_particle_options(argument)
+        argument = self._check_particle_options(argument)
         if argument == "-":
             argument = read_stdin()
         params = self.user_params = parse_params(self.raw_params)
@@ -276,7 +296,8 @@ class Run:
 
         return compiled_potential(resolved.expression, self.variables(resolved), self.params)
 
-    def _check_particle_options(self, argument) -> None:
+    def _check_particle_options(self, argument: str | None) -> str:
+        """EXPR, which must be given, without the options that go with --pair."""
         given = [k for k in ("atoms", "cutoff", "one_body") if self.particle_options.get(k) is not None]
         if self.particle_options.get("dim", 3) != 3:
             given.append("dim")
@@ -287,6 +308,7 @@ class Run:
                 "EXPR is missing: give the potential, e.g. 'x**4-10*x**2+5' or @NAME, "
                 "or a particle system with --pair EXPR --atoms N"
             )
+        return argument
 
     def particle_potential(self, argument: str | None):
         """The ``ParticlePotential`` of --pair, --atoms (or the atoms of the .xyz point), --cutoff,
@@ -382,7 +404,7 @@ def _particle_system_class():
     return ParticleSystem
 
 
-def _ParticleSystem(*args):
+def _ParticleSystem(*args) -> "Resolved":
     return _particle_system_class()(*args)
 
 

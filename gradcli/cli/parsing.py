@@ -11,6 +11,8 @@
 
 import re
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 from gradcli.cli.boundary import process_boundary
 from gradcli.cli.coercion import PlainCommand, PlainGroup, UsageError
@@ -18,7 +20,7 @@ from gradcli.cli.coercion import PlainCommand, PlainGroup, UsageError
 try:  # Typer 0.2x vendors click
     from typer._click.exceptions import NoSuchOption
 except ImportError:  # older Typer on click itself
-    from click.exceptions import NoSuchOption
+    from click.exceptions import NoSuchOption  # type: ignore[assignment]  # the same class under click's name
 
 #: A token that reads as an option name: ``-n``, ``-xy``, ``-o=x.json``, ``--anything``.
 OPTION_LIKE = re.compile(r"--.*|-[A-Za-z][A-Za-z0-9_-]*(=.*)?", re.S)
@@ -56,7 +58,8 @@ def expression_behind_double_dash(params, args: list[str]) -> list[str]:
     if "--" in args:
         return args
     flags, valued = _options(params)
-    kept, expressions = [], []
+    kept: list[str] = []
+    expressions: list[str] = []
     previous_takes_value = False
     for arg in args:
         is_expression = (
@@ -120,7 +123,16 @@ class Command(PlainCommand):
 class Group(PlainGroup):
     """The root ``gradcli`` group: the whole process runs inside ``process_boundary``."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args  # passed on as given, as before it was named here
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         args = list(sys.argv[1:] if args is None else args)

@@ -201,7 +201,7 @@ def view_box(view: PlotView, paths, n: int) -> list[tuple[float, float]]:
                 middle = 0.5 * (box[i][0] + box[i][1])
                 box[i] = (middle - widths[1 - i] / 6, middle + widths[1 - i] / 6)
     given = [view.xlim, view.ylim]
-    return [given[i] if given[i] is not None else box[i] for i in range(n)]
+    return [limit if limit is not None else found for limit, found in zip(given, box)]
 
 
 def within(path, box, factor: float = 3.0):

@@ -84,8 +84,8 @@ def potentials(
                 named.validate_potential(spec)
             except PotentialFileError as error:
                 problems[spec.name] = error.message
-    for error in errors:
-        sys.stderr.write(f"warning: {error.message}\n")
+    for problem in errors:
+        sys.stderr.write(f"warning: {problem.message}\n")
     if run.json:
         rows = []
         for spec in specs:

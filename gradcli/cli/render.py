@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
@@ -127,7 +127,7 @@ def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
         numeric = bool(rows) and all(isinstance(row[i], (int, float)) for row in rows if i < len(row))
         # no_wrap: Rich then narrows the long text columns first, and a number only to its shortest spelling
         short = all(len(str(row[i])) <= 4 for row in rows if i < len(row) and isinstance(row[i], str))
-        justify = "right" if numeric else "left"
+        justify: JustifyMethod = "right" if numeric else "left"
         heading = text(header)
         heading.no_wrap = False  # a header wraps at its spaces rather than being cut ("arc leng")
         table.add_column(heading, justify=justify, overflow="fold", no_wrap=numeric or short)

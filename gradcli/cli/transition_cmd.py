@@ -54,7 +54,7 @@ def _start(run: Run, V, text: str | None, option: str):
 
 
 def _zero_modes(run: Run, given: int | None, n: int) -> int:
-    zero_modes = given if given is not None else run.resolved.zero_modes
+    zero_modes = given if given is not None else run.resolved_expr().zero_modes
     if not 0 <= zero_modes < n:
         raise InputError(f"--zero-modes {zero_modes}: must be from 0 to {n - 1} (fewer than the {n} variables)")
     return zero_modes

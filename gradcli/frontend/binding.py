@@ -46,8 +46,8 @@ def read_expressions(
     """
     declared = frozenset(declared)
     if isinstance(expressions, str):
-        exprs, names = parse_with_names(expressions, vector=vector, declared=declared)
-        return expressions, exprs, names
+        parsed, found = parse_with_names(expressions, vector=vector, declared=declared)
+        return expressions, parsed, found
     if isinstance(expressions, sympy.Basic) or not vector:
         expressions = (expressions,)
     try:
@@ -56,7 +56,10 @@ def read_expressions(
         raise InputError("expected a vector expression string or a sequence of expressions") from None
     if not items:
         raise InputError("a vector function needs at least one expression")
-    texts, exprs, names = [], [], set()
+    texts: list[str | None] = []
+    exprs = []
+    names: set[str] = set()
+    written: Iterable[str]
     for item in items:
         if isinstance(item, str):
             (expr,), written = parse_with_names(item, declared=declared)
@@ -72,10 +75,11 @@ def read_expressions(
             raise InputError(f"expected {what} expression{'s' * vector}, got {type(item).__name__}")
         exprs.append(expr)
         names.update(written)
-    if None in texts:
+    known = [t for t in texts if t is not None]
+    if len(known) < len(texts):
         text = None
     else:
-        text = "[" + ", ".join(texts) + "]" if vector else texts[0]
+        text = "[" + ", ".join(known) + "]" if vector else known[0]
     return text, tuple(exprs), _natural_order(names)
 
 

@@ -41,14 +41,17 @@ import itertools
 import math
 import types
 from collections.abc import Callable
-from typing import NamedTuple, TypedDict
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from .._lazy import LazyModule
 from . import ops
 from .ops import INFIX, SCALAR
 from .program import Program
 
-np = LazyModule("numpy", globals(), "np")  # array mode only (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # array mode only (gradcli/_lazy.py)
 
 _BINOPS = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
 SCALAR_ERRORS = (ValueError, ZeroDivisionError, OverflowError)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from .._lazy import LazyModule
 from ..errors import InputError
@@ -37,7 +37,10 @@ from . import codegen
 from .domain import diagnose
 from .program import Program
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 schedule = LazyModule("gradcli.frontend.schedule", globals(), "schedule")  # for long programs and batches
 
 if TYPE_CHECKING:
@@ -54,7 +57,18 @@ WORKSPACE_ELEMENTS = 2**20
 CODEGEN_MAX = 40_000
 # The Schedule beats generated numpy code when its groups are wide.
 SCHEDULE_MIN_WIDTH = 8
-ERRSTATE = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
+
+
+class ErrState(TypedDict):
+    """``np.errstate``'s keywords, as gradcli sets them."""
+
+    divide: Literal["raise"]
+    over: Literal["raise"]
+    invalid: Literal["raise"]
+    under: Literal["ignore"]
+
+
+ERRSTATE: ErrState = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
 
 
 class _NonFinite(Exception):
@@ -128,7 +142,7 @@ class Compiled:
                     e = min(m, s + width)
                     chunk = columns[:, s:e]
                     code.function(out[:, s:e], work if e - s == width else work[:, : e - s], *chunk)
-                    if checked and not np.isfinite(chunk, out=finite[:, : e - s]).all():
+                    if finite is not None and not np.isfinite(chunk, out=finite[:, : e - s]).all():
                         raise _NonFinite
             finally:
                 self._spares.append(work)

@@ -20,14 +20,18 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError
 from . import ops
 from .functions import PRIMITIVES, fmt
-from .program import Program
+from .program import Program, input_position
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 __all__ = ["describe", "diagnose", "find_failure", "fmt", "format_point"]
 
@@ -61,7 +65,7 @@ def find_failure(program: Program, inputs: np.ndarray):
                 continue
             if ins.op == "input":
                 args = []
-                value = inputs[:, ins.attr]
+                value = inputs[:, input_position(ins)]
                 bad = ~np.isfinite(value)
             else:
                 args = [values[a] for a in ins.args]

@@ -24,18 +24,27 @@ import math
 import operator
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
-from .program import Program
+from .program import Program, input_position
 
 # The engine (and numpy) load on first use: `gradcli descend` never needs them.
-np = LazyModule("numpy", globals(), "np")
-autograd = LazyModule("gradcli.autograd", globals(), "autograd")
-creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
-dtypes = LazyModule("gradcli.autograd.dtypes", globals(), "dtypes")
-unary = LazyModule("gradcli.autograd.ops_unary", globals(), "unary")
-arith = LazyModule("gradcli.autograd.ops_arith", globals(), "arith")
-function = LazyModule("gradcli.autograd.function", globals(), "function")
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .. import autograd
+    from ..autograd import creation, dtypes, function
+    from ..autograd import ops_arith as arith
+    from ..autograd import ops_unary as unary
+else:
+    np = LazyModule("numpy", globals(), "np")
+    autograd = LazyModule("gradcli.autograd", globals(), "autograd")
+    creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
+    dtypes = LazyModule("gradcli.autograd.dtypes", globals(), "dtypes")
+    unary = LazyModule("gradcli.autograd.ops_unary", globals(), "unary")
+    arith = LazyModule("gradcli.autograd.ops_arith", globals(), "arith")
+    function = LazyModule("gradcli.autograd.function", globals(), "function")
 
 
 def is_tensor(v) -> bool:
@@ -100,13 +109,12 @@ def _functions():
     """The engine Functions for the primitives with no engine operation of
     their own: forward in numpy, backward in engine operations (so the
     engine differentiates them again, to any order). Built on first use."""
-    Function = function.Function
     two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
 
     def values(f, x):
         return creation.tensor(np.vectorize(f, otypes=[np.float64])(x.detach().numpy()), dtype=dtypes.float64)
 
-    class Erf(Function):
+    class Erf(function.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
@@ -117,7 +125,7 @@ def _functions():
             (x,) = ctx.saved_tensors
             return grad * two_over_sqrt_pi * unary.exp(-(x * x))
 
-    class Erfc(Function):
+    class Erfc(function.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
@@ -128,7 +136,7 @@ def _functions():
             (x,) = ctx.saved_tensors
             return -(grad * two_over_sqrt_pi * unary.exp(-(x * x)))
 
-    class Cbrt(Function):
+    class Cbrt(function.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
@@ -199,7 +207,7 @@ def evaluate(program: Program, inputs: Sequence) -> list:
     values: list = []
     for ins in program.instrs:
         if ins.op == "input":
-            values.append(inputs[ins.attr])
+            values.append(inputs[input_position(ins)])
         elif ins.op == "const":
             values.append(ins.attr)
         else:

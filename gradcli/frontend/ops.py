@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 
 from .. import _lazy
 from . import functions
@@ -61,7 +62,8 @@ def _dsign_scalar(x: float) -> float:
     return 0.0
 
 
-SCALAR = {
+# opcode -> its float function (of ARITY[op] floats)
+SCALAR: dict[str, Callable[..., float]] = {
     "add": operator.add,
     "sub": operator.sub,
     "mul": operator.mul,

@@ -209,7 +209,8 @@ class _Source:
     def __init__(self, text: str, max_length: int):
         if not isinstance(text, str):
             raise TypeError(f"expression must be a string, not {type(text).__name__}")
-        self.text, self.columns = text, None
+        self.text = text
+        self.columns: list[int] | None = None  # code column -> text column, once edits are made
         if len(text) > max_length:
             raise ParseError(
                 f"expression too long: {len(text)} characters (the limit is {max_length})", text, max_length
@@ -237,7 +238,7 @@ class _Source:
 
     def _scan(self) -> None:
         depth = signs = 0
-        previous = ("op", "(")
+        previous: tuple[str | None, str] = ("op", "(")
         for kind, tok, start, _ in self.tokens:
             unary = tok in "+-~" and previous[0] == "op" and previous[1] not in _CLOSING
             signs = signs + 1 if unary else 0
@@ -511,6 +512,7 @@ class _Builder:
         if isinstance(node, ast.Call):
             return self._check_call(node)
         if isinstance(node, ast.Attribute):
+            assert node.end_col_offset is not None, "ast.parse records where each node ends"
             dot = src.code.rfind(".", 0, node.end_col_offset - len(node.attr))
             raise src.error("attribute access is not allowed in an expression", node, src.original(dot))
         if isinstance(node, ast.Subscript):

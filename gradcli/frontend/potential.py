@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
@@ -45,7 +46,10 @@ from .domain import format_point
 from .points import as_points, as_vectors
 from .program import from_sympy
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 taylor = LazyModule("gradcli.frontend.taylor", globals(), "taylor")  # numpy's: for `derivative` only
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import sympy
 
@@ -47,6 +47,14 @@ class Instr(NamedTuple):
     op: str
     args: tuple[int, ...] = ()
     attr: float | int | None = None
+
+
+def input_position(ins: Instr) -> int:
+    """An ``input`` instruction's position among the program's inputs (its ``attr``)."""
+    position = ins.attr
+    if not isinstance(position, int):
+        raise TypeError(f"a {ins.op} instruction has no input position")
+    return position
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ class Program:
         lines = []
         for i, ins in enumerate(self.instrs):
             if ins.op == "input":
-                rhs = f"input {ins.attr} ({self.names[ins.attr]})"
+                rhs = f"input {ins.attr} ({self.names[input_position(ins)]})"
             elif ins.op == "const":
                 rhs = f"const {ins.attr!r}"
             else:
@@ -122,21 +130,23 @@ class Builder:
         """The value of ``op`` applied to ``args`` (value indices or floats)."""
         if len(args) != ARITY[op]:
             raise TypeError(f"{op} takes {ARITY[op]} arguments, got {len(args)}")
-        if not all(type(a) is int for a in args):
-            args = tuple(a if type(a) is int else self.const(a) for a in args)
+        if all(type(a) is int for a in args):
+            ids = cast("tuple[int, ...]", args)  # every one is an int, checked just above
+        else:
+            ids = tuple(a if type(a) is int else self.const(a) for a in args)
         table = self._consts
-        consts = [table[a] for a in args]
+        consts = [table[a] for a in ids]
         if None not in consts:
-            folded = fold(op, tuple(consts))
+            folded = fold(op, cast("tuple[float, ...]", tuple(consts)))  # no None, checked just above
             if folded is not None:
                 return self.const(folded)
         if op in SIMPLIFIABLE:
-            simpler = self._simplify(op, args, consts)
+            simpler = self._simplify(op, ids, consts)
             if simpler is not None:
                 return simpler
-        if op in COMMUTATIVE and args[0] > args[1]:
-            args = (args[1], args[0])
-        ins = Instr(op, args)
+        if op in COMMUTATIVE and ids[0] > ids[1]:
+            ids = (ids[1], ids[0])
+        ins = Instr(op, ids)
         found = self._index.get(ins)
         return found if found is not None else self._append(ins)
 
@@ -244,7 +254,7 @@ class Builder:
 
 # ----- SymPy -> Program ----------------------------------------------------------
 
-_SPECIAL_NAMES = {
+_SPECIAL_NAMES: dict[object, str] = {
     sympy.zoo: "zoo (complex infinity)",
     sympy.oo: "oo (infinity)",
     -sympy.oo: "-oo (infinity)",
@@ -254,7 +264,9 @@ _SPECIAL_NAMES = {
 
 
 def _unsupported(node, text: str | None) -> UnsupportedExpressionError:
-    name = _SPECIAL_NAMES.get(node) or getattr(type(node), "__name__", str(node))
+    name = _SPECIAL_NAMES.get(node)
+    if name is None:
+        name = getattr(type(node), "__name__", str(node))
     column = None
     if text is not None:
         found = text.find(name.split(" ")[0])
@@ -310,7 +322,7 @@ class _Converter:
 
     def add(self, node) -> int:
         # Terms with a negative coefficient are subtracted: a - 2*b, not a + (-2)*b.
-        total = None
+        total: int | None = None
         for term in node.args:
             negative = term.could_extract_minus_sign()
             v = self(-term) if negative else self(term)
@@ -318,6 +330,7 @@ class _Converter:
                 total = self.b.neg(v) if negative else v
             else:
                 total = self.b.sub(total, v) if negative else self.b.add(total, v)
+        assert total is not None, "a sympy Add has terms"
         return total
 
     def mul(self, node) -> int:
@@ -338,7 +351,7 @@ class _Converter:
             else:
                 numer.append(self(factor))
         b = self.b
-        result = None
+        result: int | None = None
         for v in numer:
             result = v if result is None else b.mul(result, v)
         if denom:
@@ -346,6 +359,8 @@ class _Converter:
             for v in denom[1:]:
                 d = b.mul(d, v)
             result = b.div(1.0 if result is None else result, d)
+        # a product has a factor besides its coefficient (a bare number is converted as a number)
+        assert result is not None
         if coeff != 1:
             result = b.mul(float(coeff), result)
         return result

@@ -44,7 +44,7 @@ import numpy as np
 from ..errors import DomainError
 from .domain import _error, fmt, format_point
 from .ops import SCALAR
-from .program import Program
+from .program import Program, input_position
 
 MAX_ORDER = 100  # 100! is 9e157: past ~170 even the factorials overflow float64
 
@@ -322,7 +322,7 @@ def taylor_coefficients(
     with np.errstate(all="ignore"):
         for i, ins in enumerate(program.instrs):
             if ins.op == "input":
-                values[i] = float(point[ins.attr])
+                values[i] = float(point[input_position(ins)])
                 varying[i] = ins.attr == k
                 if varying[i]:
                     series = np.zeros(n)

@@ -90,7 +90,7 @@ RULES = {
 
 def _active(instrs) -> list[bool]:
     """Which values depend on an input (the others have no derivative)."""
-    active = []
+    active: list[bool] = []
     for ins in instrs:
         active.append(ins.op == "input" or any(active[a] for a in ins.args))
     return active
@@ -233,7 +233,7 @@ def jacobian_program(p: Program) -> Program:
     b = Builder(p.names, base=p)
     inputs = _inputs(p)
     m, n = len(p.outputs), len(inputs)
-    entries = [[None] * n for _ in range(m)]
+    entries: list[list[int | None]] = [[None] * n for _ in range(m)]
     if m <= n:
         for i, out in enumerate(p.outputs):
             ct = reverse_sweep(b, len(p), {out: b.const(1.0)})

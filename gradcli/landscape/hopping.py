@@ -198,7 +198,7 @@ def basin_hopping(
             done = hop
             if n_atoms:
                 trial = _recentre(trial)
-                if _radius(trial) > container:
+                if container is not None and _radius(trial) > container:  # set above for atoms
                     evaporated += 1
                     trial_value = math.inf
             if math.isfinite(trial_value):

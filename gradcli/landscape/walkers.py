@@ -29,6 +29,7 @@ Example (two starts on the double well x^4 - 10 x^2 + 5)::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -160,9 +161,16 @@ def descend_walkers(
         if not (np.isfinite(value) and value >= 0) or (name != "tol" and value == 0):
             raise InputError(f"{name} must be a positive finite number, got {value}")
     walkers = _Walkers(V, x0, tol, bound)
-    step = {"gd": _gd, "fire": _fire, "lbfgs": _lbfgs}[method]
+    steppers: dict[str, _Stepper] = {"gd": _gd, "fire": _fire, "lbfgs": _lbfgs}
+    step = steppers[method]
     step(walkers, steps, progress, lr=lr, max_step=max_step, history=history)
     return walkers.result()
+
+
+class _Stepper(Protocol):
+    """A method's loop: each takes the settings it uses and ignores the others."""
+
+    def __call__(self, w: _Walkers, steps: int, progress, *, lr: float, max_step: float, history: int) -> None: ...
 
 
 def _report(progress, w: _Walkers, active: np.ndarray) -> None:
@@ -176,7 +184,7 @@ def _accept(w: _Walkers, idx: np.ndarray, x_new, value, grad) -> None:
     w.steps[idx] += 1
 
 
-def _gd(w: _Walkers, steps: int, progress, *, lr: float, **_) -> None:
+def _gd(w: _Walkers, steps: int, progress, *, lr: float, **_others) -> None:
     active = w.active
     for _ in range(steps):
         if not len(active):
@@ -192,7 +200,7 @@ def _capped(step: np.ndarray, max_step: float) -> np.ndarray:
     return step * np.minimum(1.0, max_step / np.maximum(length, 1e-300))
 
 
-def _fire(w: _Walkers, steps: int, progress, *, max_step: float, **_) -> None:
+def _fire(w: _Walkers, steps: int, progress, *, max_step: float, **_others) -> None:
     p = FIRE_DEFAULTS
     m = len(w.x)
     velocity = np.zeros_like(w.x)
@@ -252,7 +260,7 @@ def _two_loop(g, s_hist, y_hist, rho, gamma, newest: int):
     return -r
 
 
-def _lbfgs(w: _Walkers, steps: int, progress, *, max_step: float, history: int, **_) -> None:
+def _lbfgs(w: _Walkers, steps: int, progress, *, max_step: float, history: int, **_others) -> None:
     m, n = w.x.shape
     size = max(1, history)
     s_hist = np.zeros((size, m, n))

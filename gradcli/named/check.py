@@ -10,13 +10,17 @@ checks each field's type and shape.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.analysis.stationary import ZERO_MODE_RTOL, classify_eigenvalues, zero_mode_mask
 from gradcli.errors import GradcliError, InputError, PotentialFileError
 from gradcli.named.spec import PotentialSpec
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 # A listed stationary point must satisfy |grad V| < GRAD_TOL and
 # |V - value| <= VALUE_RTOL * max(1, |value|); its kind comes from

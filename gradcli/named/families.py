@@ -11,6 +11,7 @@ pairs, compiled once whatever n (``gradcli.particles``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gradcli.errors import InputError
@@ -26,6 +27,14 @@ def _balanced_sum(terms: list[str]) -> str:
     return f"({_balanced_sum(terms[:half])}) + ({_balanced_sum(terms[half:])})"
 
 
+# A point in 3-D (an atom's coordinates).
+Atom = tuple[float, ...]
+# What a family's builder returns: expression, variables, start, stationary points.
+Built = tuple[str, list[str], list[float], list[Stationary]]
+# A table of known minima: n -> (the atoms at unit scale, the energy at unit scale, a note).
+Minima = dict[int, tuple[Callable[[], Sequence[Atom]], float, str]]
+
+
 @dataclass(frozen=True)
 class Family:
     """A potential whose expression depends on an integer size ``n``."""
@@ -35,9 +44,9 @@ class Family:
     parameters: dict
     n_max: int
     references: tuple[str, ...]
-    build: object  # (n, values) -> (expression, variables, start, stationary)
-    descent: object = None  # (n, values) -> DescentSettings
-    zero_modes: object = None  # n -> the number of symmetry zero modes
+    build: Callable[[int, dict[str, float]], Built]  # (n, values) -> (expression, variables, start, stationary)
+    descent: Callable[[int, dict[str, float]], DescentSettings] | None = None
+    zero_modes: Callable[[int], int] | None = None  # n -> the number of symmetry zero modes
     units: Units | None = None
     atom_mass: float | None = None  # every atom's mass (in units.mass), for a family of atoms
     particles: bool = False  # the expression is a pair term over n particles in 3D (a ParticleSpec)
@@ -91,11 +100,11 @@ _LJ_R = 2 ** (1 / 6)
 _PHI = (1 + math.sqrt(5)) / 2
 
 
-def _ring(k: int, radius: float, z: float = 0.0) -> list[tuple[float, float, float]]:
+def _ring(k: int, radius: float, z: float = 0.0) -> list[Atom]:
     return [(radius * math.cos(2 * math.pi * i / k), radius * math.sin(2 * math.pi * i / k), z) for i in range(k)]
 
 
-def _icosahedron(radius: float) -> list[tuple[float, float, float]]:
+def _icosahedron(radius: float) -> list[Atom]:
     unit = []
     for s1 in (1, -1):
         for s2 in (1, -1):
@@ -104,7 +113,7 @@ def _icosahedron(radius: float) -> list[tuple[float, float, float]]:
     return [(0.0, 0.0, 0.0)] + [tuple(radius * c / norm for c in v) for v in unit]
 
 
-def _truncated_octahedron(a: float, b: float, p: float, q: float) -> list[tuple[float, float, float]]:
+def _truncated_octahedron(a: float, b: float, p: float, q: float) -> list[Atom]:
     # LJ38's global minimum (Oh): 6 atoms at (±a, 0, 0) and permutations, 8 at (±b, ±b, ±b), 24 at
     # (0, ±p, ±q) and permutations. The four lengths: the fcc construction (gradcli.particles.clusters)
     # relaxed, then Newton's method on the four (|grad V| ~ 2e-14).
@@ -119,7 +128,7 @@ def _truncated_octahedron(a: float, b: float, p: float, q: float) -> list[tuple[
     return atoms
 
 
-_LJ_MINIMA = {
+_LJ_MINIMA: Minima = {
     2: (lambda: [(0.0, 0.0, 0.0), (_LJ_R, 0.0, 0.0)], -1.0, "dimer at r = 2^(1/6) sigma"),
     3: (lambda: _ring(3, _LJ_R / math.sqrt(3)), -3.0, "equilateral triangle of side 2^(1/6) sigma"),
     4: (
@@ -169,16 +178,23 @@ _LJ6_C2V = (
     0.9232193469915665,
     0.4448399831845051,
 )
-_LJ_LOCAL = {
+
+
+def _lj6_c2v() -> list[Atom]:
+    p = _LJ6_C2V
+    return [
+        (0.0, -p[0], p[1]),
+        (0.0, -p[0], -p[1]),
+        (p[2], p[3], 0.0),
+        (-p[2], p[3], 0.0),
+        (p[4], -p[5], 0.0),
+        (-p[4], -p[5], 0.0),
+    ]
+
+
+_LJ_LOCAL: Minima = {
     6: (
-        lambda p=_LJ6_C2V: [
-            (0.0, -p[0], p[1]),
-            (0.0, -p[0], -p[1]),
-            (p[2], p[3], 0.0),
-            (-p[2], p[3], 0.0),
-            (p[4], -p[5], 0.0),
-            (-p[4], -p[5], 0.0),
-        ],
+        _lj6_c2v,
         -12.30292752958073,
         "local minimum: capped trigonal bipyramid (C2v), where descent from the start ends",
     ),
@@ -204,7 +220,7 @@ def _lj_descent(n: int, values: dict) -> DescentSettings:
     return DescentSettings(lr=lr, steps=50_000)
 
 
-def _fcc_start(n: int, spacing: float = _LJ_R) -> list[tuple[float, float, float]]:
+def _fcc_start(n: int, spacing: float = _LJ_R) -> list[Atom]:
     # The n fcc sites nearest the origin at the pair-minimum spacing, nudged
     # off their symmetric positions so a descent does not sit on a saddle.
     reach = 2 + int(math.ceil((4 * n) ** (1 / 3)))  # a cube holding well over n sites
@@ -226,7 +242,7 @@ def _atom_names(n: int) -> list[str]:
     return [f"{c}{i}" for i in range(1, n + 1) for c in "xyz"]
 
 
-def _lj_cluster(n: int, values: dict):
+def _lj_cluster(n: int, values: dict[str, float]) -> Built:
     eps, sigma = values["eps"], values["sigma"]
     start = [sigma * c for atom in _fcc_start(n) for c in atom]
     stationary = []
@@ -242,7 +258,7 @@ def _lj_cluster(n: int, values: dict):
 # relaxing the construction (gradcli.particles.clusters) and Newton's method on those lengths
 # (|grad V| ~ 2e-14). Energies: Doye's Table 2.2 gives -9.0449, -12.4878, -16.2076 (n = 5, 6, 7); the
 # Cambridge Cluster Database -42.439863 (n = 13).
-_MORSE6_MINIMA = {
+_MORSE6_MINIMA: Minima = {
     5: (
         lambda: _ring(3, 0.5779474924121422) + [(0.0, 0.0, 0.8142197315954691), (0.0, 0.0, -0.8142197315954691)],
         -9.04493049597353,
@@ -262,7 +278,7 @@ _MORSE6_MINIMA = {
 }
 
 
-def _morse_cluster(n: int, values: dict):
+def _morse_cluster(n: int, values: dict[str, float]) -> Built:
     eps, r0 = values["eps"], values["r0"]
     stationary = []
     if values["rho"] == 6.0 and n in _MORSE6_MINIMA:  # the minima move with rho: listed for the default only
@@ -314,7 +330,7 @@ _ROSENBROCK_LOCAL = {
 }
 
 
-def _rosenbrock_nd(n: int, values: dict):
+def _rosenbrock_nd(n: int, values: dict[str, float]) -> Built:
     variables = [f"x{i}" for i in range(1, n + 1)]
     terms = [f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n)]
     stationary = [Stationary(tuple([1.0] * n), 0.0, "minimum", 0, "global minimum")]

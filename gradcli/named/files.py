@@ -33,6 +33,7 @@ import math
 import re
 import tomllib
 from pathlib import Path
+from typing import TypeGuard
 
 from gradcli.errors import PotentialFileError
 from gradcli.named.spec import (
@@ -82,7 +83,7 @@ def _display(file, builtin: bool) -> str:
     return f"potentials/{file.name}" if builtin else str(file)
 
 
-def _is_number(value) -> bool:
+def _is_number(value) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -221,15 +222,16 @@ def _units(table, where: str) -> Units | None:
         raise PotentialFileError(
             f"{where}: field 'units' has an unknown key '{extra[0]}' (known: {', '.join(UNITS_FIELDS)})"
         )
-    names = {}
+    names: dict[str, str] = {}
     for quantity in UNITS_FIELDS:
         if quantity not in table:
             if quantity == "mass":
                 continue
             raise PotentialFileError(f"{where}: field 'units.{quantity}' is missing")
-        names[quantity] = unit_name(table[quantity], quantity)
-        if names[quantity] is None:
+        name = unit_name(table[quantity], quantity)
+        if name is None:
             raise PotentialFileError(f"{where}: field 'units.{quantity}' must be one of {', '.join(KNOWN[quantity])}")
+        names[quantity] = name
     return Units(**names)
 
 

@@ -17,6 +17,7 @@ import difflib
 import os
 import warnings
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from gradcli.errors import InputError, PotentialFileError, UnknownPotentialError
@@ -31,17 +32,17 @@ ENV_VAR = "GRADCLI_POTENTIALS"
 # --- folders ------------------------------------------------------------------
 
 
-def builtin_dir():
+def builtin_dir() -> Traversable:
     """The built-in potentials folder (package ``gradcli.builtin_potentials``),
     for editable and plain installs alike."""
     return resources.files("gradcli.builtin_potentials")
 
 
-def search_dirs(extra_dirs=()) -> list[tuple[object, bool]]:
+def search_dirs(extra_dirs=()) -> list[tuple[Traversable, bool]]:
     """Folders in search order as ``(folder, is_builtin)``: ``extra_dirs``,
     then ``$GRADCLI_POTENTIALS`` (empty entries skipped), then the built-in
     folder. A folder given that does not exist is an ``InputError``."""
-    dirs: list[tuple[object, bool]] = []
+    dirs: list[tuple[Traversable, bool]] = []
     for d in extra_dirs:
         path = Path(d)
         if not path.is_dir():
@@ -58,7 +59,7 @@ def search_dirs(extra_dirs=()) -> list[tuple[object, bool]]:
     return dirs
 
 
-def _toml_files(folder) -> list:
+def _toml_files(folder: Traversable) -> list[Traversable]:
     files = [f for f in folder.iterdir() if f.name.endswith(".toml") and f.is_file()]
     return sorted(files, key=lambda f: f.name)
 

@@ -240,6 +240,7 @@ class PotentialSpec:
         spec = self
         if self.family is not None:
             if values != self.defaults:
+                assert self.rebuild is not None, "a family-built spec carries its builder"
                 spec = self.rebuild(values)
             del values[self.family]
         return spec, values
@@ -303,7 +304,7 @@ class PotentialSpec:
         units (``{"energy", "length", "mass"}`` or None), masses (one per
         variable, or None) and particles (``{"pair", "atoms", "dim", "cutoff",
         "one_body", "element"}`` for a particle system, or None)."""
-        out = {
+        out: dict[str, object] = {
             "name": self.name,
             "description": self.description,
             "expression": self.expression,

@@ -171,7 +171,8 @@ class LBFGS(Optimizer):
             update_(p, data)
         return loss, flat_grad
 
-    def step(self, closure):
+    # PyTorch's LBFGS.step also requires the closure the base class makes optional
+    def step(self, closure):  # type: ignore[override]
         """Up to ``max_iter`` L-BFGS iterations; returns the loss the first ``closure()`` gave."""
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
@@ -189,8 +190,11 @@ class LBFGS(Optimizer):
         if np.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
 
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
+        d: np.ndarray | None = state.get("d")
+        t = state.get("t")
+        old_dirs: list[np.ndarray] = state.get("old_dirs", [])
+        old_stps: list[np.ndarray] = state.get("old_stps", [])
+        ro: list[float] = state.get("ro", [])
         H_diag, prev_flat_grad = state.get("H_diag"), state.get("prev_flat_grad")
         prev_loss = state.get("prev_loss")
         n_iter = 0
@@ -204,6 +208,8 @@ class LBFGS(Optimizer):
                 old_dirs, old_stps, ro = [], [], []
                 H_diag = 1
             else:
+                # an earlier iteration (of this step or the last) left the direction and step
+                assert d is not None and t is not None
                 y = flat_grad - prev_flat_grad
                 s = d * t
                 ys = y.dot(s)

@@ -10,6 +10,7 @@ import copy
 import warnings
 from collections import defaultdict
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +60,9 @@ class Optimizer:
 
     def __init__(self, params, defaults):
         self.defaults = defaults
-        self.state = defaultdict(dict)
-        self.param_groups = []
+        # per-parameter state: each optimiser keeps its own mix of tensors, arrays and numbers
+        self.state: defaultdict[object, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -146,7 +148,7 @@ class Optimizer:
     def state_dict(self):
         """``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``:
         parameters are numbered in group order; the values are the live state (not copies)."""
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
             packed = {key: value for key, value in group.items() if key != "params"}
@@ -174,7 +176,7 @@ class Optimizer:
                 chain.from_iterable(g["params"] for g in self.param_groups),
             )
         )
-        state = defaultdict(dict)
+        state: defaultdict[object, dict[str, Any]] = defaultdict(dict)
         for key, value in state_dict["state"].items():
             if key in id_map:
                 param = id_map[key]

@@ -41,6 +41,7 @@ def as_point(x0, n: int, variables=()) -> tuple[float, ...]:
     >>> as_point(3, 1)
     (3.0,)
     """
+    coords: tuple[float, ...]
     if isinstance(x0, (int, float)):
         coords = (float(x0),)
     else:
@@ -94,7 +95,7 @@ def _replayer(f, lr, n):
     These calls are bookkeeping, not part of the run, and are not counted as evaluations."""
 
     def replay(step, x, end):
-        points = []
+        points: list[tuple[int, tuple[float, ...], float, float]] = []
         if n == 1:
             for k in range(step, end):
                 value, g = f(x)

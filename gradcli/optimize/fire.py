@@ -23,13 +23,18 @@ nudged elastic band (the projected band force, ``neb.py``) share this loop.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import InputError
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 @dataclass
@@ -91,8 +96,8 @@ def fire(
     a_start: float = 0.1,
     f_a: float = 0.99,
     downhill_check: bool = False,
-    energy: Callable | None = None,
-    callback: Callable | None = None,
+    energy: Callable[[np.ndarray], float] | None = None,
+    callback: Callable[[int, np.ndarray, np.ndarray], bool | None] | None = None,
 ) -> FireResult:
     """Relax ``x0`` (n,) under ``force(x) -> (n,)`` until ``max_force < fmax``
     or ``steps`` updates have been made.
@@ -121,8 +126,11 @@ def fire(
     evaluations, energy_calls = 1, 0
     if f.shape != x.shape:
         raise InputError(f"force(x) returned shape {f.shape}, expected {x.shape}")
-    a, n_positive, velocity = a_start, 0, None
-    e_last = x_last = None
+    a, n_positive = a_start, 0
+    velocity: np.ndarray | None = None
+    check_energy = energy if downhill_check else None
+    # the last accepted point and its energy, set at the first step before any comparison
+    e_last, x_last = math.inf, x
     step = 0
     status = "max_steps"
     if callback is not None and callback(0, x, f):
@@ -139,13 +147,13 @@ def fire(
             break
         if velocity is None:
             velocity = np.zeros_like(x)
-            if downhill_check:
-                e_last, x_last = energy(x), x.copy()
+            if check_energy is not None:
+                e_last, x_last = check_energy(x), x.copy()
                 energy_calls += 1
         else:
             uphill = False
-            if downhill_check:
-                e = energy(x)
+            if check_energy is not None:
+                e = check_energy(x)
                 energy_calls += 1
                 if e > e_last:
                     # ASE resets to the previous point but keeps the force of the rejected one.

@@ -10,12 +10,30 @@ at every point through the core's callback, which ends the run when they hold.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli.errors import DomainError
 from gradcli.optimize.first_order import rules_from
 from gradcli.optimize.result import DescentResult, Evaluations, ended_by_domain_error, interrupted, norm
 from gradcli.optimize.settings import check_max_record, check_setting
 from gradcli.optimize.trajectory import TrajectoryRecorder
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass
+class _Last:
+    """What the force and the callback saw last: ``x`` the point last evaluated and ``out`` its
+    ``(value, g_0, ...)``; ``step`` and ``reached`` (step, point, out) the last point recorded;
+    ``status`` once a rule stopped the run."""
+
+    x: tuple[float, ...] | np.ndarray
+    out: tuple[float, ...] | None = None
+    status: str | None = None
+    step: int = 0
+    reached: tuple[int, tuple[float, ...], tuple[float, ...]] | None = None
 
 
 def fire_descent(
@@ -50,29 +68,30 @@ def fire_descent(
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
     value_and_grad = V.value_and_grad
-    last = {"out": None, "status": None, "step": 0, "x": start, "reached": None}
+    last = _Last(start)
 
     def force(x):
-        last["x"] = x
+        last.x = x
         value, gradient = value_and_grad(x)
-        last["out"] = (float(value), *gradient.tolist())
+        last.out = (float(value), *gradient.tolist())
         return -gradient
 
     def callback(step, x, _force):
-        out = last["out"]
+        out = last.out
+        assert out is not None, "fire evaluates the force before each callback"
         gradient = out[1:]
         grad_norm = norm(gradient)
-        last["step"] = step
+        last.step = step
         point = tuple(x.tolist())
         recorder.record(step, point, out[0], grad_norm)
-        last["reached"] = (step, point, out)  # one store: Ctrl-C finds a consistent point
+        last.reached = (step, point, out)  # one store: Ctrl-C finds a consistent point
         if progress is not None:
             progress(step, out[0], grad_norm)
         if not (math.isfinite(out[0] + grad_norm) and max(map(abs, x.tolist())) <= rules.bound):
-            last["status"] = "diverged"
+            last.status = "diverged"
             return True
         if rules.met(gradient, grad_norm):
-            last["status"] = "converged"
+            last.status = "converged"
             return True
         return False
 
@@ -89,17 +108,18 @@ def fire_descent(
             callback=callback,
         )
     except DomainError as error:
-        x = tuple(np.asarray(last["x"]).tolist())
-        result = ended_by_domain_error(error, recorder, start, x, last["step"] + 1, method="fire")
-        return _with(result, last["step"] + 2)
+        x = tuple(np.asarray(last.x).tolist())
+        result = ended_by_domain_error(error, recorder, start, x, last.step + 1, method="fire")
+        return _with(result, last.step + 2)
     except KeyboardInterrupt:
-        if last["reached"] is None:  # before the first point was evaluated: nothing to report
+        if last.reached is None:  # before the first point was evaluated: nothing to report
             raise
-        step, point, out = last["reached"]
+        step, point, out = last.reached
         return _with(interrupted(None, recorder, start, point, step, out, method="fire"), step + 1)
-    out = last["out"]
+    assert last.out is not None, "fire evaluated the force at the start at least"
+    out = last.out
     x = tuple(run.x.tolist())
-    status = last["status"] or ("diverged" if run.status == "diverged" else None)
+    status = last.status or ("diverged" if run.status == "diverged" else None)
     if status is None:
         status = "converged" if rules.met(out[1:]) else rules.final_status(out[1:], norm(out[1:]))
     gradient = tuple(out[1:])

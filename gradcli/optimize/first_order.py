@@ -36,9 +36,9 @@ class Stalled(Exception):
 def scalar_function(V):
     """``f(*x) -> (value, g_0, ..., g_{n-1})`` for ``V``: its generated float code when it has
     one (``scalar_value_and_grad``), else its ``value_and_grad`` on a numpy array."""
-    f = getattr(V, "scalar_value_and_grad", None)
-    if f is not None:
-        return f
+    scalar = getattr(V, "scalar_value_and_grad", None)
+    if scalar is not None:
+        return scalar
     import numpy as np
 
     def f(*x):

@@ -26,13 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError, InputError
 from gradcli.optimize.fire import fire, max_force
 from gradcli.optimize.saddle import SaddleResult, _result, _search
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 @dataclass
@@ -254,7 +258,7 @@ def path(
     counts["value_and_grad"] += 2
     energies = np.empty(images)
     energies[0], energies[-1] = end_values
-    state = {"climbing": None}
+    state: dict[str, int | None] = {"climbing": None}
 
     def force(flat):
         points[1:-1] = flat.reshape(images - 2, n)
@@ -338,7 +342,7 @@ def path(
 
 def _distinct(found):
     """Drop refinements that reached a point already found (two images refined to the same saddle)."""
-    kept = []
+    kept: list[SaddleResult] = []
     for p in found:
         scale = max(1.0, float(np.abs(p.x).max()))
         if all(np.abs(p.x - q.x).max() > 1e-6 * scale for q in kept):

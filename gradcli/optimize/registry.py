@@ -99,7 +99,7 @@ COMMON = ("steps", "tol", "fmax", "atoms", "bound")
 #: The step budget of every method (updates or iterations): large, since a converged run stops early.
 STEPS = 10_000
 
-for _name, _target, _summary, _options, _defaults in [
+_methods: list[tuple[str, str, str, tuple[str, ...], dict[str, object]]] = [
     (
         "gd",
         "first_order:gd",
@@ -140,7 +140,8 @@ for _name, _target, _summary, _options, _defaults in [
     ("lbfgs", "scipy_methods:lbfgs", "limited-memory BFGS (scipy L-BFGS-B)", (), {}),
     ("newton", "scipy_methods:newton", "Newton-CG with the exact Hessian (scipy Newton-CG)", (), {}),
     ("trust", "scipy_methods:trust", "trust region with the exact Hessian (scipy trust-exact)", (), {}),
-]:
+]
+for _name, _target, _summary, _options, _defaults in _methods:
     register(
         Optimizer(
             _name,

@@ -29,11 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import DomainError, InputError
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 # An eigenvalue is zero when |b| <= EIG_RTOL * max|b| (as in analysis/stationary.py).
 EIG_RTOL = 1e-8
@@ -214,7 +218,7 @@ def saddle(
     # climb from there along the same modes, both ways (Cerjan and Miller's
     # use of mode following; Müller-Brown's saddles lie along the stiff mode
     # of two of its minima, not the soft one).
-    modes_to_try = [follow] if follow is not None else [None]
+    modes_to_try: list[int | None] = [follow] if follow is not None else [None]
     if follow is None and 1 <= index < n - zero_modes:
         modes_to_try.append(index)
     state = {"taken": 0}

@@ -23,6 +23,8 @@ scipy stops first (its line search fails, precision is lost) the run is
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gradcli._threads import single_threaded_blas
 from gradcli.errors import DomainError
@@ -31,9 +33,12 @@ from gradcli.optimize.result import DescentResult, Evaluations, interrupted, nor
 from gradcli.optimize.settings import check_max_record
 from gradcli.optimize.trajectory import TrajectoryRecorder
 
+if TYPE_CHECKING:
+    import numpy as np
+
 #: gradcli's name -> (scipy's method, whether it takes the Hessian, scipy's options: "tol" stands for
 #: gradcli's tol where scipy's own test is the same, |grad V|_2 <= tol; the others switch its tests off)
-SCIPY = {
+SCIPY: dict[str, tuple[str, bool, dict[str, float | str]]] = {
     "cg": ("CG", False, {"gtol": "tol", "norm": 2.0}),  # CG's line search needs gtol > 0 to accept its last step
     "bfgs": ("BFGS", False, {"gtol": "tol", "norm": 2.0}),
     # L-BFGS-B's gtol is on max |g_i|, not ours; 100 corrections kept, as ASE's LBFGS (memory=100).
@@ -69,6 +74,17 @@ class _Evaluated:
         """``(value, g_0, ..., g_{n-1})`` at ``x``."""
         value, gradient = self(x)
         return (value, *gradient.tolist())
+
+
+@dataclass
+class _Outcome:
+    """What the callback saw last, kept where Ctrl-C and the end of the run find it:
+    ``reached`` (step, point, value, gradient as numpy arrays), ``status`` once a rule stopped
+    the run, ``step`` the iterations counted."""
+
+    reached: tuple[int, np.ndarray, float, np.ndarray]
+    status: str | None = None
+    step: int = 0
 
 
 def _met(rules, gradient, gg: float) -> bool:
@@ -118,32 +134,31 @@ def scipy_minimize(
     recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
     start = as_point(x0, V.n, getattr(V, "variables", ()))
     evaluated = _Evaluated(V)
-    outcome = {"status": None, "step": 0}
 
     bound2 = rules.bound * rules.bound
 
     def callback(intermediate_result):
-        step = outcome["step"] = outcome["step"] + 1
+        step = outcome.step = outcome.step + 1
         x = intermediate_result.x
         value, gradient = evaluated(x)
         gg = float(gradient @ gradient)
         point = x.copy()  # a copy: scipy may reuse x's array
         recorder.record(step, point, value, math.sqrt(gg))
-        outcome["reached"] = (step, point, value, gradient)  # one store: Ctrl-C finds a consistent point
+        outcome.reached = (step, point, value, gradient)  # one store: Ctrl-C finds a consistent point
         if progress is not None:
             progress(step, value, math.sqrt(gg))
         # |x|² <= bound² implies every |x_i| <= bound: the exact test only when it does not hold.
         if not (math.isfinite(value + gg) and (float(x @ x) <= bound2 or float(abs(x).max()) <= rules.bound)):
-            outcome["status"] = "diverged"
+            outcome.status = "diverged"
             raise StopIteration
         if _met(rules, gradient, gg):
-            outcome["status"] = "converged"
+            outcome.status = "converged"
             raise StopIteration
 
     x_start = np.array(start, dtype=np.float64)
     first = evaluated.at(x_start)
     recorder.record(0, start, first[0], norm(first[1:]))
-    outcome["reached"] = (0, x_start, first[0], np.array(first[1:]))
+    outcome = _Outcome((0, x_start, first[0], np.array(first[1:])))
     if progress is not None:
         progress(0, first[0], norm(first[1:]))
     options = {key: rules.tol if value == "tol" else value for key, value in own_tests.items()}
@@ -166,7 +181,7 @@ def scipy_minimize(
                 hess=(lambda x: V.hessian(x)) if uses_hessian else None,
             )
     except KeyboardInterrupt:
-        step, point, value, gradient = outcome["reached"]
+        step, point, value, gradient = outcome.reached
         out = (value, *gradient.tolist())
         result = interrupted(None, recorder, start, tuple(point.tolist()), step, out, **extra)
         return _replace_evaluations(result, Evaluations(evaluated.calls, evaluated.calls))
@@ -177,15 +192,16 @@ def scipy_minimize(
             raise
         x = tuple(float(c) for c in error_point(error, start))
         return _result(
-            recorder, start, x, (math.nan,) + (math.nan,) * V.n, outcome["step"] + 1, "diverged", Evaluations(), extra
+            recorder, start, x, (math.nan,) + (math.nan,) * V.n, outcome.step + 1, "diverged", Evaluations(), extra
         )
     x = tuple(res.x.tolist())
     out = evaluated.at(res.x)
     evaluations = Evaluations(int(res.get("nfev", 0)), int(res.get("njev", 0)), int(res.get("nhev", 0)))
-    steps_made = int(res.get("nit", outcome["step"]))
-    status = outcome["status"]
+    steps_made = int(res.get("nit", outcome.step))
     message = ""
-    if status is None:
+    if outcome.status is not None:
+        status = outcome.status
+    else:
         if not math.isfinite(out[0] + norm(out[1:])):
             status = "diverged"
         elif rules.met(out[1:]):

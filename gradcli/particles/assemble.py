@@ -23,11 +23,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from .pair import PairFailure
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 spatial = LazyModule("scipy.spatial", globals(), "spatial")  # only with a cutoff
 
 
@@ -133,9 +137,11 @@ def energy_and_grad(pair, X, pairs: PairList, m: int):
         d = X.take(pairs.gi, axis=0) - X.take(pairs.gj, axis=0)
         values, w = _evaluate(pair, np.einsum("ij,ij->i", d, d), 1, 0)
         forces = (d * w[:, None]).ravel()  # dV/dx_i = W d for each pair, flattened like flat_i
-        grad = np.bincount(pairs.flat_i, forces, X.size) - np.bincount(pairs.flat_j, forces, X.size)
-        return pairs.per_config(values, m, 0), grad
-    total = grad = 0.0  # the first slice's arrays replace these
+        gradient = np.bincount(pairs.flat_i, forces, X.size) - np.bincount(pairs.flat_j, forces, X.size)
+        return pairs.per_config(values, m, 0), gradient
+    # the first slice's arrays replace these
+    total: np.ndarray | float = 0.0
+    grad: np.ndarray | float = 0.0
     size, dim = X.size, pairs.dim
     for a, b in pairs.slices:
         d, s = separations(X, pairs, a, b)
@@ -154,7 +160,8 @@ def hessian(pair, X, pairs: PairList, m: int):
     its energy (m,) and gradient (m*N*dim,) from the same evaluation."""
     n_atoms, dim = pairs.n_atoms, pairs.dim
     H = np.zeros((m, n_atoms, dim, n_atoms, dim))
-    total = grad = 0.0
+    total: np.ndarray | float = 0.0
+    grad: np.ndarray | float = 0.0
     size, diagonal = X.size, np.arange(dim)
     for a, b in pairs.slices:
         d, s = separations(X, pairs, a, b)

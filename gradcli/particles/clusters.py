@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 LJ_PAIR_MINIMUM = 2 ** (1 / 6)  # r where 4 (r^-12 - r^-6) is lowest, sigma = 1
 

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import InputError
 from . import xyz
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 COORDINATE_FILE_SUFFIXES = (".xyz", ".extxyz")
 

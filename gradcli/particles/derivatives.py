@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
@@ -25,7 +26,10 @@ from ..frontend.binding import check_order, variable_index
 from ..frontend.domain import format_point
 from ..frontend.taylor import MAX_ORDER, taylor_derivatives
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 
 def derivatives_along(V, x, order: int, variable: str | None, method: str) -> list[float]:

@@ -14,11 +14,16 @@ between crossings of rc, so it carries no derivative), as in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._lazy import LazyModule
 from ..errors import InputError
 from ..frontend import engine_graph
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 creation = LazyModule("gradcli.autograd.creation", globals(), "creation")
 
 

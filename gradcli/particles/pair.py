@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -49,7 +50,10 @@ from ..frontend.compiled import ERRSTATE, Compiled
 from ..frontend.domain import fmt
 from ..frontend.program import Builder, Program, from_sympy
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 PAIR_VARIABLE = "r"
 # Factoring candidates only for expressions of at most this many SymPy operations (cost of set-up).
@@ -151,9 +155,9 @@ class PairFunction:
             return PairFailure(error, _index_of(s, error))
         # The functions of s evaluate where those of u = 1/s did not: only s = 0 does that.
         index = int(np.argmin(s))
-        error = DomainError("division by zero at s=0")
-        error.reason, error.operation, error.point = "division-by-zero", "div", (float(s[index]),)
-        return PairFailure(error, index)
+        at_zero = DomainError("division by zero at s=0")
+        at_zero.reason, at_zero.operation, at_zero.point = "division-by-zero", "div", (float(s[index]),)
+        return PairFailure(at_zero, index)
 
     @cached_property
     def taylor_program(self):

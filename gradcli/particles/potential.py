@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import DomainError, InputError
@@ -35,7 +36,10 @@ from .derivatives import derivatives_along
 from .graph import particle_graph
 from .pair import PairFailure, PairFunction
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 AXES = "xyz"
 
@@ -177,13 +181,12 @@ class ParticlePotential:
         except PairFailure as failure:
             raise self._pair_error(failure, X, pairs, m, single) from None
         if self.one_body is not None:
-            energy, grad, hess = self._add_one_body(kind, X, m, single, energy, grad, hess)
+            energy, grad, hess = self._add_one_body(self.one_body, kind, X, m, single, energy, grad, hess)
         if grad is not None:
             grad = grad.reshape(m, self.n)
         return energy, grad, hess, single
 
-    def _add_one_body(self, kind, X, m, single, energy, grad, hess):
-        U = self.one_body
+    def _add_one_body(self, U: Potential, kind, X, m, single, energy, grad, hess):
         try:
             if kind == "value":
                 energy = energy + U(X).reshape(m, self.n_atoms).sum(axis=1)
@@ -211,7 +214,7 @@ class ParticlePotential:
 
     def _one_body_error(self, error: DomainError, X, m: int, single: bool) -> DomainError:
         point = getattr(error, "point", None)
-        hits = np.flatnonzero((X == np.asarray(point)).all(axis=1)) if point else []
+        hits = np.flatnonzero((X == np.asarray(point)).all(axis=1)) if point else np.empty(0, dtype=np.intp)
         row = int(hits[0]) if len(hits) else 0
         c, atom = divmod(row, self.n_atoms)
         where = "" if single else f", configuration {c + 1}"

@@ -32,12 +32,16 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._lazy import LazyModule
 from ..errors import InputError
 from .elements import mass
 
-np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyModule("numpy", globals(), "np")  # imported on first use (gradcli/_lazy.py)
 
 _KEY_VALUE = re.compile(r'([A-Za-z_][\w\-]*)=(?:"([^"]*)"|(\S+))')
 _PLAIN_PROPERTIES = (("species", "S", 1), ("pos", "R", 3))

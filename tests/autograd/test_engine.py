@@ -13,6 +13,7 @@ from gradcli.autograd import Function, grad
 
 
 # ***** traversal *****
+@pytest.mark.slow
 def test_chain_of_100000_operations_does_not_recurse():
     x = gradcli.tensor([1.0], requires_grad=True)
     y = x
@@ -26,6 +27,7 @@ def test_chain_of_100000_operations_does_not_recurse():
     del y  # freeing a 200,000-node graph must not overflow the C stack either
 
 
+@pytest.mark.slow
 def test_deep_chain_with_create_graph():
     x = gradcli.tensor(0.5, requires_grad=True)
     y = x

@@ -218,17 +218,19 @@ def test_one_executor_at_a_time():
 
 # --- real processes: a kill in the middle, and the three executors ----------------------------
 
+# One potential (compiled once per process) and jobs of a few thousand steps each, so a
+# kill lands mid-batch while the whole file stays quick.
 SLOW_JOBS = [
     {
         "id": f"j{i}",
         "command": "descend",
-        "expression": f"(x-{i})**2 + 2*(y+{i % 7})**2",
-        "x0": [0, 0],
-        "lr": 0.01,
-        "steps": 100_000,
+        "expression": "(1-x)**2 + 100*(y-x**2)**2",
+        "x0": [-1 - i / 100, 1],
+        "lr": 1e-4,
+        "steps": 5000,
         "tol": 0,
     }
-    for i in range(40)
+    for i in range(24)
 ]
 
 
@@ -244,6 +246,7 @@ def slow_jobs(tmp_path_factory):
     return str(path), _lines(reference.stdout)
 
 
+@pytest.mark.slow
 def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path, slow_jobs):
     jobs, reference = slow_jobs
     out = tmp_path / "out.jsonl"
@@ -264,6 +267,7 @@ def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path
     assert _lines(out.read_text()) == reference
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", [["--workers", "2"], ["--dask-local", "2"]])
 def test_executors_give_the_in_process_results(slow_jobs, executor):
     pytest.importorskip("dask.distributed")
@@ -273,6 +277,7 @@ def test_executors_give_the_in_process_results(slow_jobs, executor):
     assert _lines(result.stdout) == reference
 
 
+@pytest.mark.slow
 def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
     pytest.importorskip("dask.distributed")
     import socket
@@ -315,6 +320,7 @@ def test_a_separate_dask_scheduler_and_worker(slow_jobs, tmp_path):
     assert _lines(result.stdout) == reference
 
 
+@pytest.mark.slow
 def test_a_thousand_jobs_on_one_potential_compile_it_once(tmp_path, monkeypatch):
     from gradcli.frontend import cache
     from gradcli.frontend.potential import Potential

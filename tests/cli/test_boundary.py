@@ -179,6 +179,7 @@ def test_stdin_at_the_limit_is_still_read():
 # --- broken pipes (issue 14 item 8) --------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("json_flag", [["--json"], []])
 def test_a_closed_stdout_exits_141_silently(json_flag):
     proc = subprocess.Popen(
@@ -211,6 +212,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, status", [("SIGTERM", 143), ("SIGHUP", 129), ("SIGINT", 130)])
 def test_a_signal_during_a_plot_write_cleans_up(tmp_path, name, status):
     target = tmp_path / "d.png"
@@ -221,6 +223,7 @@ def test_a_signal_during_a_plot_write_cleans_up(tmp_path, name, status):
     assert proc.stderr == expected
 
 
+@pytest.mark.slow
 def test_a_signal_with_json_prints_the_error_object(tmp_path):
     target = tmp_path / "d.png"
     proc = run_process(
@@ -242,6 +245,7 @@ def test_stdin_that_is_not_utf8_is_an_input_error(monkeypatch):
         read_stdin()
 
 
+@pytest.mark.slow
 def test_non_utf8_stdin_never_reaches_json_as_a_surrogate():
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:surrogateescape"}
     proc = subprocess.run(
@@ -252,6 +256,7 @@ def test_non_utf8_stdin_never_reaches_json_as_a_surrogate():
     assert json.loads(proc.stdout)["error"]["kind"] == "parse"
 
 
+@pytest.mark.slow
 def test_an_ignored_sighup_stays_ignored(tmp_path):
     # nohup ignores SIGHUP before starting gradcli: the run goes on and writes its plot.
     code = "import signal\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n" + SIGNAL_DURING_SAVE.replace(

@@ -13,6 +13,8 @@ from gradcli.cli.output import ascii_text, plain, without_surrogates
 
 MAIN = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sys.argv[1:]]\nmain()\n"
 
+pytestmark = pytest.mark.slow  # every test here starts a real process
+
 
 def run_process(*args, encoding="ascii"):
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "PYTHONIOENCODING": encoding}

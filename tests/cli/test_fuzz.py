@@ -156,6 +156,7 @@ def _strict(constant):
     raise ValueError(f"not strict JSON: {constant}")
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=150, database=None, deadline=None, suppress_health_check=list(HealthCheck))
 @given(arguments())
 def test_every_command_survives_malformed_arguments(case):

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here starts a real process
+
 
 def modules_after(code: str) -> set[str]:
     probe = code + "\nimport sys; print(' '.join(sorted(sys.modules)))"

@@ -95,6 +95,7 @@ def test_modes_keeps_its_units_key():
     assert invoke_json("modes", "x**2", "--at", "0")["units"] == EV_ANGSTROM
 
 
+@pytest.mark.slow
 def test_units_fall_back_to_ascii():
     main = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sys.argv[1:]]\nmain()\n"
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "PYTHONIOENCODING": "ascii"}

@@ -124,6 +124,7 @@ def test_lennard_jones_13_written_out_parses():
     assert len(expr.free_symbols) == 39 + 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -142,6 +143,7 @@ def test_long_chains_parse_without_recursion_error(text, expected):
     assert parse_expression(text) == expected
 
 
+@pytest.mark.slow
 def test_long_mixed_chain_keeps_order_and_signs():
     names = [f"x{i}" for i in range(3000)]
     text = names[0] + "".join(("-" if i % 3 else "+") + f"2*{n}/3" for i, n in enumerate(names[1:], 1))

@@ -6,6 +6,7 @@ import math
 import re
 import string
 
+import pytest
 import sympy
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -241,6 +242,7 @@ def _outcome(text):
         return (type(error), error.message, error.column)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_chain())
 def test_grouping_long_chains_keeps_the_meaning(text):

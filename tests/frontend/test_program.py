@@ -154,6 +154,7 @@ def test_the_sparse_hessian_keeps_only_structural_non_zeros():
     assert run(program, 1.0, 2.0) == (7.0, 8.0, 3.0, 2.0, 3.0)  # V, grad, H[0][0], H[1][0]
 
 
+@pytest.mark.slow
 def test_a_separable_hessian_program_grows_linearly():
     """sum x_i**2: n diagonal entries, and a program of O(n) instructions (the
     dense triangle would be n(n+1)/2 outputs, the forward sweeps O(n^2) work)."""

@@ -1,10 +1,10 @@
 """gradcli basins and gradcli global: JSON, tables, errors and exit codes."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -100,30 +100,51 @@ def test_global_needs_a_start_for_a_typed_expression():
     )
 
 
-def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130():
+def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130(monkeypatch):
+    """Ctrl-C during the third hop: the JSON object carries status interrupted and the best so far."""
+    from contextlib import contextmanager
+
+    import gradcli.cli.landscape_cmd as landscape_cmd
+
+    @contextmanager
+    def interrupting_bar(*_args, **_kwargs):
+        def update(done, **_values):
+            if done >= 3:
+                raise KeyboardInterrupt
+
+        yield update
+
+    monkeypatch.setattr(landscape_cmd, "progress_bar", interrupting_bar)
+    result = _run("global", "@lj-cluster", "--param", "n=13", "--hops", "100000", "--json")
+    assert result.exit_code == 130, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "interrupted" and data["hops"] == 3 and data["best"]["value"] < -40
+    assert data["best"]["value"] == min(m["value"] for m in data["minima"])
+    assert "interrupted after 3 hops" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_real_sigint_prints_the_best_so_far_and_exits_130():
+    """SIGINT once the progress bar shows (the search is under way, however loaded the machine)."""
+    env = {**os.environ, "TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
+    env.pop("FORCE_COLOR", None)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gradcli.cli.app",
-            "global",
-            "@lj-cluster",
-            "--param",
-            "n=13",
-            "--hops",
-            "100000",
-            "--json",
-        ],
+        [sys.executable, "-m", "gradcli.cli.app", "global", "@lj-cluster", "--param", "n=13", "--hops", "100000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        env=env,
         # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(6)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        first = process.stderr.read(1)  # the progress bar's first byte
+        assert first, process.stdout.read()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stdout, stderr = stdout.decode(), (first + stderr).decode()
     assert process.returncode == 130, stderr
-    data = json.loads(stdout)
-    assert data["status"] == "interrupted" and data["best"]["value"] < -40
-    assert "interrupted after" in stderr
+    assert "interrupted" in stdout and "Traceback" not in stderr
+    assert "the best so far is shown" in stderr

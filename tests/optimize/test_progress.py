@@ -160,6 +160,7 @@ def test_no_bar_when_piped_or_with_json(monkeypatch, options, env):
     assert result.exit_code == 0 and result.stderr == ""
 
 
+@pytest.mark.slow
 def test_a_real_sigint_prints_the_result_so_far():
     """SIGINT to a long descend (about 5 minutes whole) once its progress bar shows: the table of
     the point reached, status interrupted, exit 130, no traceback."""

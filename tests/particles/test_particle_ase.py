@@ -111,3 +111,11 @@ def test_without_ase_the_import_error_names_the_extra():
     script = "import sys; sys.modules['ase'] = None\ntry:\n import gradcli.ase\nexcept ImportError as e:\n print(e)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.startswith('gradcli.ase needs ASE, an optional extra: pip install "gradcli[ase]"')
+
+
+def test_calculate_without_atoms_says_so_as_ase_does():
+    # mypy found calculate() reading self.atoms, which ASE leaves None until atoms are given:
+    # a TypeError (len of None) before, ASE's own message now.
+    calculator = GradcliCalculator(ParticlePotential(LJ, 2, params=UNIT))
+    with pytest.raises(ValueError, match="Calculator has no atoms"):
+        calculator.calculate()

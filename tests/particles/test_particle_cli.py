@@ -138,6 +138,7 @@ def test_morse_cluster_writes_its_end_point(tmp_path):
     assert frame.symbols == ("X",) * 13 and float(frame.info["energy"]) == out["value"]
 
 
+@pytest.mark.slow
 def test_the_readme_particle_example_runs_in_order(tmp_path, monkeypatch):
     # README "Particle systems": the Python blocks (doctests) and the command lines, in one folder, in order.
     import doctest

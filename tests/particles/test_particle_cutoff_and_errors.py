@@ -148,6 +148,7 @@ def test_derivatives_refuse_a_batch_an_unknown_variable_and_an_unknown_method():
         V.derivatives(x, 2, method="fd")
 
 
+@pytest.mark.slow
 def test_many_pairs_are_summed_in_slices_and_a_kd_tree_finds_the_cutoff_pairs():
     # 260 atoms: 33,670 pairs, more than one slice of assemble.CHUNK and past the brute-force
     # neighbour search (assemble.BRUTE_FORCE_PAIRS), so the cKDTree path is the one checked.

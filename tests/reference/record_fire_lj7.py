@@ -1,4 +1,4 @@
-"""Record ASE's FIRE trajectory on LJ7 once, for tests/ts/test_ts_fire.py.
+"""Record ASE's FIRE trajectory on LJ7 once, for tests/optimize/test_fire.py.
 
 Run with the side venv (ASE 3.29), from the worktree root:
 

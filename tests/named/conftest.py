@@ -1,16 +1,8 @@
-"""Shared fixtures: a clean GRADCLI_POTENTIALS and a helper writing potential files."""
+"""Shared fixture: a helper writing potential files (tests/conftest.py clears GRADCLI_POTENTIALS)."""
 
 import textwrap
 
 import pytest
-
-from gradcli.named import ENV_VAR
-
-
-@pytest.fixture(autouse=True)
-def _no_user_potentials(monkeypatch):
-    monkeypatch.delenv(ENV_VAR, raising=False)
-
 
 GOOD = """
 name = "{name}"

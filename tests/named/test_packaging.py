@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_built_package_contains_and_finds_the_potentials(tmp_path):
     source = tmp_path / "src"
     source.mkdir()

@@ -1,4 +1,5 @@
-"""The examples in the docstrings of the command layer and the optimiser run."""
+"""The examples in the docstrings of the command layer, the optimisers, the
+stationary-point analysis and the named potentials run and print what they show."""
 
 import doctest
 import importlib
@@ -6,15 +7,18 @@ import importlib
 import pytest
 
 MODULES = [
+    "gradcli.analysis.modes",
+    "gradcli.cli.boundary",
+    "gradcli.cli.descend_cmd",
+    "gradcli.cli.labels",
     "gradcli.cli.options",
     "gradcli.cli.output",
-    "gradcli.cli.boundary",
     "gradcli.cli.parsing",
-    "gradcli.cli.status",
+    "gradcli.cli.plot",
     "gradcli.cli.points",
     "gradcli.cli.render",
-    "gradcli.cli.plot",
-    "gradcli.cli.descend_cmd",
+    "gradcli.cli.status",
+    "gradcli.cli.transition_cmd",
     "gradcli.named",
     "gradcli.named.check",
     "gradcli.named.files",
@@ -24,6 +28,9 @@ MODULES = [
     "gradcli.named.units",
     "gradcli.optimize",
     "gradcli.optimize.descent",
+    "gradcli.optimize.fire",
+    "gradcli.optimize.neb",
+    "gradcli.optimize.saddle",
     "gradcli.optimize.trajectory",
 ]
 

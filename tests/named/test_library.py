@@ -321,6 +321,7 @@ def test_published_constants_behind_the_defaults():
     assert find_potential("double-well").stationary[0].point[0] == pytest.approx(math.sqrt(5))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FAMILIES))
 def test_largest_family_member_still_compiles(name):
     # rosenbrock-nd: the size bound is where the written-out expression still fits the parser's limit;

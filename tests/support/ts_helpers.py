@@ -1,5 +1,5 @@
 """Named potentials and their listed stationary points for the tests in
-tests/ts (the values in potentials/*.toml: Müller & Brown 1979 for
+tests of saddles, paths and modes (the values in potentials/*.toml: Müller & Brown 1979 for
 muller-brown, Himmelblau 1972 for himmelblau)."""
 
 import numpy as np
