@@ -68,11 +68,11 @@ def progress_bar(
     if console is None or not console.is_terminal:
         yield lambda done, **values: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 
     title = f"{label} {what}" if label else what
     shown = _fitting(console.width, title, what, total, fields)
-    columns = [TextColumn(title)]
+    columns: list[ProgressColumn] = [TextColumn(title)]
     if shown["bar"]:
         columns.append(BarColumn(bar_width=shown["bar"]))
     columns += [MofNCompleteColumn(), TextColumn("{task.fields[info]}")]

@@ -303,7 +303,8 @@ def path(
         band = ("interrupted", k, max_force(f, atoms))
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
 
-    saddles, minima = [], []
+    saddles: list[PathPoint] = []
+    minima: list[PathPoint] = []
     if refine and not stopped:
         for i in range(1, images - 1):
             if energies[i] > energies[i - 1] and energies[i] >= energies[i + 1]:
