@@ -54,6 +54,7 @@ def _sigint_when_busy(*args):
     return process.returncode, json.loads(stdout), stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the child's CPU time in /proc")
 def test_sigint_to_a_long_saddle_prints_the_point_reached_as_json_and_exits_130():
     status, out, stderr = _sigint_when_busy(*LONG_SADDLE)
@@ -69,6 +70,7 @@ def test_sigint_to_a_long_saddle_prints_the_point_reached_as_json_and_exits_130(
     assert stderr == f"interrupted at step {out['steps']}; the point reached is shown\nerror: interrupted\n"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the child's CPU time in /proc")
 def test_sigint_to_a_long_path_prints_the_band_so_far_as_json_and_exits_130():
     status, out, stderr = _sigint_when_busy(*LONG_PATH)
@@ -124,6 +126,11 @@ def test_ctrl_c_in_a_path_prints_the_band_so_far(monkeypatch):
     assert "band: 11 images, FIRE interrupted in 20 steps" in result.stdout
     assert "│ status           │ interrupted" in result.stdout
     assert result.stderr == "interrupted at FIRE step 20; the path so far is shown\nerror: interrupted\n"
+    with ctrl_c_at(monkeypatch, 20):
+        out = json.loads(invoke("path", "@muller-brown", "--from", "MA", "--to", "MB", "--json").stdout)
+    assert out["status"] == "interrupted" and out["band"] == {**out["band"], "status": "interrupted", "steps": 20}
+    budget = json.loads(invoke("path", "@muller-brown", "--from", "MA", "--to", "MB", "--steps", "20", "--json").stdout)
+    assert [i["point"] for i in out["images"]] == [i["point"] for i in budget["images"]]  # the band of 20 steps
 
 
 @pytest.mark.parametrize(
