@@ -156,8 +156,9 @@ def tables(run, V, runs: list, plot) -> None:
 
 
 def _comparison(run, V, runs: list, plot) -> None:
-    """One row per method; numbers to 4 significant figures (the JSON has them whole), folded,
-    never cut, when the terminal is narrow."""
+    """One row per method; numbers to 4 significant figures (the JSON has them whole). A number is
+    never wrapped or folded: the labels wrap, a table too wide is split (``render.show``), and a
+    terminal too narrow even for the method beside one column gets one block of lines per method."""
     from rich.table import Table
     from rich.text import Text
 
@@ -166,24 +167,44 @@ def _comparison(run, V, runs: list, plot) -> None:
 
     units = declared(run)
     caption = f"from {render.point(V.variables, runs[0].result.x0)}" + (f"; plot {plot}" if plot else "")
-    table = Table(title=render.title("methods compared", run.name, V.text), caption=Text(caption))
-    for key, header in (
+    heading = render.title("methods compared", run.name, V.text)
+    columns = (
         ("method", "method"),
         ("steps", "steps"),
         ("evaluations", "evaluations V/grad/H"),
         ("V", label("V", "energy", units)),
         ("|grad V|", label("|grad V|", "gradient", units)),
         ("status", "status"),
-    ):
-        numeric = key not in ("method", "status")
-        table.add_column(Text(header), justify="right" if numeric else "left", overflow="fold")
+    )
+    rows = []
     for r in runs:
         result, e = r.result, r.result.evaluations
-        table.add_row(
-            Text(r.method),
-            Text(str(result.steps)),
-            Text(f"{e.value}/{e.gradient}/{e.hessian}"),
-            *(Text(f"{c:.4g}") for c in (result.value, result.grad_norm)),
-            render.status(_status(result), result.succeeded),
+        rows.append(
+            [
+                Text(r.method),
+                *(Text(t, no_wrap=True) for t in (str(result.steps), f"{e.value}/{e.gradient}/{e.hessian}")),
+                *(Text(f"{c:.4g}", no_wrap=True) for c in (result.value, result.grad_norm)),
+                render.status(_status(result), result.succeeded),
+            ]
         )
-    render.show(table)
+    table = Table(title=heading, caption=Text(caption))
+    for key, header in columns:
+        numeric = key not in ("method", "status")
+        # Only the labels (method, status, headers) may wrap or fold; a number keeps its line whole.
+        heading_text = Text(header, no_wrap=False)  # a header wraps at its spaces, even over a column of numbers
+        table.add_column(heading_text, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
+    for row in rows:
+        table.add_row(*row)
+    if render.narrowest(render.console(), table) <= render.console().width:
+        render.show(table)
+        return
+    blocks = []
+    for r, row in zip(runs, rows):
+        lines = [
+            Text(f"{r.method}: {row[-1].plain}", style=row[-1].style),
+            Text(f"  steps {row[1].plain}"),
+            Text(f"  evaluations {evaluations_text(r.result.evaluations)}"),
+            *(Text(f"  {header} {cell.plain}") for (_, header), cell in zip(columns[3:5], row[3:5])),
+        ]
+        blocks.append(Text("\n").join(lines))
+    render.show(Text(heading, style="bold"), *blocks, Text(caption))

@@ -198,5 +198,5 @@ def _tables(run: Run, V, result, value: float, grad_norm: float) -> None:
     ]
     render.show(
         render.summary(render.title("normal modes", run.name, V.text), rows),
-        render.columns("modes (imaginary: 12.3i)", headers, table, "every eigenvector: see --json"),
+        render.columns("modes (an imaginary frequency ends in i)", headers, table, "every eigenvector: see --json"),
     )

@@ -79,6 +79,8 @@ def descent_figure(V, result, title: str, view):
     _gradient(axes["grad"], steps, norms, view, result.diverged_at if diverged else None)
     if V.n > 2:
         axes["grad"].set_xlabel("step")
+        if plot_view.ended_oscillating(result):  # no map: on the last |grad V|
+            plot_view.mark_oscillation(axes["grad"], steps[-1], norms[-1])
     _energy(axes["energy"], steps, values, view, diverged)
     plot_view.title(fig, title)
     plot_view.outside_legend(fig)
@@ -150,6 +152,8 @@ def _curve(fig, ax, V, xs, values, view, result):
     ax.set_ylim(y_lo, y_hi)
     if diverged:
         plot_view.mark_divergence(ax, xs[-1, 0], values[-1], result.diverged_at, ((lo, hi), (y_lo, y_hi)))
+    if plot_view.ended_oscillating(result):
+        plot_view.mark_oscillation(ax, xs[-1, 0], values[-1], ((lo, hi), (y_lo, y_hi)))
     ax.set_xlabel(view.axis_label(V.variables[0]))
     ax.set_ylabel(view.energy_label(f"V({V.variables[0]})"))
     ax.grid(alpha=0.3)
@@ -167,6 +171,8 @@ def _contour(fig, ax, V, xs, view, result):
     plot_view.mark_stationary(ax, view)
     if diverged:
         plot_view.mark_divergence(ax, xs[-1, 0], xs[-1, 1], result.diverged_at, box)
+    if plot_view.ended_oscillating(result):
+        plot_view.mark_oscillation(ax, xs[-1, 0], xs[-1, 1], box)
     plot_view.frame_map(ax, view, box, V.variables)
 
 

@@ -1,6 +1,10 @@
 """Plots of several descents from one start (``descend --method gd,momentum,lbfgs --plot FILE``):
-their paths overlaid on the landscape (V(x) for one variable, a contour map for two) and
-|grad V| against step on a log scale, one colour per method. One run is ``plot.plot_descent``."""
+their paths overlaid on the landscape (V(x) for one variable, a contour map for two; V against
+step for more), beside |grad V| and V - V_final (each run's own final V) against step on log
+scales, so convergence rates compare, one colour per method. A diverged run's last point is
+crossed; a run that ended oscillating (flipping back and forth: its status ``oscillating``, or a
+run that did not converge whose last steps reverse, as the diagnosis sees it) is marked with a
+diamond. One run is ``plot.plot_descent``."""
 
 from __future__ import annotations
 
@@ -55,9 +59,11 @@ def runs_figure(V, runs: list, title: str, view):
             )
     if not paths:
         raise InputError("nothing to plot: no point of any trajectory is finite")
-    fig = Figure(figsize=(11, 4.5), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=(1.35, 1))
+    fig = Figure(figsize=(12, 5.6), layout="constrained")
+    axes = fig.subplot_mosaic([["map", "grad"], ["map", "energy"]], width_ratios=(1.35, 1))
+    left, right, below = axes["map"], axes["grad"], axes["energy"]
     diverged = {method for method, result in runs if result.status == "diverged"}
+    oscillating = {method for method, result in runs if plot_view.ended_oscillating(result)}
     if V.n <= 2:
         box = plot_view.view_box(view, [xs if m not in diverged else xs[:1] for m, xs, _, _, _ in paths], V.n)
         box = plot_view.view_box(view, [plot_view.within(xs, box) for _, xs, _, _, _ in paths], V.n)
@@ -95,25 +101,47 @@ def runs_figure(V, runs: list, title: str, view):
             label="start",
             zorder=4,
         )
-    for method, xs, values, _, _ in paths:
-        if method in diverged and V.n <= 2:
-            plot_view.mark_divergence(left, xs[-1, 0], values[-1] if V.n == 1 else xs[-1, 1], None, None)
     if V.n == 1:
         shown = [v for _, xs, vs, _, _ in paths for x, v in zip(xs[:, 0], vs) if box[0][0] <= x <= box[0][1]]
         low, top = min(shown), max(shown)
         left.set_ylim(*(view.ylim or plot_view.span(low, top, 0.1, 1e-9)))
+    # Marks on a run's last point, kept on the map's edge when that point is outside the view (a
+    # diverged run's is far away, and a mark drawn there would squeeze the figure's layout).
+    edge = (box[0], left.get_ylim()) if V.n == 1 else box if V.n == 2 else None
+    for method, xs, values, steps, _ in paths:
+        last = (xs[-1, 0], values[-1] if V.n == 1 else xs[-1, 1]) if V.n <= 2 else (steps[-1], values[-1])
+        if method in diverged and V.n <= 2:
+            plot_view.mark_divergence(left, *last, None, edge)
+        if method in oscillating:
+            plot_view.mark_oscillation(left, *last, edge)
     left.grid(alpha=0.3)
     for (method, _, _, steps, norms), colour in zip(paths, COLOURS):
         positive = norms > 0
         # Log steps too: methods differ by orders of magnitude in how many they need.
         right.loglog(steps[positive] + 1, norms[positive], color=colour, label=method)
-    right.set_xlabel("step + 1 (log scale)")
     right.set_ylabel("|∇V|")
     right.set_title("|∇V| against step (log scales)", fontsize=10)
     right.grid(alpha=0.3)
+    _above_final(below, paths, diverged, view)
     plot_view.title(fig, title)
     plot_view.outside_legend(fig, [left])
     return fig
+
+
+def _above_final(ax, paths, diverged, view) -> None:
+    """V - V_final per run (its own last V) against step, log scales: how fast each one closes in.
+    A diverged run has no final value to approach and is left out (its |∇V| shows it)."""
+    for (method, _, values, steps, _), colour in zip(paths, COLOURS):
+        if method in diverged:
+            continue
+        excess = values - values[-1]
+        keep = excess > 0
+        if keep.any():
+            ax.loglog(steps[keep] + 1, excess[keep], color=colour, label=method)
+    ax.set_xlabel("step + 1 (log scale)")
+    ax.set_ylabel(view.energy_label("V − V_final"))
+    ax.set_title("energy above each run's final value (log scales)", fontsize=10)
+    ax.grid(alpha=0.3)
 
 
 def _landscape(fig, ax, V, box, view):

@@ -289,6 +289,28 @@ def mark_divergence(ax, x: float, y: float, step: int | None, box=None) -> None:
     ax.plot(shown_x, shown_y, "X", ms=13, color="red", mec="k", ls="none", label=where, zorder=7, clip_on=False)
 
 
+def ended_oscillating(result) -> bool:
+    """Whether a run ended flipping back and forth: the optimiser says so (status ``oscillating``),
+    or it did not converge and its last consecutive steps mostly reverse (``diagnosis``)."""
+    from gradcli.optimize.diagnosis import oscillates_or_grows
+    from gradcli.optimize.result import SUCCESS
+
+    if result.status == "oscillating":
+        return True
+    if result.status in (*SUCCESS, "diverged", "interrupted"):
+        return False
+    return oscillates_or_grows(result.trajectory) == "oscillates"
+
+
+def mark_oscillation(ax, x: float, y: float, box=None) -> None:
+    """A hollow diamond on a run's last point: it ended oscillating there (one legend entry for
+    all); kept on the axes' edge when the point is outside ``box`` ((x_lo, x_hi), (y_lo, y_hi))."""
+    if box is not None:
+        (x_lo, x_hi), (y_lo, y_hi) = box
+        x, y = min(max(x, x_lo), x_hi), min(max(y, y_lo), y_hi)
+    ax.plot(x, y, "D", ms=12, mfc="none", mec="red", mew=2, ls="none", label="oscillating", zorder=7, clip_on=False)
+
+
 def outside_legend(fig, axes=None, **options) -> None:
     """One legend for the figure below its axes (so it never covers data),
     gathering each labelled artist once."""

@@ -21,6 +21,37 @@ DELAY = 1.0
 REFRESH = 0.1
 
 
+#: The widest bar, and the narrowest worth drawing.
+BAR_WIDTH = (40, 4)
+#: A value as wide as a format can print one (for the room the values beside the bar need).
+WIDEST = -1.1111111111111111e-111
+
+
+def _fitting(width: int, title: str, what: str, total: int, fields: str) -> dict:
+    """What fits on one line of ``width`` columns: the numbers (done of total and the values) always,
+    then the time elapsed, the rate and the bar, dropped in the reverse order when the line is
+    short, so Rich never has to cut a number to make it fit.
+
+    >>> _fitting(120, "lbfgs steps", "steps", 10000, "|∇V| {grad_norm:.3g}")
+    {'rate': True, 'elapsed': True, 'bar': 40}
+    >>> _fitting(60, "lbfgs steps", "steps", 10000, "|∇V| {grad_norm:.3g}")
+    {'rate': False, 'elapsed': True, 'bar': 12}
+    """
+    import string
+
+    values = {name: WIDEST for _, name, _, _ in string.Formatter().parse(fields) if name}
+    parts = [len(title), 2 * len(str(total)) + 1, len(fields.format(**values)) if fields else 0]
+    rate, elapsed = len(f"{WIDEST:.3g} {what}/s"), len("0:00:00")
+    for with_rate, with_elapsed in ((True, True), (False, True), (False, False)):
+        used = sum(parts) + with_rate * rate + with_elapsed * elapsed
+        gaps = len(parts) + with_rate + with_elapsed  # one space between columns, the bar's included
+        room = width - used - gaps
+        if room >= BAR_WIDTH[1] or not with_elapsed:
+            bar = min(room, BAR_WIDTH[0]) if room >= BAR_WIDTH[1] else 0
+            return {"rate": with_rate, "elapsed": with_elapsed, "bar": bar}
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def progress_bar(
     what: str, total: int, *, enabled: bool = True, delay: float | None = None, fields: str = "", label: str = ""
@@ -37,15 +68,20 @@ def progress_bar(
     if console is None or not console.is_terminal:
         yield lambda done, **values: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 
+    title = f"{label} {what}" if label else what
+    shown = _fitting(console.width, title, what, total, fields)
+    columns: list[ProgressColumn] = [TextColumn(title)]
+    if shown["bar"]:
+        columns.append(BarColumn(bar_width=shown["bar"]))
+    columns += [MofNCompleteColumn(), TextColumn("{task.fields[info]}")]
+    if shown["rate"]:
+        columns.append(TextColumn("{task.fields[rate]}"))
+    if shown["elapsed"]:
+        columns.append(TimeElapsedColumn())
     progress = Progress(
-        TextColumn(f"{label} {what}" if label else what),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[info]}"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
+        *columns,
         console=console,
         transient=True,
         redirect_stdout=False,

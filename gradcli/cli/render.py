@@ -128,7 +128,9 @@ def columns(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
         # no_wrap: Rich then narrows the long text columns first, and a number only to its shortest spelling
         short = all(len(str(row[i])) <= 4 for row in rows if i < len(row) and isinstance(row[i], str))
         justify: JustifyMethod = "right" if numeric else "left"
-        table.add_column(text(header), justify=justify, overflow="fold", no_wrap=numeric or short)
+        heading = text(header)
+        heading.no_wrap = False  # a header wraps at its spaces rather than being cut ("arc leng")
+        table.add_column(heading, justify=justify, overflow="fold", no_wrap=numeric or short)
     for row in rows:
         table.add_row(*(Number(c) if isinstance(c, float) else text(c) for c in row))
     return table
@@ -199,6 +201,16 @@ def _fix_widths(out: Console, table: Table, width: int) -> None:
         extra = min(high - low, spare)
         column.width = low + extra
         spare -= extra
+
+
+def narrowest(out: Console, table: Table) -> int:
+    """The fewest columns ``table`` needs without cutting a cell's longest word: its first column
+    beside its widest other one, as ``split`` would print it at the narrowest."""
+    widths = [
+        _min_width(out, [*column._cells, *([column.header] if table.show_header else [])]) + 3
+        for column in table.columns
+    ]
+    return widths[0] + max(widths[1:], default=0) + 1
 
 
 def split(out: Console, table: Table, width: int) -> list[Table]:

@@ -5,6 +5,7 @@ its maxima refined to saddles). Thin: options in, the library
 JSON out; a search that did not end where it should exits 1 after its output.
 """
 
+import sys
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ import typer
 from gradcli.cli import plot_options, plot_view
 from gradcli.cli.labels import point_or_label
 from gradcli.cli.options import Expr, Run, command
+from gradcli.cli.output import write
 from gradcli.errors import ComputationError, InputError
 
 ZeroModes = Annotated[
@@ -119,7 +121,9 @@ def saddle(
     Example:  gradcli saddle @muller-brown --x0 -0.8,0.6
 
     converges to S1 (-0.8220, 0.6243), V = -40.66, one negative eigenvalue.
+    Ctrl-C stops the search and reports the point reached (exit 130).
     """
+    from gradcli.cli.progress import progress_bar
     from gradcli.optimize.saddle import saddle as search
 
     V = run.potential(expr)
@@ -127,18 +131,23 @@ def saddle(
     zero = _zero_modes(run, zero_modes, V.n)
     if not trust > 0:
         raise InputError(f"--trust {trust:g}: must be positive")
-    found = search(
-        V,
-        start,
-        index=index,
-        follow=parse_follow(follow, V.n - zero),
-        zero_modes=zero,
-        trust_radius=trust,
-        max_trust=max(1.0, trust),
-        steps=steps,
-    )
+    with progress_bar("steps", steps, enabled=not run.json, fields="|∇V| {grad_norm:.3g}", label="P-RFO") as update:
+        found = search(
+            V,
+            start,
+            index=index,
+            follow=parse_follow(follow, V.n - zero),
+            zero_modes=zero,
+            trust_radius=trust,
+            max_trust=max(1.0, trust),
+            steps=steps,
+            progress=lambda step, _value, grad_norm: update(step, grad_norm=grad_norm),
+        )
     payload = {**run.header(V), "x0": start, "zero_modes": zero, **saddle_payload(found)}
     run.emit(payload, lambda: _saddle_tables(run, V, found))
+    if found.status == "interrupted":
+        write(f"interrupted at step {found.steps}; the point reached is shown\n", sys.stderr)
+        raise KeyboardInterrupt  # the boundary: exit 130, after the result so far
     if found.status != "converged":
         raise ComputationError(found.message)
 
@@ -225,8 +234,10 @@ def path(
     Example:  gradcli path @muller-brown --from MA --to MB
 
     passes S1, the intermediate minimum MC and S2; forward barrier 106.03.
+    Ctrl-C stops the search and reports the band and the points found so far (exit 130).
     """
     from gradcli.analysis.modes import atomic_layout
+    from gradcli.cli.progress import progress_bar
     from gradcli.optimize.neb import path as minimum_energy_path
 
     if plot is not None:
@@ -243,25 +254,33 @@ def path(
     a = point_or_label(run, start, V.variables, "--from")
     b = point_or_label(run, end, V.variables, "--to")
     zero = _zero_modes(run, zero_modes, V.n)
-    mep = minimum_energy_path(
-        V,
-        a,
-        b,
-        images=images,
-        spring=spring,
-        climb=climb,
-        fmax=fmax,
-        steps=steps,
-        relax=relax,
-        zero_modes=zero,
-        atoms=atomic_layout(V.variables),
-    )
+    with progress_bar(
+        "FIRE steps", steps, enabled=not run.json, fields="band force {force:.3g}", label="NEB"
+    ) as update:
+        mep = minimum_energy_path(
+            V,
+            a,
+            b,
+            images=images,
+            spring=spring,
+            climb=climb,
+            fmax=fmax,
+            steps=steps,
+            relax=relax,
+            zero_modes=zero,
+            atoms=atomic_layout(V.variables),
+            progress=lambda step, _top, force: update(step, force=force),
+        )
     if plot is not None:
         from gradcli.cli.path_plot import plot_path
 
         plot_path(plot, V, mep, (f"path @{run.name}: " if run.name else "path: ") + V.text, view)
     payload = {**run.header(V), **path_payload(mep), "plot": plot}
     run.emit(payload, lambda: _path_tables(run, V, mep))
+    if mep.interrupted:
+        where = f"at FIRE step {mep.band_steps}" if mep.band_status == "interrupted" else "while refining"
+        write(f"interrupted {where}; the path so far is shown\n", sys.stderr)
+        raise KeyboardInterrupt  # the boundary: exit 130, after the result so far
     failure = _path_failure(mep)
     if failure:
         raise ComputationError(failure)
@@ -276,6 +295,7 @@ def _point_payload(p) -> dict | None:
 def path_payload(mep) -> dict:
     """A ``PathResult`` as JSON data."""
     return {
+        "status": mep.status,
         "images": [
             {"point": x, "value": v, "arc_length": s} for x, v, s in zip(mep.points, mep.energies, mep.arc_length)
         ],
@@ -358,6 +378,7 @@ def _path_tables(run: Run, V, mep) -> None:
                 for i, (f, b) in enumerate(mep.barriers)
             ),
             ("evaluations", f"{mep.evaluations['value_and_grad']} gradients, {mep.evaluations['hessian']} Hessians"),
+            ("status", render.status(mep.status, mep.converged)),
         ],
     )
     render.show(barriers, stationary, band)

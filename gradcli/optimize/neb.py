@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from gradcli._lazy import LazyModule
 from gradcli.errors import ComputationError, InputError
-from gradcli.optimize.fire import fire
+from gradcli.optimize.fire import fire, max_force
 from gradcli.optimize.saddle import SaddleResult, _result, _search
 
 if TYPE_CHECKING:
@@ -78,7 +78,10 @@ class PathResult:
     saddle) - V(end) (without a saddle: from the highest image);
     ``barriers`` one (forward, backward) pair per saddle from the minima on
     either side of it; ``evaluations``: ``value_and_grad`` (points, the band's
-    images one each) and ``hessian`` calls.
+    images one each) and ``hessian`` calls; ``interrupted``: Ctrl-C ended the
+    search (``band_status`` ``interrupted`` when it stopped the band; a
+    refinement it stopped has status ``interrupted``, and the later ones were
+    not made).
     """
 
     points: np.ndarray
@@ -98,11 +101,19 @@ class PathResult:
     evaluations: dict
     spring: float
     fmax: float
+    interrupted: bool = False
 
     @property
     def converged(self) -> bool:
         """The band converged and every saddle and minimum was refined to its kind."""
-        return self.band_status == "converged" and all(p.ok for p in self.saddles + self.minima)
+        return (
+            self.band_status == "converged" and not self.interrupted and all(p.ok for p in self.saddles + self.minima)
+        )
+
+    @property
+    def status(self) -> str:
+        """``converged``, ``interrupted`` (Ctrl-C) or ``failed`` (the band or a refinement did not converge)."""
+        return "interrupted" if self.interrupted else "converged" if self.converged else "failed"
 
 
 def improved_tangents(points, energies):
@@ -163,6 +174,7 @@ def path(
     atoms: bool = False,
     zero_modes: int = 0,
     callback: Callable | None = None,
+    progress: Callable | None = None,
 ) -> PathResult:
     """The minimum-energy path of ``V`` (a ``gradcli.Potential``) from ``start``
     to ``end`` (each (n,)).
@@ -176,7 +188,11 @@ def path(
     maximum (minimum) along the band to its saddle (minimum) with the exact
     Hessian; ``max_step``: FIRE's largest step (norm over the whole band);
     ``zero_modes``: symmetry zero modes (6 for a cluster of atoms) for the
-    refinements. ``callback(step, points, energies)`` after every FIRE step.
+    refinements. ``callback(step, points, energies)`` after every FIRE step;
+    ``progress(step, highest_energy, band_fmax)`` too (where a command draws its bar).
+    Ctrl-C (``KeyboardInterrupt``) ends the search with ``interrupted`` set: the band
+    as far as it relaxed (the straight band when the ends were still relaxing), and
+    the refinements made before it.
 
     >>> from gradcli import Potential
     >>> mep = path(Potential("x**4 - 10*x**2 + 5"), [-2.0], [2.0], images=7)
@@ -217,13 +233,19 @@ def path(
         return PathPoint(kind, image, _result(run[0], run[1], run[2], run[3], index, zero_modes, run[4], own, run[5]))
 
     start_point = end_point = None
+    stopped = False  # Ctrl-C: what was reached so far is the result
     if relax:
-        start_point, end_point = stationary(a, 0, 0, "minimum"), stationary(b, 0, images - 1, "minimum")
+        start_point = stationary(a, 0, 0, "minimum")
+        stopped = start_point.refined.status == "interrupted"
+        if not stopped:
+            end_point = stationary(b, 0, images - 1, "minimum")
+            stopped = end_point.refined.status == "interrupted"
         for name, p in (("start", start_point), ("end", end_point)):
-            if not p.ok:
+            if p is not None and not p.ok and not stopped:
                 raise ComputationError(f"the {name} point did not relax to a minimum: {p.refined.message}")
-        a, b = start_point.x.copy(), end_point.x.copy()
-    if np.linalg.norm(b - a) <= 1e-8 * max(1.0, float(np.abs(a).max())):
+        a = start_point.x.copy()
+        b = end_point.x.copy() if end_point is not None else b
+    if not stopped and np.linalg.norm(b - a) <= 1e-8 * max(1.0, float(np.abs(a).max())):
         raise ComputationError(
             "the start and end are the same point"
             + (" after relaxing" if relax else "")
@@ -248,25 +270,53 @@ def path(
             points, energies, np.asarray(grads).reshape(images - 2, n), spring, state["climbing"]
         ).reshape(-1)
 
-    relaxed = fire(
-        force,
-        points[1:-1].reshape(-1),
-        fmax=fmax,
-        steps=steps,
-        atoms=atoms,
-        max_step=max_step,
-        callback=None if callback is None else lambda k, x, f: callback(k, points.copy(), energies.copy()),
-    )
-    points[1:-1] = relaxed.x.reshape(images - 2, n)
+    reached: dict = {}
+
+    def on_step(k, x, f):
+        # One store of the band's state at step k: Ctrl-C finds the points, energies and force consistent.
+        reached["band"] = (k, x, energies.copy(), f, state["climbing"])
+        if progress is not None:
+            progress(k, float(np.max(energies)), max_force(f, atoms))
+        return callback(k, points.copy(), energies.copy()) if callback is not None else False
+
+    if not stopped:
+        try:
+            relaxed = fire(
+                force,
+                points[1:-1].reshape(-1),
+                fmax=fmax,
+                steps=steps,
+                atoms=atoms,
+                max_step=max_step,
+                callback=on_step,
+            )
+            band = (relaxed.status, relaxed.steps, relaxed.fmax)
+            points[1:-1] = relaxed.x.reshape(images - 2, n)
+        except KeyboardInterrupt:
+            stopped = True
+    if stopped:
+        if "band" in reached:
+            k, x, energies[:], f, state["climbing"] = reached["band"]
+            points[1:-1] = x.reshape(images - 2, n)
+        else:  # stopped before the band's first step: the straight band, evaluated
+            k, f = 0, force(points[1:-1].reshape(-1))
+        band = ("interrupted", k, max_force(f, atoms))
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
 
-    saddles, minima = [], []
-    if refine:
+    saddles: list[PathPoint] = []
+    minima: list[PathPoint] = []
+    if refine and not stopped:
         for i in range(1, images - 1):
             if energies[i] > energies[i - 1] and energies[i] >= energies[i + 1]:
-                saddles.append(stationary(points[i], 1, i, "saddle"))
+                found, point = saddles, stationary(points[i], 1, i, "saddle")
             elif energies[i] < energies[i - 1] and energies[i] <= energies[i + 1]:
-                minima.append(stationary(points[i], 0, i, "minimum"))
+                found, point = minima, stationary(points[i], 0, i, "minimum")
+            else:
+                continue
+            found.append(point)
+            if point.refined.status == "interrupted":  # the later refinements are not made
+                stopped = True
+                break
         saddles, minima = _distinct(saddles), _distinct(minima)
     start_value = start_point.value if start_point else float(energies[0])
     end_value = end_point.value if end_point else float(energies[-1])
@@ -276,9 +326,7 @@ def path(
         energies.copy(),
         arc,
         state["climbing"],
-        relaxed.status,
-        relaxed.steps,
-        relaxed.fmax,
+        *band,
         start_point,
         end_point,
         saddles,
@@ -289,6 +337,7 @@ def path(
         dict(counts),
         spring,
         fmax,
+        stopped,
     )
 
 

@@ -156,6 +156,7 @@ def saddle(
     max_trust: float = 1.0,
     steps: int = 500,
     callback: Callable | None = None,
+    progress: Callable | None = None,
 ) -> SaddleResult:
     """Search for a stationary point of index ``index`` (1: a first-order
     saddle; 0 would be a minimum) of the potential ``V`` (a ``gradcli.Potential``
@@ -168,7 +169,10 @@ def saddle(
     zero modes (6 for a cluster of atoms) left out of the steps and the index.
     ``trust_radius`` (the first step's bound, in units of x) and
     ``max_trust``; ``steps`` the iteration budget, shared by all climbs.
-    ``callback(step, x, value)`` is called at every point.
+    ``callback(step, x, value)`` is called at every point; ``progress(step, value, grad_norm)``
+    too, ``step`` counting the steps of all climbs together (where a command draws its bar).
+    Ctrl-C (``KeyboardInterrupt``) ends the search as ``interrupted`` at the last point
+    reached, analysed there as any other end point.
 
     A climb that runs away (uphill without meeting the curvature sought) is
     followed by others: the same mode the other way, the next mode up both
@@ -204,6 +208,7 @@ def saddle(
         trust_radius=trust_radius,
         max_trust=max_trust,
         callback=callback,
+        progress=progress,
         counts=counts,
     )
     # Climbs to try in turn, each until it converges or runs away: the chosen
@@ -223,9 +228,11 @@ def saddle(
         for mode in modes:
             direction = 1.0 if from_minimum else None
             for _ in range(2):
-                run = _search(V, start, steps - state["taken"], direction, **{**options, "follow": mode})
+                run = _search(
+                    V, start, steps - state["taken"], direction, **{**options, "follow": mode}, taken=state["taken"]
+                )
                 state["taken"] += run[4]
-                if run[5] == "converged" or state["taken"] >= steps or not run[6]:
+                if run[5] in ("converged", "interrupted") or state["taken"] >= steps or not run[6]:
                     return run
                 direction = -run[6]
         return run
@@ -233,10 +240,14 @@ def saddle(
     run = _search(V, x, steps, None, **options) if index == 0 else climb(x, modes_to_try, False)
     if index == 0:
         state["taken"] = run[4]
-    elif run[5] != "converged" and state["taken"] < steps:
-        low = _search(V, x, steps - state["taken"], None, **{**options, "index": 0, "follow": None})
+    elif run[5] not in ("converged", "interrupted") and state["taken"] < steps:
+        low = _search(
+            V, x, steps - state["taken"], None, **{**options, "index": 0, "follow": None}, taken=state["taken"]
+        )
         state["taken"] += low[4]
-        if low[5] == "converged" and state["taken"] < steps:
+        if low[5] == "interrupted":
+            run = low
+        elif low[5] == "converged" and state["taken"] < steps:
             # From the minimum the mode must be tracked: name the lowest one when none was.
             run = climb(low[0], [0 if m is None else m for m in modes_to_try], True)
     x, value, grad, hess, _, status, _ = run
@@ -244,18 +255,56 @@ def saddle(
     return _result(x, value, grad, hess, index, zero_modes, taken, counts, status)
 
 
-def _search(V, x, steps, direction, *, index, follow, zero_modes, trust_radius, max_trust, callback, counts):
+def _search(
+    V,
+    x,
+    steps,
+    direction,
+    *,
+    index,
+    follow,
+    zero_modes,
+    trust_radius,
+    max_trust,
+    callback,
+    counts,
+    progress=None,
+    taken=0,
+):
     """One P-RFO run from x; ``direction`` (+1/-1) forces the side of the first
     step along the first climbed mode. Returns (x, V, g, H, steps taken,
-    status, the sign taken by the first step along that mode)."""
+    status, the sign taken by the first step along that mode); Ctrl-C ends it
+    as ``interrupted`` at the last point evaluated. ``progress`` gets the step
+    counted from ``taken`` (the steps of the climbs before this one)."""
+    state: dict = {"reached": None, "first_sign": 0.0}
+    settings = (index, follow, zero_modes, trust_radius, max_trust, callback, counts, progress, taken)
+    try:
+        return _prfo(V, x, steps, direction, settings, state)
+    except KeyboardInterrupt:
+        if state["reached"] is None:  # stopped before the start was evaluated: evaluate it, to report it
+            value, grad, hess = _evaluate(V, x, counts)
+            state["reached"] = (x, value, grad, hess, 0)
+        x, value, grad, hess, step_count = state["reached"]
+        return x, value, grad, hess, step_count, "interrupted", state["first_sign"]
+
+
+def _evaluate(V, point, counts):
+    n = point.size
+    value, grad = V.value_and_grad(point)
+    counts["value_and_grad"] += 1
+    hessian = np.asarray(V.hessian(point), dtype=np.float64).reshape(n, n)
+    counts["hessian"] += 1
+    return float(value), np.asarray(grad, dtype=np.float64).reshape(n), hessian
+
+
+def _prfo(V, x, steps, direction, settings, state):
+    """The P-RFO loop of ``_search``; ``state["reached"]`` holds the last point evaluated, with
+    V, its gradient and Hessian there and the steps taken (one store, so Ctrl-C finds them consistent)."""
+    index, follow, zero_modes, trust_radius, max_trust, callback, counts, progress, taken = settings
     n = x.size
 
     def evaluate(point):
-        value, grad = V.value_and_grad(point)
-        counts["value_and_grad"] += 1
-        hessian = np.asarray(V.hessian(point), dtype=np.float64).reshape(n, n)
-        counts["hessian"] += 1
-        return float(value), np.asarray(grad, dtype=np.float64).reshape(n), hessian
+        return _evaluate(V, point, counts)
 
     first_sign = 0.0
     blind = 0  # steps in a row uphill without the curvature sought
@@ -265,8 +314,11 @@ def _search(V, x, steps, direction, *, index, follow, zero_modes, trust_radius, 
     trust, step_count, status = trust_radius, 0, "max_steps"
     previous = None  # (x, value, grad, hess, predicted change) before the last step
     while True:
+        state["reached"] = (x, value, grad, hess, step_count)
         if callback is not None:
             callback(step_count, x, value)
+        if progress is not None:
+            progress(taken + step_count, value, float(np.linalg.norm(grad)))
         if not (
             np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess)) and np.abs(x).max() <= bound
         ):
@@ -325,7 +377,7 @@ def _search(V, x, steps, direction, *, index, follow, zero_modes, trust_radius, 
         if step_count == 0 and climbed.size:
             if direction is not None:
                 step_eig[climbed[0]] = direction * max(abs(step_eig[climbed[0]]), trust)
-            first_sign = float(np.sign(step_eig[climbed[0]]))
+            first_sign = state["first_sign"] = float(np.sign(step_eig[climbed[0]]))
         dx = vectors @ step_eig
         length = float(np.linalg.norm(dx))
         if length > trust:
@@ -360,7 +412,7 @@ def _result(x, value, grad, hess, index, zero_modes, step_count, counts, status)
     transition = vectors[:, negative[0]].copy() if negative.size else None
     x_scale = max(1.0, float(np.abs(x).max()) if n else 1.0)
     stationary = newton_step <= XTOL * x_scale
-    if status != "converged" and stationary and np.all(np.isfinite(b)):
+    if status not in ("converged", "interrupted") and stationary and np.all(np.isfinite(b)):
         status = "wrong-index"  # stopped at a stationary point of another kind
     message = _message(status, kind, found_index, index, step_count)
     return SaddleResult(
@@ -400,6 +452,8 @@ def _message(status: str, kind: str, found: int, wanted: int, steps: int) -> str
             f"not converged: the climb left the basin without meeting negative curvature ({steps} steps, "
             f"the point has index {found}); start nearer a saddle, or climb from a minimum along another mode"
         )
+    if status == "interrupted":
+        return f"interrupted after {steps} steps (the point reached has index {found})"
     if status == "diverged":
         return f"diverged after {steps} steps (a non-finite value or a coordinate beyond the bound)"
     return f"not converged after {steps} steps (the point has index {found}); try more steps or another start"

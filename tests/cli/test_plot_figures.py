@@ -5,6 +5,7 @@ log scales, units label the axes, a diverged run is crossed."""
 
 import math
 import re
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -155,6 +156,76 @@ def test_comparison_of_methods():
     assert ax.get_aspect() == 1.0
     assert axis(fig, "|∇V|").get_yscale() == "log"
     legend_clear_of_data(fig)
+
+
+def _lines(ax, label):
+    return [line for line in ax.get_lines() if line.get_label() == label]
+
+
+def test_comparison_shows_each_run_above_its_final_value_and_marks_an_oscillating_one():
+    """gd with lr·λmax = 0.1·20 = 2 flips y between 1 and -1 for ever (x converges): oscillating,
+    marked once at its last point; lbfgs converges; momentum with lr 1 diverges (no V - V_final)."""
+    V, view = typed("x**2 + 10*y**2")
+    runs = [
+        ("gd", minimize(V, (1.0, 1.0), method="gd", lr=0.1, steps=200)),
+        ("lbfgs", minimize(V, (1.0, 1.0), method="lbfgs")),
+        ("momentum", minimize(V, (1.0, 1.0), method="momentum", lr=1.0, steps=200)),
+    ]
+    assert [r.status for _, r in runs] == ["max_steps", "converged", "diverged"]
+    assert [plot_view.ended_oscillating(r) for _, r in runs] == [True, False, False]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the far diverged point must not squeeze the layout
+        fig = drawn(plot_compare.runs_figure(V, runs, "x**2 + 10*y**2", view))
+    (mark,) = _lines(landscape(fig), "oscillating")
+    assert mark.get_marker() == "D" and mark.get_markerfacecolor() == "none"
+    gd = runs[0][1]
+    assert list(mark.get_xdata()) == [gd.x[0]] and list(mark.get_ydata()) == [gd.x[1]] == [1.0]
+    assert "oscillating" in {t.get_text() for t in fig.legends[0].get_texts()}
+    (cross,) = _lines(landscape(fig), "diverged")  # the diverged run keeps its cross, on the map's edge
+    assert contains(landscape(fig), list(zip(cross.get_xdata(), cross.get_ydata())))
+    above = axis(fig, "above each run's final value")
+    assert above.get_yscale() == "log" and above.get_xscale() == "log"
+    assert "V − V_final" in above.get_ylabel()
+    assert [line.get_label() for line in above.get_lines()] == ["gd", "lbfgs"]  # not the diverged one
+    for (_, result), line in zip(runs, above.get_lines()):
+        excess = np.array([p.value for p in result.trajectory]) - result.value
+        steps = np.array([p.step for p in result.trajectory], dtype=float)
+        np.testing.assert_array_equal(line.get_ydata(), excess[excess > 0])
+        np.testing.assert_array_equal(line.get_xdata(), steps[excess > 0] + 1)
+    legend_clear_of_data(fig)
+
+
+def test_a_comparison_without_oscillation_marks_none():
+    V, view = named("muller-brown")
+    runs = [(m, minimize(V, (-0.5, 1.5), method=m)) for m in ("lbfgs", "fire")]
+    fig = drawn(plot_compare.runs_figure(V, runs, "@muller-brown", view))
+    assert not any(_lines(ax, "oscillating") for ax in fig.axes)
+    assert len(axis(fig, "above each run's final value").get_lines()) == 2
+
+
+def test_an_oscillating_run_of_many_variables_is_marked_on_the_energy_against_step():
+    V, view = typed("x**2 + 10*y**2 + z**2")
+    gd = minimize(V, (1.0, 1.0, 1.0), method="gd", lr=0.1, steps=100)
+    fig = drawn(plot_compare.runs_figure(V, [("gd", gd), ("lbfgs", minimize(V, (1.0, 1.0, 1.0)))], "3-D", view))
+    (mark,) = _lines(axis(fig, "energy against step"), "oscillating")
+    assert list(mark.get_xdata()) == [100.0] and list(mark.get_ydata()) == [gd.value]
+
+
+@pytest.mark.parametrize("expr, start", [("x**4-10*x**2+5", (3.0,)), ("x**2 + 10*y**2", (1.0, 1.0))])
+def test_one_run_that_ended_oscillating_is_marked_at_its_end(expr, start):
+    """lr·λ = 2 at the end point (0.05·40 in the double well, 0.1·20 across the valley): gd flips."""
+    V, view = typed(expr)
+    gd = minimize(V, start, method="gd", lr=0.05 if len(start) == 1 else 0.1, steps=100)
+    assert gd.status == "max_steps" and plot_view.ended_oscillating(gd)
+    fig = drawn(plot.descent_figure(V, gd, expr, view))
+    (mark,) = _lines(landscape(fig), "oscillating")
+    end = (gd.x[0], gd.value) if len(start) == 1 else gd.x
+    assert (mark.get_xdata()[0], mark.get_ydata()[0]) == pytest.approx(end, rel=1e-12)
+    assert "oscillating" in {t.get_text() for t in fig.legends[0].get_texts()}
+    legend_clear_of_data(fig)
+    converged = minimize(V, start, method="lbfgs")
+    assert not plot_view.ended_oscillating(converged)
+    assert not _lines(landscape(drawn(plot.descent_figure(V, converged, expr, view))), "oscillating")
 
 
 def test_xlim_and_ylim_override_the_view():

@@ -118,3 +118,71 @@ def test_wrong_sizes_and_one_basin(muller_brown):
     ma, _ = by_note("muller-brown", "MA")
     with pytest.raises(ComputationError, match="the same point after relaxing"):
         path(muller_brown, ma + 0.02, ma - 0.02)
+
+
+@pytest.mark.parametrize("at", [0, 7])
+def test_progress_counts_fire_steps_and_ctrl_c_keeps_the_band_so_far(muller_brown, at):
+    """Ctrl-C in the band's step ``at``: the band of a run given exactly ``at`` steps, no refinement."""
+    ma, _ = by_note("muller-brown", "MA")
+    mb, _ = by_note("muller-brown", "MB")
+    calls = []
+
+    def ctrl_c(step, top, force):
+        calls.append((step, top, force))
+        if step >= at:
+            raise KeyboardInterrupt
+
+    stopped = path(muller_brown, ma, mb, progress=ctrl_c)
+    assert stopped.interrupted and stopped.status == "interrupted" and not stopped.converged
+    assert (stopped.band_status, stopped.band_steps) == ("interrupted", at)
+    assert [c[0] for c in calls] == list(range(at + 1))
+    budget = path(muller_brown, ma, mb, steps=at, refine=False)
+    np.testing.assert_array_equal(stopped.points, budget.points)
+    np.testing.assert_array_equal(stopped.energies, budget.energies)
+    assert stopped.band_fmax == budget.band_fmax and calls[-1][2] == budget.band_fmax
+    assert calls[-1][1] == budget.energies.max() and stopped.saddles == []
+
+
+def test_a_full_path_reports_every_fire_step(mb_path, muller_brown):
+    ma, _ = by_note("muller-brown", "MA")
+    mb, _ = by_note("muller-brown", "MB")
+    steps = []
+    mep = path(muller_brown, ma, mb, progress=lambda step, top, force: steps.append(step))
+    assert mep.status == "converged" and steps == list(range(mep.band_steps + 1))
+
+
+def test_ctrl_c_while_refining_keeps_the_band_and_makes_no_later_refinement(muller_brown):
+    ma, _ = by_note("muller-brown", "MA")
+    mb, _ = by_note("muller-brown", "MB")
+    full = path(muller_brown, ma, mb)
+    # Along the path: saddle 1, then the minimum MC, then saddle 2. Ctrl-C in MC's first Hessian.
+    press_at = full.saddles[0].refined.evaluations["hessian"] + 1
+
+    class CtrlCInTheSecondRefinement:
+        n = muller_brown.n
+
+        def __init__(self):
+            self.band_started, self.hessians = False, 0
+
+        def __call__(self, x):
+            return muller_brown(x)
+
+        def value_and_grad(self, x):
+            return muller_brown.value_and_grad(x)
+
+        def hessian(self, x):
+            self.hessians += self.band_started  # only the refinements' Hessians, after the band
+            if self.hessians == press_at:
+                raise KeyboardInterrupt
+            return muller_brown.hessian(x)
+
+    V = CtrlCInTheSecondRefinement()
+    stopped = path(V, ma, mb, progress=lambda step, top, force: setattr(V, "band_started", True))
+    assert stopped.interrupted and stopped.status == "interrupted" and not stopped.converged
+    assert stopped.band_status == "converged" and stopped.band_steps == full.band_steps
+    np.testing.assert_array_equal(stopped.points, full.points)
+    (s1,) = stopped.saddles  # saddle 2 was not refined
+    np.testing.assert_array_equal(s1.x, full.saddles[0].x)
+    (mc,) = stopped.minima
+    assert mc.refined.status == "interrupted" and mc.image == full.minima[0].image
+    np.testing.assert_array_equal(mc.x, full.points[mc.image])  # stopped at its start: the band's image

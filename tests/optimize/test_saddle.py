@@ -148,3 +148,26 @@ def test_a_step_out_of_the_domain_is_taken_back():
     found = saddle(OutOfDomainOnce(), [0.3, 0.2])
     assert found.status == "converged"
     np.testing.assert_allclose(found.x, [0.0, 0.0], atol=1e-9)
+
+
+def test_progress_counts_the_steps_of_every_climb_and_ctrl_c_returns_the_point_reached(muller_brown):
+    """From MA the first climb runs away and later climbs continue the count (issue 14, item 9)."""
+    ma, _ = by_note("muller-brown", "MA")
+    calls = []
+    found = saddle(muller_brown, ma, progress=lambda step, value, grad_norm: calls.append((step, value, grad_norm)))
+    steps = [c[0] for c in calls]
+    assert found.converged and steps[0] == 0 and steps[-1] == found.steps
+    assert all(a <= b for a, b in zip(steps, steps[1:]))
+    assert calls[0][1] == pytest.approx(float(muller_brown(ma)), rel=1e-12)
+    s1, _ = by_note("muller-brown", "between MA and MC")
+
+    def ctrl_c_at_step_3(step, value, grad_norm):
+        if step >= 3:
+            raise KeyboardInterrupt
+
+    stopped = saddle(muller_brown, s1 + 0.02, progress=ctrl_c_at_step_3)
+    assert stopped.status == "interrupted" and not stopped.converged and stopped.steps == 3
+    budget = saddle(muller_brown, s1 + 0.02, steps=3)  # the same point as a run given exactly 3 steps
+    np.testing.assert_array_equal(stopped.x, budget.x)
+    assert stopped.value == budget.value and stopped.index == budget.index
+    assert stopped.message == f"interrupted after 3 steps (the point reached has index {budget.index})"
