@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradcli._threads import single_threaded
 from gradcli.errors import DomainError, InputError
 
 _ATOM = re.compile(r"([xyz])(\d+)$")
@@ -84,14 +83,24 @@ class HoppingResult:
 
 
 class _Counted:
-    """value_and_grad of one point for scipy, counting calls."""
+    """value_and_grad of one point for the minimisers, counting calls. A
+    particle potential is evaluated without the per-call input checks (the
+    minimisers' points are finite float64 arrays of the right shape)."""
 
     def __init__(self, V):
         self.V = V
         self.calls = 0
+        self._trusted = getattr(V, "value_and_grad_trusted", None)
 
     def __call__(self, x):
         self.calls += 1
+        if self._trusted is not None:
+            from gradcli.particles.pair import PairFailure
+
+            try:
+                return self._trusted(x)
+            except (PairFailure, DomainError, ArithmeticError):
+                return math.inf, np.zeros_like(x)
         with np.errstate(all="ignore"):
             try:
                 value, grad = self.V.value_and_grad(x)
@@ -101,12 +110,123 @@ class _Counted:
 
 
 def _local_minimum(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarray, float]:
+    """A minimum from x with |grad V| <= gtol where the precision allows: L-BFGS-B,
+    then Newton steps on the exact Hessian (L-BFGS-B stops on its energy test
+    short of gtol for tens of atoms, whose energies hide the last digits)."""
     from scipy.optimize import minimize
 
     out = minimize(
         fun, x, jac=True, method="L-BFGS-B", options={"gtol": gtol, "ftol": 1e-15, "maxiter": 10_000, "maxcor": 20}
     )
-    return np.asarray(out.x, dtype=np.float64), float(out.fun)
+    x, value, grad = np.asarray(out.x, dtype=np.float64), float(out.fun), np.asarray(out.jac, dtype=np.float64)
+    norm = float(np.linalg.norm(grad))
+    for _ in range(3):
+        if not math.isfinite(value) or norm <= gtol:
+            break
+        step = _newton_step(fun.V, x, grad)
+        if step is None:
+            break
+        new_value, new_grad = fun(x + step)
+        new_norm = float(np.linalg.norm(new_grad))
+        if not (new_norm < norm and new_value <= value + 1e-12 * max(1.0, abs(value))):
+            break
+        x, value, grad, norm = x + step, new_value, new_grad, new_norm
+    return x, value
+
+
+def _newton_step(V, x: np.ndarray, grad: np.ndarray) -> np.ndarray | None:
+    """-H^+ grad over the Hessian's positive modes (the zero modes of a free
+    cluster's translations and rotations left out), or None without a Hessian."""
+    try:
+        with np.errstate(all="ignore"):
+            H = np.asarray(V.hessian(x), dtype=np.float64)
+    except (AttributeError, DomainError, ArithmeticError):
+        return None
+    if H.shape != (x.size, x.size) or not np.isfinite(H).all():
+        return None
+    w, U = np.linalg.eigh(H)
+    keep = w > 1e-8 * max(1.0, float(np.abs(w).max()))
+    if not keep.any():
+        return None
+    return -(U[:, keep] @ ((U[:, keep].T @ grad) / w[keep]))
+
+
+# The quench of a cluster during the search (as GMIN's and pele's): L-BFGS with a few
+# corrections, each step at most QUENCH_MAX_STEP long (so overlapping atoms of a random
+# start or a large move are not thrown apart), stopped at an RMS gradient of QUENCH_RMS;
+# only a minimum that may enter the list of the lowest is then refined to ``gtol``.
+QUENCH_MEMORY = 4
+QUENCH_MAX_STEP = 0.2
+QUENCH_RMS = 1e-3
+QUENCH_MAX_RISE = 1e-4
+# Loose energies within this of a kept (refined) minimum's are taken as that minimum (not refined again).
+SAME_LOOSE = 1e-4
+
+
+def _quench(fun: _Counted, x: np.ndarray, rms: float, max_iterations: int = 5000) -> tuple[np.ndarray, float]:
+    """An approximate minimum from x: L-BFGS without a line search (a step that
+    raises V by more than QUENCH_MAX_RISE is halved), until the RMS gradient is below ``rms``.
+
+    The two-loop recursion is written with the memory as matrices (S, Y of
+    shape (m, n)) and its scalar recurrences in Python floats: a handful of
+    numpy calls per step instead of a dozen per stored pair."""
+    f, g = fun(x)
+    if not math.isfinite(f):
+        return x, f
+    tol2 = rms * rms * x.size
+    m = QUENCH_MEMORY
+    S, Y = np.zeros((m, x.size)), np.zeros((m, x.size))
+    rho = [0.0] * m
+    order: list[int] = []  # rows of S and Y in use, oldest first
+    h0 = 0.1
+    failures = 0
+    for _ in range(max_iterations):
+        if g @ g < tol2:
+            break
+        if order:
+            # First loop (newest to oldest): alpha_i = rho_i s_i.(g - sum_{j newer} alpha_j y_j).
+            sg, sy_ = (S @ g).tolist(), (S @ Y.T).tolist()
+            alpha = [0.0] * m
+            for idx, i in enumerate(reversed(order)):
+                alpha[i] = rho[i] * (sg[i] - sum(alpha[j] * sy_[i][j] for j in list(reversed(order))[:idx]))
+            q = h0 * (g - np.asarray(alpha) @ Y)
+            # Second loop (oldest to newest): beta_i = rho_i y_i.(q + sum_{j older} (alpha_j - beta_j) s_j).
+            yq = (Y @ q).tolist()
+            coef = [0.0] * m
+            for idx, i in enumerate(order):
+                beta = rho[i] * (yq[i] + sum(coef[j] * sy_[j][i] for j in order[:idx]))
+                coef[i] = alpha[i] - beta
+            q += np.asarray(coef) @ S
+        else:
+            q = h0 * g
+        d = -q
+        if d @ g > 0:  # not downhill (a curvature the memory got wrong): go the other way
+            d = q
+        length = math.sqrt(d @ d)
+        if length > QUENCH_MAX_STEP:
+            d *= QUENCH_MAX_STEP / length
+        for _halving in range(10):
+            x_new = x + d
+            f_new, g_new = fun(x_new)
+            if f_new <= f + QUENCH_MAX_RISE:
+                break
+            d *= 0.5
+        else:  # no step lowers V: forget the curvature and start again from steepest descent
+            order.clear()
+            h0 = 0.1
+            failures += 1
+            if failures > 5:
+                break
+            continue
+        s, y = x_new - x, g_new - g
+        sy = float(s @ y)
+        if sy > 0:
+            row = order.pop(0) if len(order) == m else len(order)
+            S[row], Y[row], rho[row] = s, y, 1.0 / sy
+            order.append(row)
+            h0 = sy / float(y @ y)
+        x, f, g = x_new, f_new, g_new
+    return x, f
 
 
 def _recentre(x: np.ndarray) -> np.ndarray:
@@ -135,7 +255,6 @@ def random_cluster(n_atoms: int, radius: float, rng: np.random.Generator) -> np.
     return (direction * r[:, None]).reshape(-1)
 
 
-@single_threaded
 def basin_hopping(
     V,
     x0,
@@ -162,7 +281,26 @@ def basin_hopping(
     other variables x0 plus a uniform step in [-1, 1]. ``target``: stop once
     a minimum at or below it is found. ``progress(hop, hops, best_value)``
     is called after every hop; ``time_limit`` (seconds) ends the search.
+
+    A cluster's hops are quenched loosely (``_quench``); the minima kept are
+    refined to ``gtol`` by L-BFGS-B, so their energies and points are exact.
     """
+    import scipy.optimize  # noqa: F401  loaded before the BLAS limit, so that its BLAS is limited too
+
+    from gradcli._threads import threadpoolctl
+
+    # A limit of its own, not single_threaded_blas(): that controller, made once, misses a BLAS loaded after it.
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        return _search(
+            V, x0, hops, step, temperature, seed, target, energy_tol, gtol, keep, container,
+            adapt_every, random_start, progress, time_limit,
+        )  # fmt: skip
+
+
+def _search(
+    V, x0, hops, step, temperature, seed, target, energy_tol, gtol, keep, container,
+    adapt_every, random_start, progress, time_limit,
+) -> HoppingResult:  # fmt: skip
     for name, value in (("temperature", temperature), ("energy_tol", energy_tol), ("gtol", gtol)):
         if not (math.isfinite(value) and value > 0):
             raise InputError(f"{name} must be a positive finite number, got {value}")
@@ -177,6 +315,8 @@ def basin_hopping(
         x = random_cluster(n_atoms, max(_radius(x), 1e-3), rng) if n_atoms else x + rng.uniform(-1, 1, x.shape)
     fun = _Counted(V)
     started = time.perf_counter()
+    if n_atoms:
+        x, _ = _quench(fun, x, QUENCH_RMS)
     x, value = _local_minimum(fun, x, gtol)
     if n_atoms:
         x = _recentre(x)
@@ -194,15 +334,23 @@ def basin_hopping(
             if time_limit is not None and time.perf_counter() - started > time_limit:
                 break
             trial = current_x + rng.uniform(-step, step, current_x.shape)
-            trial, trial_value = _local_minimum(fun, trial, gtol)
-            done = hop
             if n_atoms:
+                trial, trial_value = _quench(fun, trial, QUENCH_RMS)
                 trial = _recentre(trial)
                 if container is not None and _radius(trial) > container:  # set above for atoms
                     evaporated += 1
                     trial_value = math.inf
+                exact = math.isfinite(trial_value) and _may_be_kept(found, trial_value, keep)
+                if exact:
+                    trial, trial_value = _local_minimum(fun, trial, gtol)
+                    trial = _recentre(trial)
+            else:
+                trial, trial_value = _local_minimum(fun, trial, gtol)
+                exact = True
+            done = hop
             if math.isfinite(trial_value):
-                _remember(found, trial, trial_value, hop, energy_tol, keep)
+                if exact:
+                    _remember(found, trial, trial_value, hop, energy_tol, keep)
                 if trial_value <= current_value or rng.random() < math.exp(
                     -(trial_value - current_value) / temperature
                 ):
@@ -232,6 +380,13 @@ def basin_hopping(
         reached,
         evaporated,
     )
+
+
+def _may_be_kept(found: list[FoundMinimum], loose_value: float, keep: int) -> bool:
+    """Whether a loosely quenched minimum may be new among the kept ones (then it is refined)."""
+    if any(abs(known.value - loose_value) <= SAME_LOOSE for known in found):
+        return False
+    return len(found) < keep or loose_value < found[-1].value + 10 * SAME_LOOSE
 
 
 def _remember(found: list[FoundMinimum], x, value: float, hop: int, tol: float, keep: int) -> None:

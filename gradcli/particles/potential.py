@@ -234,6 +234,17 @@ class ParticlePotential:
         energy, grad, _, single = self._evaluate("grad", x)
         return (float(energy[0]), grad[0]) if single else (energy, grad)
 
+    def value_and_grad_trusted(self, x):
+        """(V(x), grad V(x)) of one point x, a finite float64 array (n,), without
+        the input checks of ``value_and_grad`` (an optimiser's inner loop, whose
+        points it made itself). A pair the pair term cannot evaluate raises
+        ``PairFailure``; a one-body term takes the checked path."""
+        if self.one_body is not None:
+            return self.value_and_grad(x)
+        X = x.reshape(self.n_atoms, self.dim)
+        energy, grad = assemble.energy_and_grad(self.pair, X, self._pair_list(X, 1), 1)
+        return float(energy[0]), grad
+
     def grad(self, x):
         """grad V(x): (n,) or (m, n)."""
         return self.value_and_grad(x)[1]

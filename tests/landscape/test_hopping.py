@@ -37,7 +37,7 @@ def test_minima_are_distinct_sorted_and_dated(lj13):
     assert out.minima[0].hop <= out.hops and out.atoms == 13 and out.hops == 15
     for m in out.minima:  # every reported minimum is one: V there, and zero gradient
         assert float(lj13(np.array(m.point))) == pytest.approx(m.value, abs=1e-9)
-        assert np.linalg.norm(lj13.grad(np.array(m.point))) < 1e-4
+        assert np.linalg.norm(lj13.grad(np.array(m.point))) < 1e-6  # refined, though the hops are quenched loosely
 
 
 def test_a_tilted_double_well_finds_the_deeper_side():
