@@ -1,6 +1,6 @@
 """Basin hopping against scipy.optimize.basinhopping, side by side in one run (issue 12).
 
-    python bench/bench_global.py [--seeds 10] [--lj38-seconds 60]
+    python bench/bench_global.py [--seeds 10] [--lj38-seconds 60] [--sizes 13 38]
 
 LJ13 (global minimum -44.326801) and LJ38 (-173.928427, Cambridge Cluster
 Database), each from the same seeded random starts (atoms uniform in a ball),
@@ -111,12 +111,15 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--lj13-seconds", type=float, default=60)
     parser.add_argument("--lj38-seconds", type=float, default=60)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[13, 38], choices=sorted(TARGETS))
     args = parser.parse_args()
     print(
         f"# {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
-    for n, budget in ((13, args.lj13_seconds), (38, args.lj38_seconds)):
+    budgets = {13: args.lj13_seconds, 38: args.lj38_seconds}
+    for n in args.sizes:
+        budget = budgets[n]
         V, kind = lj(n)
         target = TARGETS[n]
         rows = {"gradcli": [], "scipy": [], "pele": []}

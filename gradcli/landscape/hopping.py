@@ -119,8 +119,26 @@ def _local_minimum(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarra
         fun, x, jac=True, method="L-BFGS-B", options={"gtol": gtol, "ftol": 1e-15, "maxiter": 10_000, "maxcor": 20}
     )
     x, value, grad = np.asarray(out.x, dtype=np.float64), float(out.fun), np.asarray(out.jac, dtype=np.float64)
+    x, value, _ = _polish(fun, x, value, grad, gtol)
+    return x, value
+
+
+def _refined(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarray, float]:
+    """The minimum near a quenched point x, to |grad V| <= gtol: Newton steps
+    (two or three from a quench's RMS gradient), L-BFGS-B when they do not get there."""
+    value, grad = fun(x)
+    x, value, norm = _polish(fun, x, value, grad, gtol)
+    if math.isfinite(value) and norm <= gtol:
+        return x, value
+    return _local_minimum(fun, x, gtol)
+
+
+def _polish(
+    fun: _Counted, x: np.ndarray, value: float, grad: np.ndarray, gtol: float
+) -> tuple[np.ndarray, float, float]:
+    """Newton steps from x while they lower |grad V| (and not V's value) and it is above gtol: (x, V, |grad V|)."""
     norm = float(np.linalg.norm(grad))
-    for _ in range(3):
+    for _ in range(5):
         if not math.isfinite(value) or norm <= gtol:
             break
         step = _newton_step(fun.V, x, grad)
@@ -131,7 +149,7 @@ def _local_minimum(fun: _Counted, x: np.ndarray, gtol: float) -> tuple[np.ndarra
         if not (new_norm < norm and new_value <= value + 1e-12 * max(1.0, abs(value))):
             break
         x, value, grad, norm = x + step, new_value, new_grad, new_norm
-    return x, value
+    return x, value, norm
 
 
 def _newton_step(V, x: np.ndarray, grad: np.ndarray) -> np.ndarray | None:
@@ -285,16 +303,27 @@ def basin_hopping(
     A cluster's hops are quenched loosely (``_quench``); the minima kept are
     refined to ``gtol`` by L-BFGS-B, so their energies and points are exact.
     """
-    import scipy.optimize  # noqa: F401  loaded before the BLAS limit, so that its BLAS is limited too
-
-    from gradcli._threads import threadpoolctl
-
-    # A limit of its own, not single_threaded_blas(): that controller, made once, misses a BLAS loaded after it.
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+    with _blas_controller().limit(limits=1, user_api="blas"):
         return _search(
             V, x0, hops, step, temperature, seed, target, energy_tol, gtol, keep, container,
             adapt_every, random_start, progress, time_limit,
         )  # fmt: skip
+
+
+_CONTROLLER: list = []
+
+
+def _blas_controller():
+    """A threadpoolctl controller made after scipy.optimize is loaded (single_threaded_blas's,
+    made once, may predate scipy's own BLAS and then leaves it threaded), made once (a scan
+    of the loaded libraries)."""
+    if not _CONTROLLER:
+        import scipy.optimize  # noqa: F401
+
+        from gradcli._threads import threadpoolctl
+
+        _CONTROLLER.append(threadpoolctl.ThreadpoolController())
+    return _CONTROLLER[0]
 
 
 def _search(
@@ -317,7 +346,9 @@ def _search(
     started = time.perf_counter()
     if n_atoms:
         x, _ = _quench(fun, x, QUENCH_RMS)
-    x, value = _local_minimum(fun, x, gtol)
+        x, value = _refined(fun, x, gtol)
+    else:
+        x, value = _local_minimum(fun, x, gtol)
     if n_atoms:
         x = _recentre(x)
         step = 0.4 * _nearest_neighbour(x) if step is None else step
@@ -342,7 +373,7 @@ def _search(
                     trial_value = math.inf
                 exact = math.isfinite(trial_value) and _may_be_kept(found, trial_value, keep)
                 if exact:
-                    trial, trial_value = _local_minimum(fun, trial, gtol)
+                    trial, trial_value = _refined(fun, trial, gtol)
                     trial = _recentre(trial)
             else:
                 trial, trial_value = _local_minimum(fun, trial, gtol)
