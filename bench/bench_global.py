@@ -9,7 +9,7 @@ and how often it was found within the budget. Both searches minimise with
 L-BFGS-B on the same compiled gradcli gradient, at temperature 0.8, so the
 figures compare the searches, not the potentials. The potential is the
 particle (pair) potential when ``gradcli.particles`` exists, else the written-
-out expression. pele is tried when it imports (it did not install here: say so).
+out expression. pele (its own compiled LJ and L-BFGS) is run when it imports.
 Run by hand, never in CI.
 """
 

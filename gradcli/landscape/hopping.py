@@ -10,7 +10,11 @@ towards an acceptance of one half (as scipy's ``basinhopping`` does).
 Atomic coordinates (variables x1, y1, z1, x2, ...) are treated as a cluster:
 every atom moves, the structure is recentred, and a minimum with an atom
 further than ``container`` from the centre of mass is rejected (the atom
-evaporated), so the cluster stays together.
+evaporated), so the cluster stays together. A cluster's hops are quenched
+loosely, as GMIN and pele do (``_quench``: L-BFGS with a step limit, to an
+RMS gradient of 1e-3); a minimum that may enter the list of the lowest is
+then refined to |grad V| <= ``gtol`` (Newton steps on the exact Hessian,
+L-BFGS-B when they fall short), so the minima reported are exact.
 
 The distinct lowest minima are kept (two minima with energies within
 ``energy_tol`` are the same), each with the hop at which it was first found.
@@ -351,8 +355,9 @@ def _search(
         x, value = _local_minimum(fun, x, gtol)
     if n_atoms:
         x = _recentre(x)
-        step = 0.4 * _nearest_neighbour(x) if step is None else step
-        container = (_radius(x) + 2 * _nearest_neighbour(x)) * 1.5 if container is None else container
+        neighbour = _nearest_neighbour(x)
+        step = 0.4 * neighbour if step is None else step
+        container = (_radius(x) + 2 * neighbour) * 1.5 if container is None else container
     step = 0.5 if step is None else step
     found = [FoundMinimum(tuple(x.tolist()), value, 0)]
     current_x, current_value = x, value
@@ -360,7 +365,9 @@ def _search(
     interrupted = False
     try:
         for hop in range(1, hops + 1):
-            if target is not None and found[0].value <= target:
+            if (
+                target is not None and found[0].value <= target + energy_tol
+            ):  # as target_reached: a target is given rounded
                 break
             if time_limit is not None and time.perf_counter() - started > time_limit:
                 break

@@ -72,3 +72,11 @@ def test_bad_settings_are_input_errors(kwargs, message):
     with pytest.raises(InputError) as caught:
         basin_hopping(Potential("x**2"), [1.0], **kwargs)
     assert caught.value.message == message
+
+
+def test_the_search_stops_at_a_target_given_rounded_below_the_minimum():
+    # LJ38's -173.928427 (Cambridge Cluster Database) is 4e-7 below its minimum: reached within energy_tol.
+    V = Potential("x**4-10*x**2+5+x")
+    lowest = basin_hopping(V, [2.0], hops=20, step=3.0, seed=1).best
+    out = basin_hopping(V, [2.0], hops=20, step=3.0, seed=1, target=lowest.value - 5e-7)
+    assert out.target_reached and out.hops == out.best.hop == lowest.hop
