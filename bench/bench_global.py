@@ -1,6 +1,7 @@
 """Basin hopping against scipy.optimize.basinhopping, side by side in one run (issue 12).
 
     python bench/bench_global.py [--seeds 10] [--lj38-seconds 60] [--sizes 13 38]
+    python bench/bench_global.py --per-hop 200 [--sizes 13 38]    # the cost of a hop
 
 LJ13 (global minimum -44.326801) and LJ38 (-173.928427, Cambridge Cluster
 Database), each from the same seeded random starts (atoms uniform in a ball),
@@ -106,24 +107,81 @@ def pele_search(n, start, target, seed, budget):
     return None, None
 
 
+def per_hop(n: int, hops: int, seed: int = 0) -> None:
+    """Wall time and evaluations per hop of each search over ``hops`` hops from one start, no target."""
+    V, _ = lj(n)
+    start = random_cluster(n, 0.6 * n ** (1 / 3), np.random.default_rng(1000 + seed))
+    V.value_and_grad(start)  # compile outside the timing
+    t = time.perf_counter()
+    out = basin_hopping(V, start, hops=hops, seed=seed)
+    seconds = time.perf_counter() - t
+    print(
+        f"  gradcli  {seconds / hops * 1e3:.1f} ms/hop, {out.evaluations / hops:.0f} evaluations/hop, "
+        f"best {out.best.value:.6f}"
+    )
+    from scipy.optimize import basinhopping
+
+    calls = [0]
+
+    def fun(x):
+        calls[0] += 1
+        value, grad = V.value_and_grad(x)
+        return float(value), grad
+
+    t = time.perf_counter()
+    result = basinhopping(
+        fun,
+        start,
+        niter=hops,
+        T=0.8,
+        stepsize=0.4,
+        seed=seed,
+        minimizer_kwargs={"jac": True, "method": "L-BFGS-B", "options": {"gtol": 1e-6, "ftol": 1e-15}},
+    )
+    seconds = time.perf_counter() - t
+    print(f"  scipy    {seconds / hops * 1e3:.1f} ms/hop, {calls[0] / hops:.0f} evaluations/hop, best {result.fun:.6f}")
+    try:
+        import logging
+
+        from pele.systems import LJCluster
+    except ImportError:
+        return
+    logging.getLogger("pele").setLevel(logging.ERROR)
+    np.random.seed(seed)
+    system = LJCluster(n)
+    bh = system.get_basinhopping(database=system.create_database(), coords=np.asarray(start), outstream=None)
+    t = time.perf_counter()
+    bh.run(hops)
+    seconds = time.perf_counter() - t
+    best = min(m.energy for m in bh.storage.db.minima())
+    print(f"  pele     {seconds / hops * 1e3:.1f} ms/hop, best {best:.6f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, first-seed + 1, ...")
     parser.add_argument("--lj13-seconds", type=float, default=60)
     parser.add_argument("--lj38-seconds", type=float, default=60)
     parser.add_argument("--sizes", type=int, nargs="+", default=[13, 38], choices=sorted(TARGETS))
+    parser.add_argument("--per-hop", type=int, default=0, metavar="HOPS", help="only time HOPS hops of each search")
     args = parser.parse_args()
     print(
         f"# {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
+    if args.per_hop:
+        for n in args.sizes:
+            print(f"LJ{n}, {args.per_hop} hops from one start:")
+            per_hop(n, args.per_hop)
+        return
     budgets = {13: args.lj13_seconds, 38: args.lj38_seconds}
     for n in args.sizes:
         budget = budgets[n]
         V, kind = lj(n)
         target = TARGETS[n]
         rows = {"gradcli": [], "scipy": [], "pele": []}
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             start = random_cluster(n, 0.6 * n ** (1 / 3), np.random.default_rng(1000 + seed))
             t = time.perf_counter()
             out = basin_hopping(V, start, hops=10**9, seed=seed, target=target, time_limit=budget)
