@@ -209,15 +209,21 @@ def _quench(fun: _Counted, x: np.ndarray, rms: float, max_iterations: int = 5000
             # First loop (newest to oldest): alpha_i = rho_i s_i.(g - sum_{j newer} alpha_j y_j).
             sg, sy_ = (S @ g).tolist(), (S @ Y.T).tolist()
             alpha = [0.0] * m
-            for idx, i in enumerate(reversed(order)):
-                alpha[i] = rho[i] * (sg[i] - sum(alpha[j] * sy_[i][j] for j in list(reversed(order))[:idx]))
+            newest_first = order[::-1]
+            for idx, i in enumerate(newest_first):
+                acc, row = 0.0, sy_[i]
+                for j in newest_first[:idx]:
+                    acc += alpha[j] * row[j]
+                alpha[i] = rho[i] * (sg[i] - acc)
             q = h0 * (g - np.asarray(alpha) @ Y)
             # Second loop (oldest to newest): beta_i = rho_i y_i.(q + sum_{j older} (alpha_j - beta_j) s_j).
             yq = (Y @ q).tolist()
             coef = [0.0] * m
             for idx, i in enumerate(order):
-                beta = rho[i] * (yq[i] + sum(coef[j] * sy_[j][i] for j in order[:idx]))
-                coef[i] = alpha[i] - beta
+                acc = 0.0
+                for j in order[:idx]:
+                    acc += coef[j] * sy_[j][i]
+                coef[i] = alpha[i] - rho[i] * (yq[i] + acc)
             q += np.asarray(coef) @ S
         else:
             q = h0 * g
