@@ -32,7 +32,11 @@ class ResultWriter:
         self.stream = stream
 
     def write(self, result: dict) -> None:
-        self.stream.write(line_of(result))
+        self.write_line(line_of(result))
+
+    def write_line(self, line: str) -> None:
+        """Write one whole result line (``line_of`` a result) and flush it."""
+        self.stream.write(line)
         self.stream.flush()
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import typer
 
 from gradcli.batch.jobfile import BadJob, Job
+from gradcli.batch.results import line_of
 from gradcli.cli.output import captured_json
 from gradcli.errors import InputError
 
@@ -160,6 +161,13 @@ def run_job(job: Job | BadJob) -> dict:
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 1
     return _result(job, code, objects, stdout.getvalue(), stderr.getvalue())
+
+
+def run_job_line(job: Job | BadJob) -> tuple[str, bool, str]:
+    """``(id, ok, result line)`` of one job: the line is encoded where the job ran (a worker
+    process runs it in parallel with the others and sends back one string)."""
+    result = run_job(job)
+    return str(result.get("id")), bool(result.get("ok")), line_of(result)
 
 
 def _result(job: Job, code: int, objects: list[dict], stdout: str, stderr: str) -> dict:
