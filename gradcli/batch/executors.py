@@ -25,8 +25,19 @@ IN_FLIGHT_PER_WORKER = 4
 CHUNK_SECONDS = 0.05
 #: The most jobs in one chunk.
 MAX_CHUNK = 64
-#: Modules a pool's workers import once, in the fork server they are forked from.
-PRELOAD = ("gradcli.cli.jobs", "gradcli.cli.app", "gradcli.frontend.potential")
+#: Modules a pool's workers import once, in the fork server they are forked from: the command
+#: layer and the compiler. Not gradcli.cli.app itself: when it is the main module
+#: (``python -m gradcli.cli.app``) each worker runs it anew, and runpy warns if it is imported.
+PRELOAD = (
+    "gradcli.cli.jobs",
+    "gradcli.cli.calculus_cmd",
+    "gradcli.cli.descend_cmd",
+    "gradcli.cli.landscape_cmd",
+    "gradcli.cli.modes_cmd",
+    "gradcli.cli.transition_cmd",
+    "gradcli.cli.potentials_cmd",
+    "gradcli.frontend.potential",
+)
 
 
 class Executor:
