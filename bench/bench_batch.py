@@ -1,13 +1,13 @@
 """Batch runs against their baselines, side by side in one run (issue 12, W5).
 
-    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120]
+    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120] [--slow-steps 150000]
 
 (a) ``--jobs`` descend jobs on ten potentials through ``gradcli batch`` (one
     process) against separate ``gradcli descend ... --json`` processes. Running
     1000 processes takes minutes, so ``--separate`` of them are timed and the
     per-process median scales to the same count (said in the output).
-(b) ``--slow-jobs`` jobs of about 50 ms each (a fixed-step descent, tol 0) with
-    one worker against ``--workers 2``; the start-up of each (a batch of two
+(b) ``--slow-jobs`` fixed-step descents (tol 0) of ``--slow-steps`` steps each with
+    one worker against ``--workers 2`` (the job's length is printed); the start-up of each (a batch of two
     quick jobs) is timed too and the ratio given without it.
 (c) The same short jobs in-process against a Dask ``LocalCluster`` of two
     workers (``--dask-local 2``): the Dask overhead per job.
@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--separate", type=int, default=100)
     parser.add_argument("--slow-jobs", type=int, default=120)
+    parser.add_argument("--slow-steps", type=int, default=150_000, help="steps of each (b) job")
     args = parser.parse_args()
     gradcli = [sys.executable, "-m", "gradcli.cli.app"]
     print(
@@ -140,7 +141,7 @@ def main() -> None:
                 "expression": f"(x-{i % 7})**2 + (y+{i % 5})**2",
                 "x0": [0, 0],
                 "lr": 0.001,
-                "steps": 150_000,
+                "steps": args.slow_steps,
                 "tol": 0,
             }
             for i in range(args.slow_jobs)
