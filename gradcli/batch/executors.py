@@ -13,7 +13,7 @@ workers) and must not raise: a job's failure is part of its result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from gradcli.errors import InputError, MissingExtraError
@@ -25,19 +25,6 @@ IN_FLIGHT_PER_WORKER = 4
 CHUNK_SECONDS = 0.05
 #: The most jobs in one chunk.
 MAX_CHUNK = 64
-#: Modules a pool's workers import once, in the fork server they are forked from: the command
-#: layer and the compiler. Not gradcli.cli.app itself: when it is the main module
-#: (``python -m gradcli.cli.app``) each worker runs it anew, and runpy warns if it is imported.
-PRELOAD = (
-    "gradcli.cli.jobs",
-    "gradcli.cli.calculus_cmd",
-    "gradcli.cli.descend_cmd",
-    "gradcli.cli.landscape_cmd",
-    "gradcli.cli.modes_cmd",
-    "gradcli.cli.transition_cmd",
-    "gradcli.cli.potentials_cmd",
-    "gradcli.frontend.potential",
-)
 
 
 class Executor:
@@ -73,11 +60,11 @@ class InProcess(Executor):
 class ProcessPool(Executor):
     """``workers`` processes on this machine (``concurrent.futures``), sent jobs in chunks."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, preload: Sequence[str] = ()):
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(preload))
 
     def map_unordered(self, function, items):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -117,8 +104,8 @@ def _run_chunk(function, items) -> tuple[list, float]:
     return results, perf_counter() - start
 
 
-def _context():
-    """Workers forked from a fork server that imported gradcli's command layer once (where
+def _context(preload: Sequence[str]):
+    """Workers forked from a fork server that imported the ``preload`` modules once (where
     there is one), else spawned: never forked from this process, which may run threads
     (the progress bar) that a fork would copy half-way."""
     from multiprocessing import get_all_start_methods, get_context
@@ -126,7 +113,7 @@ def _context():
     if "forkserver" not in get_all_start_methods():
         return get_context("spawn")
     context = get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
+    context.set_forkserver_preload(list(preload))
     return context
 
 
@@ -173,8 +160,12 @@ class DaskExecutor(Executor):
         return self.where
 
 
-def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> Executor:
-    """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``."""
+def make_executor(
+    workers: int = 1, scheduler: str | None = None, dask_local: int | None = None, preload: Sequence[str] = ()
+) -> Executor:
+    """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``.
+    ``preload``: modules a pool's workers import before their first job (once, where they can be
+    forked from a process that imported them)."""
     chosen = [
         name
         for name, on in (
@@ -195,5 +186,5 @@ def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: in
     if dask_local is not None:
         return DaskExecutor(local_workers=dask_local)
     if workers > 1:
-        return ProcessPool(workers)
+        return ProcessPool(workers, preload)
     return InProcess()

@@ -51,7 +51,7 @@ def batch(
 def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
     from gradcli.batch import ResultWriter, finished_ids, make_executor
     from gradcli.batch.jobfile import read_job_file
-    from gradcli.cli.jobs import run_job_line
+    from gradcli.cli.jobs import WORKER_PRELOAD, run_job_line
 
     if resume and output is None:
         raise InputError("--resume needs --output FILE (the results to resume from)")
@@ -63,7 +63,7 @@ def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
     stream = sys.stdout if output is None else _open_output(output)
     failed: list[str] = []
     finished = 0
-    executor = make_executor(workers, scheduler, dask_local)
+    executor = make_executor(workers, scheduler, dask_local, preload=WORKER_PRELOAD)
     try:
         with executor, _progress(len(todo), output is None) as advance:
             writer = ResultWriter(stream)

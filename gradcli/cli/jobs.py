@@ -163,6 +163,21 @@ def run_job(job: Job | BadJob) -> dict:
     return _result(job, code, objects, stdout.getvalue(), stderr.getvalue())
 
 
+#: Modules a worker process needs for ``run_job_line``: the command layer and the compiler. Not
+#: gradcli.cli.app itself: when it is the main module (``python -m gradcli.cli.app``) each worker
+#: runs it anew, and runpy warns if it was imported already.
+WORKER_PRELOAD = (
+    "gradcli.cli.jobs",
+    "gradcli.cli.calculus_cmd",
+    "gradcli.cli.descend_cmd",
+    "gradcli.cli.landscape_cmd",
+    "gradcli.cli.modes_cmd",
+    "gradcli.cli.transition_cmd",
+    "gradcli.cli.potentials_cmd",
+    "gradcli.frontend.potential",
+)
+
+
 def run_job_line(job: Job | BadJob) -> tuple[str, bool, str]:
     """``(id, ok, result line)`` of one job: the line is encoded where the job ran (a worker
     process runs it in parallel with the others and sends back one string)."""
