@@ -21,13 +21,9 @@ from typer.core import TyperCommand, TyperGroup
 from gradcli.cli.points import read_number
 
 try:  # Typer 0.2x vendors click
-    from typer._click.exceptions import (  # noqa: F401 (UsageError: for parsing.py, MissingParameter: jobs.py)
-        BadParameter,
-        MissingParameter,
-        UsageError,
-    )
+    from typer._click.exceptions import BadParameter, UsageError  # noqa: F401 (UsageError: for parsing.py)
 except ImportError:  # older Typer on click itself
-    from click.exceptions import BadParameter, MissingParameter, UsageError  # noqa: F401
+    from click.exceptions import BadParameter, UsageError  # noqa: F401
 
 try:
     from typer._coercion import RuntimeParam

@@ -227,7 +227,12 @@ class _Command:
 @functools.cache
 def _direct_command(name: str) -> _Command | None:
     """The direct call's view of the command ``name``; None when it must go through click."""
-    from gradcli.cli.coercion import MissingParameter, _Plain, install_plain_converters
+    from gradcli.cli.coercion import _Plain, install_plain_converters
+
+    try:  # Typer 0.2x vendors click
+        from typer._click.exceptions import MissingParameter
+    except ImportError:  # older Typer on click itself
+        from click.exceptions import MissingParameter
 
     group = _click_command()
     command = group.commands.get(name)  # type: ignore[attr-defined]
