@@ -232,10 +232,10 @@ def _direct_command(name: str) -> _Command | None:
     try:  # Typer 0.2x vendors click
         from typer._click.exceptions import MissingParameter
     except ImportError:  # older Typer on click itself
-        from click.exceptions import MissingParameter
+        from click.exceptions import MissingParameter  # type: ignore[assignment]  # the same class under click's name
 
     group = _click_command()
-    command = group.commands.get(name)  # type: ignore[attr-defined]
+    command = group.commands.get(name)
     callback = getattr(command, "callback", None)
     if command is None or hasattr(command, "commands") or not hasattr(callback, "command_name"):
         return None
