@@ -3,7 +3,10 @@
 A job's keys are the command's options, so anything a command line can do a
 job can do: ``{"command": "descend", "expression": "x**2", "x0": [3], "lr": 0.1}``
 runs ``gradcli descend --x0 3 --lr 0.1 --json -- 'x**2'``. The result is
-the command's own ``--json`` object with ``id`` and ``ok`` in front.
+the command's own ``--json`` object with ``id`` and ``ok`` in front, taken as
+data rather than printed, and the command is called without parsing that
+command line whenever click would read it without complaint (see "the direct
+call" below): the same result line either way.
 
 >>> job_arguments(Job("a", "descend", {"expression": "x**2", "x0": [3, 1], "param": {"k": 2}}))
 ['descend', '--x0', '3,1', '--param', 'k=2', '--json', '--', 'x**2']
