@@ -1,16 +1,21 @@
 """Batch runs against their baselines, side by side in one run (issue 12, W5).
 
-    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120]
+    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120] [--slow-steps 150000]
 
 (a) ``--jobs`` descend jobs on ten potentials through ``gradcli batch`` (one
     process) against separate ``gradcli descend ... --json`` processes. Running
     1000 processes takes minutes, so ``--separate`` of them are timed and the
     per-process median scales to the same count (said in the output).
-(b) ``--slow-jobs`` jobs of about 50 ms each (a fixed-step descent, tol 0) with
-    one worker against ``--workers 2``.
+(b) ``--slow-jobs`` fixed-step descents (tol 0) of ``--slow-steps`` steps each with
+    one worker against ``--workers 2`` (the job's length is printed); the start-up of each (a batch of two
+    quick jobs) is timed too and the ratio given without it.
+    Beside it, the same pure-Python loop in one process against two at once: the
+    most that two processes can gain on this machine at that moment.
 (c) The same short jobs in-process against a Dask ``LocalCluster`` of two
     workers (``--dask-local 2``): the Dask overhead per job.
-Run by hand, never in CI.
+Every process is timed by the wall clock and by the CPU time it used (user +
+system, its children's included): on a machine shared with other work the CPU
+times say what an idle machine would show. Run by hand, never in CI.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -67,9 +73,31 @@ def _write(jobs, folder) -> str:
 
 
 def _time(argv) -> float:
+    return _times(argv)[0]
+
+
+def _times(argv) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one process run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+SPIN = "x = 0\nfor i in range(10_000_000):\n    x += i"
+
+
+def _two_processes_gain() -> float:
+    """Work done by two pure-Python processes at once, over one alone (2.0 on two idle cores)."""
+    argv = [sys.executable, "-c", SPIN]
+    one = _time(argv)
+    start = time.perf_counter()
+    both = [subprocess.Popen(argv) for _ in range(2)]
+    for process in both:
+        process.wait()
+    return 2 * one / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -77,6 +105,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--separate", type=int, default=100)
     parser.add_argument("--slow-jobs", type=int, default=120)
+    parser.add_argument("--slow-steps", type=int, default=150_000, help="steps of each (b) job")
     args = parser.parse_args()
     gradcli = [sys.executable, "-m", "gradcli.cli.app"]
     print(
@@ -85,8 +114,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         jobs = _jobs(args.jobs)
-        batch = _time([*gradcli, "batch", _write(jobs, folder)])
-        per_process = []
+        batch, batch_cpu = _times([*gradcli, "batch", _write(jobs, folder)])
+        start_up, start_up_cpu = _times([*gradcli, "batch", _write(jobs[:1], folder)])
+        per_process, per_process_cpu = [], []
         for job in jobs[: args.separate]:
             argv = [
                 *gradcli,
@@ -101,12 +131,23 @@ def main() -> None:
                 "--",
                 job["expression"],
             ]
-            per_process.append(_time(argv))
+            wall, cpu = _times(argv)
+            per_process.append(wall)
+            per_process_cpu.append(cpu)
         separate = statistics.median(per_process) * args.jobs
+        separate_cpu = statistics.median(per_process_cpu) * args.jobs
         print(
             f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s; separate processes "
             f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
             f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster"
+        )
+        job_wall = (batch - start_up) / (args.jobs - 1)
+        job_cpu = (batch_cpu - start_up_cpu) / (args.jobs - 1)
+        print(
+            f"    CPU time: batch {batch_cpu:.2f} s, separate {separate_cpu:.1f} s "
+            f"(median {statistics.median(per_process_cpu) * 1e3:.0f} ms each): {separate_cpu / batch_cpu:.0f}x; "
+            f"a batch of one job {start_up:.2f} s ({start_up_cpu:.2f} s CPU), so a job costs "
+            f"{job_wall * 1e3:.1f} ms ({job_cpu * 1e3:.1f} ms CPU)"
         )
 
         slow = [
@@ -116,7 +157,7 @@ def main() -> None:
                 "expression": f"(x-{i % 7})**2 + (y+{i % 5})**2",
                 "x0": [0, 0],
                 "lr": 0.001,
-                "steps": 150_000,
+                "steps": args.slow_steps,
                 "tol": 0,
             }
             for i in range(args.slow_jobs)
@@ -124,9 +165,14 @@ def main() -> None:
         path = _write(slow, folder)
         one = _time([*gradcli, "batch", path])
         two = _time([*gradcli, "batch", path, "--workers", "2"])
+        quick = _write([{"id": f"u{i}", "command": "grad", "expression": "x**2", "at": 1} for i in range(2)], folder)
+        one_start = _time([*gradcli, "batch", quick])
+        two_start = _time([*gradcli, "batch", quick, "--workers", "2"])
         print(
             f"(b) {args.slow_jobs} jobs of ~{one / args.slow_jobs * 1e3:.0f} ms: one worker {one:.2f} s, "
-            f"--workers 2 {two:.2f} s: {one / two:.2f}x faster"
+            f"--workers 2 {two:.2f} s: {one / two:.2f}x faster; start-up (two quick jobs) {one_start:.2f} s "
+            f"and {two_start:.2f} s, without it {(one - one_start) / (two - two_start):.2f}x; two pure-Python "
+            f"processes at once do {_two_processes_gain():.2f}x the work of one"
         )
 
         quick = [

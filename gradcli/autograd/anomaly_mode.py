@@ -2,8 +2,9 @@
 
 Example::
 
-    >>> x = gradcli.tensor([0.0], requires_grad=True)
-    >>> with gradcli.autograd.detect_anomaly():
+    >>> import gradcli as torch
+    >>> x = torch.tensor([0.0], requires_grad=True)
+    >>> with torch.autograd.detect_anomaly():
     ...     (x.log() * 0).sum().backward()
     Traceback (most recent call last):
         ...

@@ -62,8 +62,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
     Example::
 
-        >>> x = gradcli.tensor([1.0, 2.0, 3.0], requires_grad=True)
-        >>> gradcli.autograd.backward(x ** 2, gradcli.tensor([1.0, 1.0, 1.0]))
+        >>> import gradcli as torch
+        >>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> torch.autograd.backward(x ** 2, torch.tensor([1.0, 1.0, 1.0]))
         >>> x.grad
         tensor([2., 4., 6.])
     """
@@ -100,8 +101,9 @@ def grad(
 
     Example::
 
-        >>> x = gradcli.tensor([2.0], requires_grad=True)
-        >>> (dy,) = gradcli.autograd.grad(x ** 3, x, create_graph=True)
+        >>> import gradcli as torch
+        >>> x = torch.tensor([2.0], requires_grad=True)
+        >>> (dy,) = torch.autograd.grad(x ** 3, x, create_graph=True)
         >>> dy
         tensor([12.], grad_fn=<MulBackward0>)
     """

@@ -17,7 +17,8 @@ def tensor(data, requires_grad=False, dtype=None):
 
     Example::
 
-        >>> gradcli.tensor([2.0], requires_grad=True)
+        >>> import gradcli as torch
+        >>> torch.tensor([2.0], requires_grad=True)
         tensor([2.], requires_grad=True)
     """
     np_dtype = to_numpy_dtype(dtype) if dtype is not None else None

@@ -56,6 +56,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
     Example::
 
+        >>> import gradcli as torch
         >>> f = lambda x: torch.stack([x[0] * x[1], x[0] + x[1] ** 2])
         >>> x = torch.tensor([2.0, 3.0])
         >>> vjp(f, x, torch.tensor([1.0, 1.0]))[1]   # J = [[3, 2], [1, 6]]
@@ -98,6 +99,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
     Example::
 
+        >>> import gradcli as torch
         >>> f = lambda x: torch.stack([x[0] * x[1], x[0] + x[1] ** 2])
         >>> x = torch.tensor([2.0, 3.0])
         >>> output, jvp_result = jvp(f, (x,), (torch.tensor([1.0, 0.0]),))
@@ -150,6 +152,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 
     Example::
 
+        >>> import gradcli as torch
         >>> f = lambda x: torch.stack([x[0] * x[1], x[0] + x[1] ** 2])
         >>> jacobian(f, torch.tensor([2.0, 3.0]))          # shape (2, 2)
         tensor([[3., 2.],
@@ -262,6 +265,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
 
     Example::
 
+        >>> import gradcli as torch
         >>> hessian(lambda x: (x[0] ** 2 * x[1]).sum(), torch.tensor([1.0, 2.0]))
         tensor([[4., 2.],
                 [2., 0.]])
@@ -296,6 +300,7 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
     Example::
 
+        >>> import gradcli as torch
         >>> f = lambda x: (x ** 3).sum()                  # H = diag(6 x)
         >>> vhp(f, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
         (tensor(9.), tensor([ 6., 12.]))
@@ -313,6 +318,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 
     Example::
 
+        >>> import gradcli as torch
         >>> f = lambda x: x[0] ** 2 * x[1]                # H = [[2 x1, 2 x0], [2 x0, 0]]
         >>> hvp(f, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
         (tensor(2.), tensor([4., 2.]))

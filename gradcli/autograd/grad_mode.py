@@ -121,8 +121,9 @@ class no_grad(_GradModeContext):
 
     Example::
 
-        >>> x = gradcli.tensor([1.0], requires_grad=True)
-        >>> with gradcli.no_grad():
+        >>> import gradcli as torch
+        >>> x = torch.tensor([1.0], requires_grad=True)
+        >>> with torch.no_grad():
         ...     y = x * 2
         >>> y.requires_grad
         False
@@ -136,9 +137,10 @@ class enable_grad(_GradModeContext):
 
     Example::
 
-        >>> x = gradcli.tensor([1.0], requires_grad=True)
-        >>> with gradcli.no_grad():
-        ...     with gradcli.enable_grad():
+        >>> import gradcli as torch
+        >>> x = torch.tensor([1.0], requires_grad=True)
+        >>> with torch.no_grad():
+        ...     with torch.enable_grad():
         ...         y = x * 2
         >>> y.requires_grad
         True
@@ -155,8 +157,9 @@ class set_grad_enabled(_GradModeContext):
 
     Example::
 
-        >>> x = gradcli.tensor([1.0], requires_grad=True)
-        >>> with gradcli.set_grad_enabled(False):
+        >>> import gradcli as torch
+        >>> x = torch.tensor([1.0], requires_grad=True)
+        >>> with torch.set_grad_enabled(False):
         ...     y = x * 2
         >>> y.requires_grad
         False
@@ -205,8 +208,9 @@ class inference_mode(_GradModeContext):
 
     Example::
 
-        >>> x = gradcli.tensor([1.0], requires_grad=True)
-        >>> with gradcli.inference_mode():
+        >>> import gradcli as torch
+        >>> x = torch.tensor([1.0], requires_grad=True)
+        >>> with torch.inference_mode():
         ...     y = x * 2
         >>> y.requires_grad
         False

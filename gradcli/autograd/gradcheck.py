@@ -159,7 +159,8 @@ def gradcheck(
 
     Example::
 
-        >>> x = gradcli.tensor([0.3, 1.2], requires_grad=True)
+        >>> import gradcli as torch
+        >>> x = torch.tensor([0.3, 1.2], requires_grad=True)
         >>> gradcheck(lambda x: (x.sin() * x).sum(), (x,))
         True
     """
@@ -255,7 +256,8 @@ def gradgradcheck(
 
     Example::
 
-        >>> x = gradcli.tensor([0.3, 1.2], requires_grad=True)
+        >>> import gradcli as torch
+        >>> x = torch.tensor([0.3, 1.2], requires_grad=True)
         >>> gradgradcheck(lambda x: x.exp() * x, (x,))
         True
     """

@@ -18,7 +18,7 @@ import numpy as np
 from . import backend as B
 from . import ops_arith, ops_unary
 from .grad_mode import _state
-from .graph import Node
+from .graph import _QUIET, Node, _fp_reset, _fp_set, quiet_numpy, restore_numpy
 from .ops_shape import normalize_index
 from .tensor import Tensor, _as_array, _plain, record
 from .views import NO_GRAD_VIEW_MESSAGE, OVERLAP_MESSAGE, overlaps, set_history
@@ -76,6 +76,8 @@ def _binary_inplace(op, ufunc) -> Callable[..., Tensor]:
             return _take_over(self, op(_snapshot(self), other))
         other_data = other._data if isinstance(other, Tensor) else other
         data = self._data
+        # inf * 0 and overflows give nan and inf without a numpy warning, as in PyTorch
+        token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
         try:
             if (
                 other_data.__class__ is np.ndarray
@@ -95,6 +97,11 @@ def _binary_inplace(op, ufunc) -> Callable[..., Tensor]:
                 f"output with shape [{', '.join(map(str, data.shape))}] doesn't match the "
                 f"broadcast shape [{', '.join(map(str, shape))}]"
             ) from None
+        finally:
+            if _fp_set is not None:
+                _fp_reset(token)
+            else:
+                restore_numpy(token)
         self._counter[0] += 1
         return self
 

@@ -6,7 +6,7 @@ rules, written as in ops_arith: ``grad`` in, one gradient per input out.
 import numpy as np
 
 from . import backend as B
-from .graph import Node, ResultNode
+from .graph import _QUIET, Node, ResultNode, _fp_reset, _fp_set, quiet_numpy, restore_numpy
 from .tensor import Tensor, _plain, record
 
 
@@ -148,19 +148,20 @@ class ToCopyBackward0(Node):
 
 
 def _unary(cls, numpy_function, saves_input, domain=False):
-    """Forward of an elementwise function; ``domain``: it has points where the
-    result is nan/inf, which (as in PyTorch) is a value, not a numpy warning."""
-    if domain:
+    """Forward of an elementwise function. Where the result is nan or inf (log(0),
+    exp(1000)) it is a value, as in PyTorch, never a numpy warning; ``domain`` marks
+    the functions with points outside their domain (kept for the reader)."""
 
-        def op(input):
-            with np.errstate(all="ignore"):
-                data = numpy_function(input._data)
-            return record(cls, data, (input,), (input,) if saves_input else ())
-    else:
-
-        def op(input):
+    def op(input):
+        token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+        try:
             data = numpy_function(input._data)
-            return record(cls, data, (input,), (input,) if saves_input else ())
+        finally:
+            if _fp_set is not None:
+                _fp_reset(token)
+            else:
+                restore_numpy(token)
+        return record(cls, data, (input,), (input,) if saves_input else ())
 
     return op
 

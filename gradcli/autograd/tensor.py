@@ -270,7 +270,8 @@ class Tensor:
 
         Example::
 
-            >>> x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+            >>> import gradcli as torch
+            >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
             >>> (x ** 2).sum().backward()
             >>> x.grad
             tensor([2., 4.])
@@ -295,7 +296,8 @@ class Tensor:
 
         Example::
 
-            >>> x = gradcli.tensor([1.0, 2.0], requires_grad=True)
+            >>> import gradcli as torch
+            >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
             >>> handle = x.register_hook(lambda grad: grad * 10)
             >>> (x * x).sum().backward()
             >>> x.grad

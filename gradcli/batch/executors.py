@@ -13,13 +13,18 @@ workers) and must not raise: a job's failure is part of its result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from gradcli.errors import InputError, MissingExtraError
 
-#: Jobs handed to a pool ahead of the results read back (bounds memory for huge job files).
+#: Chunks handed to a pool ahead of the results read back (bounds memory for huge job files).
 IN_FLIGHT_PER_WORKER = 4
+#: A chunk of jobs sent to a worker at once lasts about this long (seconds): one message per
+#: millisecond job would cost as much as the job, while a chunk of slow jobs would delay results.
+CHUNK_SECONDS = 0.05
+#: The most jobs in one chunk.
+MAX_CHUNK = 64
 
 
 class Executor:
@@ -53,41 +58,63 @@ class InProcess(Executor):
 
 
 class ProcessPool(Executor):
-    """``workers`` processes on this machine (``concurrent.futures``)."""
+    """``workers`` processes on this machine (``concurrent.futures``), sent jobs in chunks."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, preload: Sequence[str] = ()):
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
         self.workers = workers
-        # spawn, not fork: the parent may run threads (the progress bar), which fork would copy half-way.
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(preload))
 
     def map_unordered(self, function, items):
         from concurrent.futures import FIRST_COMPLETED, wait
 
+        items = list(items)
         pending: set = set()
-        iterator = iter(items)
         limit = IN_FLIGHT_PER_WORKER * self.workers
-        exhausted = False
+        sent = 0
+        chunk = 1  # until a job's duration is known
         while True:
-            while not exhausted and len(pending) < limit:
-                item = next(iterator, _END)
-                if item is _END:
-                    exhausted = True
-                else:
-                    pending.add(self.pool.submit(function, item))
+            while sent < len(items) and len(pending) < limit:
+                # Smaller chunks near the end, so that the workers finish together.
+                size = max(1, min(chunk, (len(items) - sent) // (2 * self.workers)))
+                pending.add(self.pool.submit(_run_chunk, function, items[sent : sent + size]))
+                sent += size
             if not pending:
                 return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                results, seconds = future.result()
+                chunk = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS * len(results) / max(seconds, 1e-9))))
+                yield from results
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def describe(self) -> str:
         return f"{self.workers} worker processes"
+
+
+def _run_chunk(function, items) -> tuple[list, float]:
+    """``function`` of each item, in a worker, and the seconds they took."""
+    from time import perf_counter
+
+    start = perf_counter()
+    results = [function(item) for item in items]
+    return results, perf_counter() - start
+
+
+def _context(preload: Sequence[str]):
+    """Workers forked from a fork server that imported the ``preload`` modules once (where
+    there is one), else spawned: never forked from this process, which may run threads
+    (the progress bar) that a fork would copy half-way."""
+    from multiprocessing import get_all_start_methods, get_context
+
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    context = get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
 
 
 class DaskExecutor(Executor):
@@ -133,11 +160,12 @@ class DaskExecutor(Executor):
         return self.where
 
 
-_END = object()
-
-
-def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: int | None = None) -> Executor:
-    """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``."""
+def make_executor(
+    workers: int = 1, scheduler: str | None = None, dask_local: int | None = None, preload: Sequence[str] = ()
+) -> Executor:
+    """The executor the options ask for: at most one of ``workers > 1``, ``scheduler``, ``dask_local``.
+    ``preload``: modules a pool's workers import before their first job (once, where they can be
+    forked from a process that imported them)."""
     chosen = [
         name
         for name, on in (
@@ -158,5 +186,5 @@ def make_executor(workers: int = 1, scheduler: str | None = None, dask_local: in
     if dask_local is not None:
         return DaskExecutor(local_workers=dask_local)
     if workers > 1:
-        return ProcessPool(workers)
+        return ProcessPool(workers, preload)
     return InProcess()

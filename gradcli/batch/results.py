@@ -3,7 +3,9 @@
 Each result is written with a single ``write`` of the whole line followed by
 a flush, so a batch killed at any moment leaves only complete lines (and at
 worst one partial last line, which ``finished_ids`` ignores and cuts off
-before a resumed batch appends).
+before a resumed batch appends). A results file (not a pipe or a terminal) is
+also synced to disk after each line, so a crash of the machine loses no line
+that was reported written either.
 
 >>> import io
 >>> out = io.StringIO()
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 from gradcli.errors import InputError
 
@@ -30,10 +33,26 @@ class ResultWriter:
 
     def __init__(self, stream):
         self.stream = stream
+        self.descriptor = _regular_file(stream)
 
     def write(self, result: dict) -> None:
-        self.stream.write(line_of(result))
+        self.write_line(line_of(result))
+
+    def write_line(self, line: str) -> None:
+        """Write one whole result line (``line_of`` a result) and flush it."""
+        self.stream.write(line)
         self.stream.flush()
+        if self.descriptor is not None:
+            os.fsync(self.descriptor)
+
+
+def _regular_file(stream) -> int | None:
+    """The descriptor of ``stream`` when it is a regular file (which fsync syncs), else None."""
+    try:
+        descriptor = stream.fileno()
+        return descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError and a ValueError
+        return None
 
 
 def finished_ids(path: str) -> set[str]:

@@ -51,7 +51,7 @@ def batch(
 def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
     from gradcli.batch import ResultWriter, finished_ids, make_executor
     from gradcli.batch.jobfile import read_job_file
-    from gradcli.cli.jobs import run_job
+    from gradcli.cli.jobs import WORKER_PRELOAD, run_job_line
 
     if resume and output is None:
         raise InputError("--resume needs --output FILE (the results to resume from)")
@@ -63,15 +63,15 @@ def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
     stream = sys.stdout if output is None else _open_output(output)
     failed: list[str] = []
     finished = 0
-    executor = make_executor(workers, scheduler, dask_local)
+    executor = make_executor(workers, scheduler, dask_local, preload=WORKER_PRELOAD)
     try:
         with executor, _progress(len(todo), output is None) as advance:
             writer = ResultWriter(stream)
-            for result in executor.map_unordered(run_job, todo):
-                writer.write(result)
+            for job_id, ok, line in executor.map_unordered(run_job_line, todo):
+                writer.write_line(line)
                 finished += 1
-                if not result.get("ok"):
-                    failed.append(str(result.get("id")))
+                if not ok:
+                    failed.append(job_id)
                 advance()
     except KeyboardInterrupt:
         _summary(finished, len(todo), failed, len(done), interrupted=True)

@@ -12,6 +12,9 @@ import math
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 #: Spellings of characters that the general rules of ``ascii_text`` spell less well.
 ASCII_SPELLING = {
@@ -45,7 +48,7 @@ def without_surrogates(text: str) -> str:
     >>> without_surrogates("caf\\udce9")
     'caf\\ufffd'
     """
-    if not _SURROGATE.search(text):
+    if text.isascii() or not _SURROGATE.search(text):
         return text
     try:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -112,6 +115,29 @@ def plain(value, _counter: list[int] | None = None):
     >>> plain({"x": (1.0, float("nan"))})
     {'x': [1.0, None]}
     """
+    # Exact builtin types first: a trajectory is thousands of floats in small tuples and dicts.
+    kind = type(value)
+    if kind is float:
+        if value - value == 0.0:  # finite (inf - inf and NaN give NaN)
+            return value
+    elif kind is str:
+        return value if value.isascii() else without_surrogates(value)
+    elif kind is int or kind is bool or value is None:
+        return value
+    elif kind is tuple or kind is list:
+        # A finite float or an int is itself: no call for the common case.
+        return [v if (type(v) is float and v - v == 0.0) or type(v) is int else plain(v, _counter) for v in value]
+    elif kind is dict:
+        return {
+            (k if type(k) is str and k.isascii() else without_surrogates(str(k))): (
+                v if (type(v) is float and v - v == 0.0) or type(v) is int else plain(v, _counter)
+            )
+            for k, v in value.items()
+        }
+    return _plain_other(value, _counter)
+
+
+def _plain_other(value, _counter: list[int] | None):
     if isinstance(value, dict):
         return {without_surrogates(str(k)): plain(v, _counter) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -162,12 +188,38 @@ def dumps(data: dict) -> str:
     return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
 
 
+#: Where ``emit_json`` puts its objects instead of stdout, inside ``captured_json()``.
+_CAPTURE: ContextVar[list[dict] | None] = ContextVar("gradcli_captured_json", default=None)
+
+
+@contextmanager
+def captured_json() -> Iterator[list[dict]]:
+    """Inside, ``emit_json`` appends the plain JSON data it would print to the list yielded
+    (a batch job takes its result from there: no text to write and read back).
+
+    >>> with captured_json() as objects:
+    ...     emit_json({"x": (1.0, 2.0)})
+    >>> objects
+    [{'x': [1.0, 2.0]}]
+    """
+    objects: list[dict] = []
+    token = _CAPTURE.set(objects)
+    try:
+        yield objects
+    finally:
+        _CAPTURE.reset(token)
+
+
 def emit_json(payload: dict) -> None:
-    """Write ``payload`` as one JSON object on stdout; say on stderr if any
-    non-finite number had to be written as null."""
+    """Write ``payload`` as one JSON object on stdout (or capture its data, see
+    ``captured_json``); say on stderr if any non-finite number had to be written as null."""
     counter = [0]
     data = plain(payload, counter)
-    write(dumps(data) + "\n")
+    objects = _CAPTURE.get()
+    if objects is None:
+        write(dumps(data) + "\n")
+    else:
+        objects.append(data)
     if counter[0]:
         write(f"note: {counter[0]} non-finite number(s) (inf or NaN) written as null in the JSON\n", sys.stderr)
 

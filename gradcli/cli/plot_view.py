@@ -156,10 +156,10 @@ def _still_there(V, listed) -> bool:
 
 
 def span(lo: float, hi: float, fraction: float, least: float) -> tuple[float, float]:
-    """[lo, hi] widened by ``fraction`` of its width on each side, and to at least ``least`` wide.
+    """[lo, hi] made at least ``least`` wide, then widened by ``fraction`` of that width on each side.
 
-    >>> span(0.0, 0.0, 0.1, 2.0)
-    (-1.0, 1.0)
+    >>> span(0.0, 0.0, 0.1, 2.0)             # 2 wide, plus 0.2 on each side
+    (-1.2, 1.2)
     """
     width = max(hi - lo, least)
     middle = 0.5 * (lo + hi)
@@ -222,8 +222,10 @@ def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
     in a run without spaces longer than a line, before an operator), never
     inside a name or number.
 
-    >>> wrap_title("a*x + b*y + c*z", 7)
-    'a*x +\nb*y +\nc*z'
+    >>> print(wrap_title("a*x + b*y + c*z", 7))
+    a*x +
+    b*y +
+    c*z
     """
     pieces = []
     for word in re.findall(r"\S+|\s+", text):

@@ -27,7 +27,11 @@ Two namespaces give two functions from the same instructions:
 
 Example::
 
-    >>> f = compile_scalar(grad_program(p), fail)   # p from x**2
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> from gradcli.frontend.transforms import grad_program
+    >>> p = from_sympy([sympy.Symbol("x") ** 2], ["x"])
+    >>> f = compile_scalar(grad_program(p), fail=print)   # outputs x**2, 2*x
     >>> f(3.0)
     (9.0, 6.0)
 """
@@ -204,8 +208,11 @@ def allocate_registers(program: Program) -> tuple[list[int | None], int]:
     argument of the same shape). Inputs, constants and outputs (written
     straight into their row of ``out``) have no register (None).
 
-    >>> allocate_registers(from_sympy([x**4 - x], ["x"]))   # x*x, then its square
-    ([None, None, 0, None, ...], 1)
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> x = sympy.Symbol("x")
+    >>> allocate_registers(from_sympy([x**4 - x], ["x"]))   # x, x*x, its square, minus x
+    ([None, 0, 0, None], 1)
     """
     instrs = program.instrs
     is_output = set(program.outputs)
@@ -296,9 +303,13 @@ def compile_array(program: Program, name: str = "f", registers: bool = True) -> 
     instruction makes a temporary array (kept for the tests: both give the
     same bits).
 
-    >>> code = compile_array(grad_program(p))            # p from x**2
+    >>> import numpy as np, sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> from gradcli.frontend.transforms import grad_program
+    >>> code = compile_array(grad_program(from_sympy([sympy.Symbol("x") ** 2], ["x"])))
     >>> code.function(np.empty((2, 3)), np.empty((code.registers, 3)), np.array([1.0, 2.0, 3.0]))
-    array([[1., 4., 9.], [2., 4., 6.]])
+    array([[1., 4., 9.],
+           [2., 4., 6.]])
     """
     params = ["out", "work"] + [f"x{k}" for k in range(program.n_inputs)]
     namespace = {**ops.ARRAY, "__builtins__": {}}  # numpy's ufuncs, imported by the first use

@@ -20,9 +20,15 @@ Either raises ``DomainError`` from ``domain.diagnose``.
 
 Example::
 
-    >>> c = Compiled(grad_program(from_sympy([x**2], ["x"])), ("x",))
-    >>> c.scalar(3.0), c.array(np.array([[1.0], [2.0]]))
-    ((9.0, 6.0), array([[1., 4.], [2., 4.]]))
+    >>> import numpy as np, sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> from gradcli.frontend.transforms import grad_program
+    >>> c = Compiled(grad_program(from_sympy([sympy.Symbol("x") ** 2], ["x"])), ("x",))
+    >>> c.scalar(3.0)                              # x**2 and its gradient
+    (9.0, 6.0)
+    >>> c.array(np.array([[1.0], [2.0]]))          # two points: (k, m)
+    array([[1., 4.],
+           [2., 4.]])
 """
 
 from __future__ import annotations
@@ -163,8 +169,13 @@ class Compiled:
         point. For optimisers that keep their walkers in their own arrays.
         Non-finite coordinates are an InputError, a domain problem a DomainError.
 
+        >>> import numpy as np, sympy
+        >>> from gradcli.frontend.program import from_sympy
+        >>> from gradcli.frontend.transforms import grad_program
+        >>> c = Compiled(grad_program(from_sympy([sympy.Symbol("x") ** 2], ["x"])), ("x",))
         >>> c.into(np.array([[1.0, 2.0]]), np.empty((2, 2)))   # x**2 and its gradient
-        array([[1., 4.], [2., 4.]])
+        array([[1., 4.],
+               [2., 4.]])
         """
         n, k = self.program.n_inputs, len(self.program.outputs)
         for name, a, rows in (("columns", columns, n), ("out", out, k)):

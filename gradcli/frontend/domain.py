@@ -13,7 +13,12 @@ from the operation and its arguments::
 
 Example::
 
+    >>> import numpy as np, sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> program = from_sympy([sympy.log(sympy.Symbol("x"))], ["x"])
     >>> raise diagnose(program, ("x",), np.array([[-2.0]]))
+    Traceback (most recent call last):
+        ...
     gradcli.errors.DomainError: log of a negative number (-2) at x=-2
 """
 

@@ -12,9 +12,11 @@ tutorial.
 
 Example::
 
-    >>> x = gradcli.tensor(2.0, requires_grad=True)
-    >>> (y,) = evaluate(program, [x])      # program of x**3
-    >>> nth_derivatives(y, x, 3)
+    >>> import gradcli as torch, sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> (y,) = evaluate(from_sympy([sympy.Symbol("x") ** 3], ["x"]), [x])
+    >>> nth_derivatives(y, x, 3)                  # x**3, 3 x**2, 6 x, 6 at x = 2
     [8.0, 12.0, 12.0, 6.0]
 """
 

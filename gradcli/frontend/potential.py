@@ -182,9 +182,10 @@ class Potential(_Function):
         fine). Both arrays are the caller's, float64; nothing is allocated per
         point, so a descent step costs about what hand-written numpy does.
 
-        >>> out = np.empty((2, 3))
-        >>> V.value_and_grad_into(np.array([[1.0, 2.0, 3.0]]), out)   # V = x**2
-        array([[1., 4., 9.], [2., 4., 6.]])
+        >>> V = Potential("x**2")
+        >>> V.value_and_grad_into(np.array([[1.0, 2.0, 3.0]]), np.empty((2, 3)))
+        array([[1., 4., 9.],
+               [2., 4., 6.]])
         """
         return self._get("grad").into(columns, out)
 
@@ -218,7 +219,11 @@ class Potential(_Function):
         """V evaluated with engine operations on the Tensor ``x`` (shape (n,)
         or (m, n)) -> Tensor of shape () or (m,), differentiable by the engine.
 
-        >>> V.graph(gradcli.tensor([3.0], requires_grad=True)).backward()
+        >>> import gradcli as torch
+        >>> x = torch.tensor([3.0], requires_grad=True)
+        >>> Potential("x**4 - 10*x**2 + 5").graph(x).backward()
+        >>> x.grad                                   # 4 x**3 - 20 x
+        tensor([48.])
         """
         return super().graph(x)[0]
 

@@ -14,9 +14,14 @@ Setting up is a single pass over the instructions; there is no code to build.
 
 Example::
 
-    >>> s = Schedule(hessian_program(p))
-    >>> s.run(np.array([[1.0, 2.0], [0.5, 0.3]]))      # inputs (n_inputs, m)
-    array(...)                                          # outputs (k, m)
+    >>> import numpy as np, sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> from gradcli.frontend.transforms import hessian_program
+    >>> s = Schedule(hessian_program(from_sympy([sympy.Symbol("x") ** 3], ["x"])))
+    >>> s.run(np.array([[1.0, 2.0]]))       # inputs (n_inputs, m) -> x**3, 3 x**2, 6 x: (k, m)
+    array([[ 1.,  8.],
+           [ 3., 12.],
+           [ 6., 12.]])
 """
 
 from __future__ import annotations

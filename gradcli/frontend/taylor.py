@@ -29,7 +29,9 @@ naming the operation and the point, as the rest of the front-end does.
 
 Example (the tutorial's x**3 at 2)::
 
-    >>> p = from_sympy([x**3], ["x"])
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> p = from_sympy([sympy.Symbol("x") ** 3], ["x"])
     >>> taylor_derivatives(p, [2.0], 0, 5, ("x",))
     [8.0, 12.0, 12.0, 6.0, 0.0, 0.0]
 """
@@ -375,7 +377,9 @@ def taylor_derivatives(
     """[d^j out_0 / d x_k^j for j = 0..order] at ``point`` (shape (n_inputs,)),
     the other inputs held fixed: j! times the Taylor coefficients.
 
-    >>> taylor_derivatives(from_sympy([sympy.exp(x)], ["x"]), [0.0], 0, 3)
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> taylor_derivatives(from_sympy([sympy.exp(sympy.Symbol("x"))], ["x"]), [0.0], 0, 3)
     [1.0, 1.0, 1.0, 1.0]
     """
     variables = tuple(variables or program.names)

@@ -18,9 +18,18 @@ own arithmetic.
 
 Example::
 
-    >>> p = from_sympy([x**3], ["x"])
-    >>> g = grad_program(p)              # outputs: x**3, 3*x**2
-    >>> h = hessian_program(p)           # outputs: x**3, 3*x**2, d2/dx2 = 6*x
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> p = from_sympy([sympy.Symbol("x") ** 3], ["x"])
+    >>> print(grad_program(p))           # outputs: x**3, 3*x**2
+    v0 = input 0 (x)
+    v1 = mul v0 v0
+    v2 = mul v0 v1
+    v3 = add v1 v1
+    v4 = add v1 v3
+    return v2, v4
+    >>> hessian_program(p).outputs      # x**3, 3*x**2, d2/dx2 = 6*x
+    (2, 4, 7)
 """
 
 from __future__ import annotations
@@ -260,6 +269,9 @@ def sparse_hessian_program(
     on that input and that the gradient is computed from, so a separable
     V = sum f(x_i) of n variables costs O(n), not O(n^2).
 
+    >>> import sympy
+    >>> from gradcli.frontend.program import from_sympy
+    >>> x, y = sympy.symbols("x y")
     >>> program, rows, cols = sparse_hessian_program(from_sympy([x**2 + x*y], ["x", "y"]))
     >>> rows, cols          # H[1][1] = 0 is not an entry
     ((0, 1), (0, 0))

@@ -29,8 +29,9 @@ class Adam(Optimizer):
 
     Example::
 
-        >>> w = gradcli.tensor([1.0, -2.0], requires_grad=True)
-        >>> optimizer = gradcli.optim.Adam([w], lr=0.1)
+        >>> import gradcli as torch
+        >>> w = torch.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = torch.optim.Adam([w], lr=0.1)
         >>> (w * w).sum().backward(); optimizer.step()
         >>> w            # the first Adam step moves each coordinate by lr
         tensor([ 0.9000, -1.9000], requires_grad=True)
@@ -130,8 +131,9 @@ class AdamW(Adam):
 
     Example::
 
-        >>> w = gradcli.tensor([1.0], requires_grad=True)
-        >>> optimizer = gradcli.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> import gradcli as torch
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> optimizer = torch.optim.AdamW([w], lr=0.1, weight_decay=0.5)
         >>> (w * w).sum().backward(); optimizer.step()
         >>> w            # 1 * (1 - 0.1 * 0.5) - 0.1
         tensor([0.8500], requires_grad=True)

@@ -111,12 +111,15 @@ class LBFGS(Optimizer):
 
     Example (a quadratic is minimised in one step)::
 
-        >>> w = gradcli.tensor([1.0, -2.0], requires_grad=True)
-        >>> optimizer = gradcli.optim.LBFGS([w], line_search_fn="strong_wolfe")
+        >>> import gradcli as torch
+        >>> w = torch.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = torch.optim.LBFGS([w], line_search_fn="strong_wolfe")
         >>> def closure():
         ...     optimizer.zero_grad(); loss = ((w - 3) ** 2).sum(); loss.backward(); return loss
-        >>> optimizer.step(closure); w
-        tensor([3., 3.], requires_grad=True)
+        >>> optimizer.step(closure)                 # the loss before the step
+        tensor(29., grad_fn=<SumBackward0>)
+        >>> w
+        tensor([3.0000, 3.0000], requires_grad=True)
     """
 
     def __init__(

@@ -51,8 +51,9 @@ class Optimizer:
 
     Example::
 
-        >>> w = gradcli.tensor([1.0, 2.0], requires_grad=True)
-        >>> optimizer = gradcli.optim.SGD([w], lr=0.1)
+        >>> import gradcli as torch
+        >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> optimizer = torch.optim.SGD([w], lr=0.1)
         >>> (w * w).sum().backward(); optimizer.step()
         >>> w
         tensor([0.8000, 1.6000], requires_grad=True)

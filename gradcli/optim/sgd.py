@@ -21,8 +21,9 @@ class SGD(Optimizer):
 
     Example (the tutorial's double well, x0 = 3)::
 
-        >>> x = gradcli.tensor([3.0], requires_grad=True)
-        >>> optimizer = gradcli.optim.SGD([x], lr=0.01)
+        >>> import gradcli as torch
+        >>> x = torch.tensor([3.0], requires_grad=True)
+        >>> optimizer = torch.optim.SGD([x], lr=0.01)
         >>> for _ in range(200):
         ...     optimizer.zero_grad(); (x**4 - 10*x**2 + 5).backward(); optimizer.step()
         >>> round(x.item(), 4)

@@ -15,8 +15,14 @@ with W = V'(r)/r and K = (V''(r) - V'(r)/r)/r**2 from the pair term.
 
 Example::
 
-    >>> pairs = all_pairs(13, 3)               # the 78 pairs of one LJ13 configuration
-    >>> energy, grad = energy_and_grad(pair_function, X, pairs, 1, 13, 3)
+    >>> import numpy as np
+    >>> from gradcli.particles.pair import PairFunction
+    >>> len(all_pairs(13, 3).gi)               # the 78 pairs of one LJ13 configuration
+    78
+    >>> X = np.array([[0.0, 0, 0], [2, 0, 0],   # m = 2 configurations of N = 2: (m*N, dim)
+    ...               [0.0, 0, 0], [0, 3, 0]])
+    >>> energy_and_grad(PairFunction("(r - 1)**2"), X, all_pairs(2, 3, m=2), 2)
+    (array([1., 4.]), array([-2.,  0.,  0.,  2.,  0.,  0.,  0., -4.,  0.,  0.,  4.,  0.]))
 """
 
 from __future__ import annotations

@@ -9,8 +9,16 @@ particle in the plane).
 
 Example::
 
-    >>> x = point_from_file("start.xyz", V)           # a tuple of V.n floats
-    >>> write_configuration("final.xyz", V, x, energy=V(x), gradient=V.grad(x))
+    >>> import os, tempfile
+    >>> from gradcli.particles import ParticlePotential
+    >>> V = ParticlePotential("(r - 1)**2", 2)           # two particles in 3D: V.n = 6
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(tmp.name, "final.xyz")
+    >>> x = (0.0, 0.0, 0.0, 2.0, 0.0, 0.0)
+    >>> write_configuration(path, V, x, energy=V(x), gradient=V.grad(x))
+    >>> point_from_file(path, V)                         # a tuple of V.n floats
+    (0.0, 0.0, 0.0, 2.0, 0.0, 0.0)
+    >>> tmp.cleanup()
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ differentiation) per partner. Order 0 is V itself.
 
 Example::
 
+    >>> from gradcli.particles import ParticlePotential
     >>> V = ParticlePotential("(r - 1)**2", 2)
     >>> derivatives_along(V, [0, 0, 0, 2, 0, 0], 3, "x1", "taylor")
     [1.0, -2.0, 2.0, 0.0]

@@ -9,7 +9,13 @@ inside it are chosen from the current values (a selection that is constant
 between crossings of rc, so it carries no derivative), as in
 ``assemble.pairs_within``.
 
-    >>> V.graph(gradcli.tensor(x, requires_grad=True)).backward()   # x.grad = grad V(x)
+    >>> import gradcli as torch
+    >>> from gradcli.particles import ParticlePotential
+    >>> V = ParticlePotential("(r - 1)**2", 2)
+    >>> x = torch.tensor([0.0, 0.0, 0.0, 2.0, 0.0, 0.0], requires_grad=True)
+    >>> V.graph(x).backward()
+    >>> x.grad                                   # grad V(x), as V.grad(x)
+    tensor([-2.,  0.,  0.,  2.,  0.,  0.])
 """
 
 from __future__ import annotations

@@ -26,10 +26,12 @@ energy-shifted, so V is continuous at rc (its derivative is not).
 
 Example::
 
+    >>> import numpy as np
     >>> lj = PairFunction("4*eps*((sigma/r)**12 - (sigma/r)**6)", {"eps": 1, "sigma": 1})
-    >>> lj.evaluate(np.array([2 ** (1 / 3)]), 1)     # s = r**2 at the minimum r = 2**(1/6): V, W
-    array([[-1.],
-           [ 0.]])
+    >>> s = np.array([1.0, 2 ** (1 / 3)])            # s = r**2 at r = 1 and the minimum 2**(1/6)
+    >>> lj.evaluate(s, 1).round(12)                  # rows V and W (W is 2e-15 at the minimum)
+    array([[  0.,  -1.],
+           [-24.,   0.]])
 """
 
 from __future__ import annotations

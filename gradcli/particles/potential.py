@@ -12,12 +12,15 @@ same shapes (one point (n,), a batch (m, n)) and the same errors
 The pair term is compiled once, whatever N (``pair.py``); energy, forces and
 the Hessian are assembled over pairs with numpy (``assemble.py``).
 
-Example (LJ13 at the fcc start of the lj-cluster family)::
+Example (LJ13 on an icosahedron with neighbours at the pair minimum, not yet relaxed)::
 
+    >>> from gradcli.particles.clusters import icosahedron_13
     >>> V = ParticlePotential("4*eps*((sigma/r)**12 - (sigma/r)**6)", 13, params={"eps": 1, "sigma": 1})
     >>> V.n, V.variables[:4]
     (39, ('x1', 'y1', 'z1', 'x2'))
-    >>> energy, gradient = V.value_and_grad(x)     # x of shape (39,): float, (39,)
+    >>> energy, gradient = V.value_and_grad(icosahedron_13().ravel())   # x of shape (39,)
+    >>> round(energy, 6), gradient.shape
+    (-42.581543, (39,))
 """
 
 from __future__ import annotations

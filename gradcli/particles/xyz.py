@@ -17,10 +17,14 @@ all (written to a temporary file, then renamed).
 
 Example::
 
-    >>> write_xyz("lj13.xyz", positions, "Ar", energies=[-44.326801])
-    >>> frame = read_xyz("lj13.xyz")[-1]
-    >>> frame.symbols[:2], frame.positions.shape, frame.info["energy"]
-    (('Ar', 'Ar'), (13, 3), '-44.326801')
+    >>> import os, tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(tmp.name, "ar2.xyz")
+    >>> write_xyz(path, [[0.0, 0.0, 0.0], [1.5, 0.0, 0.0]], "Ar", energies=[-0.3])
+    >>> frame = read_xyz(path)[-1]
+    >>> frame.symbols, frame.positions.shape, frame.info["energy"]
+    (('Ar', 'Ar'), (2, 3), '-0.3')
+    >>> tmp.cleanup()
 """
 
 from __future__ import annotations

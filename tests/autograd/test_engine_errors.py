@@ -265,3 +265,24 @@ def test_custom_function_saved_tensors_freed():
     y.backward()
     with raises(FREED):
         y.backward()
+
+
+def test_arithmetic_that_makes_inf_or_nan_never_warns_as_in_pytorch():
+    """PyTorch gives inf and nan silently (torch.log(torch.tensor([0., 1.])) * 0 is
+    tensor([nan, 0.])); numpy would warn, and with -W error raise."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = torch.tensor([0.0, 1.0], requires_grad=True)
+        y = x.log() * 0
+        big, inf = torch.tensor([1e308]), torch.tensor([math.inf])
+        results = [big * 10, big + big, inf - inf, inf * 0, big / 1e-308, big**2, inf - math.inf, 0 * inf]
+        results += [big.exp(), big.sinh(), torch.tensor([1e308, 1e308]).sum(), inf.log() * 0]
+        results += [torch.tensor([math.inf]).mul_(0), torch.tensor([1e308]).add_(1e308)]
+        y.sum().backward()
+    assert repr(y) == "tensor([nan, 0.], grad_fn=<MulBackward0>)"
+    assert [str(r.tolist()[0] if r.dim() else r.item()) for r in results] == [
+        *["inf", "inf", "nan", "nan", "inf", "inf", "nan", "nan"],
+        *["inf", "inf", "inf", "nan", "nan", "inf"],
+    ]

@@ -109,6 +109,7 @@ def test_force_constant_overflow_is_a_computation_error(expr, at, message):
     assert js.stderr == f"error: {message}\n"
 
 
+@pytest.mark.slow
 def test_no_numpy_warning_reaches_the_user():
     proc = run_process("force-constant", "1e300*x", "--at", "1")
     assert proc.returncode == 1

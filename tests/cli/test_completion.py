@@ -10,6 +10,8 @@ from cli_helpers import invoke
 
 MAIN = "import sys\nfrom gradcli.cli.app import main\nsys.argv = ['gradcli', *sys.argv[1:]]\nmain()\n"
 
+pytestmark = pytest.mark.slow  # every test here starts a real process (the shell's completion call)
+
 
 def complete(words: str, shell: str = "bash") -> list[str]:
     """What the shell offers after ``words`` (the last word is the one being completed)."""

@@ -10,10 +10,9 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
-from cli_helpers import invoke
+from cli_helpers import ctrl_c_at, invoke
 
 #: A climb of 10^6 steps: from x = 10^6 the trust radius (at most 1) bounds every step up -x**2.
 LONG_SADDLE = ("saddle", "-x**2", "--x0", "1e6", "--steps", "1000000")
@@ -87,23 +86,6 @@ def test_sigint_to_a_long_path_prints_the_band_so_far_as_json_and_exits_130():
 
 
 # -- in-process: Ctrl-C pressed from the progress callback -----------------------------------
-
-
-@contextmanager
-def ctrl_c_at(monkeypatch, at):
-    """The command's progress bar presses Ctrl-C at the first step >= ``at``."""
-    import gradcli.cli.progress as progress
-
-    @contextmanager
-    def bar(what, total, **options):
-        def update(done, **values):
-            if done >= at:
-                raise KeyboardInterrupt
-
-        yield update
-
-    monkeypatch.setattr(progress, "progress_bar", bar)
-    yield
 
 
 def test_ctrl_c_in_a_saddle_prints_the_table_of_the_point_reached(monkeypatch):

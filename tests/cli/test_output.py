@@ -32,6 +32,7 @@ def test_colour_on_a_terminal_and_none_with_no_color():
     assert not COLOUR.search(plain_run.stdout)
 
 
+@pytest.mark.slow
 def test_piped_process_output_has_no_escape_codes():
     # A real process with stdout a pipe: what `gradcli ... | less` sees.
     env = {"PATH": "/usr/bin:/bin", "TERM": "xterm-256color"}

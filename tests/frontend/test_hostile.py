@@ -132,6 +132,7 @@ def refuse_all(cases: list[tuple[str, str]]) -> None:
             assert info.value.column is None or 0 <= info.value.column <= len(text)
 
 
+@pytest.mark.slow
 def test_hostile_corpus_is_refused_quickly_and_without_side_effects(tmp_path):
     marker = tmp_path / "MARKER"
     cases = corpus(str(marker))
@@ -140,6 +141,7 @@ def test_hostile_corpus_is_refused_quickly_and_without_side_effects(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_parsing_never_calls_eval_exec_or_compiles_code(tmp_path, monkeypatch):
     cases = corpus(str(tmp_path / "MARKER"))
     accepted = "exec*eval + open(x)**2 + log(x, 2) + sigmoid(x) + atan2(x, y) + 0.5^x"

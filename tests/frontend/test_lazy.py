@@ -16,6 +16,7 @@ def modules_after(code: str) -> set[str]:
     return set(proc.stdout.splitlines()[-1].split())
 
 
+@pytest.mark.slow
 def test_the_compiler_imports_numpy_only_for_arrays_and_scipy_only_for_erf():
     loaded = modules_after("from gradcli.frontend import Potential\nPotential('erf(x)').scalar_value_and_grad(0.5)")
     assert "numpy" not in loaded and "scipy" not in loaded and "gradcli.autograd" not in loaded

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from descend_helpers import invoke, invoke_json
+from cli_helpers import invoke, invoke_json
 
 from gradcli.optimize import OPTIMIZERS
 

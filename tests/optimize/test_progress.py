@@ -8,10 +8,9 @@ import os
 import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 
 import pytest
-from descend_helpers import invoke
+from cli_helpers import ctrl_c_at, invoke
 
 from gradcli import Potential
 from gradcli.optimize import OPTIMIZERS, STATUSES, minimize
@@ -86,23 +85,6 @@ def test_a_fixed_variable_run_is_interrupted_over_all_variables():
 
 
 # -- the command ---------------------------------------------------------------
-
-
-@contextmanager
-def ctrl_c_at(monkeypatch, at):
-    """descend's progress bar presses Ctrl-C at the first step >= ``at``."""
-    import gradcli.cli.progress as progress
-
-    @contextmanager
-    def bar(what, total, **options):
-        def update(done, **values):
-            if done >= at:
-                raise KeyboardInterrupt
-
-        yield update
-
-    monkeypatch.setattr(progress, "progress_bar", bar)
-    yield
 
 
 def test_ctrl_c_prints_the_json_result_so_far_and_exits_130(monkeypatch):

@@ -5,7 +5,7 @@ the registry's errors."""
 import math
 
 import pytest
-from descend_helpers import invoke, invoke_json
+from cli_helpers import invoke, invoke_json
 
 from gradcli.errors import InputError
 from gradcli.optimize import OPTIMIZERS, get_optimizer, minimize, resolve_settings

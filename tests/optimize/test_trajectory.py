@@ -2,7 +2,7 @@
 does what README says; issue 10: thinning never hides a period-2 oscillation)."""
 
 import pytest
-from descend_helpers import invoke_json
+from cli_helpers import invoke_json
 
 from gradcli.optimize import TrajectoryRecorder, gradient_descent
 from gradcli.optimize.trajectory import TAIL

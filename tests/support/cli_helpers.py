@@ -1,9 +1,10 @@
-"""Shared helpers for tests/cli: drive the real ``gradcli`` app with Typer's CliRunner.
+"""Shared helpers for the command tests: drive the real ``gradcli`` app with Typer's CliRunner.
 
 (A module with its own name, not conftest.py, so it cannot clash with other test folders.)
 """
 
 import json
+from contextlib import contextmanager
 
 from typer.testing import CliRunner
 
@@ -30,3 +31,21 @@ def invoke_json(*args, exit_code=0, input=None):
     result = invoke(*args, "--json", input=input)
     assert result.exit_code == exit_code, (result.stdout, result.stderr)
     return json.loads(result.stdout)
+
+
+@contextmanager
+def ctrl_c_at(monkeypatch, at):
+    """A command's progress bar presses Ctrl-C at the first step >= ``at``
+    (for the commands that open ``gradcli.cli.progress.progress_bar`` through its module)."""
+    import gradcli.cli.progress as progress
+
+    @contextmanager
+    def bar(what, total, **options):
+        def update(done, **values):
+            if done >= at:
+                raise KeyboardInterrupt
+
+        yield update
+
+    monkeypatch.setattr(progress, "progress_bar", bar)
+    yield
