@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from contextlib import contextmanager
+from typing import Any
 
 from gradcli._lazy import LazyModule
 
@@ -32,16 +34,21 @@ def limit_blas_threads_from_the_start() -> None:
         os.environ.setdefault(name, "1")
 
 
-_CONTROLLER: list = []
+# One controller per set of loaded BLAS libraries: a controller sees only the libraries
+# loaded when it was made, and scipy.linalg brings its own OpenBLAS after numpy's.
+_CONTROLLERS: dict[bool, Any] = {}  # threadpoolctl.ThreadpoolController, loaded lazily
 
 
 @contextmanager
 def single_threaded_blas():
     """Run the block with one BLAS thread (then restore what was there). The
-    controller, which scans the loaded libraries (about a millisecond), is made once."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(threadpoolctl.ThreadpoolController())
-    with _CONTROLLER[0].limit(limits=1, user_api="blas"):
+    controller, which scans the loaded libraries (about a millisecond), is made once
+    before scipy.linalg is loaded and once after."""
+    key = "scipy.linalg" in sys.modules
+    controller = _CONTROLLERS.get(key)
+    if controller is None:
+        controller = _CONTROLLERS[key] = threadpoolctl.ThreadpoolController()
+    with controller.limit(limits=1, user_api="blas"):
         yield
 
 
