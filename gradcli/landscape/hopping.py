@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gradcli.errors import DomainError, InputError
+from gradcli.particles.pair import PairFailure
 
 _ATOM = re.compile(r"([xyz])(\d+)$")
 
@@ -99,8 +100,6 @@ class _Counted:
     def __call__(self, x):
         self.calls += 1
         if self._trusted is not None:
-            from gradcli.particles.pair import PairFailure
-
             try:
                 return self._trusted(x)
             except (PairFailure, DomainError, ArithmeticError):
