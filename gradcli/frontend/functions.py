@@ -94,8 +94,22 @@ class cbrt(sympy.Function):
     def fdiff(self, argindex=1):
         return 1 / (3 * cbrt(self.args[0]) ** 2)
 
+    # What SymPy knows of the argument holds for its real cube root: without these,
+    # 1 + cbrt(c)**2 was not known to be positive and atan2(1, it) became -I*log(...).
     def _eval_is_extended_real(self):
         return self.args[0].is_extended_real
+
+    def _eval_is_finite(self):
+        return self.args[0].is_finite
+
+    def _eval_is_extended_positive(self):
+        return self.args[0].is_extended_positive
+
+    def _eval_is_extended_negative(self):
+        return self.args[0].is_extended_negative
+
+    def _eval_is_zero(self):
+        return self.args[0].is_zero
 
     def _eval_evalf(self, prec):
         arg = self.args[0]._eval_evalf(prec)

@@ -15,6 +15,7 @@ function makes a test fail:
 """
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -279,3 +280,15 @@ def test_cbrt_is_the_real_root():
     assert V(-8.0) == -2.0 and V(27.0) == pytest.approx(3.0, rel=1e-15)
     assert V.grad(-8.0)[0] == pytest.approx(1 / 12, rel=1e-15)  # 1/(3 cbrt(x)^2) = 1/12
     assert parse_expression("cbrt(-8)") == -2
+
+
+def test_cbrt_tells_sympy_its_sign_so_constants_stay_real():
+    """Found by hypothesis: 1 + cbrt(tanh(1) - 2)**2 was not known to be positive, so SymPy
+    wrote atan2(1, it) as -I*log(...) and the expression was refused for its imaginary unit."""
+    c = cbrt(sympy.tanh(1) - 2)
+    assert c.is_negative and cbrt(x**2 + 1).is_positive and cbrt(x).is_positive is None
+    expr = parse_expression("x + atan2(1, 1+cbrt(tanh(1)-2)**2)")
+    assert not expr.has(sympy.I)
+    expected = 0.5 + math.atan(1 / (1 + (-((2 - math.tanh(1)) ** (1 / 3))) ** 2))
+    value, _ = Potential(expr, variables=["x"]).value_and_grad([0.5])
+    assert float(value) == pytest.approx(expected, rel=1e-15)
