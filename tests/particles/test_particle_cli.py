@@ -4,13 +4,11 @@
 References: the Cambridge Cluster Database's LJ13 and LJ38 energies (-44.326801, -173.928427;
 Wales & Doye, J. Phys. Chem. A 101, 5111 (1997))."""
 
-import json
-
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke as run
+from cli_helpers import invoke_json as run_json
 
-from gradcli.cli.app import app
 from gradcli.named import load
 from gradcli.particles import ParticlePotential
 from gradcli.particles.clusters import icosahedron_13
@@ -18,17 +16,6 @@ from gradcli.particles.xyz import read_xyz, write_xyz
 
 ase_io = pytest.importorskip("ase.io")
 LJ = "4*((1/r)**12-(1/r)**6)"
-ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "100", "GRADCLI_POTENTIALS": None}
-
-
-def run(*args):
-    return CliRunner().invoke(app, [str(a) for a in args], env=ENV)
-
-
-def run_json(*args, exit_code=0):
-    result = run(*args, "--json")
-    assert result.exit_code == exit_code, (result.stdout[-2000:], result.stderr)
-    return json.loads(result.stdout)
 
 
 def perturbed(points, seed, size=0.05):
