@@ -108,7 +108,8 @@ def mean(input, dim=None, keepdim=False, dtype=None):
             warnings.simplefilter("ignore", RuntimeWarning)
             value = data.mean(axis=dims, keepdims=keepdim)
     else:
-        value = data.mean(axis=dims, keepdims=keepdim)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf or nan, silently as in PyTorch
+            value = data.mean(axis=dims, keepdims=keepdim)
     if dim is None:
         return _with_meta(record(MeanBackward0, value, (input,)), data.shape)
     out = record(MeanBackward1, value, (input,))

@@ -50,7 +50,8 @@ def cumsum(input, dim, dtype=None):
         data = data.astype(to_numpy_dtype(dtype))
     elif data.dtype.kind in "bui":
         data = data.astype(np.int64)
-    value = np.cumsum(data, axis=dim) if data.ndim else data.copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # inf or nan, silently as in PyTorch
+        value = np.cumsum(data, axis=dim) if data.ndim else data.copy()
     return _with_meta(record(CumsumBackward0, value, (input,)), dim)
 
 
@@ -91,7 +92,8 @@ def prod(input, dim=None, keepdim=False, dtype=None):
     if dtype is None and data.dtype.kind in "bui":
         data = data.astype(np.int64)
     dims = _dims(dim, data.ndim)
-    value = np.prod(data, axis=dims if dim is not None else None, keepdims=keepdim and dim is not None)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):  # inf or nan, silently as in PyTorch
+        value = np.prod(data, axis=dims if dim is not None else None, keepdims=keepdim and dim is not None)
     out = record(ProdBackward0 if dim is None else ProdBackward1, value, (input,), (input,))
     return _with_meta(out, (data.shape, dims, keepdim and dim is not None))
 
@@ -147,8 +149,9 @@ def softmax(input, dim, dtype=None):
     """exp(input) / sum(exp(input)) along ``dim``: each slice sums to 1."""
     data = input._data if dtype is None else input.to(dtype)._data
     dim = _single_dim(dim, data.ndim)
-    exp = np.exp(_shifted(data, dim))
-    value = exp / np.sum(exp, axis=dim, keepdims=True)
+    with np.errstate(all="ignore"):  # an inf entry gives nan, silently as in PyTorch
+        exp = np.exp(_shifted(data, dim))
+        value = exp / np.sum(exp, axis=dim, keepdims=True)
     return _with_meta(record(SoftmaxBackward0, value, (input,)), dim)
 
 
@@ -156,8 +159,9 @@ def log_softmax(input, dim, dtype=None):
     """log(softmax(input)) along ``dim``, computed stably."""
     data = input._data if dtype is None else input.to(dtype)._data
     dim = _single_dim(dim, data.ndim)
-    shifted = _shifted(data, dim)
-    value = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    with np.errstate(all="ignore"):  # an inf entry gives nan, silently as in PyTorch
+        shifted = _shifted(data, dim)
+        value = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
     return _with_meta(record(LogSoftmaxBackward0, value, (input,)), dim)
 
 

@@ -280,9 +280,18 @@ def test_arithmetic_that_makes_inf_or_nan_never_warns_as_in_pytorch():
         results = [big * 10, big + big, inf - inf, inf * 0, big / 1e-308, big**2, inf - math.inf, 0 * inf]
         results += [big.exp(), big.sinh(), torch.tensor([1e308, 1e308]).sum(), inf.log() * 0]
         results += [torch.tensor([math.inf]).mul_(0), torch.tensor([1e308]).add_(1e308)]
+        two = torch.tensor([1e308, 1e308])
+        results += [
+            two @ two,
+            two.mean(),
+            two.prod(),
+            two.cumsum(0)[1:],
+            torch.softmax(torch.tensor([math.inf, 1.0]), 0),
+        ]
         y.sum().backward()
     assert repr(y) == "tensor([nan, 0.], grad_fn=<MulBackward0>)"
     assert [str(r.tolist()[0] if r.dim() else r.item()) for r in results] == [
         *["inf", "inf", "nan", "nan", "inf", "inf", "nan", "nan"],
         *["inf", "inf", "inf", "nan", "nan", "inf"],
+        *["inf", "inf", "inf", "inf", "nan"],
     ]
