@@ -16,7 +16,7 @@ import numpy as np
 
 from . import backend as B
 from .grad_mode import _state
-from .graph import _QUIET, Node, ResultNode, _fp_reset, _fp_set, quiet_numpy, restore_numpy
+from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .ops_unary import reciprocal
 from .tensor import Tensor, _as_array, _plain, attach, record
 
@@ -193,16 +193,13 @@ def _binary(cls, ufunc, input, other, saves):
         operand = other_data = _data(other)
         other_grad = isinstance(other, Tensor) and other._requires_grad
     # PyTorch never warns for inf * 0 or an overflow: numpy's warnings are off for the ufunc.
-    token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+    token = quiet_numpy()
     try:
         data = ufunc(input._data, operand)
     except ValueError:
         raise _broadcast_error(input._data, other_data) from None
     finally:
-        if _fp_set is not None:
-            _fp_reset(token)
-        else:
-            restore_numpy(token)
+        restore_numpy(token)
     if not (_state.enabled and (input._requires_grad or other_grad)):
         return _plain(data)
     saved: tuple
@@ -271,14 +268,11 @@ def pow(input, exponent):
         operand = _cached_number(exponent) if data.dtype is _F64 else None
         operand = operand if operand is not None else B.number(exponent, data)
         # 0 ** -1 is inf, (-1) ** 0.5 nan and 1e308 ** 2 inf, silently as in PyTorch
-        token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+        token = quiet_numpy()
         try:
             data = data**operand
         finally:
-            if _fp_set is not None:
-                _fp_reset(token)
-            else:
-                restore_numpy(token)
+            restore_numpy(token)
         if _state.enabled and input._requires_grad:
             return attach(PowBackward0, data, (input, exponent), (input, exponent))
         return _plain(data)

@@ -18,7 +18,7 @@ import numpy as np
 from . import backend as B
 from . import ops_arith, ops_unary
 from .grad_mode import _state
-from .graph import _QUIET, Node, _fp_reset, _fp_set, quiet_numpy, restore_numpy
+from .graph import Node, quiet_numpy, restore_numpy
 from .ops_shape import normalize_index
 from .tensor import Tensor, _as_array, _plain, record
 from .views import NO_GRAD_VIEW_MESSAGE, OVERLAP_MESSAGE, overlaps, set_history
@@ -77,7 +77,7 @@ def _binary_inplace(op, ufunc) -> Callable[..., Tensor]:
         other_data = other._data if isinstance(other, Tensor) else other
         data = self._data
         # inf * 0 and overflows give nan and inf without a numpy warning, as in PyTorch
-        token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+        token = quiet_numpy()
         try:
             if (
                 other_data.__class__ is np.ndarray
@@ -98,10 +98,7 @@ def _binary_inplace(op, ufunc) -> Callable[..., Tensor]:
                 f"broadcast shape [{', '.join(map(str, shape))}]"
             ) from None
         finally:
-            if _fp_set is not None:
-                _fp_reset(token)
-            else:
-                restore_numpy(token)
+            restore_numpy(token)
         self._counter[0] += 1
         return self
 

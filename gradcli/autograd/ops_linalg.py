@@ -4,7 +4,7 @@ batched) and ``dot``, with one shared derivative rule."""
 import numpy as np
 
 from . import backend as B
-from .graph import _QUIET, Node, _fp_reset, _fp_set, quiet_numpy, restore_numpy
+from .graph import Node, quiet_numpy, restore_numpy
 from .tensor import Tensor, _as_array, _plain, record
 from .tensor import with_meta as _with_meta
 
@@ -46,7 +46,7 @@ def matmul(input, other):
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
-    token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()  # overflow is inf, silently as in PyTorch
+    token = quiet_numpy()  # overflow is inf, silently as in PyTorch
     try:
         data = a @ b
     except ValueError:
@@ -57,10 +57,7 @@ def matmul(input, other):
             f"{rb.shape[-2]}x{rb.shape[-1]})"
         ) from None
     finally:
-        if _fp_set is not None:
-            _fp_reset(token)
-        else:
-            restore_numpy(token)
+        restore_numpy(token)
     if a.ndim == 1 and b.ndim == 1:
         cls = DotBackward0
     elif a.ndim == 2 and b.ndim == 1:

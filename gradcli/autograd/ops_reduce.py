@@ -8,7 +8,7 @@ import numpy as np
 
 from . import backend as B
 from .dtypes import legacy_type_name
-from .graph import _QUIET, Node, _fp_reset, _fp_set, quiet_numpy, restore_numpy
+from .graph import Node, quiet_numpy, restore_numpy
 from .tensor import Tensor, _plain, record
 from .tensor import with_meta as _with_meta
 
@@ -80,14 +80,11 @@ def sum(input, dim=None, keepdim=False, dtype=None):
         data = data.astype(np.int64)
     dims = None if dim is None else _dims(dim, data.ndim)
     # A sum past the largest float is inf, silently as in PyTorch.
-    token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+    token = quiet_numpy()
     try:
         total = data.sum() if dims is None else data.sum(axis=dims, keepdims=keepdim)
     finally:
-        if _fp_set is not None:
-            _fp_reset(token)
-        else:
-            restore_numpy(token)
+        restore_numpy(token)
     if dims is None:
         return _with_meta(record(SumBackward0, total, (input,)), data.shape)
     out = record(SumBackward1, total, (input,))

@@ -6,7 +6,7 @@ rules, written as in ops_arith: ``grad`` in, one gradient per input out.
 import numpy as np
 
 from . import backend as B
-from .graph import _QUIET, Node, ResultNode, _fp_reset, _fp_set, quiet_numpy, restore_numpy
+from .graph import Node, ResultNode, quiet_numpy, restore_numpy
 from .tensor import Tensor, _plain, record
 
 
@@ -153,14 +153,11 @@ def _unary(cls, numpy_function, saves_input, domain=False):
     the functions with points outside their domain (kept for the reader)."""
 
     def op(input):
-        token = _fp_set(_QUIET) if _fp_set is not None else quiet_numpy()
+        token = quiet_numpy()
         try:
             data = numpy_function(input._data)
         finally:
-            if _fp_set is not None:
-                _fp_reset(token)
-            else:
-                restore_numpy(token)
+            restore_numpy(token)
         return record(cls, data, (input,), (input,) if saves_input else ())
 
     return op
