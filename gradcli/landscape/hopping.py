@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcli._threads import single_threaded_blas
 from gradcli.errors import DomainError, InputError
 from gradcli.particles.pair import PairFailure
 
@@ -312,27 +313,13 @@ def basin_hopping(
     A cluster's hops are quenched loosely (``_quench``); the minima kept are
     refined to ``gtol`` by L-BFGS-B, so their energies and points are exact.
     """
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    import scipy.optimize  # noqa: F401  (loaded before the BLAS limit, so its own BLAS is limited too)
+
+    with single_threaded_blas():
         return _search(
             V, x0, hops, step, temperature, seed, target, energy_tol, gtol, keep, container,
             adapt_every, random_start, progress, time_limit,
         )  # fmt: skip
-
-
-_CONTROLLER: list = []
-
-
-def _blas_controller():
-    """A threadpoolctl controller made after scipy.optimize is loaded (single_threaded_blas's,
-    made once, may predate scipy's own BLAS and then leaves it threaded), made once (a scan
-    of the loaded libraries)."""
-    if not _CONTROLLER:
-        import scipy.optimize  # noqa: F401
-
-        from gradcli._threads import threadpoolctl
-
-        _CONTROLLER.append(threadpoolctl.ThreadpoolController())
-    return _CONTROLLER[0]
 
 
 def _search(
