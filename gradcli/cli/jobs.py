@@ -103,6 +103,10 @@ def job_options(job: Job) -> tuple[list[tuple[str, list[str] | None]], str | Non
 def job_arguments(job: Job) -> list[str]:
     """The command line (after ``gradcli``) that runs ``job``, always with ``--json``."""
     options, expression = job_options(job)
+    return _command_line(job.command, options, expression)
+
+
+def _command_line(command: str, options, expression: str | None) -> list[str]:
     arguments: list[str] = []
     for option, values in options:
         if values is None:
@@ -112,7 +116,7 @@ def job_arguments(job: Job) -> list[str]:
     arguments.append("--json")
     if expression is not None:
         arguments += ["--", expression]
-    return [job.command, *arguments]
+    return [command, *arguments]
 
 
 @functools.cache
@@ -146,11 +150,11 @@ def run_job(job: Job | BadJob) -> dict:
         return _error(job.id, "input", job.message)
     try:
         options, expression = job_options(job)
-        arguments = job_arguments(job)
     except InputError as error:
         return {**_error(job.id, "input", error.message), "command": job.command}
     from gradcli.cli.boundary import process_boundary
 
+    arguments = _command_line(job.command, options, expression)
     direct = _direct_call(job.command, options, expression)
     stdout, stderr = io.StringIO(), io.StringIO()
     code = 0
