@@ -5,11 +5,10 @@ from typing import Annotated
 
 import typer
 
-from gradcli.cli import plot_options, plot_view
+from gradcli.cli import plot_options, plot_view, progress
 from gradcli.cli.options import Expr, Run, command
 from gradcli.cli.output import write
 from gradcli.cli.points import parse_number, parse_point
-from gradcli.cli.progress import progress_bar
 from gradcli.errors import ComputationError, InputError
 
 
@@ -106,7 +105,7 @@ def basins(
             raise InputError(f"--plot draws a basin map of 2 variables; this potential has {V.n}")
     count = None if shape is not None else (10_000 if samples is None else samples)
     total = count if count is not None else _product(shape)
-    with progress_bar("walkers", total, enabled=not run.json, fields="") as update:
+    with progress.progress_bar("walkers", total, enabled=not run.json, fields="") as update:
         result = basin_map(
             V,
             region,
@@ -257,7 +256,7 @@ def global_(
 
     V = run.potential(expr)
     start = _start(run, V, x0)
-    with progress_bar("hops", hops, enabled=not run.json, fields="best V {best:.10g}") as update:
+    with progress.progress_bar("hops", hops, enabled=not run.json, fields="best V {best:.10g}") as update:
         result = basin_hopping(
             V,
             start,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_helpers import ctrl_c_at
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
@@ -102,20 +103,8 @@ def test_global_needs_a_start_for_a_typed_expression():
 
 def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130(monkeypatch):
     """Ctrl-C during the third hop: the JSON object carries status interrupted and the best so far."""
-    from contextlib import contextmanager
-
-    import gradcli.cli.landscape_cmd as landscape_cmd
-
-    @contextmanager
-    def interrupting_bar(*_args, **_kwargs):
-        def update(done, **_values):
-            if done >= 3:
-                raise KeyboardInterrupt
-
-        yield update
-
-    monkeypatch.setattr(landscape_cmd, "progress_bar", interrupting_bar)
-    result = _run("global", "@lj-cluster", "--param", "n=13", "--hops", "100000", "--json")
+    with ctrl_c_at(monkeypatch, 3):
+        result = _run("global", "@lj-cluster", "--param", "n=13", "--hops", "100000", "--json")
     assert result.exit_code == 130, result.output
     data = json.loads(result.stdout)
     assert data["status"] == "interrupted" and data["hops"] == 3 and data["best"]["value"] < -40

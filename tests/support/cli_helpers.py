@@ -35,8 +35,8 @@ def invoke_json(*args, exit_code=0, input=None):
 
 @contextmanager
 def ctrl_c_at(monkeypatch, at):
-    """A command's progress bar presses Ctrl-C at the first step >= ``at``
-    (for the commands that open ``gradcli.cli.progress.progress_bar`` through its module)."""
+    """A command's progress bar (``gradcli.cli.progress.progress_bar``, which every command
+    opens through its module) presses Ctrl-C at the first step >= ``at``."""
     import gradcli.cli.progress as progress
 
     @contextmanager
