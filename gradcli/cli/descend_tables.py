@@ -32,7 +32,8 @@ def _run_payload(r) -> dict:
         "settings": settings.values,
         "settings_from": settings.source,
         "trajectory": [
-            {"step": p.step, "x": p.x, "value": p.value, "grad_norm": p.grad_norm} for p in result.trajectory
+            {"step": step, "x": x, "value": value, "grad_norm": grad_norm}
+            for step, x, value, grad_norm in result.trajectory
         ],
     }
 

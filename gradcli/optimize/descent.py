@@ -120,10 +120,11 @@ def _replayer(f, lr, n):
 
 
 # The loops below share one shape, written out per dimension for speed (a call
-# of the generated code costs ~0.2 us; tuples, star-args and generic sums would
-# cost as much again):
-#   for each step k: evaluate at x_k, keep it if due (and a checkpoint every
-#   mask + 1 steps, from which the last steps are recomputed at the end), stop if non-finite (diverged) or
+# of the generated code is cheap; tuples, star-args and generic sums would cost
+# as much again):
+#   for each step k: evaluate at x_k, keep it if due (appended to the recorder's list here: a
+#   method call per kept point would cost as much as the step), and a checkpoint every
+#   mask + 1 steps, from which the last steps are recomputed at the end; stop if non-finite (diverged) or
 #   |g| <= tol (converged), step, stop if |x| > bound (diverged);
 #   after the last step evaluate once more (max_steps, or completed for tol 0).
 # k is always the step of the point being evaluated, which is what a
@@ -135,7 +136,9 @@ def _replayer(f, lr, n):
 def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """One variable: scalars only."""
     mask = recorder.mask
-    record_at = recorder.next_step
+    record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
+    kept = recorder.kept
+    keep = kept.append
     x = x0[0]
     stop = rules.tol if rules.tol > 0 else -1.0  # tol 0 tests nothing: -1 is below every |g|
     bound = rules.bound
@@ -149,8 +152,11 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, gn)
             if k == record_at:
-                recorder.add(k, (x,), value, gn)
-                record_at = recorder.next_step
+                keep((k, (x,), value, gn))
+                record_at = k + stride
+                if len(kept) > capacity:
+                    record_at = recorder.thin()
+                    stride = recorder.stride
             s = value + gn
             if s - s != 0.0:  # 0.0 when both are finite, NaN otherwise
                 return diverged(recorder, x0, (x,), k, value, (g,))
@@ -172,7 +178,9 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
 def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Two variables (contour-map potentials): the same loop on two scalars."""
     mask = recorder.mask
-    record_at = recorder.next_step
+    record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
+    kept = recorder.kept
+    keep = kept.append
     a, b = x0
     stop2 = rules.tol * rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
@@ -186,8 +194,11 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, math.sqrt(gn2))
             if k == record_at:
-                recorder.add(k, (a, b), value, math.sqrt(gn2))
-                record_at = recorder.next_step
+                keep((k, (a, b), value, math.sqrt(gn2)))
+                record_at = k + stride
+                if len(kept) > capacity:
+                    record_at = recorder.thin()
+                    stride = recorder.stride
             s = value + gn2
             if s - s != 0.0:
                 return diverged(recorder, x0, (a, b), k, value, (ga, gb))
@@ -210,7 +221,9 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
 def _descent_nd(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Any number of variables: lists of floats."""
     mask = recorder.mask
-    record_at = recorder.next_step
+    record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
+    kept = recorder.kept
+    keep = kept.append
     x = list(x0)
     stop = rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
@@ -226,8 +239,11 @@ def _descent_nd(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, gn)
             if k == record_at:
-                recorder.add(k, tuple(x), value, gn)
-                record_at = recorder.next_step
+                keep((k, tuple(x), value, gn))
+                record_at = k + stride
+                if len(kept) > capacity:
+                    record_at = recorder.thin()
+                    stride = recorder.stride
             s = value + gn
             if s - s != 0.0:
                 return diverged(recorder, x0, tuple(x), k, value, tuple(g))

@@ -4,16 +4,18 @@ evenly thinned points past it, and always the last steps whole.
 Shared by every optimiser in ``gradcli.optimize``. An optimiser either calls
 ``recorder.record(step, x, value, grad_norm)`` at every step, or (the fast
 loops of a deterministic method such as gradient descent) calls
-``recorder.add(...)`` when ``step == recorder.next_step`` and
-``recorder.checkpoint(step, x)`` when ``step & recorder.mask == 0``, having set
-``recorder.replay``: the last steps are then recomputed from a checkpoint at
-the end instead of being stored at every step.
+``recorder.add(...)`` when ``step == recorder.next_step`` (or appends to
+``recorder.kept`` itself and calls ``recorder.thin()`` when it outgrows
+``recorder.capacity``) and ``recorder.checkpoint(step, x)`` when
+``step & recorder.mask == 0``, having set ``recorder.replay``: the last steps
+are then recomputed from a checkpoint at the end instead of being stored at
+every step.
 ``recorder.finish(...)`` adds the last point and returns the ``TrajectoryPoint`` list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
 TAIL = 16
@@ -24,12 +26,13 @@ MEMORY = 8
 MEMORY_FLOATS = 2_000_000
 
 
-@dataclass(frozen=True)
-class TrajectoryPoint:
-    """One recorded point of an optimiser's path.
+class TrajectoryPoint(NamedTuple):
+    """One recorded point of an optimiser's path (immutable).
 
     ``x`` is a tuple of ``n`` floats (one per variable), ``value`` is V(x) and
-    ``grad_norm`` the Euclidean norm of grad V(x).
+    ``grad_norm`` the Euclidean norm of grad V(x). A named tuple rather than a
+    frozen dataclass: a run returns a thousand of them, and a frozen
+    dataclass costs four times as much to make.
 
     >>> TrajectoryPoint(0, (3.0,), -4.0, 48.0).x
     (3.0,)
@@ -69,7 +72,7 @@ class TrajectoryRecorder:
         "capacity",
         "replay",
         "_checkpoints",
-        "_points",
+        "kept",
     )
 
     def __init__(self, max_record: int = 1000, n: int = 1, tail: int = TAIL):
@@ -90,7 +93,8 @@ class TrajectoryRecorder:
         self.stride = 1
         # The next step worth keeping among the evenly spaced points; fast loops compare against it.
         self.next_step = 0
-        self._points: list[tuple] = []
+        # The evenly spaced candidates, (step, x, value, grad_norm) each.
+        self.kept: list[tuple] = []
         # replay(step, x, end) -> [(step, x, value, grad_norm), ...] for steps step..end-1, recomputed.
         self.replay = None
         self._checkpoints: list[tuple] = []
@@ -112,14 +116,21 @@ class TrajectoryRecorder:
 
     def add(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> None:
         """Keep a point among the evenly spaced ones; call only when ``wants(step)``."""
-        points = self._points
-        points.append((step, x, value, grad_norm))
+        kept = self.kept
+        kept.append((step, x, value, grad_norm))
         self.next_step = step + self.stride
-        if len(points) > self.capacity:
-            # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced.
-            del points[1::2]
-            self.stride *= 2
-            self.next_step = points[-1][0] + self.stride
+        if len(kept) > self.capacity:
+            self.thin()
+
+    def thin(self) -> int:
+        """Halve the kept points once they outnumber ``capacity``, doubling the stride; return
+        ``next_step`` (a fast loop that appends to ``kept`` itself calls this)."""
+        kept = self.kept
+        # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced.
+        del kept[1::2]
+        self.stride *= 2
+        self.next_step = kept[-1][0] + self.stride
+        return self.next_step
 
     def recent(self) -> list[tuple]:
         """The last recorded steps (up to twice the tail's size) as ``(step, x, value, grad_norm)``, in order."""
@@ -133,7 +144,7 @@ class TrajectoryRecorder:
                 self.ring[point[0] & self.ring_mask] = point
         tail = [p for p in self.recent() if p[0] < step][-(self.mask + 1) :]
         last = (step, x, value, grad_norm)
-        head = [p for p in self._points if p[0] < step and (not tail or p[0] < tail[0][0])]
+        head = [p for p in self.kept if p[0] < step and (not tail or p[0] < tail[0][0])]
         if len(head) + len(tail) + 1 > self.max_record:
             tail = tail[len(tail) - min(len(tail), self.mask + 1, self.max_record - 2) :]
             room = self.max_record - len(tail) - 1
@@ -141,8 +152,13 @@ class TrajectoryRecorder:
                 # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
                 end = len(head) - 1
                 head = [head[round(i * end / (room - 1))] for i in range(room)] if room > 1 else head[:room]
-        # x may have been recorded as a numpy array (the scipy methods): always tuples of floats here.
+        # x may have been recorded as a list or a numpy array (the scipy methods): always tuples of floats here.
+        make = tuple.__new__
         return [
-            TrajectoryPoint(s, tuple(p.tolist()) if hasattr(p, "tolist") else tuple(p), v, g)
-            for s, p, v, g in (*head, *tail, last)
+            make(TrajectoryPoint, point if type(point[1]) is tuple else (point[0], _as_tuple(point[1]), *point[2:]))
+            for point in (*head, *tail, last)
         ]
+
+
+def _as_tuple(x) -> tuple[float, ...]:
+    return tuple(x.tolist()) if hasattr(x, "tolist") else tuple(x)

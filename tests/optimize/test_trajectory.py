@@ -53,7 +53,7 @@ def test_memory_stays_bounded():
     recorder = TrajectoryRecorder(100)
     for step in range(1_000_000):
         recorder.record(step, (0.0,), 0.0, 0.0)
-    assert len(recorder._points) <= recorder.capacity
+    assert len(recorder.kept) <= recorder.capacity
 
 
 class DoubleWell:
@@ -75,6 +75,27 @@ def test_the_descent_keeps_the_same_points_as_the_general_path():
     assert [(p.x, p.value, p.grad_norm) for p in result.trajectory] == [
         (whole[s].x, whole[s].value, whole[s].grad_norm) for s in steps
     ]
+
+
+class SlowBowl:
+    """n independent wells V = sum 1e-4 x_i**2: slow enough never to converge within the budget."""
+
+    def __init__(self, n):
+        self.n = n
+        self.variables = tuple(f"x{i}" for i in range(n))
+
+    def scalar_value_and_grad(self, *x):
+        return sum(1e-4 * xi * xi for xi in x), *(2e-4 * xi for xi in x)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("n_steps, max_record", [(5000, 100), (20_000, 1000), (12345, 50), (999, 1000)])
+def test_each_fast_loop_keeps_the_steps_the_general_path_keeps(n, n_steps, max_record):
+    """The descent loops append to the recorder's list themselves (1, 2 and n variables each have
+    their own loop) and thin it when it outgrows its capacity: the same steps as ``record``."""
+    result = gradient_descent(SlowBowl(n), (1.0,) * n, steps=n_steps, tol=0, max_record=max_record)
+    assert result.steps == n_steps
+    assert [p.step for p in result.trajectory] == record(n_steps, max_record)
 
 
 class Bowl:
