@@ -25,8 +25,7 @@ from typing import Any
 import typer
 
 from gradcli.batch.jobfile import BadJob, Job
-from gradcli.batch.results import line_of
-from gradcli.cli.output import captured_json
+from gradcli.cli.output import captured_json, json_line
 from gradcli.errors import InputError
 
 #: Keys naming the command's argument (EXPR or EXPRS) rather than an option.
@@ -145,7 +144,8 @@ def _error(job_id: str, kind: str, message: str) -> dict:
 
 
 def run_job(job: Job | BadJob) -> dict:
-    """Run one job and return its result line as a dict (never raises)."""
+    """Run one job and return its result line as a dict (never raises): ``id``, ``ok`` and the
+    command's JSON payload as the command made it (tuples, numpy values: ``json_line`` writes it)."""
     if isinstance(job, BadJob):
         return _error(job.id, "input", job.message)
     try:
@@ -189,7 +189,7 @@ def run_job_line(job: Job | BadJob) -> tuple[str, bool, str]:
     """``(id, ok, result line)`` of one job: the line is encoded where the job ran (a worker
     process runs it in parallel with the others and sends back one string)."""
     result = run_job(job)
-    return str(result.get("id")), bool(result.get("ok")), line_of(result)
+    return str(result.get("id")), bool(result.get("ok")), json_line(result)
 
 
 def _result(job: Job, code: int, objects: list[dict], stdout: str, stderr: str) -> dict:

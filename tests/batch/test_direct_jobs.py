@@ -11,9 +11,9 @@ import json
 import pytest
 
 from gradcli.batch import BadJob, Job, read_jobs
-from gradcli.batch.results import line_of
 from gradcli.cli import jobs
 from gradcli.cli.jobs import job_arguments, job_options, run_job
+from gradcli.cli.output import json_line
 from gradcli.errors import InputError
 
 #: Jobs of every command, good and bad; the direct call runs those marked True.
@@ -133,7 +133,7 @@ def _as_the_command_prints_it(job: Job | BadJob) -> dict:
 
 def _line(result: dict) -> str:
     result.pop("seconds", None)  # global's run time: the one value that differs between two runs
-    return line_of(result)
+    return json_line(result)
 
 
 def test_the_direct_call_runs_the_good_jobs_and_leaves_usage_errors_to_click():
