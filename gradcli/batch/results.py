@@ -3,9 +3,11 @@
 Each result is written with a single ``write`` of the whole line followed by
 a flush, so a batch killed at any moment leaves only complete lines (and at
 worst one partial last line, which ``finished_ids`` ignores and cuts off
-before a resumed batch appends). A results file (not a pipe or a terminal) is
-also synced to disk after each line, so a crash of the machine loses no line
-that was reported written either.
+before a resumed batch appends): a flushed line belongs to the operating
+system, which writes it out even if the batch is killed. A results file (not a
+pipe or a terminal) is also synced to disk at least every ``SYNC_SECONDS`` and
+when the batch ends, so a crash of the whole machine loses at most the last
+second's lines (a sync after every line would cost as much as a small job).
 
 >>> import io
 >>> out = io.StringIO()
@@ -17,10 +19,15 @@ that was reported written either.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
+import time
 
 from gradcli.errors import InputError
+
+#: A results file is synced to disk at least this often (seconds) while lines are written.
+SYNC_SECONDS = 1.0
 
 
 def line_of(result: dict) -> str:
@@ -29,21 +36,37 @@ def line_of(result: dict) -> str:
 
 
 class ResultWriter:
-    """Writes result lines to an open text stream, one whole line at a time."""
+    """Writes result lines to an open text stream, one whole line at a time; ``sync()`` when done.
 
-    def __init__(self, stream):
+    ``clock`` (seconds, monotonic) decides when a results file is next synced.
+    """
+
+    def __init__(self, stream, clock=time.monotonic):
         self.stream = stream
         self.descriptor = _regular_file(stream)
+        self.clock = clock
+        self.synced_at = -math.inf
+        self.unsynced = False
 
     def write(self, result: dict) -> None:
         self.write_line(line_of(result))
 
     def write_line(self, line: str) -> None:
-        """Write one whole result line (``line_of`` a result) and flush it."""
+        """Write one whole result line (``line_of`` a result) and flush it; sync a results file
+        when the last sync is ``SYNC_SECONDS`` old."""
         self.stream.write(line)
         self.stream.flush()
         if self.descriptor is not None:
+            self.unsynced = True
+            if self.clock() - self.synced_at >= SYNC_SECONDS:
+                self.sync()
+
+    def sync(self) -> None:
+        """Sync a results file's lines written since the last sync to disk (nothing for a pipe)."""
+        if self.descriptor is not None and self.unsynced:
             os.fsync(self.descriptor)
+            self.synced_at = self.clock()
+            self.unsynced = False
 
 
 def _regular_file(stream) -> int | None:

@@ -64,9 +64,9 @@ def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
     failed: list[str] = []
     finished = 0
     executor = make_executor(workers, scheduler, dask_local, preload=WORKER_PRELOAD)
+    writer = ResultWriter(stream)
     try:
         with executor, _progress(len(todo), output is None) as advance:
-            writer = ResultWriter(stream)
             for job_id, ok, line in executor.map_unordered(run_job_line, todo):
                 writer.write_line(line)
                 finished += 1
@@ -77,6 +77,7 @@ def _batch(jobs_path, output, resume, workers, scheduler, dask_local) -> int:
         _summary(finished, len(todo), failed, len(done), interrupted=True)
         return ExitStatus.INTERRUPTED
     finally:
+        writer.sync()
         if stream is not sys.stdout:
             stream.close()
     _summary(finished, len(todo), failed, len(done))
