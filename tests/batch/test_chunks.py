@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from gradcli.batch import Job
-from gradcli.batch.executors import ProcessPool
-from gradcli.batch.results import line_of
+from gradcli.batch.executors import InProcess, ProcessPool
 from gradcli.cli.jobs import run_job, run_job_line
+from gradcli.cli.output import json_line
 
 
 @pytest.mark.parametrize("count", [1, 7, 500])
@@ -21,6 +21,40 @@ def test_every_item_comes_back_once(count):
 
 def test_a_workers_line_is_the_line_of_the_jobs_result():
     job = Job("a", "grad", {"expression": "x**3", "at": 2})
-    assert run_job_line(job) == ("a", True, line_of(run_job(job)))
+    assert run_job_line(job) == ("a", True, json_line(run_job(job)))
     bad = Job("b", "grad", {"expression": "x**3", "att": 2})
     assert run_job_line(bad)[:2] == ("b", False)
+
+
+def _freeze_count(_item):
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_in_process_jobs_after_the_first_run_with_the_loaded_objects_frozen():
+    import gc
+
+    counts = list(InProcess().map_unordered(_freeze_count, range(3)))
+    # The first job loads what the batch needs; from the second on it is out of the collector's way,
+    # and back in it once the batch ends.
+    assert counts[0] == 0 and counts[1] > 0 and counts[2] == counts[1]
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_freeze_made_by_the_program_is_left_alone():
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert list(InProcess().map_unordered(_freeze_count, range(2))) == [frozen, frozen]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_worker_freezes_what_its_first_chunk_loaded():
+    with ProcessPool(1) as pool:
+        counts = list(pool.map_unordered(_freeze_count, range(6)))
+    assert counts[0] == 0 and counts[-1] > 0
