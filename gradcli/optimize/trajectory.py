@@ -15,6 +15,8 @@ every step.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from operator import itemgetter
 from typing import NamedTuple
 
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
@@ -144,7 +146,8 @@ class TrajectoryRecorder:
                 self.ring[point[0] & self.ring_mask] = point
         tail = [p for p in self.recent() if p[0] < step][-(self.mask + 1) :]
         last = (step, x, value, grad_norm)
-        head = [p for p in self.kept if p[0] < step and (not tail or p[0] < tail[0][0])]
+        # The kept points are in step order: those before the tail (or the last point) are a prefix.
+        head = self.kept[: bisect_left(self.kept, tail[0][0] if tail else step, key=itemgetter(0))]
         if len(head) + len(tail) + 1 > self.max_record:
             tail = tail[len(tail) - min(len(tail), self.mask + 1, self.max_record - 2) :]
             room = self.max_record - len(tail) - 1
