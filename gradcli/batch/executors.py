@@ -26,6 +26,8 @@ IN_FLIGHT_PER_WORKER = 4
 CHUNK_SECONDS = 0.05
 #: The most jobs in one chunk.
 MAX_CHUNK = 64
+#: While a batch runs, the cyclic collector waits for this many new objects (a job's worth) instead of 700.
+YOUNG_OBJECTS = 50_000
 
 
 class Executor:
@@ -108,6 +110,7 @@ def _run_chunk(function, items) -> tuple[list, float]:
     # A worker lives for the batch: what its first chunk loaded stays (see _long_lived_objects_frozen).
     if not gc.get_freeze_count():
         gc.freeze()
+        gc.set_threshold(max(gc.get_threshold()[0], YOUNG_OBJECTS), *gc.get_threshold()[1:])
     return results, perf_counter() - start
 
 
@@ -115,23 +118,28 @@ def _run_chunk(function, items) -> tuple[list, float]:
 def _long_lived_objects_frozen() -> Iterator[Callable[[], None]]:
     """Yield a function to call after each job: after the first, the objects alive then (the
     modules, SymPy, the compiled potentials: what the first job loaded) are frozen out of the
-    cyclic garbage collector until the batch ends. A job makes thousands of small objects, so
-    the collector runs every few jobs, and otherwise its full passes walk all of SymPy again."""
+    cyclic garbage collector, and it waits for ``YOUNG_OBJECTS`` new objects instead of 700,
+    until the batch ends. A job makes thousands of small objects, nearly all freed when it ends:
+    the collector otherwise ran several times a job, walking what the job still held and, on its
+    full passes, all of SymPy again."""
     import gc
 
     # Frozen already (by the program that runs this batch): leave its choice alone.
     frozen = [gc.get_freeze_count() > 0]
     ours = not frozen[0]
+    thresholds = gc.get_threshold()
 
     def first_done() -> None:
         if not frozen[0]:
             frozen[0] = True
             gc.freeze()
+            gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
 
     try:
         yield first_done
     finally:
         if ours and frozen[0]:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gradcli.batch import Job
-from gradcli.batch.executors import InProcess, ProcessPool
+from gradcli.batch.executors import YOUNG_OBJECTS, InProcess, ProcessPool
 from gradcli.cli.jobs import run_job, run_job_line
 from gradcli.cli.output import json_line
 
@@ -32,14 +32,22 @@ def _freeze_count(_item):
     return gc.get_freeze_count()
 
 
+def _freeze_and_threshold(_item):
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
 def test_in_process_jobs_after_the_first_run_with_the_loaded_objects_frozen():
     import gc
 
-    counts = list(InProcess().map_unordered(_freeze_count, range(3)))
-    # The first job loads what the batch needs; from the second on it is out of the collector's way,
-    # and back in it once the batch ends.
+    before = gc.get_threshold()
+    counts, thresholds = zip(*InProcess().map_unordered(_freeze_and_threshold, range(3)))
+    # The first job loads what the batch needs; from the second on it is out of the collector's way
+    # (which runs less often), and back in it once the batch ends.
     assert counts[0] == 0 and counts[1] > 0 and counts[2] == counts[1]
-    assert gc.get_freeze_count() == 0
+    assert thresholds[0] == before and thresholds[1][0] == YOUNG_OBJECTS and thresholds[1][1:] == before[1:]
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
 
 def test_a_freeze_made_by_the_program_is_left_alone():
