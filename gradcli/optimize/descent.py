@@ -142,6 +142,7 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     x = x0[0]
     stop = rules.tol if rules.tol > 0 else -1.0  # tol 0 tests nothing: -1 is below every |g|
     bound = rules.bound
+    low = -bound
     k = made = 0
     try:
         for k in range(rules.steps):
@@ -164,7 +165,7 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 return finished(recorder, x0, (x,), value, (g,), k, "converged")
             x = x - lr * g
             made = k + 1
-            if not abs(x) <= bound:  # also catches NaN
+            if not low <= x <= bound:  # also catches NaN (no call: cheaper than abs)
                 return beyond_bound(f, recorder, x0, (x,), k + 1)
         k = rules.steps
         value, g = f(x)
@@ -184,6 +185,7 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     a, b = x0
     stop2 = rules.tol * rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
+    low = -bound
     k = made = 0
     try:
         for k in range(rules.steps):
@@ -207,7 +209,7 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
             a = a - lr * ga
             b = b - lr * gb
             made = k + 1
-            if not (abs(a) <= bound and abs(b) <= bound):
+            if not (low <= a <= bound and low <= b <= bound):
                 return beyond_bound(f, recorder, x0, (a, b), k + 1)
         k = rules.steps
         value, ga, gb = f(a, b)
