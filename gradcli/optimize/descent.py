@@ -78,7 +78,8 @@ def gradient_descent(
         check_setting(k, v) for k, v in (("lr", lr), ("steps", steps), ("tol", tol), ("bound", bound))
     )
     rules = StopRules(steps=steps, tol=tol, bound=bound)
-    recorder = TrajectoryRecorder(check_max_record(max_record), V.n)
+    # The 1- and 2-variable loops keep their points a column per coordinate (see the loops).
+    recorder = TrajectoryRecorder(check_max_record(max_record), V.n, by_coordinate=V.n <= 2)
     x0 = as_point(x0, V.n, getattr(V, "variables", ()))
     loop = {1: _descent_1d, 2: _descent_2d}.get(V.n, _descent_nd)
     f = V.scalar_value_and_grad
@@ -122,8 +123,8 @@ def _replayer(f, lr, n):
 # The loops below share one shape, written out per dimension for speed (a call
 # of the generated code is cheap; tuples, star-args and generic sums would cost
 # as much again):
-#   for each step k: evaluate at x_k, keep it if due (appended to the recorder's list here: a
-#   method call per kept point would cost as much as the step), and a checkpoint every
+#   for each step k: evaluate at x_k, keep it if due (appended to the recorder's columns here: a
+#   method call or a tuple per kept point would cost as much as the step), and a checkpoint every
 #   mask + 1 steps, from which the last steps are recomputed at the end; stop if non-finite (diverged) or
 #   |g| <= tol (converged), step, stop if |x| > bound (diverged);
 #   after the last step evaluate once more (max_steps, or completed for tol 0).
@@ -137,8 +138,10 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """One variable: scalars only."""
     mask = recorder.mask
     record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
-    kept = recorder.kept
-    keep = kept.append
+    steps_kept = recorder.steps
+    keep_step, keep_value, keep_norm = steps_kept.append, recorder.values.append, recorder.norms.append
+    assert recorder.coordinates is not None, "gradient_descent keeps one variable by coordinate"
+    keep_x = recorder.coordinates[0].append
     x = x0[0]
     stop = rules.tol if rules.tol > 0 else -1.0  # tol 0 tests nothing: -1 is below every |g|
     bound = rules.bound
@@ -153,9 +156,12 @@ def _descent_1d(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, gn)
             if k == record_at:
-                keep((k, (x,), value, gn))
+                keep_step(k)
+                keep_x(x)
+                keep_value(value)
+                keep_norm(gn)
                 record_at = k + stride
-                if len(kept) > capacity:
+                if len(steps_kept) > capacity:
                     record_at = recorder.thin()
                     stride = recorder.stride
             s = value + gn
@@ -180,8 +186,11 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Two variables (contour-map potentials): the same loop on two scalars."""
     mask = recorder.mask
     record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
-    kept = recorder.kept
-    keep = kept.append
+    steps_kept = recorder.steps
+    keep_step, keep_value, keep_norm = steps_kept.append, recorder.values.append, recorder.norms.append
+    assert recorder.coordinates is not None, "gradient_descent keeps two variables by coordinate"
+    keep_a, keep_b = (column.append for column in recorder.coordinates)
+    sqrt = math.sqrt
     a, b = x0
     stop2 = rules.tol * rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
@@ -196,9 +205,13 @@ def _descent_2d(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, math.sqrt(gn2))
             if k == record_at:
-                keep((k, (a, b), value, math.sqrt(gn2)))
+                keep_step(k)
+                keep_a(a)
+                keep_b(b)
+                keep_value(value)
+                keep_norm(sqrt(gn2))
                 record_at = k + stride
-                if len(kept) > capacity:
+                if len(steps_kept) > capacity:
                     record_at = recorder.thin()
                     stride = recorder.stride
             s = value + gn2
@@ -224,8 +237,9 @@ def _descent_nd(f, x0, lr, rules, recorder, progress) -> DescentResult:
     """Any number of variables: lists of floats."""
     mask = recorder.mask
     record_at, stride, capacity = recorder.next_step, recorder.stride, recorder.capacity
-    kept = recorder.kept
-    keep = kept.append
+    steps_kept = recorder.steps
+    keep_step, keep_value, keep_norm = steps_kept.append, recorder.values.append, recorder.norms.append
+    keep_x = recorder.xs.append
     x = list(x0)
     stop = rules.tol if rules.tol > 0 else -1.0
     bound = rules.bound
@@ -241,9 +255,12 @@ def _descent_nd(f, x0, lr, rules, recorder, progress) -> DescentResult:
                 if progress is not None and not k & EVERY:
                     progress(k, value, gn)
             if k == record_at:
-                keep((k, tuple(x), value, gn))
+                keep_step(k)
+                keep_x(tuple(x))
+                keep_value(value)
+                keep_norm(gn)
                 record_at = k + stride
-                if len(kept) > capacity:
+                if len(steps_kept) > capacity:
                     record_at = recorder.thin()
                     stride = recorder.stride
             s = value + gn

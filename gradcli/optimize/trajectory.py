@@ -4,8 +4,8 @@ evenly thinned points past it, and always the last steps whole.
 Shared by every optimiser in ``gradcli.optimize``. An optimiser either calls
 ``recorder.record(step, x, value, grad_norm)`` at every step, or (the fast
 loops of a deterministic method such as gradient descent) calls
-``recorder.add(...)`` when ``step == recorder.next_step`` (or appends to
-``recorder.kept`` itself and calls ``recorder.thin()`` when it outgrows
+``recorder.add(...)`` when ``step == recorder.next_step`` (or appends to the
+recorder's columns itself and calls ``recorder.thin()`` when they outgrow
 ``recorder.capacity``) and ``recorder.checkpoint(step, x)`` when
 ``step & recorder.mask == 0``, having set ``recorder.replay``: the last steps
 are then recomputed from a checkpoint at the end instead of being stored at
@@ -16,7 +16,6 @@ every step.
 from __future__ import annotations
 
 from bisect import bisect_left
-from operator import itemgetter
 from typing import NamedTuple
 
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
@@ -74,10 +73,15 @@ class TrajectoryRecorder:
         "capacity",
         "replay",
         "_checkpoints",
-        "kept",
+        "steps",
+        "values",
+        "norms",
+        "xs",
+        "coordinates",
+        "_columns",
     )
 
-    def __init__(self, max_record: int = 1000, n: int = 1, tail: int = TAIL):
+    def __init__(self, max_record: int = 1000, n: int = 1, tail: int = TAIL, by_coordinate: bool = False):
         if max_record < 2:
             raise ValueError(f"max_record must be at least 2 (first and last point), got {max_record}")
         self.max_record = max_record
@@ -95,8 +99,15 @@ class TrajectoryRecorder:
         self.stride = 1
         # The next step worth keeping among the evenly spaced points; fast loops compare against it.
         self.next_step = 0
-        # The evenly spaced candidates, (step, x, value, grad_norm) each.
-        self.kept: list[tuple] = []
+        # The evenly spaced candidates, a column each: steps, values, gradient norms, and the points,
+        # as tuples in ``xs`` or, ``by_coordinate``, as one column of floats per coordinate (the fast
+        # loops append floats: no tuple a point, and nothing for the cyclic collector to walk).
+        self.steps: list[int] = []
+        self.values: list[float] = []
+        self.norms: list[float] = []
+        self.xs: list = []
+        self.coordinates: list[list[float]] | None = [[] for _ in range(n)] if by_coordinate else None
+        self._columns = [self.steps, self.values, self.norms, *(self.coordinates or [self.xs])]
         # replay(step, x, end) -> [(step, x, value, grad_norm), ...] for steps step..end-1, recomputed.
         self.replay = None
         self._checkpoints: list[tuple] = []
@@ -118,20 +129,26 @@ class TrajectoryRecorder:
 
     def add(self, step: int, x: tuple[float, ...], value: float, grad_norm: float) -> None:
         """Keep a point among the evenly spaced ones; call only when ``wants(step)``."""
-        kept = self.kept
-        kept.append((step, x, value, grad_norm))
+        self.steps.append(step)
+        self.values.append(value)
+        self.norms.append(grad_norm)
+        if self.coordinates is None:
+            self.xs.append(x)
+        else:
+            for column, coordinate in zip(self.coordinates, x):
+                column.append(coordinate)
         self.next_step = step + self.stride
-        if len(kept) > self.capacity:
+        if len(self.steps) > self.capacity:
             self.thin()
 
     def thin(self) -> int:
         """Halve the kept points once they outnumber ``capacity``, doubling the stride; return
-        ``next_step`` (a fast loop that appends to ``kept`` itself calls this)."""
-        kept = self.kept
+        ``next_step`` (a fast loop that appends to the columns itself calls this)."""
         # Keep steps 0, 2*stride, 4*stride, ...: still evenly spaced.
-        del kept[1::2]
+        for column in self._columns:
+            del column[1::2]
         self.stride *= 2
-        self.next_step = kept[-1][0] + self.stride
+        self.next_step = self.steps[-1] + self.stride
         return self.next_step
 
     def recent(self) -> list[tuple]:
@@ -147,14 +164,21 @@ class TrajectoryRecorder:
         tail = [p for p in self.recent() if p[0] < step][-(self.mask + 1) :]
         last = (step, x, value, grad_norm)
         # The kept points are in step order: those before the tail (or the last point) are a prefix.
-        head = self.kept[: bisect_left(self.kept, tail[0][0] if tail else step, key=itemgetter(0))]
-        if len(head) + len(tail) + 1 > self.max_record:
+        count = bisect_left(self.steps, tail[0][0] if tail else step)
+        chosen: range | list[int] = range(count)
+        if count + len(tail) + 1 > self.max_record:
             tail = tail[len(tail) - min(len(tail), self.mask + 1, self.max_record - 2) :]
             room = self.max_record - len(tail) - 1
-            if len(head) > room:
+            if count > room:
                 # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
-                end = len(head) - 1
-                head = [head[round(i * end / (room - 1))] for i in range(room)] if room > 1 else head[:room]
+                end = count - 1
+                chosen = [round(i * end / (room - 1)) for i in range(room)] if room > 1 else range(room)
+        if self.coordinates is None:
+            xs = map(self.xs.__getitem__, chosen)
+        else:
+            xs = zip(*(map(column.__getitem__, chosen) for column in self.coordinates))
+        pick = [map(column.__getitem__, chosen) for column in (self.steps, self.values, self.norms)]
+        head = zip(pick[0], xs, pick[1], pick[2])
         # x may have been recorded as a list or a numpy array (the scipy methods): always tuples of floats here.
         make = tuple.__new__
         return [

@@ -49,11 +49,27 @@ def test_other_budgets(n_steps, max_record):
     check_thinned(record(n_steps, max_record), n_steps, max_record)
 
 
-def test_memory_stays_bounded():
-    recorder = TrajectoryRecorder(100)
+@pytest.mark.parametrize("by_coordinate", [False, True])
+def test_memory_stays_bounded(by_coordinate):
+    recorder = TrajectoryRecorder(100, by_coordinate=by_coordinate)
     for step in range(1_000_000):
         recorder.record(step, (0.0,), 0.0, 0.0)
-    assert len(recorder.kept) <= recorder.capacity
+    assert len(recorder.steps) <= recorder.capacity
+    assert all(len(column) == len(recorder.steps) for column in (recorder.values, recorder.norms))
+    assert len(recorder.coordinates[0] if by_coordinate else recorder.xs) == len(recorder.steps)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_kept_by_coordinate_or_as_tuples_the_points_are_the_same(n):
+    points = [(step, tuple(step + 0.5 * i for i in range(n)), -float(step), step / 7) for step in range(5000)]
+    both = []
+    for by_coordinate in (False, True):
+        recorder = TrajectoryRecorder(100, n, by_coordinate=by_coordinate)
+        for point in points:
+            recorder.record(*point)
+        both.append(recorder.finish(5000, (0.0,) * n, 0.0, 0.0))
+    assert both[0] == both[1]
+    assert [tuple(p) for p in both[0][:-1]] == [points[p.step] for p in both[0][:-1]]
 
 
 class DoubleWell:
