@@ -16,6 +16,7 @@ every step.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from typing import NamedTuple
 
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
@@ -107,7 +108,7 @@ class TrajectoryRecorder:
         self.norms: list[float] = []
         self.xs: list = []
         self.coordinates: list[list[float]] | None = [[] for _ in range(n)] if by_coordinate else None
-        self._columns = [self.steps, self.values, self.norms, *(self.coordinates or [self.xs])]
+        self._columns: list[list] = [self.steps, self.values, self.norms, *(self.coordinates or [self.xs])]
         # replay(step, x, end) -> [(step, x, value, grad_norm), ...] for steps step..end-1, recomputed.
         self.replay = None
         self._checkpoints: list[tuple] = []
@@ -173,6 +174,7 @@ class TrajectoryRecorder:
                 # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
                 end = count - 1
                 chosen = [round(i * end / (room - 1)) for i in range(room)] if room > 1 else range(room)
+        xs: Iterator
         if self.coordinates is None:
             xs = map(self.xs.__getitem__, chosen)
         else:
