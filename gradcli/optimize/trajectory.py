@@ -19,6 +19,8 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
+import numpy as np
+
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
 TAIL = 16
 #: Candidate points kept in memory, as a multiple of ``max_record``, so that the final
@@ -173,21 +175,22 @@ class TrajectoryRecorder:
             if count > room:
                 # As evenly spaced as the kept points allow (gaps differ by at most one stride), first kept.
                 end = count - 1
-                chosen = [round(i * end / (room - 1)) for i in range(room)] if room > 1 else range(room)
+                # round(i * end / (room - 1)) for each i, in one pass: the same floats (exact products,
+                # one correctly rounded division) and the same ties to even.
+                picks = np.rint(np.arange(room) * end / (room - 1)) if room > 1 else np.arange(room)
+                chosen = picks.astype(np.intp).tolist()
         xs: Iterator
         if self.coordinates is None:
-            xs = map(self.xs.__getitem__, chosen)
+            # x may have been recorded as a list or a numpy array (the scipy methods): tuples of floats here.
+            xs = map(_as_tuple, map(self.xs.__getitem__, chosen))
         else:
             xs = zip(*(map(column.__getitem__, chosen) for column in self.coordinates))
         pick = [map(column.__getitem__, chosen) for column in (self.steps, self.values, self.norms)]
-        head = zip(pick[0], xs, pick[1], pick[2])
-        # x may have been recorded as a list or a numpy array (the scipy methods): always tuples of floats here.
-        make = tuple.__new__
-        return [
-            make(TrajectoryPoint, point if type(point[1]) is tuple else (point[0], _as_tuple(point[1]), *point[2:]))
-            for point in (*head, *tail, last)
-        ]
+        head = list(map(TrajectoryPoint._make, zip(pick[0], xs, pick[1], pick[2])))
+        return head + [TrajectoryPoint(s, _as_tuple(p), v, g) for s, p, v, g in (*tail, last)]
 
 
 def _as_tuple(x) -> tuple[float, ...]:
+    if type(x) is tuple:
+        return x
     return tuple(x.tolist()) if hasattr(x, "tolist") else tuple(x)

@@ -160,3 +160,18 @@ def test_every_method_keeps_what_readme_promises(method, max_record):
     steps = [p.step for p in result.trajectory]
     assert result.steps > 20
     check_thinned(steps, result.steps, max_record)
+
+
+@pytest.mark.parametrize("n_steps, max_record", [(5000, 100), (20_000, 1000), (12345, 50), (4409, 1000), (99_999, 7)])
+def test_the_evenly_spaced_points_are_the_rounded_fractions_of_the_kept_ones(n_steps, max_record):
+    """finish picks kept[round(i * end / (room - 1))] for i < room (computed with numpy: same ties to even)."""
+    recorder = TrajectoryRecorder(max_record)
+    for step in range(n_steps):
+        recorder.record(step, (float(step),), 0.0, 0.0)
+    kept = list(recorder.steps)
+    steps = [p.step for p in recorder.finish(n_steps, (float(n_steps),), 0.0, 0.0)]
+    tail = min(tail_size(max_record), max_record - 2)
+    room = max_record - tail - 1
+    head = [s for s in kept if s < n_steps - tail]
+    end = len(head) - 1
+    assert steps[:room] == [head[round(i * end / (room - 1))] for i in range(room)]
