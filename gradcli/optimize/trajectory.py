@@ -19,8 +19,6 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
-import numpy as np
-
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
 TAIL = 16
 #: Candidate points kept in memory, as a multiple of ``max_record``, so that the final
@@ -177,6 +175,8 @@ class TrajectoryRecorder:
                 end = count - 1
                 # round(i * end / (room - 1)) for each i, in one pass: the same floats (exact products,
                 # one correctly rounded division) and the same ties to even.
+                import numpy as np  # here: a one-point command (grad, force) never loads numpy
+
                 picks = np.rint(np.arange(room) * end / (room - 1)) if room > 1 else np.arange(room)
                 chosen = picks.astype(np.intp).tolist()
         xs: Iterator
