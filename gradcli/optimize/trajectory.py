@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import repeat
 from typing import NamedTuple
 
 #: The last steps kept whole (a period-2 oscillation stays visible however long the run).
@@ -186,7 +187,8 @@ class TrajectoryRecorder:
         else:
             xs = zip(*(map(column.__getitem__, chosen) for column in self.coordinates))
         pick = [map(column.__getitem__, chosen) for column in (self.steps, self.values, self.norms)]
-        head = list(map(TrajectoryPoint._make, zip(pick[0], xs, pick[1], pick[2])))
+        # tuple.__new__ over the zipped columns: TrajectoryPoint._make is a Python call a point.
+        head = list(map(tuple.__new__, repeat(TrajectoryPoint), zip(pick[0], xs, pick[1], pick[2])))
         return head + [TrajectoryPoint(s, _as_tuple(p), v, g) for s, p, v, g in (*tail, last)]
 
 
