@@ -1,11 +1,12 @@
 """Batch runs against their baselines, side by side in one run (issue 12, W5).
 
-    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--slow-jobs 120] [--slow-steps 150000]
+    python bench/bench_batch.py [--jobs 1000] [--separate 100] [--rounds 3] [--slow-jobs 120] [--slow-steps 150000]
 
 (a) ``--jobs`` descend jobs on ten potentials through ``gradcli batch`` (one
     process) against separate ``gradcli descend ... --json`` processes. Running
     1000 processes takes minutes, so ``--separate`` of them are timed and the
-    per-process median scales to the same count (said in the output).
+    per-process median scales to the same count (said in the output). ``--rounds``
+    batches are timed, each followed by its share of the separate processes.
 (b) ``--slow-jobs`` fixed-step descents (tol 0) of ``--slow-steps`` steps each with
     one worker against ``--workers 2`` (the job's length is printed); the start-up of each (a batch of two
     quick jobs) is timed too and the ratio given without it.
@@ -104,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--separate", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3, help="(a): batches, each followed by a share of --separate")
     parser.add_argument("--slow-jobs", type=int, default=120)
     parser.add_argument("--slow-steps", type=int, default=150_000, help="steps of each (b) job")
     args = parser.parse_args()
@@ -114,32 +116,44 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         jobs = _jobs(args.jobs)
-        batch, batch_cpu = _times([*gradcli, "batch", _write(jobs, folder)])
+        batch_file = _write(jobs, folder)
+        # Rounds of one batch, then a share of the separate processes: this VM's speed drifts by tens of
+        # per cent from minute to minute, and timing the two side by side in each round keeps the
+        # drift out of the ratio (each round's ratio is printed; the medians give the figure).
+        rounds = max(1, min(args.rounds, args.separate))
+        batches, per_process, per_process_cpu, round_ratios = [], [], [], []
+        for r in range(rounds):
+            batches.append(_times([*gradcli, "batch", batch_file]))
+            share = []
+            for job in jobs[r * args.separate // rounds : (r + 1) * args.separate // rounds]:
+                argv = [
+                    *gradcli,
+                    "descend",
+                    "--x0",
+                    ",".join(map(str, job["x0"])),
+                    "--lr",
+                    "0.01",
+                    "--steps",
+                    "20000",
+                    "--json",
+                    "--",
+                    job["expression"],
+                ]
+                wall, cpu = _times(argv)
+                share.append(wall)
+                per_process_cpu.append(cpu)
+            per_process.extend(share)
+            round_ratios.append(statistics.median(share) * args.jobs / batches[-1][0])
+        batch = statistics.median(b[0] for b in batches)
+        batch_cpu = statistics.median(b[1] for b in batches)
         start_up, start_up_cpu = _times([*gradcli, "batch", _write(jobs[:1], folder)])
-        per_process, per_process_cpu = [], []
-        for job in jobs[: args.separate]:
-            argv = [
-                *gradcli,
-                "descend",
-                "--x0",
-                ",".join(map(str, job["x0"])),
-                "--lr",
-                "0.01",
-                "--steps",
-                "20000",
-                "--json",
-                "--",
-                job["expression"],
-            ]
-            wall, cpu = _times(argv)
-            per_process.append(wall)
-            per_process_cpu.append(cpu)
         separate = statistics.median(per_process) * args.jobs
         separate_cpu = statistics.median(per_process_cpu) * args.jobs
         print(
-            f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s; separate processes "
+            f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s (median of {rounds}); separate processes "
             f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
-            f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster"
+            f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster "
+            f"(rounds: {', '.join(f'{ratio:.0f}x' for ratio in round_ratios)})"
         )
         job_wall = (batch - start_up) / (args.jobs - 1)
         job_cpu = (batch_cpu - start_up_cpu) / (args.jobs - 1)
