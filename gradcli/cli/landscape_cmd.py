@@ -176,7 +176,8 @@ def _basin_tables(run: Run, V, result, plot) -> None:
             m.value,
             m.kind,
             m.count,
-            f"{100 * m.share:.2f} ± {100 * m.share_error:.2f}",
+            # "±1.10" is one word: a narrow table puts it under the share, never "±" alone on a line.
+            f"{100 * m.share:.2f} ±{100 * m.share_error:.2f}",
         ]
         for i, m in enumerate(result.minima)
     ]

@@ -137,3 +137,15 @@ def test_a_real_sigint_prints_the_best_so_far_and_exits_130():
     assert process.returncode == 130, stderr
     assert "interrupted" in stdout and "Traceback" not in stderr
     assert "the best so far is shown" in stderr
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
+def test_a_basin_share_keeps_its_error_with_the_plus_minus(columns):
+    args = ["basins", "@muller-brown", "--box", MB_BOX, "--samples", "300", "--seed", "1"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": columns})
+    data = json.loads(_run(*args, "--json").stdout)
+    assert result.exit_code == 0, result.output
+    # "±" is written against its error ("±1.10"): a narrow table wraps before it, never after it.
+    errors = [f"±{100 * m['share_error']:.2f}" for m in data["minima"]]
+    assert all(error in result.output for error in errors)
+    assert result.output.count("±") == len(errors)
