@@ -1,13 +1,10 @@
 """gradcli basins and gradcli global: JSON, tables, errors and exit codes."""
 
 import json
-import os
-import signal
-import subprocess
 import sys
 
 import pytest
-from cli_helpers import ctrl_c_at
+from cli_helpers import ctrl_c_at, sigint_once_the_bar_shows
 from typer.testing import CliRunner
 
 from gradcli.cli.app import app
@@ -115,26 +112,10 @@ def test_ctrl_c_prints_the_best_so_far_as_json_and_exits_130(monkeypatch):
 @pytest.mark.slow
 def test_a_real_sigint_prints_the_best_so_far_and_exits_130():
     """SIGINT once the progress bar shows (the search is under way, however loaded the machine)."""
-    env = {**os.environ, "TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
-    env.pop("FORCE_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gradcli.cli.app", "global", "@lj-cluster", "--param", "n=13", "--hops", "100000"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    status, stdout, stderr = sigint_once_the_bar_shows(
+        [sys.executable, "-m", "gradcli.cli.app", "global", "@lj-cluster", "--param", "n=13", "--hops", "100000"]
     )
-    try:
-        first = process.stderr.read(1)  # the progress bar's first byte
-        assert first, process.stdout.read()
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    stdout, stderr = stdout.decode(), (first + stderr).decode()
-    assert process.returncode == 130, stderr
+    assert status == 130, stderr
     assert "interrupted" in stdout and "Traceback" not in stderr
     assert "the best so far is shown" in stderr
 

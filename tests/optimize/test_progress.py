@@ -5,12 +5,10 @@ on a terminal only and prints the result so far before exiting 130."""
 import json
 import math
 import os
-import signal
-import subprocess
 import sys
 
 import pytest
-from cli_helpers import ctrl_c_at, invoke
+from cli_helpers import ctrl_c_at, invoke, sigint_once_the_bar_shows
 
 from gradcli import Potential
 from gradcli.optimize import OPTIMIZERS, STATUSES, minimize
@@ -146,26 +144,10 @@ def test_no_bar_when_piped_or_with_json(monkeypatch, options, env):
 def test_a_real_sigint_prints_the_result_so_far():
     """SIGINT to a long descend (about 5 minutes whole) once its progress bar shows: the table of
     the point reached, status interrupted, exit 130, no traceback."""
-    env = {**os.environ, "TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
-    env.pop("FORCE_COLOR", None)
-    proc = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gradcli"), "descend", "@rosenbrock-nd", "--param", "n=1000"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        # A shell starts background jobs with SIGINT ignored: this one must take Ctrl-C.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    status, out, err = sigint_once_the_bar_shows(
+        [os.path.join(os.path.dirname(sys.executable), "gradcli"), "descend", "@rosenbrock-nd", "--param", "n=1000"]
     )
-    try:
-        first = proc.stderr.read(1)  # the progress bar's first byte: the descent is under way
-        assert first, proc.stdout.read()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    out, err = out.decode(), (first + err).decode()
-    assert proc.returncode == 130, err
+    assert status == 130, err
     assert "interrupted" in out and "end x" in out
     assert "Traceback" not in err and err.endswith("error: interrupted\n")
     assert "the result so far is shown" in err

@@ -49,3 +49,32 @@ def ctrl_c_at(monkeypatch, at):
 
     monkeypatch.setattr(progress, "progress_bar", bar)
     yield
+
+
+def sigint_once_the_bar_shows(argv):
+    """Run ``argv`` (a gradcli process) as at a terminal and send it SIGINT once its progress
+    bar's first byte is on stderr (the run is under way, however loaded the machine):
+    ``(exit status, stdout, stderr)`` as text."""
+    import os
+    import signal
+    import subprocess
+
+    env = {**os.environ, "TTY_COMPATIBLE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
+    env.pop("FORCE_COLOR", None)
+    process = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        # A shell starts background jobs with SIGINT ignored (CI may run so): the child must take Ctrl-C.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        first = process.stderr.read(1)
+        assert first, process.stdout.read()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stdout.decode(), (first + stderr).decode()
