@@ -109,9 +109,17 @@ def _run_chunk(function, items) -> tuple[list, float]:
     results = [function(item) for item in items]
     # A worker lives for the batch: what its first chunk loaded stays (see _long_lived_objects_frozen).
     if not gc.get_freeze_count():
-        gc.freeze()
-        gc.set_threshold(max(gc.get_threshold()[0], YOUNG_OBJECTS), *gc.get_threshold()[1:])
+        _freeze_what_is_loaded(gc.get_threshold())
     return results, perf_counter() - start
+
+
+def _freeze_what_is_loaded(thresholds: tuple[int, ...]) -> None:
+    """Freeze every object alive now out of the cyclic collector, and let it wait for
+    ``YOUNG_OBJECTS`` new objects (``thresholds``: the collector's before)."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
 
 
 @contextmanager
@@ -132,8 +140,7 @@ def _long_lived_objects_frozen() -> Iterator[Callable[[], None]]:
     def first_done() -> None:
         if not frozen[0]:
             frozen[0] = True
-            gc.freeze()
-            gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
+            _freeze_what_is_loaded(thresholds)
 
     try:
         yield first_done
