@@ -158,8 +158,10 @@ def json_line(data: dict) -> str:
     '{"x": [1.0, 2.0], "v": null}\\n'
     """
     try:
-        text = json.dumps(data, allow_nan=False, ensure_ascii=True)
-    except (TypeError, ValueError):  # a type json does not take, a non-finite float, a cycle
+        # No check for cycles (a payload is a tree; the check costs a dict insertion per list and dict
+        # of a long trajectory): a cycle ends in RecursionError, and plain() below fails on it too.
+        text = json.dumps(data, allow_nan=False, ensure_ascii=True, check_circular=False)
+    except (TypeError, ValueError, RecursionError):  # a type json does not take, a non-finite float, a cycle
         text = None
     # An escaped surrogate: a lone one, which plain replaces (or a pair of a non-BMP character, or
     # the text "\\ud"), the exact path is right either way.

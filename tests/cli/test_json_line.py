@@ -7,6 +7,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,3 +53,11 @@ def test_the_cases_that_take_the_exact_path():
     assert json_line({True: 1, None: 2, 3: (4.5,)}) == '{"true": 1, "null": 2, "3": [4.5]}\n'
     assert json_line({"a": np.array([1.0, 2.0]), "i": np.int64(3)}) == '{"a": [1.0, 2.0], "i": 3}\n'
     assert json_line({"x": np.float64(0.1)}) == '{"x": 0.1}\n'
+
+
+def test_a_payload_that_holds_itself_is_an_error_not_a_hang():
+    # json_line skips json's cycle check (a payload is a tree); a cycle still ends in an error.
+    data: dict = {"x": [1.0]}
+    data["x"].append(data)
+    with pytest.raises(RecursionError):
+        json_line(data)
