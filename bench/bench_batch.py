@@ -3,10 +3,13 @@
     python bench/bench_batch.py [--jobs 1000] [--separate 100] [--rounds 3] [--slow-jobs 120] [--slow-steps 150000]
 
 (a) ``--jobs`` descend jobs on ten potentials through ``gradcli batch`` (one
-    process) against separate ``gradcli descend ... --json`` processes. Running
-    1000 processes takes minutes, so ``--separate`` of them are timed and the
-    per-process median scales to the same count (said in the output). ``--rounds``
-    batches are timed, each followed by its share of the separate processes.
+    process) against separate ``gradcli descend ... --json`` processes, twice: the
+    jobs as typed (``--x0`` only: the default method converges in 5-52 steps) and
+    long ones (``--lr 0.01 --steps 20000``: 3,500 steps and a 1,000-point
+    trajectory on average). Running 1000 processes takes minutes, so
+    ``--separate`` of them are timed and the per-process median scales to the
+    same count (said in the output). ``--rounds`` batches are timed, each followed
+    by its share of the separate processes.
 (b) ``--slow-jobs`` fixed-step descents (tol 0) of ``--slow-steps`` steps each with
     one worker against ``--workers 2`` (the job's length is printed); the start-up of each (a batch of two
     quick jobs) is timed too and the ratio given without it.
@@ -47,7 +50,14 @@ POTENTIALS = [
 ]
 
 
-def _jobs(count: int) -> list[dict]:
+#: The long jobs' settings: a fixed step, up to 20,000 of them.
+LONG = {"lr": 0.01, "steps": 20000}
+
+
+def _jobs(count: int, settings: dict | None = None) -> list[dict]:
+    """``count`` descend jobs on the ten potentials, from starts shifted a little each round, with
+    ``settings`` (default ``LONG``; ``{}``: the command's defaults)."""
+    settings = LONG if settings is None else settings
     jobs = []
     for i in range(count):
         expression, x0 = POTENTIALS[i % len(POTENTIALS)]
@@ -58,11 +68,16 @@ def _jobs(count: int) -> list[dict]:
                 "command": "descend",
                 "expression": expression,
                 "x0": [c + shift for c in x0],
-                "lr": 0.01,
-                "steps": 20000,
+                **settings,
             }
         )
     return jobs
+
+
+def _descend_argv(gradcli: list[str], job: dict) -> list[str]:
+    """The separate ``gradcli descend`` process that runs ``job``."""
+    options = [item for key in ("lr", "steps") if key in job for item in (f"--{key}", str(job[key]))]
+    return [*gradcli, "descend", "--x0", ",".join(map(str, job["x0"])), *options, "--json", "--", job["expression"]]
 
 
 def _write(jobs, folder) -> str:
@@ -101,6 +116,44 @@ def _two_processes_gain() -> float:
     return 2 * one / (time.perf_counter() - start)
 
 
+def _versus_separate(gradcli: list[str], jobs: list[dict], name: str, args, folder: str) -> None:
+    """(a) for one set of jobs: the batch in rounds, each followed by its share of the separate processes."""
+    batch_file = _write(jobs, folder)
+    # Rounds of one batch, then a share of the separate processes: this VM's speed drifts by tens of
+    # per cent from minute to minute, and timing the two side by side in each round keeps the
+    # drift out of the ratio (each round's ratio is printed; the medians give the figure).
+    rounds = max(1, min(args.rounds, args.separate))
+    batches, per_process, per_process_cpu, round_ratios = [], [], [], []
+    for r in range(rounds):
+        batches.append(_times([*gradcli, "batch", batch_file]))
+        share = []
+        for job in jobs[r * args.separate // rounds : (r + 1) * args.separate // rounds]:
+            wall, cpu = _times(_descend_argv(gradcli, job))
+            share.append(wall)
+            per_process_cpu.append(cpu)
+        per_process.extend(share)
+        round_ratios.append(statistics.median(share) * args.jobs / batches[-1][0])
+    batch = statistics.median(b[0] for b in batches)
+    batch_cpu = statistics.median(b[1] for b in batches)
+    start_up, start_up_cpu = _times([*gradcli, "batch", _write(jobs[:1], folder)])
+    separate = statistics.median(per_process) * args.jobs
+    separate_cpu = statistics.median(per_process_cpu) * args.jobs
+    print(
+        f"(a) {args.jobs} descend jobs, {name}: gradcli batch {batch:.2f} s (median of {rounds}); separate "
+        f"processes {separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms "
+        f"each, scaled to {args.jobs}); batch is {separate / batch:.0f}x faster "
+        f"(rounds: {', '.join(f'{ratio:.0f}x' for ratio in round_ratios)})"
+    )
+    job_wall = (batch - start_up) / (args.jobs - 1)
+    job_cpu = (batch_cpu - start_up_cpu) / (args.jobs - 1)
+    print(
+        f"    CPU time: batch {batch_cpu:.2f} s, separate {separate_cpu:.1f} s "
+        f"(median {statistics.median(per_process_cpu) * 1e3:.0f} ms each): {separate_cpu / batch_cpu:.0f}x; "
+        f"a batch of one job {start_up:.2f} s ({start_up_cpu:.2f} s CPU), so a job costs "
+        f"{job_wall * 1e3:.1f} ms ({job_cpu * 1e3:.1f} ms CPU)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=1000)
@@ -115,54 +168,8 @@ def main() -> None:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
     with tempfile.TemporaryDirectory() as folder:
-        jobs = _jobs(args.jobs)
-        batch_file = _write(jobs, folder)
-        # Rounds of one batch, then a share of the separate processes: this VM's speed drifts by tens of
-        # per cent from minute to minute, and timing the two side by side in each round keeps the
-        # drift out of the ratio (each round's ratio is printed; the medians give the figure).
-        rounds = max(1, min(args.rounds, args.separate))
-        batches, per_process, per_process_cpu, round_ratios = [], [], [], []
-        for r in range(rounds):
-            batches.append(_times([*gradcli, "batch", batch_file]))
-            share = []
-            for job in jobs[r * args.separate // rounds : (r + 1) * args.separate // rounds]:
-                argv = [
-                    *gradcli,
-                    "descend",
-                    "--x0",
-                    ",".join(map(str, job["x0"])),
-                    "--lr",
-                    "0.01",
-                    "--steps",
-                    "20000",
-                    "--json",
-                    "--",
-                    job["expression"],
-                ]
-                wall, cpu = _times(argv)
-                share.append(wall)
-                per_process_cpu.append(cpu)
-            per_process.extend(share)
-            round_ratios.append(statistics.median(share) * args.jobs / batches[-1][0])
-        batch = statistics.median(b[0] for b in batches)
-        batch_cpu = statistics.median(b[1] for b in batches)
-        start_up, start_up_cpu = _times([*gradcli, "batch", _write(jobs[:1], folder)])
-        separate = statistics.median(per_process) * args.jobs
-        separate_cpu = statistics.median(per_process_cpu) * args.jobs
-        print(
-            f"(a) {args.jobs} descend jobs: gradcli batch {batch:.2f} s (median of {rounds}); separate processes "
-            f"{separate:.1f} s ({args.separate} timed, median {statistics.median(per_process) * 1e3:.0f} ms each, "
-            f"scaled to {args.jobs}); batch is {separate / batch:.0f}x faster "
-            f"(rounds: {', '.join(f'{ratio:.0f}x' for ratio in round_ratios)})"
-        )
-        job_wall = (batch - start_up) / (args.jobs - 1)
-        job_cpu = (batch_cpu - start_up_cpu) / (args.jobs - 1)
-        print(
-            f"    CPU time: batch {batch_cpu:.2f} s, separate {separate_cpu:.1f} s "
-            f"(median {statistics.median(per_process_cpu) * 1e3:.0f} ms each): {separate_cpu / batch_cpu:.0f}x; "
-            f"a batch of one job {start_up:.2f} s ({start_up_cpu:.2f} s CPU), so a job costs "
-            f"{job_wall * 1e3:.1f} ms ({job_cpu * 1e3:.1f} ms CPU)"
-        )
+        for name, settings in (("as typed (--x0 only)", {}), ("long (--lr 0.01 --steps 20000)", LONG)):
+            _versus_separate(gradcli, _jobs(args.jobs, settings), name, args, folder)
 
         slow = [
             {
