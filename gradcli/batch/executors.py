@@ -100,16 +100,24 @@ class ProcessPool(Executor):
         return f"{self.workers} worker processes"
 
 
+#: Whether this process (a pool's worker) has frozen what its first chunk loaded. A flag, not
+#: gc.get_freeze_count(): that walks every frozen object (all of SymPy), milliseconds a chunk.
+_worker_frozen = False
+
+
 def _run_chunk(function, items) -> tuple[list, float]:
     """``function`` of each item, in a worker, and the seconds they took."""
-    import gc
+    global _worker_frozen
     from time import perf_counter
 
     start = perf_counter()
     results = [function(item) for item in items]
     # A worker lives for the batch: what its first chunk loaded stays (see _long_lived_objects_frozen).
-    if not gc.get_freeze_count():
+    if not _worker_frozen:
+        import gc
+
         _freeze_what_is_loaded(gc.get_threshold())
+        _worker_frozen = True
     return results, perf_counter() - start
 
 

@@ -66,3 +66,24 @@ def test_a_worker_freezes_what_its_first_chunk_loaded():
     with ProcessPool(1) as pool:
         counts = list(pool.map_unordered(_freeze_count, range(6)))
     assert counts[0] == 0 and counts[-1] > 0
+
+
+def test_a_worker_freezes_once_and_then_leaves_the_collector_alone(monkeypatch):
+    # gc.get_freeze_count() walks every frozen object (all of SymPy in a worker): asked after each
+    # chunk it cost milliseconds a job. A worker keeps a flag instead.
+    import gc
+
+    from gradcli.batch import executors
+
+    freezes = []
+    monkeypatch.setattr(executors, "_worker_frozen", False)
+    monkeypatch.setattr(executors, "_freeze_what_is_loaded", freezes.append)
+
+    def no_walk():
+        raise AssertionError("the frozen objects were counted")
+
+    monkeypatch.setattr(gc, "get_freeze_count", no_walk)
+    for chunk in ([-1, -2], [-3], [-4, -5]):
+        results, seconds = executors._run_chunk(abs, chunk)
+        assert results == [-x for x in chunk] and seconds >= 0
+    assert freezes == [gc.get_threshold()]
