@@ -271,7 +271,11 @@ def _unsupported(node, text: str | None) -> UnsupportedExpressionError:
     if text is not None:
         found = text.find(name.split(" ")[0])
         column = found if found >= 0 else None
-    return UnsupportedExpressionError(f"'{name}' has no engine operation", text, column)
+    why = ""
+    if node == sympy.I:
+        # The user rarely typed I: SymPy made it, from sqrt(-x**2) or (-1 - x**2)**0.5, say.
+        why = ": SymPy found the expression not real (as sqrt(-x**2) = I*|x|); gradcli computes with reals"
+    return UnsupportedExpressionError(f"'{name}' has no engine operation{why}", text, column)
 
 
 def _sigmoid_argument(base):

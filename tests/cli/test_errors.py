@@ -48,6 +48,11 @@ def test_unknown_function():
     assert json.loads(result.stdout)["error"]["kind"] == "unknown-function"
 
 
+def test_an_expression_that_is_never_real_is_refused_with_why():
+    result = check_error(invoke("grad", "sqrt(-x**2)", "--at", "1", "--json"), 2, "SymPy found the expression not real")
+    assert json.loads(result.stdout)["error"]["kind"] == "unsupported"
+
+
 @pytest.mark.parametrize(
     "point, fragment",
     [

@@ -176,3 +176,13 @@ def test_the_dense_hessian_program_is_the_sparse_one_filled_with_zeros():
     assert dense[:4] == values[:4]
     assert dense[4:] == tuple(filled.get((i, j), 0.0) for i in range(3) for j in range(i + 1))
     assert (rows, cols) == ((0, 1, 2), (0, 0, 2))  # H[1][1], H[2][0], H[2][1] are 0
+
+
+def test_an_imaginary_unit_made_by_sympy_says_the_expression_is_not_real():
+    # The user typed no I: SymPy wrote sqrt(-x**2) as I*|x|.
+    with pytest.raises(UnsupportedExpressionError) as info:
+        from_sympy([sympy.sqrt(-(x**2))], ["x"], text="sqrt(-x**2)")
+    assert str(info.value.message) == (
+        "'I (the imaginary unit)' has no engine operation: SymPy found the expression not real "
+        "(as sqrt(-x**2) = I*|x|); gradcli computes with reals"
+    )

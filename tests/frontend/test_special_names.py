@@ -18,7 +18,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradcli.errors import DomainError, InputError, ParseError
+from gradcli.errors import DomainError, InputError, ParseError, UnsupportedExpressionError
 from gradcli.frontend import Potential, VectorFunction, parse
 
 # Every name the parser treats specially (its constants, its functions, the
@@ -56,10 +56,11 @@ assert PLAIN not in SPECIAL
 
 def _outcome(compute):
     """The numbers ``compute`` returns, or the type of the gradcli error it raises
-    (a division by zero found while parsing, a domain error while evaluating)."""
+    (a division by zero found while parsing, a domain error while evaluating, an expression that
+    SymPy made imaginary, such as sqrt(a - a - a**2))."""
     try:
         return [np.asarray(v, dtype=float) for v in compute()]
-    except (DomainError, ParseError) as error:
+    except (DomainError, ParseError, UnsupportedExpressionError) as error:
         return type(error)
 
 
