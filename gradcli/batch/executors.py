@@ -74,30 +74,44 @@ class ProcessPool(Executor):
     def map_unordered(self, function, items):
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        items = list(items)
-        pending: set = set()
-        limit = IN_FLIGHT_PER_WORKER * self.workers
-        sent = 0
-        chunk = 1  # until a job's duration is known
-        while True:
-            while sent < len(items) and len(pending) < limit:
-                # Smaller chunks near the end, so that the workers finish together.
-                size = max(1, min(chunk, (len(items) - sent) // (2 * self.workers)))
-                pending.add(self.pool.submit(_run_chunk, function, items[sent : sent + size]))
-                sent += size
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                results, seconds = future.result()
-                chunk = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS * len(results) / max(seconds, 1e-9))))
-                yield from results
+        def submit(chunk):
+            return self.pool.submit(_run_chunk, function, chunk)
+
+        def first_done(pending):
+            return wait(pending, return_when=FIRST_COMPLETED)
+
+        return _in_chunks(list(items), self.workers, submit, first_done)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def describe(self) -> str:
         return f"{self.workers} worker processes"
+
+
+def _in_chunks(items: list, workers: int, submit: Callable, first_done: Callable) -> Iterator:
+    """The results of ``items`` run in chunks on ``workers`` workers, as chunks finish.
+    ``submit(chunk)`` returns a future of ``(results, seconds)``; ``first_done(pending)`` waits
+    for at least one and returns ``(done, still pending)``. The first chunks hold one job each;
+    then a chunk lasts about ``CHUNK_SECONDS``, and chunks shrink near the end so that the
+    workers finish together."""
+    pending: set = set()
+    limit = IN_FLIGHT_PER_WORKER * workers
+    sent = 0
+    chunk = 1  # until a job's duration is known
+    while True:
+        while sent < len(items) and len(pending) < limit:
+            size = max(1, min(chunk, (len(items) - sent) // (2 * workers)))
+            pending.add(submit(items[sent : sent + size]))
+            sent += size
+        if not pending:
+            return
+        done, pending = first_done(pending)
+        pending = set(pending)
+        for future in done:
+            results, seconds = future.result()
+            chunk = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS * len(results) / max(seconds, 1e-9))))
+            yield from results
 
 
 #: Whether this process (a pool's worker) has frozen what its first chunk loaded. A flag, not
@@ -118,6 +132,16 @@ def _run_chunk(function, items) -> tuple[list, float]:
 
         _freeze_what_is_loaded(gc.get_threshold())
         _worker_frozen = True
+    return results, perf_counter() - start
+
+
+def _run_chunk_as_it_is(function, items) -> tuple[list, float]:
+    """``function`` of each item and the seconds they took, leaving the collector as it is (a Dask
+    worker is shared with whatever else its cluster runs)."""
+    from time import perf_counter
+
+    start = perf_counter()
+    results = [function(item) for item in items]
     return results, perf_counter() - start
 
 
@@ -195,13 +219,19 @@ class DaskExecutor(Executor):
             raise InputError(f"cannot reach the Dask scheduler at {address}: {error}") from None
 
     def map_unordered(self, function, items):
-        from dask.distributed import as_completed
+        from dask.distributed import wait
 
-        # pure=False: two identical jobs are two runs, as they would be in any other executor.
-        futures = self.client.map(function, list(items), pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-            future.release()
+        # In chunks, as the pool: a task costs the scheduler about a millisecond, as much as a small job.
+        workers = max(1, sum(self.client.nthreads().values()))
+
+        def submit(chunk):
+            # pure=False: two identical chunks are two runs, as they would be in any other executor.
+            return self.client.submit(_run_chunk_as_it_is, function, chunk, pure=False)
+
+        def first_done(pending):
+            return wait(list(pending), return_when="FIRST_COMPLETED")
+
+        return _in_chunks(list(items), workers, submit, first_done)
 
     def close(self) -> None:
         client = getattr(self, "client", None)

@@ -87,3 +87,58 @@ def test_a_worker_freezes_once_and_then_leaves_the_collector_alone(monkeypatch):
         results, seconds = executors._run_chunk(abs, chunk)
         assert results == [-x for x in chunk] and seconds >= 0
     assert freezes == [gc.get_threshold()]
+
+
+class _Done:
+    """A finished future of ``(results, seconds)``: each job took a millisecond."""
+
+    def __init__(self, function, chunk):
+        self.value = ([function(item) for item in chunk], 0.001 * len(chunk))
+
+    def result(self):
+        return self.value
+
+
+def test_chunks_grow_to_the_chunk_time_and_shrink_at_the_end():
+    from gradcli.batch.executors import CHUNK_SECONDS, IN_FLIGHT_PER_WORKER, MAX_CHUNK, _in_chunks
+
+    sizes, in_flight = [], []
+
+    def submit(chunk):
+        sizes.append(len(chunk))
+        return _Done(abs, chunk)
+
+    def first_done(pending):
+        in_flight.append(len(pending))
+        first = next(iter(pending))
+        return {first}, pending - {first}
+
+    items = list(range(-2000, 0))
+    results = list(_in_chunks(items, 2, submit, first_done))
+    assert sorted(results) == list(range(1, 2001))
+    assert max(in_flight) == IN_FLIGHT_PER_WORKER * 2
+    # One job a chunk until a chunk's time is known, then CHUNK_SECONDS of millisecond jobs (at most
+    # MAX_CHUNK), and smaller ones at the end so that two workers finish together.
+    expected = min(MAX_CHUNK, round(CHUNK_SECONDS / 0.001))
+    assert sizes[: IN_FLIGHT_PER_WORKER * 2] == [1] * (IN_FLIGHT_PER_WORKER * 2)
+    assert max(sizes) == expected and sizes.count(expected) > 20
+    assert sizes[-1] == 1 and sum(sizes) == 2000
+
+
+def test_a_dask_cluster_gets_jobs_in_chunks_with_the_results_of_one_at_a_time():
+    pytest.importorskip("dask.distributed")
+    from gradcli.batch.executors import DaskExecutor
+
+    with DaskExecutor(local_workers=1) as executor:
+        submitted = []
+        submit = executor.client.submit
+
+        def counted(*args, **kwargs):
+            submitted.append(len(args[2]))
+            return submit(*args, **kwargs)
+
+        executor.client.submit = counted
+        items = list(range(-300, 0))
+        results = list(executor.map_unordered(abs, items))
+    assert sorted(results) == list(range(1, 301))
+    assert sum(submitted) == 300 and len(submitted) < 100
