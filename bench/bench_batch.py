@@ -15,8 +15,9 @@
     quick jobs) is timed too and the ratio given without it.
     Beside it, the same pure-Python loop in one process against two at once: the
     most that two processes can gain on this machine at that moment.
-(c) The same short jobs in-process against a Dask ``LocalCluster`` of two
-    workers (``--dask-local 2``): the Dask overhead per job.
+(c) Quick grad jobs in-process against a Dask ``LocalCluster`` of two workers
+    (``--dask-local 2``): the cluster's start-up and the Dask overhead per job
+    after it; and the long descend jobs of (a) on each.
 Every process is timed by the wall clock and by the CPU time it used (user +
 system, its children's included): on a machine shared with other work the CPU
 times say what an idle machine would show. Run by hand, never in CI.
@@ -198,14 +199,19 @@ def main() -> None:
 
         quick = [
             {"id": f"q{i}", "command": "grad", "expression": POTENTIALS[i % 10][0], "at": POTENTIALS[i % 10][1]}
-            for i in range(400)
+            for i in range(2000)
         ]
-        path = _write(quick, folder)
-        local = _time([*gradcli, "batch", path])
-        dask = _time([*gradcli, "batch", path, "--dask-local", "2"])
+        two, many = _write(quick[:2], folder), _write(quick, folder)
+        dask = [*gradcli, "batch", "--dask-local", "2"]
+        local_two, local_many = _time([*gradcli, "batch", two]), _time([*gradcli, "batch", many])
+        dask_two, dask_many = _time([*dask, two]), _time([*dask, many])
+        long_jobs = _write(_jobs(args.jobs), folder)
+        local_long, dask_long = _time([*gradcli, "batch", long_jobs]), _time([*dask, long_jobs])
         print(
-            f"(c) 400 grad jobs: in-process {local:.2f} s, Dask LocalCluster(2) {dask:.2f} s (cluster start-up "
-            f"included): {(dask - local) / 400 * 1e3:.1f} ms more per job"
+            f"(c) Dask LocalCluster(2) against in-process: start-up (two grad jobs) {dask_two:.2f} s against "
+            f"{local_two:.2f} s; 2000 grad jobs {dask_many:.2f} s against {local_many:.2f} s, so "
+            f"{((dask_many - dask_two) - (local_many - local_two)) / 1998 * 1e3:.2f} ms more per job after the "
+            f"start-up; {args.jobs} long descend jobs {dask_long:.2f} s against {local_long:.2f} s"
         )
 
 

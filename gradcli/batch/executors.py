@@ -120,19 +120,16 @@ _worker_frozen = False
 
 
 def _run_chunk(function, items) -> tuple[list, float]:
-    """``function`` of each item, in a worker, and the seconds they took."""
+    """``function`` of each item, in a pool's worker, and the seconds they took."""
     global _worker_frozen
-    from time import perf_counter
-
-    start = perf_counter()
-    results = [function(item) for item in items]
+    chunk = _run_chunk_as_it_is(function, items)
     # A worker lives for the batch: what its first chunk loaded stays (see _long_lived_objects_frozen).
     if not _worker_frozen:
         import gc
 
         _freeze_what_is_loaded(gc.get_threshold())
         _worker_frozen = True
-    return results, perf_counter() - start
+    return chunk
 
 
 def _run_chunk_as_it_is(function, items) -> tuple[list, float]:
