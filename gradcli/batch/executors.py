@@ -92,7 +92,7 @@ class ProcessPool(Executor):
 def _in_chunks(items: list, workers: int, submit: Callable, first_done: Callable) -> Iterator:
     """The results of ``items`` run in chunks on ``workers`` workers, as chunks finish.
     ``submit(chunk)`` returns a future of ``(results, seconds)``; ``first_done(pending)`` waits
-    for at least one and returns ``(done, still pending)``. The first chunks hold one job each;
+    for at least one and returns the sets ``(done, still pending)``. The first chunks hold one job each;
     then a chunk lasts about ``CHUNK_SECONDS``, and chunks shrink near the end so that the
     workers finish together."""
     pending: set = set()
@@ -107,7 +107,6 @@ def _in_chunks(items: list, workers: int, submit: Callable, first_done: Callable
         if not pending:
             return
         done, pending = first_done(pending)
-        pending = set(pending)
         for future in done:
             results, seconds = future.result()
             chunk = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS * len(results) / max(seconds, 1e-9))))
