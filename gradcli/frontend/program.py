@@ -261,6 +261,10 @@ _SPECIAL_NAMES: dict[object, str] = {
     sympy.nan: "nan",
     sympy.I: "I (the imaginary unit)",
 }
+#: Why a construct the user rarely typed is there: SymPy made it (I from sqrt(-x**2) = I*|x|, say).
+_HOW_SYMPY_MADE_IT: dict[object, str] = {
+    sympy.I: ": SymPy found the expression not real (as sqrt(-x**2) = I*|x|); gradcli computes with reals",
+}
 
 
 def _unsupported(node, text: str | None) -> UnsupportedExpressionError:
@@ -271,10 +275,7 @@ def _unsupported(node, text: str | None) -> UnsupportedExpressionError:
     if text is not None:
         found = text.find(name.split(" ")[0])
         column = found if found >= 0 else None
-    why = ""
-    if node == sympy.I:
-        # The user rarely typed I: SymPy made it, from sqrt(-x**2) or (-1 - x**2)**0.5, say.
-        why = ": SymPy found the expression not real (as sqrt(-x**2) = I*|x|); gradcli computes with reals"
+    why = _HOW_SYMPY_MADE_IT.get(node, "")
     return UnsupportedExpressionError(f"'{name}' has no engine operation{why}", text, column)
 
 
